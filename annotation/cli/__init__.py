@@ -1,0 +1,51 @@
+"""The `goldspan` command line: thin wrappers over core functions, one module a command.
+
+Command modules live in annotation/cli/commands/ and each defines ``register(subparsers)``.
+The GUI's launcher extends this parser with `open` and `--screenshot` (the core never imports Qt).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from typing import Callable, Sequence
+
+from annotation.cli.common import fail
+from annotation.errors import GoldspanError
+
+Extender = Callable[[argparse.ArgumentParser, "argparse._SubParsersAction[argparse.ArgumentParser]"], None]
+
+
+def build_parser(extend: Extender | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="goldspan",
+        description="Goldspan: gold-standard entities, quotations and comment stance from news.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from annotation.cli import commands
+
+    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(sub)
+    if extend is not None:
+        extend(parser, sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, extend: Extender | None = None) -> int:
+    parser = build_parser(extend)
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(func(args) or 0)
+    except GoldspanError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return fail("interrupted; the last batch was rolled back, everything before it is saved", code=130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module a `goldspan` sub-command; each defines register(subparsers)."""

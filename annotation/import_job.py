@@ -1,0 +1,94 @@
+"""The import job: files (or folders) into a project, one transaction per file."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from annotation.errors import GoldspanError, InputError
+from annotation.importers import IMPORTERS, ImportOptions, choose_importer
+from annotation.jobs import CancelToken, Job, Progress
+from annotation.store import ImportResult, Store
+
+
+@dataclass
+class ImportReport:
+    result: ImportResult = field(default_factory=ImportResult)
+    files_ok: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line each: file:line: reason
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Folders become every supported file in them (sorted, recursive)."""
+    extensions = {e for spec in IMPORTERS.values() for e in spec.extensions}
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in extensions)
+        else:
+            out.append(path)
+    return out
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[str | Path],
+    options: ImportOptions | None = None,
+    fmt: str | None = None,
+    annotator: str = "",
+    cancel: CancelToken | None = None,
+) -> Job[ImportReport]:
+    """Import each file in its own transaction; a broken file imports nothing and is reported,
+    the others still import. Yields progress in bytes over all files."""
+    options = options or ImportOptions()
+    report = ImportReport()
+    files = expand_paths(paths)
+    sizes = {p: (p.stat().st_size if p.is_file() else 0) for p in files}
+    total = sum(sizes.values())
+    base = 0
+    for path in files:
+        yield Progress(base, total, f"importing {path.name}")
+        try:
+            if not path.exists():
+                raise InputError(str(path), 0, "no such file")
+            if path.is_dir():
+                raise InputError(str(path), 0, "is a folder with no supported files")
+            spec = choose_importer(path, fmt)
+            annot = options.as_annotator or (annotator if spec.carries_annotations else "")
+            last = [0]
+
+            def note(done: int) -> None:
+                last[0] = done
+
+            with store.transaction():
+                file_result = ImportResult()
+                batch = []
+                for article in spec.read(path, options, note):
+                    batch.append(article)
+                    if len(batch) >= 200:
+                        file_result += store.import_articles(batch, path.name, annot)
+                        batch = []
+                        if cancel is not None:
+                            cancel.check()
+                        yield Progress(base + last[0], total, f"importing {path.name}")
+                file_result += store.import_articles(batch, path.name, annot)
+                if file_result.documents_added + file_result.documents_existing == 0:
+                    raise InputError(str(path), 0, "no articles found in the file")
+                store.log_bulk(annotator, "import", {"file": str(path), "format": spec.name,
+                                                     "documents": file_result.documents_added,
+                                                     "comments": file_result.comments_added,
+                                                     "spans": file_result.spans_added})
+            report.result += file_result
+            report.files_ok.append(str(path))
+        except GoldspanError as exc:
+            report.errors.append(str(exc))
+        except OSError as exc:
+            report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+        base += sizes[path]
+    yield Progress(total, total, "done")
+    return report

@@ -1,0 +1,13 @@
+"""Importers, one module a format, registered by name. Importing this package registers all."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from annotation.importers.base import IMPORTERS, ImportOptions, ImporterSpec, choose_importer, register
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "base":
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+__all__ = ["IMPORTERS", "ImportOptions", "ImporterSpec", "choose_importer", "register"]

@@ -1,0 +1,147 @@
+"""The importer registry and the careful reading of input files.
+
+An importer is registered by name with the extensions it reads; ``goldspan import`` picks one
+by ``--format`` or by extension (and, where formats share one, by sniffing the first record).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from annotation.errors import InputError
+from annotation.model import ImportedArticle
+
+MAX_SNIFF_BYTES = 64 * 1024
+
+
+@dataclass
+class ImportOptions:
+    """Everything an importer may be told from the command line or the GUI."""
+
+    text_column: str = "text"
+    title_column: str = "title"
+    id_column: str = "id"
+    label_column: str = "label"  # doccano's configurable column names
+    label_map: dict[str, str] = field(default_factory=dict)  # other tool's label -> ours
+    as_annotator: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# A reader yields articles and reports how far it got (bytes) through ``progress``.
+Reader = Callable[[Path, ImportOptions, Callable[[int], None]], Iterator[ImportedArticle]]
+
+
+@dataclass(frozen=True)
+class ImporterSpec:
+    name: str
+    extensions: tuple[str, ...]
+    read: Reader
+    sniff: Callable[[Path, bytes], bool] | None = None  # claims a file among those sharing an extension
+    carries_annotations: bool = False
+    description: str = ""
+
+
+IMPORTERS: dict[str, ImporterSpec] = {}
+
+
+def register(name: str, extensions: tuple[str, ...], *, sniff: Callable[[Path, bytes], bool] | None = None,
+             carries_annotations: bool = False, description: str = "") -> Callable[[Reader], Reader]:
+    def wrap(read: Reader) -> Reader:
+        IMPORTERS[name] = ImporterSpec(name, extensions, read, sniff, carries_annotations, description)
+        return read
+    return wrap
+
+
+def choose_importer(path: Path, forced: str | None = None) -> ImporterSpec:
+    if forced:
+        if forced not in IMPORTERS:
+            raise InputError(str(path), 0, f"unknown format {forced!r} (known: {', '.join(sorted(IMPORTERS))})")
+        return IMPORTERS[forced]
+    suffix = "".join(path.suffixes[-1:]).lower()
+    candidates = [spec for spec in IMPORTERS.values() if suffix in spec.extensions]
+    if not candidates:
+        known = sorted({e for spec in IMPORTERS.values() for e in spec.extensions})
+        raise InputError(str(path), 0, f"unknown file type {suffix or '(no extension)'!r}; Goldspan imports {', '.join(known)} (or use --format)")
+    if len(candidates) > 1:
+        head = read_head(path)
+        for spec in candidates:
+            if spec.sniff is not None and spec.sniff(path, head):
+                return spec
+        plain = [spec for spec in candidates if spec.sniff is None]
+        if plain:
+            return plain[0]
+    return candidates[0]
+
+
+def read_head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(MAX_SNIFF_BYTES)
+
+
+def first_json_record(head: bytes) -> Any:
+    """The first JSON line of a JSONL head, or None (used by sniffers)."""
+    for line in head.splitlines():
+        line = line.strip()
+        if line:
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
+
+
+def check_not_binary(path: Path, data: bytes) -> None:
+    if not data.strip():
+        raise InputError(str(path), 0, "the file is empty")
+    nul = data.find(b"\x00")
+    if nul != -1 and not (data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff")):
+        raise InputError(str(path), data[:nul].count(b"\n") + 1, f"binary file (NUL byte at offset {nul}), not text", offset=nul)
+
+
+def decode_utf8_strict(path: Path, data: bytes, line_base: int = 0) -> str:
+    """JSON must be UTF-8: say where it is not."""
+    try:
+        return data.decode("utf-8-sig" if line_base == 0 else "utf-8")
+    except UnicodeDecodeError as exc:
+        line = line_base + data[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", offset=exc.start) from None
+
+
+def read_text_any_encoding(path: Path) -> tuple[str, str]:
+    """Whole-text formats (.txt, .csv, .html): UTF-8, else the encoding charset-normalizer finds.
+
+    Returns (text, encoding). Newlines are normalised to "\\n" so offsets do not depend on the OS.
+    """
+    data = path.read_bytes()
+    check_not_binary(path, data)
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        from charset_normalizer import from_bytes
+
+        best = _best_guess(from_bytes(data))
+        if best is None or best.encoding in {"utf_8", "utf_8_sig"} or best.chaos > 0.2:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(str(path), line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) and no other encoding fits", offset=exc.start) from None
+        text, encoding = str(best), best.encoding
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+# Among equally clean guesses, the Western encodings news is most often saved in win the tie
+# (charset-normalizer alone may pick cp1250 for French text, turning "è" into "č").
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251")
+
+
+def _best_guess(matches):  # type: ignore[no-untyped-def]
+    candidates = list(matches)
+    if not candidates:
+        return None
+    least = min(m.chaos for m in candidates)
+    clean = [m for m in candidates if m.chaos <= least + 0.01]
+    for name in _PREFERRED:
+        for match in clean:
+            if match.encoding == name:
+                return match
+    return clean[0]

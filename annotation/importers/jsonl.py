@@ -1,0 +1,103 @@
+"""Goldspan's own JSONL: one article a line, with its comment thread.
+
+{"id","title","url","published","text","comments":[{"id","parent","author","time","text"}],"meta":{}}
+Unknown keys go to meta. Also reads a .json file holding one such object or a list of them.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from annotation.errors import InputError
+from annotation.importers.base import ImportOptions, check_not_binary, decode_utf8_strict, register
+from annotation.model import Comment, Document, ImportedArticle
+
+_ARTICLE_KEYS = {"id", "title", "url", "published", "text", "comments", "meta"}
+_COMMENT_KEYS = {"id", "parent", "author", "time", "text", "meta"}
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def article_from_record(record: Any, path: Path, line: int, options: ImportOptions, fallback_id: str) -> ImportedArticle:
+    if not isinstance(record, dict):
+        raise InputError(str(path), line, f"expected a JSON object, got {type(record).__name__}")
+    text = record.get(options.text_column, record.get("text"))
+    if not isinstance(text, str):
+        raise InputError(str(path), line, f"missing or non-string {options.text_column!r} field")
+    if not text.strip():
+        raise InputError(str(path), line, "the article text is empty")
+    text = text.replace("\r\n", "\n")
+    meta = dict(record.get("meta") or {}) if isinstance(record.get("meta"), dict) else {}
+    for key, value in record.items():
+        if key not in _ARTICLE_KEYS and key != options.text_column:
+            meta[key] = value
+    raw_comments = record.get("comments") or []
+    if not isinstance(raw_comments, list):
+        raise InputError(str(path), line, "'comments' must be a list")
+    comments: list[Comment] = []
+    for index, raw in enumerate(raw_comments):
+        if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+            raise InputError(str(path), line, f"comment {index + 1}: must be an object with a string 'text'")
+        cmeta = dict(raw.get("meta") or {}) if isinstance(raw.get("meta"), dict) else {}
+        cmeta.update({k: v for k, v in raw.items() if k not in _COMMENT_KEYS})
+        parent = raw.get("parent")
+        comments.append(Comment(
+            id=None, document_id=None, ext_id=_str(raw.get("id")) or str(index + 1),
+            text=raw["text"].replace("\r\n", "\n"), parent_ext_id=None if parent in (None, "") else _str(parent),
+            author=_str(raw.get("author")), time=_str(raw.get("time")), position=index, meta=cmeta,
+        ))
+    ext_id = _str(record.get("id")) or fallback_id
+    doc = Document(
+        id=None, ext_id=ext_id, title=_str(record.get(options.title_column, record.get("title"))) or _title_from(text),
+        text=text, url=_str(record.get("url")), published=_str(record.get("published")), meta=meta,
+        source_file=path.name,
+    )
+    return ImportedArticle(doc, tuple(comments), line=line)
+
+
+def _title_from(text: str) -> str:
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
+
+
+def iter_json_lines(path: Path, progress: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed object) for each non-blank line, streaming in bounded memory."""
+    done = 0
+    with path.open("rb") as fh:
+        first = fh.read(1 << 16)
+        check_not_binary(path, first)
+        fh.seek(0)
+        for number, raw in enumerate(fh, 1):
+            done += len(raw)
+            if number % 200 == 0:
+                progress(done)
+            if not raw.strip():
+                continue
+            text = decode_utf8_strict(path, raw, line_base=number - 1)
+            try:
+                yield number, json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InputError(str(path), number, f"broken JSON line: {exc.msg} (column {exc.colno})") from None
+    progress(done)
+
+
+@register("jsonl", (".jsonl", ".json", ".ndjson"), description="Goldspan articles with comment threads")
+def read_jsonl(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
+    if path.suffix.lower() == ".json":
+        data = path.read_bytes()
+        check_not_binary(path, data)
+        text = decode_utf8_strict(path, data)
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(str(path), exc.lineno, f"broken JSON: {exc.msg} (column {exc.colno})") from None
+        records = parsed if isinstance(parsed, list) else [parsed]
+        for index, record in enumerate(records):
+            yield article_from_record(record, path, index + 1, options, f"{path.stem}-{index + 1}")
+        progress(len(data))
+        return
+    for number, record in iter_json_lines(path, progress):
+        yield article_from_record(record, path, number, options, f"{path.stem}-{number}")

@@ -1,0 +1,274 @@
+"""Applying data commands: each runs in one transaction, is logged, and returns its inverse."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from annotation.commands import (
+    AddRelation, AddSpan, AddTarget, Batch, ClearStance, Command, DeleteRelation, DeleteSpan,
+    RemoveTarget, SetStance, SetStatus, UpdateSpan,
+)
+from annotation.errors import CommandError
+from annotation.model import ENTITY, REPLY_TARGET, STATUSES, Changes, Relation, Span, Unit
+from annotation.store import rows
+
+_RELATION_LABELS_FALLBACK = ("source", "cue", "coref")
+
+
+class EditingMixin:
+    conn: sqlite3.Connection
+
+    def apply(self, cmd: Command, annotator: str = "", action: str = "do") -> tuple[Command, Changes]:
+        """Apply ``cmd`` atomically; log it; return (inverse, what changed).
+
+        ``action`` is recorded in the edit log: do, undo or redo.
+        """
+        with self.transaction():  # type: ignore[attr-defined]
+            inverse, changes = self._apply(cmd)
+            who = annotator or _annotator_of(cmd) or "?"
+            self.ensure_annotator(who)  # type: ignore[attr-defined]
+            doc = next(iter(changes.documents), None)
+            self.conn.execute(
+                "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)",
+                (rows.now(), who, action, doc, cmd.to_json(), inverse.to_json()),
+            )
+        return inverse, changes
+
+    def _apply(self, cmd: Command) -> tuple[Command, Changes]:
+        handler = getattr(self, f"_apply_{cmd.kind}", None)
+        if handler is None:
+            raise CommandError(f"unknown command {cmd.kind!r}")
+        return handler(cmd)
+
+    # -- spans --------------------------------------------------------------------------
+
+    def _check_span(self, span: Span, ignore_id: int | None = None) -> None:
+        text = self.unit_text(span.unit)  # type: ignore[attr-defined]
+        if not (0 <= span.start < span.end <= len(text)):
+            raise CommandError(f"span {span.start}-{span.end} is outside its text (length {len(text)})")
+        layer = self.schema.layer_of(span.label)  # type: ignore[attr-defined]
+        if layer is None:
+            raise CommandError(f"unknown label {span.label!r}")
+        if layer != span.layer:
+            raise CommandError(f"label {span.label} belongs to the {layer} layer, not {span.layer}")
+        if span.layer == ENTITY:
+            clash = self.conn.execute(
+                "SELECT label, start, end FROM spans WHERE document_id = ? AND comment_id IS ? AND annotator = ? "
+                "AND layer = 'entity' AND start < ? AND end > ? AND id IS NOT ? LIMIT 1",
+                (span.document_id, span.comment_id, span.annotator, span.end, span.start, ignore_id),
+            ).fetchone()
+            if clash:
+                raise CommandError(
+                    f"overlaps the {clash['label']} entity at {clash['start']}-{clash['end']}; "
+                    "entities may not overlap (delete or resize it first)"
+                )
+
+    def _apply_add_span(self, cmd: AddSpan) -> tuple[Command, Changes]:
+        span = cmd.span
+        self._check_span(span)
+        stamp = rows.now()
+        values = {
+            "document_id": span.document_id, "comment_id": span.comment_id, "start": span.start,
+            "end": span.end, "label": span.label, "layer": span.layer, "annotator": span.annotator,
+            "origin": span.origin, "model": span.model, "attrs": rows.dumps(span.attrs),
+            "created": span.created or stamp, "updated": stamp,
+        }
+        if span.id is not None:
+            values["id"] = span.id
+        cols = ", ".join(values)
+        cur = self.conn.execute(f"INSERT INTO spans({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
+        span_id = span.id if span.id is not None else cur.lastrowid
+        rel_ids = set()
+        for rel in cmd.relations:
+            # 0 stands for "the span being added", so one command can add a SOURCE and its link.
+            rel = replace(
+                rel,
+                head_id=span_id if rel.head_id == 0 else rel.head_id,
+                child_id=span_id if rel.child_id == 0 else rel.child_id,
+                document_id=span.document_id,
+            )
+            rel_ids.add(self._insert_relation(rel))
+        assert span_id is not None
+        changes = Changes(
+            documents=frozenset({span.document_id}), units=frozenset({span.unit}),
+            spans=frozenset({span_id}), relations=frozenset(rel_ids),
+        )
+        return DeleteSpan(span_id), changes
+
+    def _apply_delete_span(self, cmd: DeleteSpan) -> tuple[Command, Changes]:
+        span = self.span(cmd.span_id)  # type: ignore[attr-defined]
+        relations = tuple(self.relations_of_span(span.id))  # type: ignore[attr-defined]
+        self.conn.execute("DELETE FROM relations WHERE head_id = ? OR child_id = ?", (span.id, span.id))
+        self.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
+        changes = Changes(
+            documents=frozenset({span.document_id}), units=frozenset({span.unit}),
+            spans=frozenset({span.id}), relations=frozenset(r.id for r in relations if r.id is not None),
+        )
+        return AddSpan(span, relations), changes
+
+    def _apply_update_span(self, cmd: UpdateSpan) -> tuple[Command, Changes]:
+        old = self.span(cmd.span_id)  # type: ignore[attr-defined]
+        new = replace(
+            old,
+            start=old.start if cmd.start is None else cmd.start,
+            end=old.end if cmd.end is None else cmd.end,
+            label=old.label if cmd.label is None else cmd.label,
+            origin=old.origin if cmd.origin is None else cmd.origin,
+            attrs=old.attrs if cmd.attrs is None else cmd.attrs,
+        )
+        if cmd.label is not None and self.schema.layer_of(cmd.label) != old.layer:  # type: ignore[attr-defined]
+            raise CommandError(f"cannot relabel a {old.layer} span as {cmd.label}")
+        self._check_span(new, ignore_id=old.id)
+        self.conn.execute(
+            "UPDATE spans SET start=?, end=?, label=?, origin=?, attrs=?, updated=? WHERE id=?",
+            (new.start, new.end, new.label, new.origin, rows.dumps(new.attrs), rows.now(), old.id),
+        )
+        inverse = UpdateSpan(
+            old.id,  # type: ignore[arg-type]
+            start=old.start if cmd.start is not None else None,
+            end=old.end if cmd.end is not None else None,
+            label=old.label if cmd.label is not None else None,
+            origin=old.origin if cmd.origin is not None else None,
+            attrs=old.attrs if cmd.attrs is not None else None,
+        )
+        return inverse, Changes(
+            documents=frozenset({old.document_id}), units=frozenset({old.unit}), spans=frozenset({old.id})
+        )
+
+    # -- relations ----------------------------------------------------------------------
+
+    def _insert_relation(self, rel: Relation) -> int:
+        head = self.span(rel.head_id)  # type: ignore[attr-defined]
+        child = self.span(rel.child_id)  # type: ignore[attr-defined]
+        allowed = self.schema.label_names("relation") or _RELATION_LABELS_FALLBACK  # type: ignore[attr-defined]
+        if rel.label not in allowed:
+            raise CommandError(f"unknown relation {rel.label!r} (expected one of {', '.join(allowed)})")
+        if head.document_id != child.document_id:
+            raise CommandError("a relation must stay inside one document")
+        values = {
+            "document_id": head.document_id, "head_id": rel.head_id, "child_id": rel.child_id,
+            "label": rel.label, "annotator": rel.annotator, "origin": rel.origin,
+            "created": rel.created or rows.now(),
+        }
+        if rel.id is not None:
+            values["id"] = rel.id
+        cols = ", ".join(values)
+        cur = self.conn.execute(f"INSERT INTO relations({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
+        return rel.id if rel.id is not None else cur.lastrowid  # type: ignore[return-value]
+
+    def _apply_add_relation(self, cmd: AddRelation) -> tuple[Command, Changes]:
+        rel_id = self._insert_relation(cmd.relation)
+        head = self.span(cmd.relation.head_id)  # type: ignore[attr-defined]
+        return DeleteRelation(rel_id), Changes(
+            documents=frozenset({head.document_id}), units=frozenset({head.unit}), relations=frozenset({rel_id})
+        )
+
+    def _apply_delete_relation(self, cmd: DeleteRelation) -> tuple[Command, Changes]:
+        rel = self.relation(cmd.relation_id)  # type: ignore[attr-defined]
+        self.conn.execute("DELETE FROM relations WHERE id = ?", (rel.id,))
+        head = self.find_span(rel.head_id)  # type: ignore[attr-defined]
+        units = frozenset({head.unit}) if head else frozenset()
+        return AddRelation(rel), Changes(documents=frozenset({rel.document_id}), units=units, relations=frozenset({rel.id}))
+
+    # -- stance -------------------------------------------------------------------------
+
+    def _stance_changes(self, comment_id: int) -> Changes:
+        comment = self.comment(comment_id)  # type: ignore[attr-defined]
+        return Changes(documents=frozenset({comment.document_id}), stances=frozenset({comment_id}))
+
+    def _apply_set_stance(self, cmd: SetStance) -> tuple[Command, Changes]:
+        comment = self.comment(cmd.comment_id)  # type: ignore[attr-defined]
+        schema = self.schema  # type: ignore[attr-defined]
+        if cmd.target == REPLY_TARGET:
+            if comment.parent_id is None:
+                raise CommandError("only a reply has a stance toward its parent comment")
+            allowed = schema.label_names("reply_labels")
+        else:
+            allowed = tuple(d.name for d in schema.stance_labels)
+            if cmd.target not in self.targets(comment.document_id):  # type: ignore[attr-defined]
+                raise CommandError(f"unknown stance target {cmd.target!r} for this document")
+        if cmd.label not in allowed:
+            raise CommandError(f"unknown stance label {cmd.label!r} (expected one of {', '.join(allowed)})")
+        old = self.stance(cmd.comment_id, cmd.target, cmd.annotator)  # type: ignore[attr-defined]
+        stamp = rows.now()
+        self.conn.execute(
+            "INSERT INTO stances(comment_id, target, label, annotator, note, unsure, created, updated) "
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(comment_id, target, annotator) DO UPDATE SET "
+            "label=excluded.label, note=excluded.note, unsure=excluded.unsure, updated=excluded.updated",
+            (cmd.comment_id, cmd.target, cmd.label, cmd.annotator, cmd.note, int(cmd.unsure), stamp, stamp),
+        )
+        inverse: Command
+        if old is None:
+            inverse = ClearStance(cmd.comment_id, cmd.target, cmd.annotator)
+        else:
+            inverse = SetStance(cmd.comment_id, cmd.target, cmd.annotator, old.label, old.note, old.unsure)
+        return inverse, self._stance_changes(cmd.comment_id)
+
+    def _apply_clear_stance(self, cmd: ClearStance) -> tuple[Command, Changes]:
+        old = self.stance(cmd.comment_id, cmd.target, cmd.annotator)  # type: ignore[attr-defined]
+        if old is None:
+            return Batch((), "Nothing"), self._stance_changes(cmd.comment_id)
+        self.conn.execute("DELETE FROM stances WHERE id = ?", (old.id,))
+        return SetStance(cmd.comment_id, cmd.target, cmd.annotator, old.label, old.note, old.unsure), self._stance_changes(cmd.comment_id)
+
+    # -- status and targets ---------------------------------------------------------------
+
+    def _apply_set_status(self, cmd: SetStatus) -> tuple[Command, Changes]:
+        if cmd.status not in STATUSES:
+            raise CommandError(f"unknown status {cmd.status!r} (expected one of {', '.join(STATUSES)})")
+        old = self.status(cmd.document_id, cmd.annotator)  # type: ignore[attr-defined]
+        self.conn.execute(
+            "INSERT INTO doc_status(document_id, annotator, status, note, updated) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(document_id, annotator) DO UPDATE SET status=excluded.status, note=excluded.note, updated=excluded.updated",
+            (cmd.document_id, cmd.annotator, cmd.status, cmd.note, rows.now()),
+        )
+        return SetStatus(cmd.document_id, cmd.annotator, old.status, old.note), Changes(
+            documents=frozenset({cmd.document_id}), statuses=frozenset({cmd.document_id})
+        )
+
+    def _apply_add_target(self, cmd: AddTarget) -> tuple[Command, Changes]:
+        name = cmd.name.strip()
+        if not name or name == REPLY_TARGET:
+            raise CommandError(f"invalid stance target name {cmd.name!r}")
+        if name in self.targets(cmd.document_id):  # type: ignore[attr-defined]
+            raise CommandError(f"{name!r} is already a stance target of this document")
+        self.conn.execute(
+            "INSERT INTO targets(document_id, name, span_id, created) VALUES (?,?,?,?)",
+            (cmd.document_id, name, cmd.span_id, rows.now()),
+        )
+        return RemoveTarget(cmd.document_id, name), Changes(documents=frozenset({cmd.document_id}), targets=frozenset({cmd.document_id}))
+
+    def _apply_remove_target(self, cmd: RemoveTarget) -> tuple[Command, Changes]:
+        row = self.conn.execute(
+            "SELECT span_id FROM targets WHERE document_id = ? AND name = ?", (cmd.document_id, cmd.name)
+        ).fetchone()
+        if row is None:
+            raise CommandError(f"{cmd.name!r} is not a target added to this document")
+        self.conn.execute("DELETE FROM targets WHERE document_id = ? AND name = ?", (cmd.document_id, cmd.name))
+        return AddTarget(cmd.document_id, cmd.name, row[0]), Changes(documents=frozenset({cmd.document_id}), targets=frozenset({cmd.document_id}))
+
+    # -- batches ------------------------------------------------------------------------
+
+    def _apply_batch(self, cmd: Batch) -> tuple[Command, Changes]:
+        inverses: list[Command] = []
+        changes = Changes()
+        for sub in cmd.commands:
+            inverse, sub_changes = self._apply(sub)
+            inverses.append(inverse)
+            changes = changes | sub_changes
+        return Batch(tuple(reversed(inverses)), cmd.text), changes
+
+
+def _annotator_of(cmd: Command) -> str:
+    if isinstance(cmd, AddSpan):
+        return cmd.span.annotator
+    if isinstance(cmd, AddRelation):
+        return cmd.relation.annotator
+    if isinstance(cmd, (SetStance, ClearStance, SetStatus)):
+        return cmd.annotator
+    if isinstance(cmd, Batch) and cmd.commands:
+        return _annotator_of(cmd.commands[0])
+    return ""
+
+
+__all__ = ["EditingMixin", "Unit"]

@@ -1,0 +1,197 @@
+"""Writing imported articles (with their threads and other tools' annotations) in bulk."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from annotation.errors import InputError
+from annotation.model import (
+    ENTITY, ORIGIN_IMPORT, ImportedArticle, REPLY_TARGET, text_hash,
+)
+from annotation.store import rows
+
+
+@dataclass
+class ImportResult:
+    documents_added: int = 0
+    documents_existing: int = 0
+    comments_added: int = 0
+    spans_added: int = 0
+    relations_added: int = 0
+    stances_added: int = 0
+    document_ids: list[int] = field(default_factory=list)
+
+    def __iadd__(self, other: "ImportResult") -> "ImportResult":
+        for name in ("documents_added", "documents_existing", "comments_added", "spans_added", "relations_added", "stances_added"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.document_ids += other.document_ids
+        return self
+
+
+def check_thread(article: ImportedArticle, where: str) -> None:
+    """Refuse duplicate comment ids and parent cycles, naming the record."""
+    parents: dict[str, str | None] = {}
+    for comment in article.comments:
+        if comment.ext_id in parents:
+            raise InputError(where, article.line, f"comment id {comment.ext_id!r} appears twice in one article")
+        parents[comment.ext_id] = comment.parent_ext_id
+    for start in parents:
+        seen = {start}
+        node = parents.get(start)
+        while node is not None and node in parents:
+            if node in seen:
+                raise InputError(where, article.line, f"comment {start!r}: its parent chain is a cycle through {node!r}")
+            seen.add(node)
+            node = parents[node]
+
+
+class ImportingMixin:
+    conn: sqlite3.Connection
+
+    def import_articles(
+        self,
+        articles: Iterable[ImportedArticle],
+        source_file: str,
+        annotator: str = "",
+        origin: str = ORIGIN_IMPORT,
+    ) -> ImportResult:
+        """Insert articles in the caller's transaction. Duplicates (same text hash) are not
+        re-added, but annotations they carry are attached to the existing document."""
+        result = ImportResult()
+        stamp = rows.now()
+        if annotator:
+            self.ensure_annotator(annotator)  # type: ignore[attr-defined]
+        schema = self.schema  # type: ignore[attr-defined]
+        for article in articles:
+            check_thread(article, source_file)
+            doc = article.document
+            digest = text_hash(doc.text)
+            existing = self.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (digest,)).fetchone()
+            if existing:
+                doc_id = existing[0]
+                result.documents_existing += 1
+                comment_ids = {
+                    r["ext_id"]: r["id"] for r in self.conn.execute("SELECT id, ext_id FROM comments WHERE document_id = ?", (doc_id,))
+                }
+                known_comments = set(comment_ids)
+                new_comments = [c for c in article.comments if c.ext_id not in known_comments]
+                position = len(comment_ids)
+            else:
+                cur = self.conn.execute(
+                    "INSERT INTO documents(ext_id, title, url, published, text, text_hash, meta, source_file, imported) "
+                    "VALUES (?,?,?,?,?,?,?,?,?)",
+                    (doc.ext_id, doc.title, doc.url, doc.published, doc.text, digest, rows.dumps(doc.meta),
+                     doc.source_file or source_file, stamp),
+                )
+                doc_id = cur.lastrowid
+                result.documents_added += 1
+                comment_ids = {}
+                new_comments = list(article.comments)
+                position = 0
+            result.document_ids.append(doc_id)
+            for comment in new_comments:
+                cur = self.conn.execute(
+                    "INSERT INTO comments(document_id, ext_id, parent_id, parent_ext_id, author, time, position, text, text_hash, meta) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (doc_id, comment.ext_id, comment_ids.get(comment.parent_ext_id or ""), comment.parent_ext_id,
+                     comment.author, comment.time, position, comment.text, text_hash(comment.text), rows.dumps(comment.meta)),
+                )
+                position += 1
+                comment_ids[comment.ext_id] = cur.lastrowid
+                result.comments_added += 1
+            # Parents listed after their replies: link them now that every id is known.
+            for comment in new_comments:
+                if comment.parent_ext_id and comment.parent_ext_id in comment_ids:
+                    self.conn.execute(
+                        "UPDATE comments SET parent_id = ? WHERE id = ? AND parent_id IS NULL",
+                        (comment_ids[comment.parent_ext_id], comment_ids[comment.ext_id]),
+                    )
+            if article.spans or article.relations or article.stances:
+                if not annotator:
+                    raise InputError(source_file, article.line, "this file carries annotations: say whose with --as-annotator")
+                self._import_annotations(article, doc_id, comment_ids, annotator, origin, source_file, result, schema)
+        return result
+
+    def _import_annotations(self, article, doc_id, comment_ids, annotator, origin, where, result, schema) -> None:  # type: ignore[no-untyped-def]
+        stamp = rows.now()
+        span_ids: dict[str, int] = {}
+        texts: dict[str | None, str] = {None: article.document.text}
+        for comment in article.comments:
+            texts[comment.ext_id] = comment.text
+        for span in article.spans:
+            text = texts.get(span.comment_ext_id)
+            if text is None:
+                raise InputError(where, article.line, f"span {span.key}: no comment {span.comment_ext_id!r} in this article")
+            if not (0 <= span.start < span.end <= len(text)):
+                raise InputError(where, article.line, f"span {span.start}-{span.end} ({span.label}) is outside the text (length {len(text)})")
+            layer = schema.layer_of(span.label)
+            if layer is None:
+                known = ", ".join(schema.label_names("entity") + schema.label_names("quote"))
+                raise InputError(where, article.line, f"unknown label {span.label!r}; the project's labels are: {known} (map it with --label-map)")
+            comment_id = None if span.comment_ext_id is None else comment_ids[span.comment_ext_id]
+            dup = self.conn.execute(
+                "SELECT id FROM spans WHERE document_id=? AND comment_id IS ? AND annotator=? AND start=? AND end=? AND label=?",
+                (doc_id, comment_id, annotator, span.start, span.end, span.label),
+            ).fetchone()
+            if dup:
+                span_ids[span.key] = dup[0]
+                continue
+            if layer == ENTITY:
+                clash = self.conn.execute(
+                    "SELECT label, start, end FROM spans WHERE document_id=? AND comment_id IS ? AND annotator=? AND layer='entity' AND start < ? AND end > ?",
+                    (doc_id, comment_id, annotator, span.end, span.start),
+                ).fetchone()
+                if clash:
+                    raise InputError(where, article.line, f"entity {span.label} {span.start}-{span.end} overlaps {clash['label']} {clash['start']}-{clash['end']}")
+            cur = self.conn.execute(
+                "INSERT INTO spans(document_id, comment_id, start, end, label, layer, annotator, origin, model, attrs, created, updated) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, comment_id, span.start, span.end, span.label, layer, annotator, origin, "", rows.dumps(span.attrs), stamp, stamp),
+            )
+            span_ids[span.key] = cur.lastrowid  # type: ignore[assignment]
+            result.spans_added += 1
+        relation_names = schema.label_names("relation")
+        for rel in article.relations:
+            if rel.head not in span_ids or rel.child not in span_ids:
+                raise InputError(where, article.line, f"relation {rel.label}: refers to a span that is not in this record")
+            if rel.label not in relation_names:
+                raise InputError(where, article.line, f"unknown relation {rel.label!r}; the project's relations are: {', '.join(relation_names)}")
+            dup = self.conn.execute(
+                "SELECT 1 FROM relations WHERE head_id=? AND child_id=? AND label=? AND annotator=?",
+                (span_ids[rel.head], span_ids[rel.child], rel.label, annotator),
+            ).fetchone()
+            if dup:
+                continue
+            self.conn.execute(
+                "INSERT INTO relations(document_id, head_id, child_id, label, annotator, origin, created) VALUES (?,?,?,?,?,?,?)",
+                (doc_id, span_ids[rel.head], span_ids[rel.child], rel.label, annotator, origin, stamp),
+            )
+            result.relations_added += 1
+        stance_names = {d.name for d in schema.stance_labels}
+        reply_names = {d.name for d in schema.reply_labels}
+        for st in article.stances:
+            if st.comment_ext_id not in comment_ids:
+                raise InputError(where, article.line, f"stance for unknown comment {st.comment_ext_id!r}")
+            allowed = reply_names if st.target == REPLY_TARGET else stance_names
+            if st.label not in allowed:
+                raise InputError(where, article.line, f"unknown stance label {st.label!r} (expected one of {', '.join(sorted(allowed))})")
+            who = st.annotator or annotator
+            self.ensure_annotator(who)  # type: ignore[attr-defined]
+            if st.target != REPLY_TARGET and st.target not in self.targets(doc_id):  # type: ignore[attr-defined]
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO targets(document_id, name, span_id, created) VALUES (?,?,NULL,?)", (doc_id, st.target, stamp)
+                )
+            self.conn.execute(
+                "INSERT INTO stances(comment_id, target, label, annotator, note, unsure, created, updated) VALUES (?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(comment_id, target, annotator) DO UPDATE SET label=excluded.label, note=excluded.note, unsure=excluded.unsure, updated=excluded.updated",
+                (comment_ids[st.comment_ext_id], st.target, st.label, who, st.note, int(st.unsure), stamp, stamp),
+            )
+            result.stances_added += 1
+
+    def log_bulk(self, annotator: str, action: str, summary: dict) -> None:  # type: ignore[type-arg]
+        """Bulk jobs (import, pre-annotation, merge) leave one line in the edit log; they are not undoable."""
+        self.conn.execute(
+            "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)",
+            (rows.now(), annotator or "?", action, None, rows.dumps(summary), "{}"),
+        )

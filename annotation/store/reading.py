@@ -1,0 +1,267 @@
+"""Read queries: documents, comments, spans, relations, stance, status. Lazy-friendly."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Iterator
+
+from annotation.errors import CommandError
+from annotation.model import (
+    Comment, DocStatus, Document, Relation, Span, StanceLabel, Target, Unit,
+)
+from annotation.store import rows
+
+ANY = object()  # "any comment_id" for span queries
+
+
+@dataclass(frozen=True)
+class DocFilter:
+    """What the document list shows. Empty fields do not filter."""
+
+    status: str = ""  # new | done | skip | flag (for ``annotator``)
+    annotator: str = ""  # with status; alone: documents this annotator has spans in
+    label: str = ""  # documents with at least one span of this label
+    search: str = ""  # full-text (FTS5) over title and body
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of the document list: cheap to fetch a page of."""
+
+    id: int
+    ext_id: str
+    title: str
+    n_comments: int
+    status: str
+
+
+class ReadingMixin:
+    conn: sqlite3.Connection
+
+    # -- documents --------------------------------------------------------------------
+
+    def document_count(self, flt: DocFilter | None = None) -> int:
+        where, params = self._doc_where(flt)
+        return self.conn.execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0]
+
+    def document_page(self, flt: DocFilter | None, offset: int, limit: int, annotator: str = "") -> list[DocumentRow]:
+        """A page of the document list, in id order. The list model fetches these lazily."""
+        where, params = self._doc_where(flt)
+        sql = (
+            "SELECT d.id, d.ext_id, d.title, "
+            "(SELECT count(*) FROM comments c WHERE c.document_id = d.id) AS n_comments, "
+            "coalesce((SELECT s.status FROM doc_status s WHERE s.document_id = d.id AND s.annotator = ?), 'new') AS status "
+            f"FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?"
+        )
+        result = self.conn.execute(sql, [annotator or (flt.annotator if flt else ""), *params, limit, offset])
+        return [DocumentRow(r["id"], r["ext_id"], r["title"], r["n_comments"], r["status"]) for r in result]
+
+    def document_ids(self, flt: DocFilter | None = None) -> list[int]:
+        where, params = self._doc_where(flt)
+        return [r[0] for r in self.conn.execute(f"SELECT d.id FROM documents d {where} ORDER BY d.id", params)]
+
+    def _doc_where(self, flt: DocFilter | None) -> tuple[str, list[object]]:
+        if flt is None:
+            return "", []
+        clauses: list[str] = []
+        params: list[object] = []
+        if flt.status:
+            if flt.status == "new":
+                clauses.append(
+                    "NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id AND s.annotator = ? AND s.status != 'new')"
+                )
+                params.append(flt.annotator)
+            else:
+                clauses.append("EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id AND s.annotator = ? AND s.status = ?)")
+                params += [flt.annotator, flt.status]
+        elif flt.annotator:
+            clauses.append("EXISTS (SELECT 1 FROM spans p WHERE p.document_id = d.id AND p.annotator = ?)")
+            params.append(flt.annotator)
+        if flt.label:
+            clauses.append("EXISTS (SELECT 1 FROM spans p WHERE p.document_id = d.id AND p.label = ?)")
+            params.append(flt.label)
+        if flt.search.strip():
+            clauses.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            params.append(_fts_query(flt.search))
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def document(self, document_id: int) -> Document:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise CommandError(f"no document with id {document_id}")
+        return rows.document(row)
+
+    def document_by_ext_id(self, ext_id: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE ext_id = ? ORDER BY id LIMIT 1", (ext_id,)).fetchone()
+        return rows.document(row) if row else None
+
+    def document_by_hash(self, text_hash: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE text_hash = ?", (text_hash,)).fetchone()
+        return rows.document(row) if row else None
+
+    def iter_documents(self) -> Iterator[Document]:
+        for row in self.conn.execute("SELECT * FROM documents ORDER BY id"):
+            yield rows.document(row)
+
+    # -- comments ---------------------------------------------------------------------
+
+    def comments(self, document_id: int) -> list[Comment]:
+        result = self.conn.execute("SELECT * FROM comments WHERE document_id = ? ORDER BY position", (document_id,))
+        return [rows.comment(r) for r in result]
+
+    def comment(self, comment_id: int) -> Comment:
+        row = self.conn.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
+        if row is None:
+            raise CommandError(f"no comment with id {comment_id}")
+        return rows.comment(row)
+
+    def comment_count(self, document_id: int) -> int:
+        return self.conn.execute("SELECT count(*) FROM comments WHERE document_id = ?", (document_id,)).fetchone()[0]
+
+    def unit_text(self, unit: Unit) -> str:
+        if unit.comment_id is None:
+            row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (unit.document_id,)).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT text FROM comments WHERE id = ? AND document_id = ?", (unit.comment_id, unit.document_id)
+            ).fetchone()
+        if row is None:
+            raise CommandError(f"no text unit {unit.key()}")
+        return row[0]
+
+    def units(self, document_id: int) -> list[Unit]:
+        ids = self.conn.execute("SELECT id FROM comments WHERE document_id = ? ORDER BY position", (document_id,))
+        return [Unit(document_id, None)] + [Unit(document_id, r[0]) for r in ids]
+
+    # -- annotations ------------------------------------------------------------------
+
+    def spans(
+        self,
+        document_id: int,
+        annotator: str | None = None,
+        comment_id: object = ANY,
+        layer: str | None = None,
+        include_suggestions: bool = True,
+    ) -> list[Span]:
+        sql = "SELECT * FROM spans WHERE document_id = ?"
+        params: list[object] = [document_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        if comment_id is None:
+            sql += " AND comment_id IS NULL"
+        elif comment_id is not ANY:
+            sql += " AND comment_id = ?"
+            params.append(comment_id)
+        if layer:
+            sql += " AND layer = ?"
+            params.append(layer)
+        if not include_suggestions:
+            sql += " AND origin != 'model'"
+        sql += " ORDER BY comment_id IS NOT NULL, comment_id, start, end, id"
+        return [rows.span(r) for r in self.conn.execute(sql, params)]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None:
+            raise CommandError(f"no span with id {span_id}")
+        return rows.span(row)
+
+    def find_span(self, span_id: int) -> Span | None:
+        row = self.conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
+        return rows.span(row) if row else None
+
+    def relations(self, document_id: int, annotator: str | None = None) -> list[Relation]:
+        sql = "SELECT * FROM relations WHERE document_id = ?"
+        params: list[object] = [document_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        return [rows.relation(r) for r in self.conn.execute(sql + " ORDER BY id", params)]
+
+    def relations_of_span(self, span_id: int) -> list[Relation]:
+        result = self.conn.execute(
+            "SELECT * FROM relations WHERE head_id = ? OR child_id = ? ORDER BY id", (span_id, span_id)
+        )
+        return [rows.relation(r) for r in result]
+
+    def relation(self, relation_id: int) -> Relation:
+        row = self.conn.execute("SELECT * FROM relations WHERE id = ?", (relation_id,)).fetchone()
+        if row is None:
+            raise CommandError(f"no relation with id {relation_id}")
+        return rows.relation(row)
+
+    def invalid_spans(self, document_id: int) -> list[Span]:
+        """Spans whose offsets fall outside their text (older files, bad imports): listed, never drawn."""
+        bad: list[Span] = []
+        texts: dict[int | None, int] = {}
+        for span in self.spans(document_id):
+            if span.comment_id not in texts:
+                texts[span.comment_id] = len(self.unit_text(span.unit))
+            if not (0 <= span.start < span.end <= texts[span.comment_id]):
+                bad.append(span)
+        return bad
+
+    # -- stance, targets, status --------------------------------------------------------
+
+    def stances(self, document_id: int | None = None, annotator: str | None = None) -> list[StanceLabel]:
+        sql = "SELECT s.* FROM stances s JOIN comments c ON c.id = s.comment_id WHERE 1=1"
+        params: list[object] = []
+        if document_id is not None:
+            sql += " AND c.document_id = ?"
+            params.append(document_id)
+        if annotator is not None:
+            sql += " AND s.annotator = ?"
+            params.append(annotator)
+        return [rows.stance(r) for r in self.conn.execute(sql + " ORDER BY c.position, s.target", params)]
+
+    def stance(self, comment_id: int, target: str, annotator: str) -> StanceLabel | None:
+        row = self.conn.execute(
+            "SELECT * FROM stances WHERE comment_id = ? AND target = ? AND annotator = ?",
+            (comment_id, target, annotator),
+        ).fetchone()
+        return rows.stance(row) if row else None
+
+    def targets(self, document_id: int) -> list[str]:
+        """Stance targets for a document: the schema's, then the document's own."""
+        own = [r[0] for r in self.conn.execute("SELECT name FROM targets WHERE document_id = ? ORDER BY id", (document_id,))]
+        base = list(self.schema.stance_targets)  # type: ignore[attr-defined]
+        return base + [t for t in own if t not in base]
+
+    def document_targets(self, document_id: int) -> list[Target]:
+        result = self.conn.execute("SELECT * FROM targets WHERE document_id = ? ORDER BY id", (document_id,))
+        return [Target(r["id"], r["document_id"], r["name"], r["span_id"]) for r in result]
+
+    def status(self, document_id: int, annotator: str) -> DocStatus:
+        row = self.conn.execute(
+            "SELECT * FROM doc_status WHERE document_id = ? AND annotator = ?", (document_id, annotator)
+        ).fetchone()
+        return rows.status(row) if row else DocStatus(document_id, annotator)
+
+    def statuses(self, annotator: str | None = None) -> list[DocStatus]:
+        sql = "SELECT * FROM doc_status" + (" WHERE annotator = ?" if annotator else "") + " ORDER BY document_id"
+        return [rows.status(r) for r in self.conn.execute(sql, (annotator,) if annotator else ())]
+
+    def next_document(self, after_id: int, annotator: str, statuses: tuple[str, ...] = ("new",)) -> int | None:
+        """The next document (wrapping around) whose status for ``annotator`` is one of ``statuses``."""
+        marks = ",".join("?" * len(statuses))
+        sql = (
+            "SELECT d.id FROM documents d LEFT JOIN doc_status s ON s.document_id = d.id AND s.annotator = ? "
+            f"WHERE coalesce(s.status, 'new') IN ({marks}) AND d.id != ? ORDER BY d.id > ? DESC, d.id LIMIT 1"
+        )
+        row = self.conn.execute(sql, (annotator, *statuses, after_id, after_id)).fetchone()
+        return row[0] if row else None
+
+    def edit_log(self, annotator: str | None = None, limit: int = 1000) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM edits" + (" WHERE annotator = ?" if annotator else "") + " ORDER BY id DESC LIMIT ?"
+        params: tuple[object, ...] = (annotator, limit) if annotator else (limit,)
+        return list(self.conn.execute(sql, params))
+
+
+def _fts_query(text: str) -> str:
+    """Quote each word so user input is never parsed as FTS syntax; prefix-match the last."""
+    words = [w.replace('"', '""') for w in text.split()]
+    parts = [f'"{w}"' for w in words]
+    if parts:
+        parts[-1] += "*"
+    return " ".join(parts)
