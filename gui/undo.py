@@ -1,0 +1,51 @@
+"""One QUndoCommand type that wraps a core command. Undo applies the inverse the store returned.
+
+Each apply returns the inverse of what it just did, so after an undo the redo command is the
+exact inverse of the undo (e.g. re-adding a span with its original id), not the first command
+again; ids stay stable however often the user goes back and forth.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from annotation.commands import Command
+from annotation.errors import GoldspanError
+
+if TYPE_CHECKING:
+    from gui.session import Session
+
+
+class CoreCommand(QUndoCommand):
+    def __init__(self, session: "Session", command: Command, already_applied_inverse: Command | None = None) -> None:
+        super().__init__(command.describe())
+        self._session = session
+        self._redo = command
+        self._undo: Command | None = already_applied_inverse
+        self._skip_first_redo = already_applied_inverse is not None
+        self.failed: str = ""
+
+    def redo(self) -> None:
+        if self._skip_first_redo:  # restored from the edit log: already in the database
+            self._skip_first_redo = False
+            return
+        self._undo = self._run(self._redo, "redo" if self._undo is not None else "do")
+
+    def undo(self) -> None:
+        if self._undo is None:
+            return
+        inverse = self._run(self._undo, "undo")
+        if inverse is not None:
+            self._redo = inverse
+
+    def _run(self, command: Command, action: str) -> Command | None:
+        try:
+            inverse, changes = self._session.store.apply(command, self._session.annotator, action=action)
+        except GoldspanError as exc:
+            self.failed = str(exc)
+            self.setObsolete(True)
+            self._session.error.emit(str(exc))
+            return None
+        self._session.changed.emit(changes)
+        return inverse
