@@ -2,7 +2,7 @@ from hypothesis import given, strategies as st
 
 from annotation.offsets import OffsetMap, utf16_len
 
-texts = st.text(alphabet=st.sampled_from(list("ab é\n") + ["😀", "🇷🇺", "\u0301", "ש", "𝔸"]), max_size=40)
+texts = st.text(alphabet=st.sampled_from(list("ab é\n") + ["😀", "\u0301", "ש", "𝔸"]), max_size=40)
 
 
 @given(texts)
