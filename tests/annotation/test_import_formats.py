@@ -108,3 +108,157 @@ def test_csv_text_column_option_from_the_command_line(tmp_path):
     with Store.open(project, read_only=True) as s:
         (doc,) = list(s.iter_documents())
     assert doc.title == "H" and doc.text == "Body text here."
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+_BODY_PARAGRAPHS = [
+    "The town council of Marrowby voted on Tuesday to close the Kestrel Lane ferry at the end of the summer, "
+    "ending a crossing that has carried commuters over the river Ambel for more than ninety years.",
+    "“We simply cannot keep pouring money into a boat that spends half the winter in dry dock,” said "
+    "council leader Oriane Vasquez-Holt, who proposed the closure. She added that a new footbridge would be "
+    "ready “well before the first frost”.",
+    "Residents of the eastern bank were less convinced. According to the Ambel Valley Residents’ Association, "
+    "more than 1,400 people signed a petition against the plan in under a week. Its chair, Tomasz Wróbel, "
+    "told reporters that the footbridge &lt;b&gt;had not even been designed yet&lt;/b&gt;.",
+    "The ferry’s last crossing is scheduled for 30 September. The council said ticket holders would be refunded.",
+]
+
+
+def _wordpress_page() -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in _BODY_PARAGRAPHS)
+    return f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>Marrowby votes to close Kestrel Lane ferry | The Ambel Courier</title>
+<meta property="og:title" content="Marrowby votes to close Kestrel Lane ferry">
+<meta property="article:published_time" content="2026-04-14T09:30:00+00:00">
+<link rel="canonical" href="https://courier.example/2026/04/ferry">
+<script>window.dataLayer = [];</script><style>.fn {{ font-weight: bold }}</style>
+</head><body class="post-template-default single">
+<header class="site-header"><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav></header>
+<main id="main"><article class="post type-post">
+<h1 class="entry-title">Marrowby votes to close Kestrel Lane ferry</h1>
+<div class="entry-meta">Posted on <time class="entry-date" datetime="2026-04-14T09:30:00+00:00">14 April 2026</time></div>
+<div class="entry-content">{body}</div>
+</article>
+<div id="comments" class="comments-area">
+<h2 class="comments-title">3 thoughts on “Marrowby votes to close Kestrel Lane ferry”</h2>
+<ol class="commentlist">
+ <li id="comment-101" class="comment even thread-even depth-1 parent">
+  <article id="div-comment-101" class="comment-body">
+   <footer class="comment-meta"><div class="comment-author vcard"><img class="avatar" src="a.png" alt="">
+     <b class="fn">Zoë Ferreira</b> <span class="says">says:</span></div>
+    <div class="comment-metadata"><a href="#comment-101"><time datetime="2026-04-14T10:02:11+00:00">14 April 2026 at 10:02</time></a></div>
+   </footer>
+   <div class="comment-content"><p>My grandmother took that ferry to work every day.</p>
+    <p>Closing it is a <b>disgrace</b> &lt;script&gt;alert(1)&lt;/script&gt;</p></div>
+   <div class="reply"><a class="comment-reply-link" href="#respond">Reply</a></div>
+  </article>
+  <ol class="children">
+   <li id="comment-102" class="comment byuser odd alt depth-2">
+    <article id="div-comment-102" class="comment-body">
+     <footer class="comment-meta"><div class="comment-author vcard"><b class="fn"><a href="https://x.example" class="url">Łukasz Nowicki</a></b> <span class="says">says:</span></div>
+      <div class="comment-metadata"><time datetime="2026-04-14T10:30:00+00:00">14 April 2026 at 10:30</time></div></footer>
+     <div class="comment-content"><p>Nostalgia does not pay for a new hull.</p></div>
+     <div class="reply"><a class="comment-reply-link" href="#respond">Reply</a></div>
+    </article>
+    <ol class="children"><li id="comment-104" class="comment even depth-3">
+     <article class="comment-body"><footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Zoë Ferreira</b></div></footer>
+      <div class="comment-content"><p>Neither does a bridge nobody has designed. 🙄</p></div></article></li></ol>
+   </li>
+  </ol>
+ </li>
+ <li id="comment-103" class="comment odd depth-1">
+  <article class="comment-body"><footer class="comment-meta"><div class="comment-author vcard"><b class="fn">M. Müller</b></div></footer>
+   <div class="comment-content"><p>Good riddance.</p></div></article>
+ </li>
+</ol>
+<div id="respond" class="comment-respond">
+ <h3 id="reply-title" class="comment-reply-title">Leave a Reply <small><a id="cancel-comment-reply-link" href="#respond">Cancel reply</a></small></h3>
+ <form action="/wp-comments-post.php" method="post" id="commentform" class="comment-form">
+  <p class="comment-notes">Your email address will not be published. Required fields are marked *</p>
+  <p class="comment-form-comment"><label for="comment">Comment *</label><textarea id="comment" name="comment" placeholder="Please enter your comment!"></textarea></p>
+  <p class="comment-form-author"><label for="author">Name *</label><input id="author" name="author" placeholder="Please enter your name here"></p>
+  <p class="form-submit"><input name="submit" type="submit" value="Post Comment"></p>
+ </form>
+</div>
+</div></main>
+<footer class="site-footer"><p>© 2026 The Ambel Courier. All rights reserved.</p></footer>
+</body></html>
+"""
+
+
+FORM_BOILERPLATE = ("Leave a Reply", "Cancel reply", "Please enter your", "will not be published", "Post Comment", "says:")
+
+
+def test_wordpress_page_keeps_body_and_the_comment_thread(store, tmp_path):
+    path = tmp_path / "ferry.html"
+    path.write_text(_wordpress_page(), encoding="utf-8")
+    report = _import(store, path)
+    assert not report.errors, report.errors
+    (doc, comments), = _threads(store).values()
+    assert doc.title == "Marrowby votes to close Kestrel Lane ferry"
+    assert doc.url == "https://courier.example/2026/04/ferry" and doc.published.startswith("2026-04-14")
+    assert "voted on Tuesday to close the Kestrel Lane ferry" in doc.text
+    assert "“We simply cannot keep pouring money" in doc.text and doc.text.count("\n\n") >= 2
+    assert "<b>had not even been designed yet</b>" in doc.text  # escaped markup stays literal text
+    assert "grandmother" not in doc.text and "dataLayer" not in doc.text and "font-weight" not in doc.text
+    assert set(comments) == {"101", "102", "103", "104"}
+    assert comments["101"].author == "Zoë Ferreira" and comments["101"].time == "2026-04-14T10:02:11+00:00"
+    assert comments["101"].text == ("My grandmother took that ferry to work every day.\n\n"
+                                    "Closing it is a disgrace <script>alert(1)</script>")
+    assert comments["102"].parent_id == comments["101"].id and comments["102"].author == "Łukasz Nowicki"
+    assert comments["104"].parent_id == comments["102"].id and comments["104"].text.endswith("🙄")
+    assert comments["103"].parent_id is None and comments["103"].text == "Good riddance."
+    assert [c.ext_id for c in sorted(comments.values(), key=lambda c: c.position)] == ["101", "102", "104", "103"]
+    for text in [doc.text] + [c.text for c in comments.values()]:
+        assert not any(b in text for b in FORM_BOILERPLATE), text
+
+
+def test_generic_comment_markup_nests_replies(store, tmp_path):
+    path = tmp_path / "generic.htm"
+    paragraphs = "".join(f"<p>{p}</p>" for p in _BODY_PARAGRAPHS)
+    path.write_text(f"""<html><head><title>Ferry row</title></head><body>
+<div class="story"><h1>Ferry row deepens</h1>{paragraphs}</div>
+<section class="reader-comments"><h3>Comments (2)</h3>
+ <div class="c-comment" data-comment-id="a7">
+   <span class="username">ana_b</span><span class="timestamp"><time datetime="2026-04-15">yesterday</time></span>
+   <div class="c-comment__text">Bridges are <i>cheaper</i> in the long run.</div>
+   <div class="c-comment" data-comment-id="a8"><span class="username">kestrel_fan</span>
+     <div class="c-comment__text">Source?</div></div>
+ </div>
+ <div class="c-comment" data-comment-id="a9"><span class="username">Rui</span>
+   <div class="c-comment__text">Saudações de São Paulo!</div></div>
+</section></body></html>""", encoding="utf-8")
+    report = _import(store, path)
+    assert not report.errors, report.errors
+    (doc, comments), = _threads(store).values()
+    assert doc.title == "Ferry row deepens" and "Kestrel Lane ferry" in doc.text and "Source?" not in doc.text
+    assert set(comments) == {"a7", "a8", "a9"}
+    assert comments["a7"].text == "Bridges are cheaper in the long run." and comments["a7"].author == "ana_b"
+    assert comments["a7"].time == "2026-04-15"
+    assert comments["a8"].parent_id == comments["a7"].id and comments["a8"].text == "Source?"
+    assert comments["a9"].parent_id is None and comments["a9"].text == "Saudações de São Paulo!"
+
+
+def test_html_page_without_comments_and_in_latin_1(store, tmp_path):
+    path = tmp_path / "plain.html"
+    text = "<html><head><title>Café</title></head><body><p>Le maire de Villebrume a déclaré que le café restera ouvert.</p></body></html>"
+    path.write_bytes(text.encode("latin-1"))
+    report = _import(store, path)
+    assert not report.errors, report.errors
+    (doc, comments), = _threads(store).values()
+    assert doc.text == "Le maire de Villebrume a déclaré que le café restera ouvert." and comments == {}
+    assert doc.title == "Café"
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "empty.html: the file is empty"),
+    (b"<html><body><script>var x = 1;</script></body></html>", "empty.html:1: no article text found"),
+])
+def test_bad_html_is_one_clear_error(store, tmp_path, content, expected):
+    path = tmp_path / "empty.html"
+    path.write_bytes(content)
+    report = _import(store, path)
+    assert len(report.errors) == 1 and expected in report.errors[0], report.errors
+    assert store.document_count() == 0
