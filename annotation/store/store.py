@@ -14,13 +14,14 @@ from annotation.errors import ProjectError
 from annotation.schema import Schema, default_schema, parse_schema
 from annotation.store import connection
 from annotation.store.editing import EditingMixin
+from annotation.store.exporting import ExportingMixin
 from annotation.store.importing import ImportingMixin
 from annotation.store.reading import ReadingMixin
 from annotation.store.rows import now
 from annotation.store.stats import StatsMixin
 
 
-class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin):
+class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin):
     """One open project. Thread use: one Store per thread (workers open their own)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, locked: bool) -> None:

@@ -1,0 +1,148 @@
+"""Read queries for export: one annotator's (or gold's) layer, document by document, in pages.
+
+Exports of 20,000 documents must run near bare DocBin speed, so rows are fetched per page of
+documents (a handful of queries a page) rather than a few queries per document.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from annotation.model import Comment, Document, Relation, Span, StanceLabel
+from annotation.store import rows
+
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """One article with everything one annotator made on it, ready for an exporter."""
+
+    document: Document
+    comments: tuple[Comment, ...]
+    spans: tuple[Span, ...]  # body spans first, then by comment, start, end
+    relations: tuple[Relation, ...]
+    stances: tuple[StanceLabel, ...]
+    categories: dict[str, float]  # document-level categories (from other tools' textcat), see importers/units.py
+
+    def comment_by_id(self) -> dict[int, Comment]:
+        return {c.id: c for c in self.comments if c.id is not None}
+
+    def spans_of(self, comment_id: int | None) -> list[Span]:
+        return [s for s in self.spans if s.comment_id == comment_id]
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    documents: int  # documents in the project
+    annotated_documents: int  # documents this layer has anything in
+    spans: int
+    relations: int
+    stances: int
+    span_labels: dict[str, int]
+    relation_labels: dict[str, int]
+    stance_labels: dict[str, int]  # "target:label" -> n
+    suggestion_models: list[str]
+
+
+def _origin_clause(include_suggestions: bool, alias: str = "") -> str:
+    return "" if include_suggestions else f" AND {alias}origin != 'model'"
+
+
+class ExportingMixin:
+    conn: sqlite3.Connection
+
+    def annotated_document_ids(self, annotator: str, include_suggestions: bool = False) -> list[int]:
+        """Documents with at least one span, relation, stance or category of this layer, or marked
+        done by it (a document done with no entity is a true negative, worth exporting)."""
+        origin = _origin_clause(include_suggestions)
+        sql = (
+            f"SELECT document_id FROM spans WHERE annotator = ?{origin} "
+            "UNION SELECT c.document_id FROM stances s JOIN comments c ON c.id = s.comment_id WHERE s.annotator = ? "
+            "UNION SELECT document_id FROM doc_status WHERE annotator = ? AND status = 'done' "
+            "UNION SELECT id FROM documents WHERE json_extract(meta, '$.categories.' || json_quote(?)) IS NOT NULL "
+            "ORDER BY 1"
+        )
+        return [r[0] for r in self.conn.execute(sql, (annotator, annotator, annotator, annotator))]
+
+    def export_summary(self, annotator: str, include_suggestions: bool = False) -> ExportSummary:
+        q = self.conn.execute
+        origin = _origin_clause(include_suggestions)
+        span_labels = {r[0]: r[1] for r in q(
+            f"SELECT label, count(*) FROM spans WHERE annotator = ?{origin} GROUP BY label ORDER BY label", (annotator,))}
+        relation_labels = {r[0]: r[1] for r in q(
+            "SELECT r.label, count(*) FROM relations r JOIN spans h ON h.id = r.head_id JOIN spans c ON c.id = r.child_id "
+            f"WHERE r.annotator = ?{_origin_clause(include_suggestions, 'h.')}{_origin_clause(include_suggestions, 'c.')} "
+            "GROUP BY r.label ORDER BY r.label", (annotator,))}
+        stance_labels = {f"{r[0]}:{r[1]}": r[2] for r in q(
+            "SELECT target, label, count(*) FROM stances WHERE annotator = ? GROUP BY target, label ORDER BY target, label", (annotator,))}
+        models = [r[0] for r in q(
+            "SELECT DISTINCT model FROM spans WHERE annotator = ? AND origin = 'model' AND model != '' ORDER BY model", (annotator,))]
+        return ExportSummary(
+            documents=q("SELECT count(*) FROM documents").fetchone()[0],
+            annotated_documents=len(self.annotated_document_ids(annotator, include_suggestions)),
+            spans=sum(span_labels.values()), relations=sum(relation_labels.values()), stances=sum(stance_labels.values()),
+            span_labels=span_labels, relation_labels=relation_labels, stance_labels=stance_labels,
+            suggestion_models=models if include_suggestions else [],
+        )
+
+    def layers_with_annotations(self) -> list[str]:
+        """Annotators that have anything to export (for the 'nothing to export' message)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT annotator FROM spans UNION SELECT annotator FROM stances ORDER BY 1")]
+
+    def iter_export_documents(
+        self, document_ids: list[int], annotator: str, include_suggestions: bool = False,
+    ) -> Iterator[ExportDocument]:
+        """The given documents with this layer's annotations, in the order given, fetched a page at a time."""
+        for start in range(0, len(document_ids), PAGE):
+            page = document_ids[start:start + PAGE]
+            yield from self._export_page(page, annotator, include_suggestions)
+
+    def _export_page(self, page: list[int], annotator: str, include_suggestions: bool) -> Iterator[ExportDocument]:
+        q = self.conn.execute
+        marks = ",".join("?" * len(page))
+        docs = {r["id"]: rows.document(r) for r in q(f"SELECT * FROM documents WHERE id IN ({marks})", page)}
+        comments: dict[int, list[Comment]] = {}
+        for r in q(f"SELECT * FROM comments WHERE document_id IN ({marks}) ORDER BY document_id, position", page):
+            comments.setdefault(r["document_id"], []).append(rows.comment(r))
+        spans: dict[int, list[Span]] = {}
+        for r in q(
+            f"SELECT * FROM spans WHERE document_id IN ({marks}) AND annotator = ?{_origin_clause(include_suggestions)} "
+            "ORDER BY document_id, comment_id IS NOT NULL, comment_id, start, end, id", [*page, annotator],
+        ):
+            spans.setdefault(r["document_id"], []).append(rows.span(r))
+        relations: dict[int, list[Relation]] = {}
+        for r in q(f"SELECT * FROM relations WHERE document_id IN ({marks}) AND annotator = ? ORDER BY id", [*page, annotator]):
+            relations.setdefault(r["document_id"], []).append(rows.relation(r))
+        stances: dict[int, list[StanceLabel]] = {}
+        for r in q(
+            f"SELECT s.*, c.document_id AS doc FROM stances s JOIN comments c ON c.id = s.comment_id "
+            f"WHERE c.document_id IN ({marks}) AND s.annotator = ? ORDER BY c.position, s.target", [*page, annotator],
+        ):
+            stances.setdefault(r["doc"], []).append(rows.stance(r))
+        for doc_id in page:
+            doc = docs.get(doc_id)
+            if doc is None:
+                continue
+            doc_spans = spans.get(doc_id, [])
+            kept = {s.id for s in doc_spans}
+            # A relation whose end was a suggestion left out of the export goes with it.
+            doc_relations = [r for r in relations.get(doc_id, []) if r.head_id in kept and r.child_id in kept]
+            yield ExportDocument(
+                doc, tuple(comments.get(doc_id, [])), tuple(doc_spans), tuple(doc_relations),
+                tuple(stances.get(doc_id, [])), _categories(doc.meta, annotator),
+            )
+
+
+def _categories(meta: dict[str, Any], annotator: str) -> dict[str, float]:
+    cats = meta.get("categories") if isinstance(meta, dict) else None
+    if not isinstance(cats, dict):
+        return {}
+    mine = cats.get(annotator)
+    if not isinstance(mine, dict):
+        return {}
+    return {str(k): float(v) for k, v in mine.items() if isinstance(v, (int, float))}
+
+
