@@ -16,12 +16,13 @@ from annotation.store import connection
 from annotation.store.editing import EditingMixin
 from annotation.store.exporting import ExportingMixin
 from annotation.store.importing import ImportingMixin
+from annotation.store.merging import MergingMixin
 from annotation.store.reading import ReadingMixin
 from annotation.store.rows import now
 from annotation.store.stats import StatsMixin
 
 
-class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin):
+class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin):
     """One open project. Thread use: one Store per thread (workers open their own)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, locked: bool) -> None:
