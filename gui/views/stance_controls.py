@@ -1,0 +1,120 @@
+"""Stance label rows: one row for the current target, a second toward the parent for replies.
+
+Each row shows the schema's labels as buttons carrying their key, an "unsure" flag and a note.
+The rows only report what the user asked for; the thread panel turns that into commands, so
+mouse and keyboard edits take the same path through the undo stack.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from annotation.model import StanceLabel
+from annotation.schema import LabelDef
+
+
+def _text_on(color: str) -> str:
+    return "#111111" if QColor(color).lightnessF() > 0.55 else "#ffffff"
+
+
+class StanceRow(QWidget):
+    label_clicked = Signal(str)  # a label name; the current one when clicked again (to clear)
+    unsure_toggled = Signal(bool)
+    note_edited = Signal(str)
+
+    def __init__(self, labels: tuple[LabelDef, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._current = ""
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # target names come from user input
+        self.title.setMinimumWidth(110)
+        self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.buttons: dict[str, QPushButton] = {}
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(False)  # clicking the set label again clears it
+        self.unsure = QCheckBox("unsure", self)
+        self.unsure.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.unsure.toggled.connect(self._on_unsure)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText("note")
+        self.note.setClearButtonEnabled(True)
+        self.note.editingFinished.connect(self._on_note)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.title)
+        for definition in labels:
+            button = QPushButton(f"{definition.key}  {definition.name}", self)
+            button.setCheckable(True)
+            # Focus stays in the thread, so the next key press still labels or moves on.
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setToolTip(f"{definition.name} (key {definition.key})")
+            button.setStyleSheet(
+                f"QPushButton {{ border: 1px solid {definition.color}; border-radius: 3px; padding: 2px 8px; }}"
+                f"QPushButton:checked {{ background: {definition.color}; color: {_text_on(definition.color)};"
+                " font-weight: bold; }"
+            )
+            button.clicked.connect(lambda _checked=False, name=definition.name: self.label_clicked.emit(name))
+            self._group.addButton(button)
+            self.buttons[definition.name] = button
+            row.addWidget(button)
+        row.addSpacing(8)
+        row.addWidget(self.unsure)
+        row.addWidget(self.note, 1)
+        self._loading = False
+
+    def set_state(self, label: StanceLabel | None) -> None:
+        """Show a stored label (or none) without emitting anything."""
+        self._loading = True
+        self._current = label.label if label else ""
+        for name, button in self.buttons.items():
+            button.setChecked(name == self._current)
+        self.unsure.setChecked(bool(label and label.unsure))
+        if not self.note.hasFocus():  # never overwrite what the user is typing
+            self.note.setText(label.note if label else "")
+        self._loading = False
+
+    @property
+    def current(self) -> str:
+        return self._current
+
+    def _on_unsure(self, checked: bool) -> None:
+        if not self._loading:
+            self.unsure_toggled.emit(checked)
+
+    def _on_note(self) -> None:
+        if not self._loading:
+            self.note_edited.emit(self.note.text())
+
+
+class StanceControls(QWidget):
+    """The two rows for one comment: toward the current target, and toward the parent."""
+
+    def __init__(self, stance_labels: tuple[LabelDef, ...], reply_labels: tuple[LabelDef, ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target_row = StanceRow(stance_labels, self)
+        self.reply_row = StanceRow(reply_labels, self)
+        self.reply_row.title.setText("↩ toward parent")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(self.target_row)
+        layout.addWidget(self.reply_row)
+
+    def show_comment(self, target: str, target_label: StanceLabel | None, is_reply: bool,
+                     reply_label: StanceLabel | None) -> None:
+        self.setEnabled(True)
+        self.target_row.title.setText(f"▸ {target}")
+        self.target_row.set_state(target_label)
+        self.reply_row.setVisible(is_reply)
+        self.reply_row.set_state(reply_label if is_reply else None)
+
+    def show_nothing(self) -> None:
+        self.target_row.set_state(None)
+        self.reply_row.set_state(None)
+        self.reply_row.setVisible(False)
+        self.setEnabled(False)

@@ -1,0 +1,465 @@
+"""The comment thread beside the article: the tree of comments, the open comment's text with its
+spans, and stance labelling at the speed of reading.
+
+Keys (focus in the thread): J/K or Down/Up next/previous comment; the schema's stance keys
+(1-4) label toward the current target and the reply keys (5-8) toward the parent; T / Shift+T
+switch target; N next comment still to label; U "unsure"; E edit the note; Backspace clears.
+Digits and J/K also work while the comment's text has focus (no span label uses them); T, N
+and U do not, because entity labels own those letters there.
+
+Every edit is a core command pushed through the session, so it shares the undo stack and the
+edit log with the article view.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+    QPlainTextEdit, QPushButton, QSplitter, QTreeView, QVBoxLayout, QWidget,
+)
+
+from annotation.commands import AddTarget, Batch, ClearStance, Command, SetStance, SetStatus
+from annotation.model import REPLY_TARGET, Changes, Span, Unit
+from gui.models.thread_model import COMMENT_COLUMN, REPLY_COLUMN, STANCE_COLUMN, ThreadModel
+from gui.session import Session
+from gui.views.stance_controls import StanceControls
+
+_KEY_NAMES = {Qt.Key.Key_J: "j", Qt.Key.Key_K: "k", Qt.Key.Key_T: "t", Qt.Key.Key_N: "n",
+              Qt.Key.Key_U: "u", Qt.Key.Key_E: "e"}
+
+
+def _comment_text_view(session: Session, parent: QWidget) -> QWidget | None:
+    """The article view's span editor for one comment, when that module is available."""
+    try:
+        module = importlib.import_module("gui.views.annotated_text")
+        return module.AnnotatedTextView(session, parent)  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        return None
+
+
+class ThreadPanel(QWidget):
+    progress_changed = Signal(int, int)  # labelled, total comments of the current document
+    message = Signal(str)  # one line for the status bar
+    comment_selected = Signal(object)  # the Unit of the open comment, or None
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.store = session.store
+        schema = self.store.schema
+        self._stance_keys = {d.key: d.name for d in schema.stance_labels}
+        self._reply_keys = {d.key: d.name for d in schema.reply_labels}
+        self.document_id: int | None = None
+        self.current_comment: int | None = None
+        self._progress = (0, 0)
+
+        self.model = ThreadModel(self.store, session.annotator, self)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)  # constant-time scrolling over thousands of rows
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setIndentation(16)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COMMENT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        for column in (STANCE_COLUMN, REPLY_COLUMN):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, 92)
+        self.tree.installEventFilter(self)
+        self.model.rowsInserted.connect(self._expand_new_rows)
+        self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
+
+        self.target_box = QComboBox(self)
+        self.target_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.target_box.setToolTip("Stance target (T / Shift+T)")
+        self.target_box.currentTextChanged.connect(self._on_target_chosen)
+        self.add_target_button = QPushButton("Add target…", self)
+        self.add_target_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.add_target_button.clicked.connect(self.add_target_dialog)
+        self.auto_advance = QCheckBox("auto-advance", self)
+        self.auto_advance.setChecked(True)
+        self.auto_advance.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.auto_advance.setToolTip("After a label key completes a comment, go to the next one")
+        self.progress_label = QLabel(self)
+        self.done_button = QPushButton("Mark done", self)
+        self.done_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.done_button.clicked.connect(self.mark_done)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("Target:", self))
+        bar.addWidget(self.target_box, 1)
+        bar.addWidget(self.add_target_button)
+        bar.addWidget(self.auto_advance)
+        bar.addStretch(0)
+        bar.addWidget(self.progress_label)
+        bar.addWidget(self.done_button)
+
+        self.comment_header = QLabel(self)
+        self.comment_header.setTextFormat(Qt.TextFormat.PlainText)  # author names are data, not markup
+        self.parent_line = QLabel(self)
+        self.parent_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.parent_line.setWordWrap(True)
+        self.parent_line.setStyleSheet("color: palette(placeholder-text);")
+        self.text_view = _comment_text_view(session, self)
+        self.has_span_editor = self.text_view is not None
+        if self.text_view is None:  # read-only plain text: markup is never interpreted
+            fallback = QPlainTextEdit(self)
+            fallback.setReadOnly(True)
+            self.text_view = fallback
+        self.controls = StanceControls(schema.stance_labels, schema.reply_labels, self)
+        self.controls.target_row.label_clicked.connect(lambda name: self._click_label(name, reply=False))
+        self.controls.reply_row.label_clicked.connect(lambda name: self._click_label(name, reply=True))
+        self.controls.target_row.unsure_toggled.connect(lambda on: self._set_flag(False, unsure=on))
+        self.controls.reply_row.unsure_toggled.connect(lambda on: self._set_flag(True, unsure=on))
+        self.controls.target_row.note_edited.connect(lambda note: self._set_flag(False, note=note))
+        self.controls.reply_row.note_edited.connect(lambda note: self._set_flag(True, note=note))
+        for row in (self.controls.target_row, self.controls.reply_row):
+            row.note.returnPressed.connect(self.tree.setFocus)
+            row.note.installEventFilter(self)
+
+        detail = QWidget(self)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 4, 0, 0)
+        detail_layout.setSpacing(3)
+        detail_layout.addWidget(self.comment_header)
+        detail_layout.addWidget(self.parent_line)
+        detail_layout.addWidget(self.text_view, 1)
+        detail_layout.addWidget(self.controls)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+        # Digits and J/K work anywhere in the panel (the note field keeps its typing: a line
+        # edit claims printable keys before shortcuts see them).
+        for key in [*self._stance_keys, *self._reply_keys, "J", "K"]:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda key=key: self._key(key.lower()))
+
+        session.changed.connect(self._on_changed)
+        session.document_opened.connect(self.set_document)
+        self._show_comment(None)
+
+    # -- public API -----------------------------------------------------------------------
+
+    def set_document(self, document_id: int | None) -> None:
+        if document_id == self.document_id and document_id is not None:
+            return
+        self.document_id = document_id
+        self.current_comment = None
+        self.model.set_document(document_id)
+        self._reload_targets()
+        self._show_comment(None)
+        ids = self.model.comment_ids()
+        if ids:
+            self.select_comment(ids[0])
+        self._update_progress()
+
+    @property
+    def current_target(self) -> str:
+        return self.model.current_target
+
+    def set_target(self, target: str) -> None:
+        self.model.set_current_target(target)
+        if self.target_box.currentText() != target:
+            self.target_box.setCurrentText(target)
+        self._show_comment(self.current_comment)
+
+    def select_comment(self, comment_id: int) -> None:
+        """Make a comment current: expanded to, selected, and scrolled in with its parent."""
+        index = self.model.index_of(comment_id)
+        if not index.isValid():
+            return
+        parent = index.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self.tree.setCurrentIndex(index)
+        self._scroll_with_parent(index)
+
+    def next_comment(self, step: int = 1) -> None:
+        ids = self.model.comment_ids()
+        if not ids:
+            return
+        at = ids.index(self.current_comment) if self.current_comment in ids else -1
+        self.select_comment(ids[max(0, min(len(ids) - 1, at + step))])
+
+    def next_unlabelled(self) -> bool:
+        """Go to the next comment (wrapping) still missing a label for the current target or,
+        for a reply, toward its parent. False when every comment is done."""
+        ids = self.model.comment_ids()
+        at = ids.index(self.current_comment) if self.current_comment in ids else -1
+        for comment_id in ids[at + 1:] + ids[: at + 1]:
+            if not self.model.is_complete(comment_id):
+                self.select_comment(comment_id)
+                return True
+        self.message.emit(f"Every comment is labelled for {self.current_target}")
+        return False
+
+    def switch_target(self, step: int = 1) -> None:
+        targets = self.model.targets
+        if targets:
+            at = targets.index(self.current_target) if self.current_target in targets else 0
+            self.set_target(targets[(at + step) % len(targets)])
+            self.message.emit(f"Stance target: {self.current_target}")
+
+    def label_current(self, label: str, reply: bool = False) -> bool:
+        """Label the open comment toward the current target (or its parent); via the undo stack."""
+        if self.current_comment is None:
+            return False
+        if reply and not self.model.row(self.current_comment).is_reply:
+            self.message.emit("This comment is not a reply: it has no stance toward a parent")
+            return False
+        row = self.controls.reply_row if reply else self.controls.target_row
+        target = REPLY_TARGET if reply else self.current_target
+        # A note or "unsure" typed before choosing a label goes in with it.
+        return self._push(SetStance(self.current_comment, target, self.session.annotator, label,
+                                    row.note.text(), row.unsure.isChecked()))
+
+    def clear_current(self) -> bool:
+        if self.current_comment is None:
+            return False
+        commands = [ClearStance(self.current_comment, t, self.session.annotator) for t in
+                    (self.current_target, REPLY_TARGET) if self.model.stance_of(self.current_comment, t)]
+        return bool(commands) and self._push(Batch(tuple(commands), "Clear stance"))
+
+    def add_target(self, name: str, span_id: int | None = None) -> bool:
+        if self.document_id is None:
+            return False
+        name = " ".join(name.split())
+        if name in self.model.targets:  # already one: labelling it is what the user wants
+            self.set_target(name)
+            return True
+        if self._push(AddTarget(self.document_id, name, span_id)):
+            self.set_target(name)
+            return True
+        return False
+
+    def add_target_from_span(self, span: Span) -> bool:
+        """Make an entity (any span) a stance target of its document and switch to it."""
+        if span.document_id != self.document_id:
+            self.set_document(span.document_id)
+        text = self.store.unit_text(span.unit)[span.start:span.end]
+        return self.add_target(text, span.id)
+
+    def add_target_dialog(self) -> None:
+        name, ok = QInputDialog.getText(self, "Add stance target", "A person, group or claim comments can take a stance on:")
+        if ok and name.strip():
+            self.add_target(name)
+        self.tree.setFocus()
+
+    def progress(self) -> tuple[int, int]:
+        """(labelled, total) comments of the current document, as store.stance_progress counts."""
+        return self._progress
+
+    def mark_done(self) -> bool:
+        labelled, total = self._progress
+        if self.document_id is None or labelled < total:
+            self.message.emit(f"{total - labelled} comment(s) still unlabelled")
+            return False
+        return self._push(SetStatus(self.document_id, self.session.annotator, "done"))
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+            return super().eventFilter(watched, event)
+        assert isinstance(event, QKeyEvent)
+        if watched is not self.tree:  # a note field: Escape goes back to the thread
+            if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+                self.tree.setFocus()
+                return True
+            return False
+        name = self._key_name(event)
+        if name is None:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the tree handles it below, so the panel's shortcut does not also fire
+            return True
+        return self._key(name)
+
+    def _key_name(self, event: QKeyEvent) -> str | None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        shift = mods == Qt.KeyboardModifier.ShiftModifier
+        if mods and not shift:
+            return None
+        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) and not shift:
+            return "clear"
+        if event.key() == Qt.Key.Key_T:
+            return "T" if shift else "t"
+        if shift:
+            return None
+        if event.key() in _KEY_NAMES:
+            return _KEY_NAMES[Qt.Key(event.key())]
+        text = event.text()
+        if text and (text in self._stance_keys or text in self._reply_keys):
+            return text
+        return None
+
+    def _key(self, name: str) -> bool:
+        if name == "j":
+            self.next_comment(1)
+        elif name == "k":
+            self.next_comment(-1)
+        elif name in ("t", "T"):
+            self.switch_target(1 if name == "t" else -1)
+        elif name == "n":
+            self.next_unlabelled()
+        elif name == "u":
+            self._set_flag(False, unsure=not self.controls.target_row.unsure.isChecked())
+        elif name == "e":
+            self.controls.target_row.note.setFocus()
+        elif name == "clear":
+            self.clear_current()
+        elif name in self._stance_keys or name in self._reply_keys:
+            reply = name in self._reply_keys
+            label = self._reply_keys[name] if reply else self._stance_keys[name]
+            if self.label_current(label, reply) and self.auto_advance.isChecked():
+                if self.current_comment is not None and self.model.is_complete(self.current_comment):
+                    self.next_comment(1)
+        else:
+            return False
+        return True
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _push(self, command: Command) -> bool:
+        # A refused edit is reported once, by the session's ``error`` signal.
+        return self.session.push(command)
+
+    def _click_label(self, name: str, reply: bool) -> None:
+        row = self.controls.reply_row if reply else self.controls.target_row
+        if self.current_comment is not None and row.current == name:  # clicking the set label clears it
+            target = REPLY_TARGET if reply else self.current_target
+            self._push(ClearStance(self.current_comment, target, self.session.annotator))
+        else:
+            self.label_current(name, reply)
+        self.tree.setFocus()
+
+    def _set_flag(self, reply: bool, unsure: bool | None = None, note: str | None = None) -> None:
+        """Change the note or "unsure" of a stored label; before a label exists they wait in the row."""
+        if self.current_comment is None:
+            return
+        target = REPLY_TARGET if reply else self.current_target
+        old = self.model.stance_of(self.current_comment, target)
+        row = self.controls.reply_row if reply else self.controls.target_row
+        if old is None:
+            if unsure is not None:
+                row.unsure.blockSignals(True)
+                row.unsure.setChecked(unsure)
+                row.unsure.blockSignals(False)
+            return
+        new_unsure = old.unsure if unsure is None else unsure
+        new_note = old.note if note is None else note
+        if (new_unsure, new_note) != (old.unsure, old.note):
+            self._push(SetStance(self.current_comment, target, self.session.annotator, old.label, new_note, new_unsure))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        comment_id = current.internalId() if current.isValid() else None
+        if comment_id != self.current_comment:
+            self._show_comment(comment_id)
+
+    def _show_comment(self, comment_id: int | None) -> None:
+        self.current_comment = comment_id
+        if comment_id is None or self.document_id is None:
+            self.comment_header.setText("No comment" if self.document_id is not None else "")
+            self.parent_line.setVisible(False)
+            self._set_text(None)
+            self.controls.show_nothing()
+            self.comment_selected.emit(None)
+            return
+        row = self.model.row(comment_id)
+        self.comment_header.setText(" · ".join(p for p in (row.author or "anonymous", row.time) if p)
+                                    + (f"   ⚠ replies to comment {row.parent_ext_id}, which is missing" if row.parent_missing else ""))
+        parent_id = self.model.parent_id(comment_id)
+        self.parent_line.setVisible(parent_id is not None)
+        if parent_id is not None:
+            parent = self.model.row(parent_id)
+            self.parent_line.setText(f"↩ in reply to {parent.author or 'anonymous'}: “{parent.preview}”")
+        self._set_text(Unit(self.document_id, comment_id))
+        self.controls.show_comment(self.current_target, self.model.stance_of(comment_id, self.current_target),
+                                   row.is_reply, self.model.stance_of(comment_id, REPLY_TARGET))
+        self.comment_selected.emit(Unit(self.document_id, comment_id))
+
+    def _set_text(self, unit: Unit | None) -> None:
+        view: Any = self.text_view
+        if self.has_span_editor:
+            if unit is not None:
+                view.set_unit(unit)
+            view.setEnabled(unit is not None)
+        else:
+            view.setPlainText(self.store.unit_text(unit) if unit is not None else "")
+
+    def _scroll_with_parent(self, index: QModelIndex) -> None:
+        parent = index.parent()
+        self.tree.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        if parent.isValid() and not self.tree.viewport().rect().contains(self.tree.visualRect(parent)):
+            # Put the parent at the top, then make sure the reply itself is still in view.
+            self.tree.scrollTo(parent, QAbstractItemView.ScrollHint.PositionAtTop)
+            self.tree.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _expand_new_rows(self, parent: QModelIndex, first: int, last: int) -> None:
+        # Threads open expanded (the usual reading); children are still fetched page by page.
+        for row in range(first, last + 1):
+            index = self.model.index(row, 0, parent)
+            if self.model.hasChildren(index):
+                self.tree.expand(index)
+
+    def _reload_targets(self) -> None:
+        self.target_box.blockSignals(True)
+        self.target_box.clear()
+        self.target_box.addItems(self.model.targets)
+        self.target_box.setCurrentText(self.current_target)
+        self.target_box.blockSignals(False)
+
+    def _on_target_chosen(self, target: str) -> None:
+        if target and target != self.current_target:
+            self.set_target(target)
+            self.tree.setFocus()
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.document_id is None:
+            return
+        mine = changes.everything or self.document_id in changes.documents
+        if not mine:
+            return
+        current = self.current_comment
+        self.model.apply_changes(changes)
+        if changes.everything or self.document_id in changes.targets:
+            self._reload_targets()
+        if changes.everything:
+            if current is not None and current in self.model.comment_ids():
+                self.select_comment(current)
+            else:
+                self._show_comment(None)
+        elif current is not None and (current in changes.stances or self.document_id in changes.targets):
+            self._show_comment(current)
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        if self.document_id is None:
+            self._progress = (0, 0)
+            self.progress_label.setText("")
+            self.done_button.setEnabled(False)
+            self.progress_changed.emit(0, 0)
+            return
+        labelled, total = self.store.stance_progress(self.session.annotator, self.document_id)
+        self._progress = (labelled, total)
+        self.progress_label.setText(f"{labelled}/{total} labelled")
+        done = self.store.status(self.document_id, self.session.annotator).status == "done"
+        self.done_button.setText("Done ✓" if done else "Mark done")
+        self.done_button.setEnabled(not done and labelled == total)
+        self.progress_changed.emit(labelled, total)

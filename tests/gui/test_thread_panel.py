@@ -1,0 +1,176 @@
+"""The thread panel driven with real key presses on the seed article, then checked in the database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotation.commands import AddSpan
+from annotation.import_job import import_files
+from annotation.jobs import run
+from annotation.model import REPLY_TARGET, Comment, Document, ImportedArticle, Span
+from annotation.store import Store
+from tests.helpers import SEED, shared
+
+ANNOTATOR = "tester"
+
+
+@pytest.fixture
+def session(tmp_path: Path):
+    from gui.session import Session
+
+    store = Store.create(tmp_path / "thread.db")
+    report = run(import_files(store, [shared(*SEED)]))
+    assert not report.errors
+    s = Session(store, ANNOTATOR)
+    yield s
+    store.close()
+
+
+@pytest.fixture
+def panel(qtbot, session):
+    from gui.views.thread_panel import ThreadPanel
+
+    widget = ThreadPanel(session)
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_document(session.store.document_ids()[0])
+    widget.tree.setFocus()
+    return widget
+
+
+def _labels(store: Store) -> set[tuple[int, str, str]]:
+    return {(s.comment_id, s.target, s.label) for s in store.stances(annotator=ANNOTATOR)}
+
+
+def _press(qtbot, panel, *keys: str) -> None:
+    for key in keys:
+        qtbot.keyClicks(panel.tree, key)
+
+
+def test_label_the_seed_thread_from_the_keyboard_then_undo(qtbot, panel, session):
+    store = session.store
+    first, reply, second = panel.model.comment_ids()
+    assert panel.model.parent_id(reply) == first and panel.current_comment == first
+    assert panel.progress() == (0, 3)
+    # 1 = favor on the first comment; auto-advance moves to the reply, which needs two labels:
+    # toward the topic (2 = against) and toward its parent (6 = disagree); then 3 = neutral.
+    _press(qtbot, panel, "1")
+    assert panel.current_comment == reply
+    _press(qtbot, panel, "2")
+    assert panel.current_comment == reply  # not complete until its reply stance is set
+    _press(qtbot, panel, "6")
+    assert panel.current_comment == second
+    _press(qtbot, panel, "3")
+    expected = {(first, "topic", "favor"), (reply, "topic", "against"), (reply, REPLY_TARGET, "disagree"),
+                (second, "topic", "neutral")}
+    assert _labels(store) == expected
+    assert panel.progress() == (3, 3)
+    assert panel.done_button.isEnabled()
+    assert [r["action"] for r in store.edit_log(ANNOTATOR)][:4] == ["do"] * 4
+
+    session.undo_stack.undo()
+    assert _labels(store) == expected - {(second, "topic", "neutral")}
+    assert panel.progress() == (2, 3)
+    assert not panel.done_button.isEnabled()
+    assert panel.model.is_unlabelled(second)
+    session.undo_stack.undo()
+    assert (reply, REPLY_TARGET, "disagree") not in _labels(store)
+    session.undo_stack.redo()
+    session.undo_stack.redo()
+    assert _labels(store) == expected
+    assert panel.mark_done()
+    assert store.status(panel.document_id, ANNOTATOR).status == "done"
+
+
+def test_navigation_keys_and_next_unlabelled(qtbot, panel):
+    first, reply, second = panel.model.comment_ids()
+    _press(qtbot, panel, "j")
+    assert panel.current_comment == reply
+    assert panel.parent_line.isVisible() and "In his campaign" in panel.parent_line.text()
+    _press(qtbot, panel, "j", "j")
+    assert panel.current_comment == second  # stops at the last comment
+    _press(qtbot, panel, "k", "k")
+    assert panel.current_comment == first
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Down)
+    assert panel.current_comment == reply
+    panel.auto_advance.setChecked(False)
+    _press(qtbot, panel, "2")  # the reply: topic labelled, reply stance still missing
+    assert panel.current_comment == reply
+    _press(qtbot, panel, "n")  # next still to label wraps past nothing: the second comment
+    assert panel.current_comment == second
+    _press(qtbot, panel, "n")
+    assert panel.current_comment == first
+    _press(qtbot, panel, "n")
+    assert panel.current_comment == reply  # still missing its stance toward the parent
+
+
+def test_unsure_note_and_clear_go_through_the_undo_stack(qtbot, panel, session):
+    first = panel.model.comment_ids()[0]
+    panel.auto_advance.setChecked(False)
+    _press(qtbot, panel, "2", "u")
+    label = session.store.stance(first, "topic", ANNOTATOR)
+    assert label is not None and label.label == "against" and label.unsure
+    _press(qtbot, panel, "e")
+    note = panel.controls.target_row.note
+    assert note.hasFocus()
+    qtbot.keyClicks(note, "sarcasm 1 j")  # digits and j are typed, not taken as commands
+    qtbot.keyClick(note, Qt.Key.Key_Return)
+    assert panel.tree.hasFocus()
+    label = session.store.stance(first, "topic", ANNOTATOR)
+    assert label.note == "sarcasm 1 j" and label.unsure and panel.current_comment == first
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Backspace)
+    assert session.store.stance(first, "topic", ANNOTATOR) is None
+    session.undo_stack.undo()
+    assert session.store.stance(first, "topic", ANNOTATOR).note == "sarcasm 1 j"
+    assert panel.controls.target_row.note.text() == "sarcasm 1 j"
+
+
+def test_reply_keys_on_a_top_level_comment_are_refused_clearly(qtbot, panel, session):
+    messages: list[str] = []
+    panel.message.connect(messages.append)
+    _press(qtbot, panel, "5")
+    assert session.store.stances() == []
+    assert messages and "not a reply" in messages[-1]
+
+
+def test_switch_targets_and_label_each(qtbot, panel, session):
+    first = panel.model.comment_ids()[0]
+    panel.auto_advance.setChecked(False)
+    assert panel.add_target("Russia")
+    assert panel.current_target == "Russia"
+    assert session.store.targets(panel.document_id) == ["topic", "Russia"]
+    _press(qtbot, panel, "2")
+    qtbot.keyClicks(panel.tree, "t")
+    assert panel.current_target == "topic"
+    assert panel.model.headerData(1, Qt.Orientation.Horizontal) == "topic"
+    _press(qtbot, panel, "1")
+    qtbot.keyClick(panel.tree, Qt.Key.Key_T, Qt.KeyboardModifier.ShiftModifier)
+    assert panel.current_target == "Russia"
+    assert panel.controls.target_row.current == "against"
+    assert _labels(session.store) == {(first, "Russia", "against"), (first, "topic", "favor")}
+    session.undo_stack.undo()
+    session.undo_stack.undo()
+    session.undo_stack.undo()  # the target itself goes too
+    assert session.store.targets(panel.document_id) == ["topic"]
+    assert panel.current_target == "topic" and panel.target_box.count() == 1
+
+
+def test_label_a_comment_after_making_an_entity_a_target(qtbot, panel, session):
+    store = session.store
+    doc = panel.document_id
+    text = store.document(doc).text
+    start = text.index("Vladimir Putin")
+    session.push(AddSpan(Span(None, doc, None, start, start + len("Vladimir Putin"), "PERSON", "entity", ANNOTATOR)))
+    span = store.spans(doc, layer="entity")[0]
+    assert panel.add_target_from_span(span)
+    assert panel.current_target == "Vladimir Putin"
+    assert [(t.name, t.span_id) for t in store.document_targets(doc)] == [("Vladimir Putin", span.id)]
+    first, reply, _ = panel.model.comment_ids()
+    _press(qtbot, panel, "j", "2", "5")
+    assert _labels(store) == {(reply, "Vladimir Putin", "against"), (reply, REPLY_TARGET, "agree")}
+    assert panel.model.data(panel.model.index_of(reply, 1)) == "against"
+    assert panel.progress() == (1, 3)
