@@ -1,0 +1,365 @@
+"""The exporter registry and what every export shares: selection, splits, alignment, manifest.
+
+An exporter is registered by name and written as a generator over an ExportContext: it asks
+the context for each split's documents (one annotator's layer, fetched in pages), writes its
+files through ``ctx.open``/``ctx.path``, counts what it wrote, and yields Progress. The job
+(``run_export``) checks there is something to export before any file is created, and removes
+what it wrote when the export fails, so a failed export never leaves files that look like success.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
+
+from annotation.errors import GoldspanError
+from annotation.jobs import CancelToken, Job, Progress
+from annotation.model import GOLD, Comment, Relation, Span, StanceLabel
+from annotation.store.exporting import ExportDocument
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span as SpacySpan
+
+    from annotation.store import Store
+
+ALIGNMENTS = ("strict", "contract", "expand")
+SPLIT_NAMES = ("train", "dev", "test")
+
+
+class ExportError(GoldspanError):
+    """The export cannot be made (nothing to export, unwritable output, misaligned spans)."""
+
+
+@dataclass
+class ExportOptions:
+    annotator: str
+    include_suggestions: bool = False
+    split: tuple[float, ...] | None = None  # train, dev, test fractions
+    seed: int = 0
+    alignment: str = "expand"  # strict | contract | expand (token-based formats only)
+
+
+@dataclass
+class ExportReport:
+    files: list[Path] = field(default_factory=list)
+    documents: dict[str, int] = field(default_factory=dict)  # split -> documents
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in ("spans", "relations", "stances", "categories", "units")})
+    misaligned: list[str] = field(default_factory=list)  # "doc/unit start-end LABEL 'text'"
+    snapped: int = 0
+    dropped: list[str] = field(default_factory=list)  # annotations a format cannot hold, with why
+    manifest: Path | None = None
+    hints: list[str] = field(default_factory=list)  # what to run next (printed by the CLI)
+
+
+Writer = Callable[["ExportContext"], Job[None]]
+
+
+@dataclass(frozen=True)
+class ExporterSpec:
+    name: str
+    write: Writer
+    extension: str  # of the main file(s)
+    folder: bool  # writes a folder of files rather than one file
+    default_split: tuple[float, ...] | None = None
+    description: str = ""
+
+
+EXPORTERS: dict[str, ExporterSpec] = {}
+
+
+def register(name: str, extension: str, *, folder: bool = False, default_split: tuple[float, ...] | None = None,
+             description: str = "") -> Callable[[Writer], Writer]:
+    def wrap(write: Writer) -> Writer:
+        EXPORTERS[name] = ExporterSpec(name, write, extension, folder, default_split, description)
+        return write
+    return wrap
+
+
+# -- units: the texts annotations point into ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportUnit:
+    """The body or one comment, with its own annotations (relations only when both ends are in it)."""
+
+    doc: ExportDocument
+    comment: Comment | None
+    text: str
+    spans: tuple[Span, ...]
+    relations: tuple[Relation, ...]
+    stances: tuple[StanceLabel, ...]
+
+    @property
+    def name(self) -> str:
+        return "body" if self.comment is None else self.comment.ext_id
+
+    def where(self) -> str:
+        return f"{self.doc.document.ext_id}/{self.name}"
+
+
+def units_of(doc: ExportDocument) -> Iterator[ExportUnit]:
+    by_unit: dict[int | None, list[Span]] = {}
+    for span in doc.spans:
+        by_unit.setdefault(span.comment_id, []).append(span)
+    unit_of = {s.id: s.comment_id for s in doc.spans}
+    for comment in (None, *doc.comments):
+        cid = None if comment is None else comment.id
+        spans = tuple(by_unit.get(cid, ()))
+        rels = tuple(r for r in doc.relations if unit_of.get(r.head_id, -1) == cid and unit_of.get(r.child_id, -1) == cid)
+        stances = tuple(s for s in doc.stances if comment is not None and s.comment_id == cid)
+        yield ExportUnit(doc, comment, doc.document.text if comment is None else comment.text, spans, rels, stances)
+
+
+def unit_meta(unit: ExportUnit, annotator: str) -> dict[str, Any]:
+    """What lets an importer put a unit back where it came from: ids as imported, never internal ids."""
+    d = unit.doc.document
+    meta: dict[str, Any] = {"document": d.ext_id, "title": d.title, "unit": unit.name, "annotator": annotator}
+    if unit.comment is None:
+        meta.update({k: v for k, v in (("url", d.url), ("published", d.published)) if v})
+    else:
+        c = unit.comment
+        meta.update({k: v for k, v in (("parent", c.parent_ext_id), ("author", c.author), ("time", c.time)) if v})
+    return meta
+
+
+# -- the context an exporter writes through ---------------------------------------------------
+
+
+class ExportContext:
+    def __init__(self, store: "Store", spec: ExporterSpec, out: Path, options: ExportOptions,
+                 splits: dict[str, list[int]], report: ExportReport, cancel: CancelToken | None) -> None:
+        self.store = store
+        self.spec = spec
+        self.out = out
+        self.options = options
+        self.splits = splits
+        self.report = report
+        self.cancel = cancel
+        self.schema = store.schema
+        self._nlp: "Language | None" = None
+        self.total = sum(len(v) for v in splits.values())
+        self.done = 0
+
+    @property
+    def annotator(self) -> str:
+        return self.options.annotator
+
+    @property
+    def nlp(self) -> "Language":
+        """A blank English pipeline: its tokenizer is the one the trained config uses."""
+        if self._nlp is None:
+            import spacy
+
+            self._nlp = spacy.blank("en")
+        return self._nlp
+
+    def documents(self, split: str) -> Iterator[ExportDocument]:
+        ids = self.splits[split]
+        self.report.documents[split] = len(ids)
+        for n, doc in enumerate(self.store.iter_export_documents(ids, self.annotator, self.options.include_suggestions)):
+            if n % 200 == 0 and self.cancel is not None:
+                self.cancel.check()
+            self.done += 1
+            yield doc
+
+    def progress(self, message: str = "") -> Progress:
+        return Progress(self.done, self.total, message or f"exporting {self.spec.name}")
+
+    def path(self, split: str, extension: str | None = None, suffix: str = "") -> Path:
+        """Where a split's file goes: OUT itself, OUT.<split>.ext beside it, or OUT/<split>.ext in a folder."""
+        ext = extension or self.spec.extension
+        single = list(self.splits) == ["all"]
+        if self.spec.folder or not self.out.suffix:
+            name = (self.spec.name if single else split) + suffix + ext
+            path = self.out / name
+        elif single and not suffix and ext == self.spec.extension:
+            path = self.out
+        else:
+            stem = self.out.name[: -len(self.out.suffix)]
+            path = self.out.with_name(stem + ("" if single else f".{split}") + suffix + ext)
+        return self.track(path)
+
+    def track(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path not in self.report.files:
+            self.report.files.append(path)
+        return path
+
+    def open(self, path: Path) -> IO[str]:
+        # newline="" so a text's own CRLF line ends are written as they are: offsets depend on them.
+        return self.track(path).open("w", encoding="utf-8", newline="")
+
+    def count(self, kind: str, label: str, n: int = 1) -> None:
+        self.report.counts[kind][label] += n
+
+    def count_unit(self, unit: ExportUnit) -> None:
+        self.report.counts["units"]["body" if unit.comment is None else "comment"] += 1
+        for span in unit.spans:
+            self.count("spans", span.label)
+        for rel in unit.relations:
+            self.count("relations", rel.label)
+        for st in unit.stances:
+            self.count("stances", f"{st.target}:{st.label}")
+        if unit.comment is None:
+            for name, value in unit.doc.categories.items():
+                self.count("categories", f"{name}={value:g}")
+
+    def note_cross_unit(self, doc: ExportDocument) -> None:
+        """A per-unit format cannot hold a relation between two texts: say so rather than lose it quietly."""
+        unit_of = {s.id: s.comment_id for s in doc.spans}
+        for rel in doc.relations:
+            if unit_of.get(rel.head_id) != unit_of.get(rel.child_id):
+                self.report.dropped.append(f"{doc.document.ext_id}: relation {rel.label} joins two texts; {self.spec.name} keeps one text a record")
+
+    # -- token alignment (spaCy, CoNLL) --
+
+    def char_span(self, doc: "Doc", span: Span, where: str) -> "SpacySpan | None":
+        """The token span for ``span`` under --alignment; misalignments are counted and listed."""
+        exact = doc.char_span(span.start, span.end, label=span.label)
+        if exact is not None:
+            return exact
+        text = doc.text[span.start:span.end]
+        self.report.misaligned.append(f"{where} {span.start}-{span.end} {span.label} {text[:40]!r}")
+        if self.options.alignment == "strict":
+            return None
+        snapped = doc.char_span(span.start, span.end, label=span.label, alignment_mode=self.options.alignment)
+        if snapped is None or not snapped.text.strip():
+            self.report.dropped.append(f"{where} {span.start}-{span.end} {span.label}: no token inside it ({self.options.alignment})")
+            return None
+        self.report.snapped += 1
+        return snapped
+
+
+# -- splits, the job, the manifest ------------------------------------------------------------
+
+
+def parse_split(text: str) -> tuple[float, ...]:
+    try:
+        parts = tuple(float(p) for p in text.split(","))
+    except ValueError:
+        raise ExportError(f"--split wants fractions like 0.8,0.1,0.1, got {text!r}") from None
+    if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts) or abs(sum(parts) - 1.0) > 1e-6:
+        raise ExportError(f"--split wants up to three fractions (train,dev,test) that add up to 1, got {text!r}")
+    return parts
+
+
+def split_documents(ids: list[int], fractions: tuple[float, ...] | None, seed: int, need_dev: bool = False) -> dict[str, list[int]]:
+    """Whole articles go to one split, so an article's comments never straddle two. Same seed, same split."""
+    if not fractions:
+        return {"all": list(ids)}
+    order = sorted(ids)
+    random.Random(seed).shuffle(order)
+    n = len(order)
+    cuts: list[int] = []
+    acc = 0.0
+    for fraction in fractions[:-1]:
+        acc += fraction
+        cuts.append(round(acc * n))
+    bounds = [0, *cuts, n]
+    out = {name: sorted(order[bounds[i]:bounds[i + 1]]) for i, name in enumerate(SPLIT_NAMES[: len(fractions)])}
+    if need_dev and "dev" in out and not out["dev"] and out["train"]:
+        # spacy train needs a dev set: with very few articles give it one (or share the only one).
+        out["dev"] = [out["train"].pop()] if len(out["train"]) > 1 else list(out["train"])
+    return out
+
+
+def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions,
+               cancel: CancelToken | None = None) -> Job[ExportReport]:
+    """Export one layer in format ``fmt`` to ``out``; yields progress over documents."""
+    import annotation.exporters  # noqa: F401  (registers every format)
+
+    if fmt not in EXPORTERS:
+        raise ExportError(f"unknown export format {fmt!r} (known: {', '.join(sorted(EXPORTERS))})")
+    if options.alignment not in ALIGNMENTS:
+        raise ExportError(f"--alignment must be one of {', '.join(ALIGNMENTS)}")
+    spec = EXPORTERS[fmt]
+    out = Path(out)
+    where = store.path.name if store.path else "the project"
+    if store.document_count() == 0:
+        raise ExportError(f"{where} has no documents: nothing to export (import articles first)")
+    ids = store.annotated_document_ids(options.annotator, options.include_suggestions)
+    if not ids:
+        others = [a for a in store.layers_with_annotations() if a != options.annotator]
+        hint = f"; layers with annotations: {', '.join(others)}" if others else "; no one has annotated anything yet"
+        if not options.include_suggestions and store.export_summary(options.annotator, True).spans:
+            hint = "; it has only model suggestions (add --include-suggestions)"
+        raise ExportError(f"{where}: {_layer_name(options.annotator)} has nothing to export{hint}")
+    _check_writable(out, spec)
+    splits = split_documents(ids, options.split or spec.default_split, options.seed, need_dev=spec.name == "spacy")
+    report = ExportReport()
+    ctx = ExportContext(store, spec, out, options, splits, report, cancel)
+    try:
+        yield Progress(0, ctx.total, f"exporting {fmt}")
+        yield from spec.write(ctx)
+        if options.alignment == "strict" and report.misaligned:
+            raise ExportError(
+                f"{len(report.misaligned)} span(s) do not align with spaCy tokens, e.g. {'; '.join(report.misaligned[:5])}; "
+                "re-export with --alignment expand (or contract) to snap them")
+        report.manifest = _write_manifest(ctx)
+    except BaseException:
+        for path in report.files:
+            path.unlink(missing_ok=True)
+        raise
+    yield Progress(ctx.total, ctx.total, "done")
+    return report
+
+
+def _layer_name(annotator: str) -> str:
+    return "the gold layer" if annotator == GOLD else f"annotator {annotator!r}"
+
+
+def _check_writable(out: Path, spec: ExporterSpec) -> None:
+    folder = out if (spec.folder or not out.suffix) else out.parent
+    if out.exists() and not out.is_dir() and (spec.folder or not out.suffix):
+        raise ExportError(f"{out}: exists and is a file; {spec.name} export writes a folder")
+    if out.suffix and not spec.folder and out.is_dir():
+        raise ExportError(f"{out}: is a folder; give a file name or a folder without an extension")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".goldspan-write-test-{id(out)}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ExportError(f"{folder}: cannot write the export there: {exc.strerror or exc}") from None
+
+
+def _write_manifest(ctx: ExportContext) -> Path:
+    summary = ctx.store.export_summary(ctx.annotator, ctx.options.include_suggestions)
+    schema = ctx.schema
+    report = ctx.report
+    manifest = {
+        "project": str(ctx.store.path) if ctx.store.path else ":memory:",
+        "format": ctx.spec.name,
+        "annotator": ctx.annotator,
+        "gold": ctx.annotator == GOLD,
+        "include_suggestions": ctx.options.include_suggestions,
+        "suggestion_models": summary.suggestion_models,
+        "schema": {"name": schema.name, "entity": list(schema.label_names("entity")), "quote": list(schema.label_names("quote")),
+                   "relation": list(schema.label_names("relation")), "stance_targets": list(schema.stance_targets),
+                   "stance_labels": [d.name for d in schema.stance_labels], "reply_labels": [d.name for d in schema.reply_labels]},
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "split": {"fractions": list(ctx.options.split or ctx.spec.default_split or ()), "seed": ctx.options.seed,
+                  "documents": report.documents},
+        "counts": {kind: dict(sorted(c.items())) for kind, c in report.counts.items()},
+        "alignment": {"mode": ctx.options.alignment, "misaligned": len(report.misaligned), "snapped": report.snapped,
+                      "examples": report.misaligned[:20]},
+        "dropped": report.dropped[:200],
+        "files": [str(p.name if p.parent == ctx.out.parent or p.parent == ctx.out else p) for p in report.files],
+    }
+    if ctx.spec.folder or not ctx.out.suffix:
+        path = ctx.out / "manifest.json"
+    else:
+        path = ctx.out.with_name(ctx.out.name[: -len(ctx.out.suffix)] + ".manifest.json")
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe form of an id (brat files, Label Studio names)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "doc"

@@ -1,0 +1,142 @@
+"""spaCy DocBin training data: train/dev/test .spacy files and a config.cfg for `spacy train`.
+
+One Doc a unit (the body, then each comment). Entities are ``doc.ents``; QUOTE, SOURCE and CUE
+spans are ``doc.spans["quotes"]``; a comment's stance is ``doc.cats`` as ``target:label``
+(1.0 for the chosen label, 0.0 for the target's other labels, so unlabelled targets stay
+missing rather than negative); document categories from other tools' textcat go in the body's
+``doc.cats``. Relations and ids as imported travel in ``doc.user_data["goldspan"]``.
+"""
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotation.exporters.base import ExportContext, ExportUnit, register, unit_meta, units_of
+from annotation.jobs import Job
+from annotation.model import ENTITY, REPLY_TARGET
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+QUOTES_KEY = "quotes"
+USER_KEY = "goldspan"
+# Quotes are long: spancat's n-gram suggester can only propose spans up to this many tokens.
+MAX_QUOTE_TOKENS = 12
+
+
+def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
+    doc = ctx.nlp.make_doc(unit.text)
+    where = unit.where()
+    ents = []
+    quotes = []
+    for span in unit.spans:
+        token_span = ctx.char_span(doc, span, where)
+        if token_span is None:
+            continue
+        (ents if span.layer == ENTITY else quotes).append(token_span)
+    if ents:
+        doc.set_ents(_without_overlaps(ctx, ents, where))
+    if quotes:
+        doc.spans[QUOTES_KEY] = quotes
+    for token_span in ents + quotes:
+        ctx.count("spans", token_span.label_)
+    if unit.comment is None:
+        doc.cats = dict(unit.doc.categories)
+    else:
+        doc.cats = _stance_cats(ctx, unit)
+    by_id = {s.id: s for s in unit.spans}
+    meta: dict[str, Any] = unit_meta(unit, ctx.annotator)
+    meta["relations"] = [
+        {"head": [by_id[r.head_id].start, by_id[r.head_id].end, by_id[r.head_id].label],
+         "child": [by_id[r.child_id].start, by_id[r.child_id].end, by_id[r.child_id].label], "label": r.label}
+        for r in unit.relations
+    ]
+    attrs = [[s.start, s.end, s.label, s.attrs] for s in unit.spans if s.attrs]
+    if attrs:
+        meta["span_attrs"] = attrs
+    doc.user_data[USER_KEY] = meta
+    for rel in unit.relations:
+        ctx.count("relations", rel.label)
+    return doc
+
+
+def _without_overlaps(ctx: ExportContext, ents: list, where: str) -> list:  # type: ignore[type-arg]
+    """Snapping can make two entities share a token; doc.ents cannot hold both: keep the first."""
+    kept: list = []  # type: ignore[type-arg]
+    taken: set[int] = set()
+    for ent in sorted(ents, key=lambda e: (e.start, -e.end)):
+        if taken.intersection(range(ent.start, ent.end)):
+            ctx.report.dropped.append(f"{where} {ent.start_char}-{ent.end_char} {ent.label_}: overlaps another entity after snapping")
+            continue
+        taken.update(range(ent.start, ent.end))
+        kept.append(ent)
+    return kept
+
+
+def _stance_cats(ctx: ExportContext, unit: ExportUnit) -> dict[str, float]:
+    cats: dict[str, float] = {}
+    stance_names = [d.name for d in ctx.schema.stance_labels]
+    reply_names = [d.name for d in ctx.schema.reply_labels]
+    for st in unit.stances:
+        names = reply_names if st.target == REPLY_TARGET else stance_names
+        for name in names if st.label in names else [*names, st.label]:
+            cats[f"{st.target}:{name}"] = 1.0 if name == st.label else 0.0
+        ctx.count("stances", f"{st.target}:{st.label}")
+    return cats
+
+
+@register("spacy", ".spacy", folder=True, default_split=(0.8, 0.1, 0.1), description="spaCy DocBin + config.cfg")
+def write_spacy(ctx: ExportContext) -> Job[None]:
+    from spacy.tokens import DocBin
+
+    present = {"ner": False, "spancat": False, "textcat_multilabel": False}
+    for split in ctx.splits:
+        docbin = DocBin(store_user_data=True)
+        for exdoc in ctx.documents(split):
+            for unit in units_of(exdoc):
+                doc = unit_to_doc(ctx, unit)
+                ctx.report.counts["units"]["body" if unit.comment is None else "comment"] += 1
+                if split in ("train", "all"):
+                    present["ner"] |= bool(doc.ents)
+                    present["spancat"] |= bool(doc.spans.get(QUOTES_KEY))
+                    present["textcat_multilabel"] |= bool(doc.cats)
+                docbin.add(doc)
+            if ctx.done % 500 == 0:
+                yield ctx.progress()
+        docbin.to_disk(ctx.path(split))
+        yield ctx.progress(f"wrote {split}")
+    pipeline = [name for name, has in present.items() if has]
+    if pipeline:
+        config = ctx.track(ctx.out / "config.cfg")
+        train = ctx.path("train" if "train" in ctx.splits else "all")
+        dev = ctx.path("dev") if "dev" in ctx.splits else train
+        write_config(config, pipeline, train, dev)
+        ctx.report.hints.append(train_command(config, train, dev))
+    else:
+        ctx.report.dropped.append("no training config: the train split has no entities, quotes or categories")
+
+
+def write_config(path: Path, pipeline: list[str], train: Path, dev: Path) -> None:
+    """A config from spaCy's own `init config` templates (offline), for a blank English pipeline."""
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang="en", pipeline=pipeline, optimize="efficiency", gpu=False)
+    config["paths"]["train"] = str(train.resolve())
+    config["paths"]["dev"] = str(dev.resolve())
+    if "spancat" in pipeline:
+        config["components"]["spancat"]["spans_key"] = QUOTES_KEY
+        config["components"]["spancat"]["suggester"] = {
+            "@misc": "spacy.ngram_range_suggester.v1", "min_size": 1, "max_size": MAX_QUOTE_TOKENS,
+        }
+        weights = config["training"]["score_weights"]
+        for suffix in ("f", "p", "r"):
+            weights[f"spans_{QUOTES_KEY}_{suffix}"] = weights.pop(f"spans_sc_{suffix}", 0.0)
+    config.to_disk(path)
+
+
+def train_command(config: Path, train: Path, dev: Path) -> str:
+    q = shlex.quote
+    return (f"{q(sys.executable)} -m spacy train {q(str(config.resolve()))} --output {q(str(config.resolve().parent / 'model'))} "
+            f"--paths.train {q(str(train.resolve()))} --paths.dev {q(str(dev.resolve()))}")
