@@ -1,0 +1,431 @@
+"""AnnotatedTextView: one text unit (the article body or one comment) with its spans, editable
+from the mouse and the keyboard. Reused for the article and for every comment of the thread.
+
+The text is always plain text (``setPlainText``): markup in an article is shown, never run.
+Spans are drawn by a block highlighter (fills, underlines) plus a painted overlay (quote bars,
+suggestion boxes, group outlines). Edits go through ``Session.push`` as core commands; the view
+refreshes from the ``Changes`` record the store returns, touching only the named spans' blocks.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from annotation.commands import DeleteSpan, UpdateSpan
+from annotation.errors import CommandError
+from annotation.model import Changes, Span, Unit
+from annotation.offsets import OffsetMap
+from gui import colors
+from gui.editing import accept_command, add_span_command, coref_command
+from gui.session import Session
+from gui.tokens import Tokens
+from gui.views import span_overlay
+from gui.views.span_highlighter import SpanHighlighter
+from gui.views.span_index import SpanIndex
+
+_DRAG_THRESHOLD = 3  # pixels: less than this between press and release is a click
+
+
+class AnnotatedTextView(QPlainTextEdit):
+    span_selected = Signal(object)  # Span or None
+    message = Signal(str)  # a hint or a refusal for the status bar
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setReadOnly(True)
+        # Keyboard-selectable shows a caret, so a whole text can be annotated without a mouse.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)  # edits go to the session's undo stack, never the document's
+        self.document().setDocumentMargin(12)  # room for the quotation bar
+        self.viewport().setMouseTracking(True)
+        self._unit: Unit | None = None
+        self._text = ""
+        self._tokens: Tokens | None = None
+        self.span_index = SpanIndex(OffsetMap(""))
+        self._highlighter = SpanHighlighter(self.document(), self.span_index, session.store.schema, self.is_dark())
+        self._keys = {d.key: d.name for d in session.store.schema.span_labels() if d.key}
+        self._selected: int | None = None
+        self._hover: int | None = None
+        self._quote_anchor: int | None = None  # the QUOTE a new SOURCE or CUE is tied to
+        self._link_source: int | None = None  # a SOURCE waiting for its coreferent entity
+        self._literal_range: tuple[int, int] | None = None  # an Alt-drag selection: not snapped
+        self._select_new: str | None = None  # select the span we are about to create
+        self._press_pos: QPoint | None = None
+        session.changed.connect(self._on_changed)
+
+    # -- public API -----------------------------------------------------------------------
+
+    def set_unit(
+        self, unit: Unit, text: str | None = None, spans: list[Span] | None = None, relations: list | None = None
+    ) -> None:
+        """Show ``unit``. Callers that already hold its text and spans (the thread) pass them."""
+        store = self.session.store
+        self._unit = unit
+        self._text = store.unit_text(unit) if text is None else text
+        self._tokens = None
+        if spans is None:
+            spans = store.spans(unit.document_id, self.session.annotator, comment_id=unit.comment_id)
+        ids = {s.id for s in spans}
+        if relations is None:
+            relations = store.relations(unit.document_id, self.session.annotator)
+        relations = [r for r in relations if r.head_id in ids or r.child_id in ids]
+        self.span_index.reset(OffsetMap(self._text), spans, relations)
+        self._selected = self._hover = self._quote_anchor = self._link_source = None
+        self._literal_range = None
+        # Qt turns "\r\n" into one paragraph break; a space keeps every offset where it was.
+        self.setPlainText(self._text.replace("\r", " ") if "\r" in self._text else self._text)
+        self.span_selected.emit(None)
+
+    def unit(self) -> Unit | None:
+        return self._unit
+
+    def text(self) -> str:
+        return self._text
+
+    def invalid_spans(self) -> list[Span]:
+        return sorted(self.span_index.invalid.values(), key=lambda s: (s.start, s.id or 0))
+
+    def selected_span(self) -> Span | None:
+        placed = self.span_index.placed.get(self._selected) if self._selected is not None else None
+        return placed.span if placed else None
+
+    def selected_span_id(self) -> int | None:
+        return self._selected
+
+    def quote_anchor(self) -> int | None:
+        return self._quote_anchor
+
+    def select_span(self, span_id: int | None) -> None:
+        if span_id is not None and span_id not in self.span_index.placed:
+            span_id = None
+        self._selected = span_id
+        if span_id is not None:
+            placed = self.span_index.placed[span_id]
+            quote = self.span_index.quote_of(span_id)
+            if quote is not None:
+                self._quote_anchor = quote
+            cursor = self.textCursor()
+            cursor.setPosition(placed.start)
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+        self.span_selected.emit(self.selected_span())
+
+    def cursor_rect_at(self, offset: int) -> QRect:
+        """Viewport rectangle of the caret before code point ``offset`` (tests drive the mouse with it)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.span_index.to_utf16(offset))
+        return self.cursorRect(cursor)
+
+    def select_text(self, start: int, end: int) -> None:
+        """Select code points [start, end) as if dragged (keyboard users and tests)."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.span_index.to_utf16(start))
+        cursor.setPosition(self.span_index.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The text selection in code points, snapped to tokens (unless it was an Alt-drag)."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.span_index.to_codepoint(cursor.selectionStart())
+        end = self.span_index.to_codepoint(cursor.selectionEnd())
+        if self._literal_range == (start, end):
+            return self.tokens().trim(start, end, self._text)
+        return self.tokens().snap(start, end)
+
+    def tokens(self) -> Tokens:
+        if self._tokens is None:
+            self._tokens = Tokens(self._text)
+        return self._tokens
+
+    def label_color(self, label: str) -> str:
+        definition = self.session.store.schema.label(label)
+        return definition.color if definition else "#999999"
+
+    def is_dark(self) -> bool:
+        return colors.is_dark(self.palette().base().color())
+
+    def selected_group(self) -> set[int]:
+        return self.span_index.group(self._selected) if self._selected is not None else set()
+
+    def hover_group(self) -> set[int]:
+        if self._hover is None or self._hover == self._selected:
+            return set()
+        return self.span_index.group(self._hover)
+
+    # -- editing --------------------------------------------------------------------------
+
+    def apply_label(self, label: str) -> None:
+        """A label key or palette click: create a span from the selection, else relabel the
+        selected span (another layer's label adds a span of that layer over the same words)."""
+        schema = self.session.store.schema
+        layer = schema.layer_of(label)
+        if self._unit is None or layer is None:
+            return
+        selection = self.selection_range()
+        selected = self.selected_span()
+        if selection is None and selected is not None and selected.layer == layer:
+            if selected.label != label:
+                self.session.push(UpdateSpan(selected.id, label=label))  # type: ignore[arg-type]
+            return
+        if selection is None and selected is not None:
+            selection = (selected.start, selected.end)
+        if selection is None:
+            self.message.emit("Select some words first (drag, or Shift+arrows), then press a label key")
+            return
+        quote = self._quote_anchor if label in ("SOURCE", "CUE") else None
+        if label in ("SOURCE", "CUE") and quote is None:
+            self.message.emit(f"{label} added without a quotation: select its QUOTE first to link them")
+        self._select_new = label
+        command = add_span_command(self._unit, *selection, label, layer, self.session.annotator, quote)
+        if self.session.push(command):
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self._literal_range = None
+        self._select_new = None
+
+    def delete_selected(self) -> None:
+        if self._selected is not None:
+            self.session.push(DeleteSpan(self._selected))
+
+    def accept_selected(self) -> None:
+        span = self.selected_span()
+        command = accept_command(span) if span else None
+        if command is None:
+            self.message.emit("Select a suggestion (dashed) to accept it")
+            return
+        if self.session.push(command):
+            self.select_next_suggestion()
+
+    def select_next_suggestion(self) -> None:
+        after = self.span_index.placed[self._selected].start if self._selected in self.span_index.placed else -1
+        for placed in self.span_index.in_order():
+            if placed.span.is_suggestion and placed.start > after:
+                self.select_span(placed.span.id)
+                return
+
+    def resize_selected(self, edge: str, step: int) -> None:
+        span = self.selected_span()
+        if span is None:
+            return
+        tokens = self.tokens()
+        if edge == "start":
+            moved = tokens.move_start(span.start, span.end, step)
+            command = UpdateSpan(span.id, start=moved) if moved is not None else None  # type: ignore[arg-type]
+        else:
+            moved = tokens.move_end(span.start, span.end, step)
+            command = UpdateSpan(span.id, end=moved) if moved is not None else None  # type: ignore[arg-type]
+        if command is None:
+            self.message.emit("The span cannot move further that way")
+            return
+        self.session.push(command)
+
+    def select_neighbour(self, step: int) -> None:
+        """Tab / Shift+Tab: the next or previous span in reading order."""
+        order = [p.span.id for p in self.span_index.in_order()]
+        if not order:
+            return
+        if self._selected in order:
+            i = (order.index(self._selected) + step) % len(order)
+        else:
+            position = self.span_index.to_codepoint(self.textCursor().position())
+            starts = [p.span.start for p in self.span_index.in_order()]
+            i = next((k for k, s in enumerate(starts) if s >= position), 0) if step > 0 else len(order) - 1
+        self.select_span(order[i])
+
+    def start_link(self) -> None:
+        span = self.selected_span()
+        if span is None or span.label != "SOURCE":
+            self.message.emit("Select a SOURCE (a pronoun or description) first, then link it to its entity")
+            return
+        self._link_source = span.id
+        self.message.emit("Link: click the entity it refers to (or Tab to it and press Enter); Esc cancels")
+
+    def _finish_link(self, target_id: int) -> None:
+        source, self._link_source = self._link_source, None
+        if source is None or target_id == source or self._unit is None:
+            return
+        self.session.push(coref_command(source, target_id, self._unit.document_id, self.session.annotator))
+
+    # -- refreshing -----------------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        unit = self._unit
+        if unit is None:
+            return
+        if changes.everything or changes.schema:
+            scroll = self.verticalScrollBar().value()
+            selected = self._selected
+            self.set_unit(unit)
+            self.verticalScrollBar().setValue(scroll)
+            self.select_span(selected)
+            return
+        if unit not in changes.units:
+            return
+        store = self.session.store
+        dirty: list[tuple[int, int]] = []
+        created: int | None = None
+        for span_id in changes.spans:
+            span = store.find_span(span_id)
+            if span is not None and span.unit == unit and span.annotator == self.session.annotator:
+                existed = span_id in self.span_index.placed or span_id in self.span_index.invalid
+                old, new = self.span_index.upsert(span)
+                if not existed and new is not None and span.label == self._select_new:
+                    created = span_id
+            else:
+                old, new = self.span_index.remove(span_id), None
+            dirty += [(p.start, p.end) for p in (old, new) if p is not None]
+        for relation_id in changes.relations:
+            try:
+                relation = store.relation(relation_id)
+            except CommandError:
+                self.span_index.relations.pop(relation_id, None)
+                continue
+            if relation.head_id in self.span_index.placed or relation.child_id in self.span_index.placed:
+                self.span_index.relations[relation_id] = relation
+        self._rehighlight(dirty)
+        if created is not None:
+            if self._select_new == "QUOTE":
+                self._quote_anchor = created
+            self.select_span(created)
+        elif self._selected is not None and self._selected not in self.span_index.placed:
+            self.select_span(None)
+        else:
+            self.span_selected.emit(self.selected_span())  # its label or extent may have changed
+        if self._quote_anchor not in self.span_index.placed:
+            self._quote_anchor = None
+        self.viewport().update()
+
+    def _rehighlight(self, ranges: list[tuple[int, int]]) -> None:
+        doc = self.document()
+        done: set[int] = set()
+        for start, end in ranges:
+            block = doc.findBlock(start)
+            while block.isValid() and block.position() <= end:
+                if block.blockNumber() not in done:
+                    done.add(block.blockNumber())
+                    self._highlighter.rehighlightBlock(block)
+                block = block.next()
+
+    # -- events ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        span_overlay.paint_overlay(self)
+
+    def event(self, event: QEvent) -> bool:
+        # Tab walks the spans instead of leaving the widget (read-only text edits give Tab away).
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):  # type: ignore[attr-defined]
+            if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # type: ignore[attr-defined]
+                self.select_neighbour(-1 if event.key() == Qt.Key.Key_Backtab else 1)  # type: ignore[attr-defined]
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_Escape:
+            self._link_source = None
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self.select_span(None)
+            self._quote_anchor = None
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not (ctrl or alt):
+            self.delete_selected()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (ctrl or alt):
+            if self._link_source is not None and self._selected is not None:
+                self._finish_link(self._selected)
+            else:
+                self.accept_selected()
+        elif alt and not ctrl and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.resize_selected("end" if shift else "start", -1 if key == Qt.Key.Key_Left else 1)
+        elif ctrl and not alt and key == Qt.Key.Key_L:
+            self.start_link()
+        elif not (ctrl or alt) and event.text() in self._keys:
+            self.apply_label(self._keys[event.text()])
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = event.position().toPoint()
+        dragged = self._press_pos is not None and (point - self._press_pos).manhattanLength() >= _DRAG_THRESHOLD
+        cursor = self.textCursor()
+        if dragged and cursor.hasSelection():
+            self._snap_drag(literal=bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
+            return
+        hits = self.span_index.at(self.cursorForPosition(point).position())
+        if not hits:
+            self._link_source = None
+            self.select_span(None)
+            return
+        ids = [p.span.id for p in hits]
+        # Clicking again where spans nest (an entity in a quote) steps outwards through them.
+        chosen = ids[(ids.index(self._selected) + 1) % len(ids)] if self._selected in ids else ids[0]
+        if self._link_source is not None:
+            self._finish_link(chosen)  # type: ignore[arg-type]
+        else:
+            self.select_span(chosen)
+
+    def _snap_drag(self, literal: bool) -> None:
+        cursor = self.textCursor()
+        start = self.span_index.to_codepoint(cursor.selectionStart())
+        end = self.span_index.to_codepoint(cursor.selectionEnd())
+        tokens = self.tokens()
+        snapped = tokens.trim(start, end, self._text) if literal else tokens.snap(start, end)
+        if snapped is None:
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            return
+        self._literal_range = snapped if literal else None
+        self.select_text(*snapped)
+        self.message.emit("Press a label key to mark the selection (F1 lists the keys)")
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        super().mouseMoveEvent(event)
+        if event.buttons() != Qt.MouseButton.NoButton:
+            return
+        hits = self.span_index.at(self.cursorForPosition(event.position().toPoint()).position())
+        hover = hits[0].span.id if hits else None
+        if hover != self._hover:
+            self._hover = hover
+            self.viewport().update()
+            if hits:
+                QToolTip.showText(event.globalPosition().toPoint(), self._tooltip(hits[0].span), self.viewport())
+            else:
+                QToolTip.hideText()
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if self._hover is not None:
+            self._hover = None
+            self.viewport().update()
+        super().leaveEvent(event)
+
+    def _tooltip(self, span: Span) -> str:
+        words = self._text[span.start:span.end]
+        if len(words) > 80:
+            words = words[:77] + "…"
+        kind = f"suggestion from {span.model or 'the model'} (Enter accepts)" if span.is_suggestion else "confirmed"
+        # Escaped: the span's words come from the article and may contain markup.
+        return f"<p><b>{html.escape(span.label)}</b> · {html.escape(kind)}<br>{html.escape(words)}</p>"
+
