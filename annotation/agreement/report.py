@@ -1,0 +1,174 @@
+"""The agreement report as one plain, JSON-ready dict with a stable, self-describing shape."""
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+from typing import Any, Sequence
+
+import numpy as np
+
+from annotation.agreement import stats
+from annotation.agreement.collect import AgreementData, AgreementError, AnnotatorData, choose_annotators, load
+from annotation.agreement.spans import Counts, PairResult, SourceCounts, compare_spans
+from annotation.jobs import Job, Progress, run
+from annotation.model import LAYERS, REPLY_TARGET
+
+FORMAT = "goldspan-agreement"
+VERSION = 1
+
+DEFINITIONS = {
+    "annotators": "the annotators compared; in every pair the first is the reference (recall is over its spans)",
+    "model_suggestions": "spans with origin 'model' count for an annotator only in documents that annotator marked done",
+    "stance.<target>.cohen_kappa": "Cohen's kappa over comments both annotators labelled (two annotators; null for three or more, see pairwise)",
+    "stance.<target>.fleiss_kappa": "Fleiss' kappa over comments every compared annotator labelled (fleiss_n_items of them)",
+    "stance.<target>.krippendorff_alpha": "Krippendorff's alpha, nominal, missing labels allowed",
+    "stance.<target>.confusion": "label counts, rows: first annotator, columns: second",
+    "spans.<layer>.<label>": "pairwise span agreement summed over every pair of annotators on the documents both worked on",
+    "exact": "same text unit, start, end and label",
+    "overlap": "same text unit and label, characters overlap; one-to-one, largest overlap first",
+    "quote_sources": "of the quotations matched by overlap, how many have the same source (both none, or overlapping SOURCE spans or the entities they corefer to)",
+    "documents": "per-document figures, worst first by score = mean of f1_exact and stance_agreement where defined",
+    "null": "undefined (nothing to compare, or chance agreement is 1)",
+}
+
+
+def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    names = choose_annotators(store, annotators)
+    yield Progress(0, 3, "loading annotations")
+    data = load(store, names)
+    yield Progress(1, 3, "comparing spans")
+    pairs, per_document = _span_pairs(data)
+    if not any(p["documents"] for p in pairs) and not _stance_overlap(data):
+        raise AgreementError(
+            f"{store.path or 'the project'}: {', '.join(names)} have no document in common; nothing to compare"
+        )
+    yield Progress(2, 3, "comparing stance")
+    stance, stance_overall, stance_docs = _stance(data, store)
+    total = PairResult()
+    for p in pairs:
+        total += p["result"]
+    report: dict[str, Any] = {
+        "format": FORMAT, "version": VERSION, "project": str(store.path or ""),
+        "annotators": names, "definitions": DEFINITIONS,
+        "stance": stance, "stance_overall": stance_overall,
+        "spans": {layer: {label: c.figures() for label, c in sorted(total.labels.get(layer, {}).items())} for layer in LAYERS},
+        "spans_overall": {**{layer: total.layer_total(layer).figures() for layer in LAYERS}, "all": total.total().figures()},
+        "quote_sources": total.sources.figures(),
+        "pairs": [
+            {"a": p["a"], "b": p["b"], "documents": p["documents"],
+             "spans_overall": {**{layer: p["result"].layer_total(layer).figures() for layer in LAYERS}, "all": p["result"].total().figures()},
+             "quote_sources": p["result"].sources.figures()}
+            for p in pairs
+        ],
+        "documents": _documents(data, per_document, stance_docs),
+    }
+    yield Progress(3, 3, "done")
+    return report
+
+
+def compute_agreement(store, annotators: Sequence[str] | None = None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return run(agreement_job(store, annotators))
+
+
+def _span_pairs(data: AgreementData) -> tuple[list[dict[str, Any]], dict[int, PairResult]]:
+    pairs: list[dict[str, Any]] = []
+    per_document: dict[int, PairResult] = defaultdict(PairResult)
+    for a, b in combinations(data.annotators, 2):
+        shared = sorted(a.documents & b.documents)
+        result = PairResult()
+        for doc in shared:
+            doc_result = compare_spans(a.spans.get(doc, []), b.spans.get(doc, []), a.sources, b.sources)
+            result += doc_result
+            per_document[doc] += doc_result
+        pairs.append({"a": a.name, "b": b.name, "documents": len(shared), "result": result})
+    return pairs, per_document
+
+
+def _stance_overlap(data: AgreementData) -> bool:
+    keys: dict[tuple[int, str], int] = defaultdict(int)
+    for a in data.annotators:
+        for key in a.stances:
+            keys[key] += 1
+    return any(n >= 2 for n in keys.values())
+
+
+def _categories(store, target: str, seen: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    group = store.schema.reply_labels if target == REPLY_TARGET else store.schema.stance_labels
+    ordered = [d.name for d in group]
+    return ordered + sorted(seen - set(ordered))
+
+
+def _stance_block(annotators: list[AnnotatorData], keys: list[tuple[int, str]], categories: list[str]) -> dict[str, Any]:
+    values = [[a.stances.get(k) for k in keys] for a in annotators]
+    codes, _ = stats.encode(values, categories)
+    n = len(categories)
+    fleiss, fleiss_n = stats.fleiss_kappa(codes, n)
+    percent, pairable = stats.percent_agreement(codes)
+    pairwise = []
+    for i, j in combinations(range(len(annotators)), 2):
+        matrix = stats.confusion(codes[i], codes[j], n)
+        pairwise.append({
+            "a": annotators[i].name, "b": annotators[j].name, "n_items": int(matrix.sum()),
+            "cohen_kappa": stats.cohen_kappa_from_confusion(matrix),
+            "confusion": {"rows": annotators[i].name, "columns": annotators[j].name, "labels": categories, "matrix": matrix.tolist()},
+        })
+    return {
+        "n_items": pairable, "labels": categories,
+        "cohen_kappa": pairwise[0]["cohen_kappa"] if len(annotators) == 2 else None,
+        "fleiss_kappa": fleiss, "fleiss_n_items": fleiss_n,
+        "krippendorff_alpha": stats.krippendorff_alpha_nominal(codes, n),
+        "percent_agreement": percent,
+        "confusion": pairwise[0]["confusion"] if len(annotators) == 2 else None,
+        "pairwise": pairwise,
+    }
+
+
+def _stance(data: AgreementData, store) -> tuple[dict[str, Any], dict[str, Any] | None, dict[int, tuple[int, int]]]:  # type: ignore[no-untyped-def]
+    by_target: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    document_of: dict[int, int] = {}
+    for a in data.annotators:
+        for key in a.stances:
+            by_target[key[1]].add(key)
+        document_of.update(a.stance_documents)
+    out: dict[str, Any] = {}
+    all_keys: list[tuple[int, str]] = []
+    all_seen: set[str] = set()
+    for target in sorted(by_target):
+        keys = sorted(by_target[target])
+        seen = {a.stances[k] for a in data.annotators for k in keys if k in a.stances}
+        out[target] = _stance_block(data.annotators, keys, _categories(store, target, seen))
+        if target != REPLY_TARGET:
+            all_keys += keys
+            all_seen |= seen
+    overall = _stance_block(data.annotators, all_keys, _categories(store, "", all_seen)) if all_keys else None
+    # per document: (items where everyone who labelled agrees, items labelled by two or more)
+    docs: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for keys in by_target.values():
+        for key in keys:
+            labels = [a.stances[key] for a in data.annotators if key in a.stances]
+            if len(labels) >= 2:
+                entry = docs[document_of[key[0]]]
+                entry[1] += 1
+                entry[0] += len(set(labels)) == 1
+    return out, overall, {d: (v[0], v[1]) for d, v in docs.items()}
+
+
+def _documents(data: AgreementData, per_document: dict[int, PairResult], stance_docs: dict[int, tuple[int, int]]) -> list[dict[str, Any]]:
+    rows = []
+    for doc in sorted(set(per_document) | set(stance_docs)):
+        counts = per_document[doc].total() if doc in per_document else Counts()
+        figures = counts.figures()
+        agreed, items = stance_docs.get(doc, (0, 0))
+        stance_agreement = agreed / items if items else None
+        parts = [x for x in (figures["f1_exact"], stance_agreement) if x is not None]
+        ext_id, title = data.titles.get(doc, ("", ""))
+        sources: SourceCounts = per_document[doc].sources if doc in per_document else SourceCounts()
+        rows.append({
+            "document_id": doc, "ext_id": ext_id, "title": title,
+            "f1_exact": figures["f1_exact"], "f1_overlap": figures["f1_overlap"],
+            "n_spans": counts.n_a + counts.n_b, "quote_source_agreement": sources.figures()["agreement"],
+            "stance_agreement": stance_agreement, "n_stance_items": items,
+            "score": float(np.mean(parts)) if parts else None,
+        })
+    rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0.0, r["document_id"]))
+    return rows
