@@ -7,7 +7,7 @@ from typing import Iterable
 
 from annotation.errors import InputError
 from annotation.model import (
-    ENTITY, ORIGIN_IMPORT, ImportedArticle, REPLY_TARGET, text_hash,
+    ENTITY, Comment, ORIGIN_IMPORT, ImportedArticle, REPLY_TARGET, text_hash,
 )
 from annotation.store import rows
 
@@ -46,6 +46,33 @@ def check_thread(article: ImportedArticle, where: str) -> None:
             node = parents[node]
 
 
+def _dumps(meta: dict) -> str:  # type: ignore[type-arg]
+    return rows.dumps(meta) if meta else "{}"  # most rows carry no meta: skip the encoder
+
+
+def _parents_first(comments: list[tuple[int, Comment]]) -> list[tuple[int, Comment]]:
+    """(position, comment) pairs with replies after their parents, so the parent_id foreign key
+    holds row by row; the positions keep the file's order. Most threads already come in this
+    order and are returned as they are."""
+    new_ids = {c.ext_id for _, c in comments}
+    seen: set[str] = set()
+    for _, comment in comments:
+        if comment.parent_ext_id in new_ids and comment.parent_ext_id not in seen:
+            break
+        seen.add(comment.ext_id)
+    else:
+        return comments
+    parents = {c.ext_id: c.parent_ext_id for _, c in comments}
+
+    def depth(ext_id: str) -> int:
+        n, node = 0, parents.get(ext_id)
+        while node is not None and node in parents:  # check_thread has refused cycles
+            n, node = n + 1, parents[node]
+        return n
+
+    return sorted(comments, key=lambda pc: depth(pc[1].ext_id))
+
+
 class ImportingMixin:
     conn: sqlite3.Connection
 
@@ -63,55 +90,82 @@ class ImportingMixin:
         if annotator:
             self.ensure_annotator(annotator)  # type: ignore[attr-defined]
         schema = self.schema  # type: ignore[attr-defined]
+        articles = list(articles)
         for article in articles:
             check_thread(article, source_file)
+        digests = [text_hash(a.document.text) for a in articles]
+        known = self._documents_by_hash(digests)
+        # New rows get their ids here rather than from SQLite, so a whole batch of documents and
+        # comments goes in with two executemany calls and replies can point at parents listed
+        # after them without a second pass. Safe: the writer lock makes us the only writer, and
+        # these are exactly the ids SQLite would hand out (max + 1).
+        next_doc = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
+        next_comment = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM comments").fetchone()[0]
+        doc_rows: list[tuple] = []  # type: ignore[type-arg]
+        comment_rows: list[tuple] = []  # type: ignore[type-arg]
+
+        def flush() -> None:
+            if doc_rows:
+                self.conn.executemany(
+                    "INSERT INTO documents(id, ext_id, title, url, published, text, text_hash, meta, source_file, imported) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+                doc_rows.clear()
+            if comment_rows:
+                self.conn.executemany(
+                    "INSERT INTO comments(id, document_id, ext_id, parent_id, parent_ext_id, author, time, position, text, text_hash, meta) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)", comment_rows)
+                comment_rows.clear()
+
+        for article, digest in zip(articles, digests):
             doc = article.document
-            digest = text_hash(doc.text)
-            existing = self.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (digest,)).fetchone()
-            if existing:
-                doc_id = existing[0]
+            if digest in known:
+                flush()  # the earlier copy may still be pending
+                doc_id = known[digest]
                 result.documents_existing += 1
                 comment_ids = {
                     r["ext_id"]: r["id"] for r in self.conn.execute("SELECT id, ext_id FROM comments WHERE document_id = ?", (doc_id,))
                 }
-                known_comments = set(comment_ids)
-                new_comments = [c for c in article.comments if c.ext_id not in known_comments]
+                new_comments = [c for c in article.comments if c.ext_id not in comment_ids]
                 position = len(comment_ids)
             else:
-                cur = self.conn.execute(
-                    "INSERT INTO documents(ext_id, title, url, published, text, text_hash, meta, source_file, imported) "
-                    "VALUES (?,?,?,?,?,?,?,?,?)",
-                    (doc.ext_id, doc.title, doc.url, doc.published, doc.text, digest, rows.dumps(doc.meta),
-                     doc.source_file or source_file, stamp),
-                )
-                doc_id = cur.lastrowid
+                doc_id = next_doc
+                next_doc += 1
+                known[digest] = doc_id  # the same text twice in one batch is one document
+                doc_rows.append((doc_id, doc.ext_id, doc.title, doc.url, doc.published, doc.text, digest,
+                                 _dumps(doc.meta), doc.source_file or source_file, stamp))
                 result.documents_added += 1
                 comment_ids = {}
                 new_comments = list(article.comments)
                 position = 0
             result.document_ids.append(doc_id)
             for comment in new_comments:
-                cur = self.conn.execute(
-                    "INSERT INTO comments(document_id, ext_id, parent_id, parent_ext_id, author, time, position, text, text_hash, meta) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (doc_id, comment.ext_id, comment_ids.get(comment.parent_ext_id or ""), comment.parent_ext_id,
-                     comment.author, comment.time, position, comment.text, text_hash(comment.text), rows.dumps(comment.meta)),
-                )
-                position += 1
-                comment_ids[comment.ext_id] = cur.lastrowid
-                result.comments_added += 1
-            # Parents listed after their replies: link them now that every id is known.
-            for comment in new_comments:
-                if comment.parent_ext_id and comment.parent_ext_id in comment_ids:
-                    self.conn.execute(
-                        "UPDATE comments SET parent_id = ? WHERE id = ? AND parent_id IS NULL",
-                        (comment_ids[comment.parent_ext_id], comment_ids[comment.ext_id]),
-                    )
+                comment_ids[comment.ext_id] = next_comment
+                next_comment += 1
+            for at, comment in _parents_first(list(enumerate(new_comments, position))):
+                comment_rows.append((
+                    comment_ids[comment.ext_id], doc_id, comment.ext_id, comment_ids.get(comment.parent_ext_id or ""),
+                    comment.parent_ext_id, comment.author, comment.time, at, comment.text,
+                    text_hash(comment.text), _dumps(comment.meta),
+                ))
+            result.comments_added += len(new_comments)
             if article.spans or article.relations or article.stances:
                 if not annotator:
                     raise InputError(source_file, article.line, "this file carries annotations: say whose with --as-annotator")
+                flush()  # spans point at these rows
                 self._import_annotations(article, doc_id, comment_ids, annotator, origin, source_file, result, schema)
+        flush()
         return result
+
+    def _documents_by_hash(self, digests: list[str]) -> dict[str, int]:
+        """Ids of the documents already in the project among these text hashes, in few queries."""
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(digests))
+        for i in range(0, len(unique), 500):  # stay under SQLite's host-parameter limit
+            chunk = unique[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT text_hash, id FROM documents WHERE text_hash IN ({marks})", chunk):
+                found[row[0]] = row[1]
+        return found
 
     def _import_annotations(self, article, doc_id, comment_ids, annotator, origin, where, result, schema) -> None:  # type: ignore[no-untyped-def]
         stamp = rows.now()
