@@ -185,6 +185,12 @@ class ExportContext:
             path = self.out.with_name(stem + ("" if single else f".{split}") + suffix + ext)
         return self.track(path)
 
+    def side_path(self, suffix: str) -> Path:
+        """An extra file that belongs to the whole export (a labeling config, annotation.conf)."""
+        if self.spec.folder or not self.out.suffix:
+            return self.track(self.out / (self.spec.name + suffix))
+        return self.track(self.out.with_name(self.out.name[: -len(self.out.suffix)] + suffix))
+
     def track(self, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path not in self.report.files:

@@ -1,0 +1,66 @@
+"""CoNLL-2003-style IOB2 for entities: ``token _ _ TAG`` a line, a blank line between
+sentences (line breaks in the text), ``-DOCSTART- -X- -X- O`` before each text (the body,
+then each comment). Tokens come from spaCy's tokenizer; --alignment decides about spans
+that do not fall on token boundaries. Only entities fit in this format: the manifest says
+how many quote spans, relations and stance labels were left out.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from annotation.exporters.base import ExportContext, ExportUnit, register, units_of
+from annotation.jobs import Job
+from annotation.model import ENTITY
+
+DOCSTART = "-DOCSTART- -X- -X- O"
+
+
+def unit_lines(ctx: ExportContext, unit: ExportUnit) -> list[str]:
+    doc = ctx.nlp.make_doc(unit.text)
+    tags = ["O"] * len(doc)
+    taken = [False] * len(doc)
+    for span in unit.spans:
+        if span.layer != ENTITY:
+            continue
+        token_span = ctx.char_span(doc, span, unit.where())
+        if token_span is None:
+            continue
+        if any(taken[token_span.start:token_span.end]):
+            ctx.report.dropped.append(f"{unit.where()} {span.start}-{span.end} {span.label}: overlaps another entity after snapping")
+            continue
+        for i in range(token_span.start, token_span.end):
+            tags[i] = ("B-" if i == token_span.start else "I-") + span.label
+            taken[i] = True
+        ctx.count("spans", span.label)
+    lines = [DOCSTART, ""]
+    sentence_open = False
+    for token, tag in zip(doc, tags):
+        if token.is_space:
+            if "\n" in token.text and sentence_open:
+                lines.append("")
+                sentence_open = False
+            continue
+        lines.append(f"{token.text} _ _ {tag}")
+        sentence_open = True
+    if sentence_open:
+        lines.append("")
+    return lines
+
+
+@register("conll", ".conll", description="CoNLL-2003 IOB2 (entities only)")
+def write_conll(ctx: ExportContext) -> Job[None]:
+    left_out: Counter[str] = Counter()
+    for split in ctx.splits:
+        with ctx.open(ctx.path(split)) as fh:
+            for exdoc in ctx.documents(split):
+                for unit in units_of(exdoc):
+                    ctx.report.counts["units"]["body" if unit.comment is None else "comment"] += 1
+                    fh.write("\n".join(unit_lines(ctx, unit)) + "\n")
+                    left_out["quote spans"] += sum(1 for s in unit.spans if s.layer != ENTITY)
+                    left_out["relations"] += len(unit.relations)
+                    left_out["stance labels"] += len(unit.stances)
+                if ctx.done % 200 == 0:
+                    yield ctx.progress()
+    if sum(left_out.values()):
+        ctx.report.dropped.append("conll holds entities only; not written: " + ", ".join(f"{n} {k}" for k, n in left_out.items() if n))
+    yield ctx.progress()
