@@ -54,8 +54,8 @@ class StanceRow(QWidget):
             button.setToolTip(f"{definition.name} (key {definition.key})")
             button.setStyleSheet(
                 f"QPushButton {{ border: 1px solid {definition.color}; border-radius: 3px; padding: 2px 8px; }}"
-                f"QPushButton:checked {{ background: {definition.color}; color: {_text_on(definition.color)};"
-                " font-weight: bold; }"
+                # No bold when checked: a wider text would be clipped by the unchanged button size.
+                f"QPushButton:checked {{ background: {definition.color}; color: {_text_on(definition.color)}; }}"
             )
             button.clicked.connect(lambda _checked=False, name=definition.name: self.label_clicked.emit(name))
             self._group.addButton(button)

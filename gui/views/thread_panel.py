@@ -16,7 +16,7 @@ import importlib
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
     QPlainTextEdit, QPushButton, QSplitter, QTreeView, QVBoxLayout, QWidget,
@@ -27,10 +27,8 @@ from annotation.model import REPLY_TARGET, Changes, Span, Unit
 from gui.models.thread_model import COMMENT_COLUMN, REPLY_COLUMN, STANCE_COLUMN, ThreadModel
 from gui.session import Session
 from gui.views.stance_controls import StanceControls
-
-_KEY_NAMES = {Qt.Key.Key_J: "j", Qt.Key.Key_K: "k", Qt.Key.Key_T: "t", Qt.Key.Key_N: "n",
-              Qt.Key.Key_U: "u", Qt.Key.Key_E: "e"}
-
+from gui.views.stance_keys import key_name
+from gui.views.stance_targets import install_target_action
 
 def _comment_text_view(session: Session, parent: QWidget) -> QWidget | None:
     """The article view's span editor for one comment, when that module is available."""
@@ -109,7 +107,10 @@ class ThreadPanel(QWidget):
         self.parent_line.setStyleSheet("color: palette(placeholder-text);")
         self.text_view = _comment_text_view(session, self)
         self.has_span_editor = self.text_view is not None
-        if self.text_view is None:  # read-only plain text: markup is never interpreted
+        if self.text_view is not None:
+            self.text_view.message.connect(self.message)  # type: ignore[attr-defined]
+            self.attach_text_view(self.text_view)  # type: ignore[arg-type]
+        else:  # read-only plain text: markup is never interpreted
             fallback = QPlainTextEdit(self)
             fallback.setReadOnly(True)
             self.text_view = fallback
@@ -147,7 +148,8 @@ class ThreadPanel(QWidget):
         for key in [*self._stance_keys, *self._reply_keys, "J", "K"]:
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda key=key: self._key(key.lower()))
+            name = {"J": "next", "K": "previous"}.get(key, key)
+            shortcut.activated.connect(lambda name=name: self._key(name))
 
         session.changed.connect(self._on_changed)
         session.document_opened.connect(self.set_document)
@@ -261,6 +263,11 @@ class ThreadPanel(QWidget):
             self.add_target(name)
         self.tree.setFocus()
 
+    def attach_text_view(self, view: QPlainTextEdit) -> QAction:
+        """Give a span view (the article's, or a comment's) the "Stance target" action:
+        its context menu and Ctrl+T make the span under the mouse, or the selected one, a target."""
+        return install_target_action(view, self.add_target_from_span)
+
     def progress(self) -> tuple[int, int]:
         """(labelled, total) comments of the current document, as store.stance_progress counts."""
         return self._progress
@@ -283,7 +290,7 @@ class ThreadPanel(QWidget):
                 self.tree.setFocus()
                 return True
             return False
-        name = self._key_name(event)
+        name = key_name(event, set(self._stance_keys) | set(self._reply_keys))
         if name is None:
             return False
         if event.type() == QEvent.Type.ShortcutOverride:
@@ -291,47 +298,24 @@ class ThreadPanel(QWidget):
             return True
         return self._key(name)
 
-    def _key_name(self, event: QKeyEvent) -> str | None:
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        shift = mods == Qt.KeyboardModifier.ShiftModifier
-        if mods and not shift:
-            return None
-        if event.key() in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete) and not shift:
-            return "clear"
-        if event.key() == Qt.Key.Key_T:
-            return "T" if shift else "t"
-        if shift:
-            return None
-        if event.key() in _KEY_NAMES:
-            return _KEY_NAMES[Qt.Key(event.key())]
-        text = event.text()
-        if text and (text in self._stance_keys or text in self._reply_keys):
-            return text
-        return None
-
     def _key(self, name: str) -> bool:
-        if name == "j":
-            self.next_comment(1)
-        elif name == "k":
-            self.next_comment(-1)
-        elif name in ("t", "T"):
-            self.switch_target(1 if name == "t" else -1)
-        elif name == "n":
-            self.next_unlabelled()
-        elif name == "u":
-            self._set_flag(False, unsure=not self.controls.target_row.unsure.isChecked())
-        elif name == "e":
-            self.controls.target_row.note.setFocus()
-        elif name == "clear":
-            self.clear_current()
-        elif name in self._stance_keys or name in self._reply_keys:
-            reply = name in self._reply_keys
-            label = self._reply_keys[name] if reply else self._stance_keys[name]
-            if self.label_current(label, reply) and self.auto_advance.isChecked():
-                if self.current_comment is not None and self.model.is_complete(self.current_comment):
-                    self.next_comment(1)
-        else:
+        actions = {
+            "next": lambda: self.next_comment(1), "previous": lambda: self.next_comment(-1),
+            "next target": lambda: self.switch_target(1), "previous target": lambda: self.switch_target(-1),
+            "next unlabelled": self.next_unlabelled, "clear": self.clear_current,
+            "unsure": lambda: self._set_flag(False, unsure=not self.controls.target_row.unsure.isChecked()),
+            "note": self.controls.target_row.note.setFocus,
+        }
+        if name in actions:
+            actions[name]()
+            return True
+        reply = name in self._reply_keys
+        label = self._reply_keys.get(name) or self._stance_keys.get(name)
+        if label is None:
             return False
+        if self.label_current(label, reply) and self.auto_advance.isChecked():
+            if self.current_comment is not None and self.model.is_complete(self.current_comment):
+                self.next_comment(1)
         return True
 
     # -- internals ------------------------------------------------------------------------

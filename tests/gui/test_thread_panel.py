@@ -174,3 +174,54 @@ def test_label_a_comment_after_making_an_entity_a_target(qtbot, panel, session):
     assert _labels(store) == {(reply, "Vladimir Putin", "against"), (reply, REPLY_TARGET, "agree")}
     assert panel.model.data(panel.model.index_of(reply, 1)) == "against"
     assert panel.progress() == (1, 3)
+
+
+def test_digit_keys_label_while_the_comment_text_has_focus(qtbot, panel, session):
+    assert panel.has_span_editor  # the article view's span editor shows each comment
+    first = panel.model.comment_ids()[0]
+    panel.auto_advance.setChecked(False)
+    panel.text_view.setFocus()
+    qtbot.keyClicks(panel.text_view, "4")
+    assert session.store.stance(first, "topic", ANNOTATOR).label == "unrelated"
+    qtbot.keyClicks(panel.text_view, "j")
+    assert panel.current_comment == panel.model.comment_ids()[1]
+
+
+def test_ctrl_t_on_a_selected_span_makes_it_a_target(qtbot, panel, session):
+    store = session.store
+    first = panel.model.comment_ids()[0]
+    text = store.comment(first).text
+    start = text.index("Putin")
+    session.push(AddSpan(Span(None, panel.document_id, first, start, start + 5, "PERSON", "entity", ANNOTATOR)))
+    view = panel.text_view
+    view.select_span(store.spans(panel.document_id, comment_id=first)[0].id)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert store.targets(panel.document_id) == ["topic", "Putin"]
+    assert panel.current_target == "Putin"
+    panel.tree.setFocus()
+    qtbot.keyClicks(panel.tree, "2")
+    assert store.stance(first, "Putin", ANNOTATOR).label == "against"
+
+
+def test_markup_is_literal_and_a_long_comment_opens_whole(qtbot, panel, session):
+    markup = "<b>bold</b> <img src=x> <script>alert(1)</script>"
+    long_text = "word " * 4000
+    with session.store.transaction():
+        result = session.store.import_articles([ImportedArticle(
+            Document(None, "m", "Markup", "Body."),
+            (Comment(None, None, "x", markup, author="<i>who</i>"),
+             Comment(None, None, "y", long_text, parent_ext_id="x"),
+             Comment(None, None, "z", "orphan", parent_ext_id="deleted")),
+        )], "test")
+    panel.set_document(result.document_ids[0])
+    x, y, z = panel.model.comment_ids()[0], panel.model.comment_ids()[1], panel.model.comment_ids()[2]
+    assert panel.text_view.toPlainText() == markup
+    assert panel.comment_header.textFormat() == Qt.TextFormat.PlainText and "<i>who</i>" in panel.comment_header.text()
+    qtbot.keyClicks(panel.tree, "j")
+    assert panel.current_comment == y
+    assert panel.text_view.toPlainText() == long_text
+    assert "<b>bold</b>" in panel.parent_line.text()
+    qtbot.keyClicks(panel.tree, "j")
+    assert panel.current_comment == z and "missing" in panel.comment_header.text()
+    assert not panel.controls.reply_row.isVisible()  # no parent here: no reply stance row
