@@ -86,6 +86,12 @@ class ImportedArticle:
     relations: tuple["ImportedRelation", ...] = ()
     stances: tuple["ImportedStance", ...] = ()
     line: int = 0  # line (or record) in the source file, for error messages
+    # Document-level categories from other tools' text classification (label -> 1.0 accept / 0.0 reject),
+    # kept per annotator in the document's meta under "categories".
+    categories: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    # True when the article names a document already in the project by its ext_id (and its comments
+    # by theirs) instead of carrying the text: files with labels but no texts, like stance CSV.
+    refers_to_existing: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ documents (a handful of queries a page) rather than a few queries per document.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from annotation.model import Comment, Document, Relation, Span, StanceLabel
+from annotation.errors import InputError
+from annotation.model import Comment, Document, ImportedArticle, Relation, Span, StanceLabel
 from annotation.store import rows
 
 PAGE = 500
@@ -50,7 +52,36 @@ def _origin_clause(include_suggestions: bool, alias: str = "") -> str:
     return "" if include_suggestions else f" AND {alias}origin != 'model'"
 
 
-class ExportingMixin:
+class ExchangeImportMixin:
+    """The two import paths other tools' files need beyond articles with texts."""
+
+    conn: sqlite3.Connection
+
+    def existing_article_ids(self, article: ImportedArticle, where: str) -> tuple[int, dict[str, int]]:
+        """(document id, comment ext_id -> id) of a document named by ext_id; refuses unknown ids."""
+        ext_id = article.document.ext_id
+        found = self.conn.execute("SELECT id FROM documents WHERE ext_id = ? ORDER BY id", (ext_id,)).fetchall()
+        if not found:
+            raise InputError(where, article.line, f"article {ext_id!r} is not in the project (import the articles first)")
+        if len(found) > 1:
+            raise InputError(where, article.line, f"article id {ext_id!r} names {len(found)} documents in the project; ids must be unique")
+        doc_id = found[0][0]
+        comment_ids = {r[0]: r[1] for r in self.conn.execute("SELECT ext_id, id FROM comments WHERE document_id = ?", (doc_id,))}
+        for comment in article.comments:
+            if comment.ext_id not in comment_ids:
+                raise InputError(where, article.line, f"article {ext_id!r} has no comment {comment.ext_id!r}")
+        return doc_id, comment_ids
+
+    def merge_categories(self, document_id: int, annotator: str, categories: dict[str, float]) -> None:
+        """Document-level categories live in the document's meta, per annotator (texts stay immutable)."""
+        row = self.conn.execute("SELECT meta FROM documents WHERE id = ?", (document_id,)).fetchone()
+        meta = json.loads(row[0]) if row and row[0] else {}
+        mine = meta.setdefault("categories", {}).setdefault(annotator, {})
+        mine.update(categories)
+        self.conn.execute("UPDATE documents SET meta = ? WHERE id = ?", (rows.dumps(meta), document_id))
+
+
+class ExportingMixin(ExchangeImportMixin):
     conn: sqlite3.Connection
 
     def annotated_document_ids(self, annotator: str, include_suggestions: bool = False) -> list[int]:

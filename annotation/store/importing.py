@@ -118,6 +118,16 @@ class ImportingMixin:
 
         for article, digest in zip(articles, digests):
             doc = article.document
+            if article.refers_to_existing:  # labels for a document already here (see exporting.py)
+                flush()
+                doc_id, comment_ids = self.existing_article_ids(article, source_file)  # type: ignore[attr-defined]
+                result.documents_existing += 1
+                result.document_ids.append(doc_id)
+                if article.spans or article.relations or article.stances:
+                    if not annotator:
+                        raise InputError(source_file, article.line, "this file carries annotations: say whose with --as-annotator")
+                    self._import_annotations(article, doc_id, comment_ids, annotator, origin, source_file, result, schema)
+                continue
             if digest in known:
                 flush()  # the earlier copy may still be pending
                 doc_id = known[digest]
@@ -153,6 +163,9 @@ class ImportingMixin:
                     raise InputError(source_file, article.line, "this file carries annotations: say whose with --as-annotator")
                 flush()  # spans point at these rows
                 self._import_annotations(article, doc_id, comment_ids, annotator, origin, source_file, result, schema)
+            if article.categories:
+                flush()
+                self.merge_categories(doc_id, annotator or "?", article.categories)  # type: ignore[attr-defined]
         flush()
         return result
 
