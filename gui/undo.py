@@ -24,7 +24,12 @@ class CoreCommand(QUndoCommand):
         self._redo = command
         self._undo: Command | None = already_applied_inverse
         self._skip_first_redo = already_applied_inverse is not None
+        self._skip_next_undo = False
         self.failed: str = ""
+
+    def mark_undone(self) -> None:
+        """Restored from the edit log as already undone: the next undo() only moves the stack."""
+        self._skip_next_undo = True
 
     def redo(self) -> None:
         if self._skip_first_redo:  # restored from the edit log: already in the database
@@ -33,6 +38,9 @@ class CoreCommand(QUndoCommand):
         self._undo = self._run(self._redo, "redo" if self._undo is not None else "do")
 
     def undo(self) -> None:
+        if self._skip_next_undo:
+            self._skip_next_undo = False
+            return
         if self._undo is None:
             return
         inverse = self._run(self._undo, "undo")

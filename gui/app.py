@@ -1,0 +1,155 @@
+"""Starting the GUI: which project to open, who is annotating, and the offscreen screenshot."""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from annotation.cli.common import resolve_annotator
+from annotation.errors import GoldspanError, ProjectError, ProjectLocked
+from annotation.store import Store
+
+_windows: list[object] = []  # open main windows (Qt would otherwise collect them)
+
+
+def _application(screenshot: bool):  # type: ignore[no-untyped-def]
+    if screenshot and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display needed to render a picture
+    from PySide6.QtWidgets import QApplication
+
+    from gui import settings
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(settings.ORGANIZATION)
+    app.setApplicationName(settings.APPLICATION)
+    app.setApplicationDisplayName("Goldspan")
+    return app
+
+
+def demo_project() -> Path | None:
+    """A fresh copy of the bundled demo in the user's data folder, when the demo module exists."""
+    try:
+        demo = importlib.import_module("annotation.demo")
+        return Path(demo.demo_project_path())
+    except (ImportError, AttributeError, GoldspanError, OSError):
+        return None
+
+
+def empty_project() -> Path:
+    """Last resort when there is no demo: an empty project to import files into."""
+    from platformdirs import user_data_dir
+
+    folder = Path(os.environ.get("GOLDSPAN_DATA_DIR") or user_data_dir("goldspan", "Goldspan"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "untitled.goldspan.db"
+    if not path.exists():
+        Store.create(path).close()
+    return path
+
+
+def choose_project(project: str | None) -> Path:
+    from gui import settings
+
+    if project:
+        return Path(project)
+    last = settings.last_project()
+    if last and Path(last).is_file():
+        return Path(last)
+    return demo_project() or empty_project()
+
+
+def open_window(path: str | Path, annotator: str, parent_for_errors: object = None, interactive: bool = True):  # type: ignore[no-untyped-def]
+    """Open ``path`` in a new main window; None (after telling the user) when it cannot be opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui import settings
+    from gui.main_window import MainWindow
+    from gui.session import Session
+
+    path = Path(path)
+    reason = ""
+    try:
+        try:
+            store = Store.open(path)
+        except ProjectLocked as exc:
+            reason = f"{exc}\n\nIt is open read-only here: you can read and search, but not edit."
+            store = Store.open(path, read_only=True)
+    except ProjectError as exc:
+        if interactive:
+            QMessageBox.critical(parent_for_errors, "Cannot open project", str(exc))  # type: ignore[arg-type]
+        else:
+            print(f"goldspan: error: {exc}", file=sys.stderr)
+        return None
+    if not store.read_only:
+        store.ensure_annotator(annotator)
+    session = Session(store, annotator)
+    window = MainWindow(session, reason)
+    _windows.append(window)
+    window.destroyed.connect(lambda *_: store.close())
+    from PySide6.QtCore import Qt
+
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
+    if interactive:
+        settings.set_last_project(str(path.resolve()))
+        session.document_opened.connect(lambda doc: settings.settings().setValue(_document_key(path), doc))
+    last = settings.settings().value(_document_key(path)) if interactive else None
+    try:
+        last_id = int(last) if last is not None else None
+    except (TypeError, ValueError):
+        last_id = None
+    if last_id is not None and store.document_count() and _exists(store, last_id):
+        window.open_document(last_id)
+    else:
+        window.open_first_document()
+    if reason and interactive:
+        window.show_message("Read-only: another Goldspan window is writing to this project", error=True)
+        QMessageBox.information(window, "Project opened read-only", reason)
+    return window
+
+
+def _document_key(path: Path) -> str:
+    return "documents/" + str(path.resolve()).replace("/", "|")
+
+
+def _exists(store: Store, document_id: int) -> bool:
+    try:
+        store.document(document_id)
+        return True
+    except GoldspanError:
+        return False
+
+
+def take_screenshot(window, out: str) -> bool:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1400, 860)
+    window.main_splitter.setSizes([290, 660, 450])
+    window.article_splitter.setSizes([600, 120])
+    window.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    return bool(window.grab().save(out))
+
+
+def run_gui(project: str | None, screenshot: str | None, annotator: str | None) -> int:
+    app = _application(screenshot is not None)
+    who = resolve_annotator(annotator)
+    if screenshot is not None:
+        path = Path(project) if project else (demo_project() or empty_project())
+        window = open_window(path, who, interactive=False)
+        if window is None:
+            return 1
+        ok = take_screenshot(window, screenshot)
+        window.session.store.close()
+        if not ok:
+            print(f"goldspan: error: cannot write the screenshot to {screenshot}", file=sys.stderr)
+            return 1
+        return 0
+    path = choose_project(project)
+    window = open_window(path, who)
+    if window is None:
+        return 1
+    window.show()
+    return app.exec()

@@ -1,0 +1,354 @@
+"""The annotation workspace: document list | article | comment thread, with the label palette,
+the span inspector and a status bar with progress.
+
+Menus are built in ``_create_menus`` and the comment area in ``_create_thread_panel``, so the
+review mode and the thread can plug in at one clearly named place each.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QInputDialog, QLabel, QListWidget, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+)
+
+from annotation.commands import SetStatus
+from annotation.model import Changes, Span, Unit
+from gui import settings
+from gui.cheatsheet import CheatSheet
+from gui.editing import accept_all_command
+from gui.history import rebuild_undo_stack
+from gui.session import Session
+from gui.views.annotated_text import AnnotatedTextView
+from gui.views.document_list import DocumentListPanel
+from gui.views.label_palette import LabelPalette
+from gui.views.span_inspector import SpanInspector
+from gui.workers import JobRunner
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, read_only_reason: str = "") -> None:
+        super().__init__()
+        self.session = session
+        session.setParent(self)  # the session, its undo stack and their signals die with the window
+        self.store = session.store
+        self.jobs = JobRunner(self)
+        self.jobs.failed.connect(self._job_failed)
+        self._following_undo = False
+        title = self.store.path.name if self.store.path else "in-memory project"
+        self.setWindowTitle(f"Goldspan — {title}" + (" (read-only)" if self.store.read_only else ""))
+
+        self.documents = DocumentListPanel(session)
+        self.article_title = QLabel()
+        self.article_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.article_title.setWordWrap(True)
+        title_font = self.article_title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
+        title_font.setBold(True)
+        self.article_title.setFont(title_font)
+        self.palette_bar = LabelPalette(self.store.schema)
+        self.article = AnnotatedTextView(session)
+        self.inspector = SpanInspector(session)
+        self.article_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.article_splitter.addWidget(self.article)
+        self.article_splitter.addWidget(self.inspector)
+        self.article_splitter.setStretchFactor(0, 5)
+        self.article_splitter.setStretchFactor(1, 1)
+        article_column = QWidget()
+        column = QVBoxLayout(article_column)
+        column.setContentsMargins(4, 4, 4, 0)
+        column.addWidget(self.article_title)
+        column.addWidget(self.palette_bar)
+        column.addWidget(self.article_splitter, 1)
+        self.thread = self._create_thread_panel()
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.main_splitter.addWidget(self.documents)
+        self.main_splitter.addWidget(article_column)
+        self.main_splitter.addWidget(self.thread)
+        self.main_splitter.setStretchFactor(0, 2)
+        self.main_splitter.setStretchFactor(1, 5)
+        self.main_splitter.setStretchFactor(2, 3)
+        self.setCentralWidget(self.main_splitter)
+
+        self.progress_label = QLabel()
+        self.statusBar().addPermanentWidget(self.progress_label)
+        if self.store.read_only:
+            badge = QLabel(" READ-ONLY ")
+            badge.setStyleSheet("background: #d1495b; color: white; font-weight: bold; border-radius: 3px;")
+            badge.setToolTip(read_only_reason or "This project is open read-only; edits are not possible.")
+            self.statusBar().addPermanentWidget(badge)
+
+        self._create_menus()
+        self._apply_font_size(settings.font_size())
+        if not settings.restore_window(self, self._splitters()):
+            self.resize(1400, 860)
+            self.main_splitter.setSizes([300, 680, 420])
+            self.article_splitter.setSizes([600, 110])
+
+        session.changed.connect(self._on_changed)
+        session.error.connect(lambda message: self.show_message(message, error=True))
+        session.document_opened.connect(self._document_opened)
+        self.article.message.connect(self.show_message)
+        self.article.span_selected.connect(self._span_selected)
+        self.palette_bar.label_clicked.connect(self._palette_label)
+        self.documents.document_activated.connect(self.open_document)
+        self._update_progress()
+        if not self.store.read_only:
+            restored = rebuild_undo_stack(session)
+            if restored:
+                self.show_message(f"Undo history restored: {restored} steps (Ctrl+Z)")
+
+    # -- building -------------------------------------------------------------------------
+
+    def _create_thread_panel(self) -> QWidget:
+        """The comment thread: the thread helper's ThreadPanel, or a plain list until it exists."""
+        try:
+            module = importlib.import_module("gui.views.thread_panel")
+            panel: QWidget = module.ThreadPanel(self.session, self)
+            return panel
+        except (ImportError, AttributeError):
+            placeholder = QListWidget()
+            placeholder.setWordWrap(True)
+            return placeholder
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.main_splitter, "article": self.article_splitter}
+
+    def _action(self, menu, text: str, slot, shortcut: object = None) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                action.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self.import_action = self._action(file_menu, "&Import files…", self.import_files_dialog, "Ctrl+I")
+        self.preannotate_action = self._action(file_menu, "&Pre-annotate documents", self.preannotate)
+        self.preannotate_action.setEnabled(importlib.util.find_spec("annotation.nlp.preannotate") is not None)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit_menu, "&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(edit_menu, "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.session.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.session.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.session.undo_stack.undoTextChanged.connect(lambda t: self.undo_action.setText(f"&Undo {t}".strip()))
+        self.session.undo_stack.redoTextChanged.connect(lambda t: self.redo_action.setText(f"&Redo {t}".strip()))
+
+        view_menu = bar.addMenu("&View")
+        self._action(view_menu, "&Find documents", lambda: self.documents.search.setFocus(), QKeySequence.StandardKey.Find)
+        self._action(view_menu, "Focus document &list", lambda: self.documents.table.setFocus(), "Ctrl+1")
+        self._action(view_menu, "Focus &article", lambda: self.article.setFocus(), "Ctrl+2")
+        self._action(view_menu, "Focus &comments", lambda: self.thread.setFocus(), "Ctrl+3")
+        view_menu.addSeparator()
+        self._action(view_menu, "&Larger text", lambda: self._apply_font_size(settings.font_size() + 1, save=True), ["Ctrl+=", "Ctrl++"])
+        self._action(view_menu, "&Smaller text", lambda: self._apply_font_size(settings.font_size() - 1, save=True), "Ctrl+-")
+
+        doc_menu = bar.addMenu("&Document")
+        self._action(doc_menu, "&Done, next undone", self.mark_done, ["Ctrl+Return", "Ctrl+Enter"])
+        self._action(doc_menu, "&Skip", lambda: self.set_status("skip"), "Ctrl+Shift+S")
+        self._action(doc_menu, "&Flag with note…", self.flag_with_note, "Ctrl+Shift+F")
+        self._action(doc_menu, "&Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
+        doc_menu.addSeparator()
+        self._action(doc_menu, "&Next document", lambda: self.step_document(1), "Ctrl+PgDown")
+        self._action(doc_menu, "&Previous document", lambda: self.step_document(-1), "Ctrl+PgUp")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard cheat sheet", self.show_cheat_sheet, "F1")
+
+    # -- documents ------------------------------------------------------------------------
+
+    def open_document(self, document_id: int) -> None:
+        self.session.open_document(document_id)
+
+    def open_first_document(self) -> None:
+        first = self.documents.model.document_id(0) if self.documents.model.rowCount() else None
+        if first is not None:
+            self.open_document(first)
+
+    def _document_opened(self, document_id: int) -> None:
+        document = self.store.document(document_id)
+        self.article_title.setText(document.title or document.ext_id)
+        self.article.set_unit(Unit(document_id), text=document.text)
+        set_document = getattr(self.thread, "set_document", None)
+        if set_document is not None:
+            set_document(document_id)
+        elif isinstance(self.thread, QListWidget):
+            self.thread.clear()
+            for comment in self.store.comments(document_id):
+                self.thread.addItem(f"{comment.author or 'anonymous'}: {comment.text[:300]}")
+        self.inspector.set_invalid(self.store.invalid_spans(document_id))
+        self.documents.select_document(document_id, emit=False)
+        self._update_progress()
+        self.article.setFocus()
+
+    def step_document(self, step: int) -> None:
+        model = self.documents.model
+        current = self.session.current_document
+        row = model.row_of(current) if current is not None else None
+        target = (row + step) if row is not None else 0
+        if 0 <= target < model.rowCount():
+            document_id = model.document_id(target)
+            if document_id is not None:
+                self.open_document(document_id)
+
+    def set_status(self, status: str, note: str = "") -> bool:
+        current = self.session.current_document
+        if current is None:
+            return False
+        return self.session.push(SetStatus(current, self.session.annotator, status, note))
+
+    def mark_done(self) -> None:
+        current = self.session.current_document
+        if current is None or not self.set_status("done"):
+            return
+        following = self.store.next_document(current, self.session.annotator, ("new",))
+        if following is None:
+            self.show_message("Every document is done. Well done!")
+        else:
+            self.open_document(following)
+
+    def flag_with_note(self) -> None:
+        if self.session.current_document is None:
+            return
+        old = self.store.status(self.session.current_document, self.session.annotator).note
+        note, ok = QInputDialog.getText(self, "Flag document", "What is wrong with this document?", text=old)
+        if ok:
+            self.set_status("flag", note)
+
+    def accept_all(self) -> None:
+        current = self.session.current_document
+        command = accept_all_command(self.store, current, self.session.annotator) if current is not None else None
+        if command is None:
+            self.show_message("No suggestions left in this document")
+        else:
+            self.session.push(command)
+
+    # -- undo -----------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        self._following_undo = True
+        try:
+            self.session.undo_stack.undo()
+        finally:
+            self._following_undo = False
+
+    def redo(self) -> None:
+        self._following_undo = True
+        try:
+            self.session.undo_stack.redo()
+        finally:
+            self._following_undo = False
+
+    # -- changes --------------------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        current = self.session.current_document
+        if self._following_undo and changes.documents and current not in changes.documents:
+            # Undo reached into another document: show it, so the user sees what came back.
+            self.open_document(min(changes.documents))
+        if changes.everything or changes.statuses:
+            self._update_progress()
+        if changes.everything and current is not None:
+            self.inspector.set_invalid(self.store.invalid_spans(current))
+
+    def _update_progress(self) -> None:
+        done, total = self.store.document_progress(self.session.annotator)
+        text = f"Done {done:,} / {total:,} documents"
+        current = self.session.current_document
+        if current is not None:
+            status = self.store.status(current, self.session.annotator).status
+            text = f"This document: {status} · " + text
+        self.progress_label.setText(text)
+
+    def _span_selected(self, span: Span | None) -> None:
+        self.inspector.show_span(span, self.article.text())
+
+    def _palette_label(self, label: str) -> None:
+        self.article.apply_label(label)
+        self.article.setFocus()
+
+    def show_message(self, message: str, error: bool = False) -> None:
+        self.statusBar().setStyleSheet("QStatusBar { color: #c0392b; }" if error else "")
+        self.statusBar().showMessage(message, 8000 if error else 5000)
+
+    def _apply_font_size(self, size: int, save: bool = False) -> None:
+        if save:
+            settings.set_font_size(size)
+        size = settings.font_size() if save else size
+        font = QFont(self.article.font())
+        font.setPointSize(size)
+        self.article.setFont(font)
+        self.thread.setFont(font)
+
+    # -- project and jobs -----------------------------------------------------------------
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "Goldspan projects (*.db *.goldspan);;All files (*)")
+        if path:
+            from gui.app import open_window
+
+            if open_window(path, self.session.annotator, parent_for_errors=self) is not None:
+                self.close()
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl *.json *.csv *.html *.htm);;All files (*)")
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list[str]) -> bool:
+        from annotation.import_job import import_files
+
+        annotator = self.session.annotator
+        return self.jobs.start(
+            "Importing", self.store,
+            lambda store, token: import_files(store, paths, annotator=annotator, cancel=token),
+            on_done=self._import_done,
+        )
+
+    def _import_done(self, report: object) -> None:
+        self.session.refresh_all()
+        errors = getattr(report, "errors", [])
+        result = getattr(report, "result", None)
+        added = getattr(result, "documents_added", 0)
+        self.show_message(f"Imported {added} documents" + (f"; {len(errors)} files failed" if errors else ""))
+        if errors:
+            QMessageBox.warning(self, "Import", "Some files were not imported:\n\n" + "\n".join(errors[:20]))
+        if self.session.current_document is None:
+            self.open_first_document()
+
+    def preannotate(self) -> None:
+        module = importlib.import_module("annotation.nlp.preannotate")
+        annotator = self.session.annotator
+        self.jobs.start(
+            "Pre-annotating", self.store,
+            lambda store, token: module.preannotate(store, annotator=annotator, cancel=token),
+            on_done=lambda _result: (self.session.refresh_all(), self.show_message("Pre-annotation finished")),
+        )
+
+    def _job_failed(self, title: str, message: str) -> None:
+        self.show_message(f"{title}: {message.splitlines()[0]}", error=True)
+        if "Cancelled" not in message:
+            QMessageBox.warning(self, title, message)
+        self.session.refresh_all()  # committed batches are in: show them
+
+    def show_cheat_sheet(self) -> None:
+        CheatSheet(self.store.schema, self).show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.jobs.busy:
+            self.jobs.cancel()
+            self.jobs.wait(10000)
+        settings.save_window(self, self._splitters())
+        super().closeEvent(event)

@@ -1,0 +1,129 @@
+"""The document list as a lazy table model: it holds a count and fetches pages of rows only
+when the view asks for them, so a project of 100,000 documents opens at once.
+
+Edits never reset it: a status change updates the row in place (dataChanged). A row stays
+listed until the filter changes, even if it no longer matches it (as in Anki's browser), so the
+list does not jump under the user. Bulk work (import) and a new filter reset it: those are
+new queries, not edits.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from annotation.model import Changes
+from annotation.store import DocFilter, DocumentRow, Store
+
+PAGE = 200
+COLUMNS = ("Status", "Title", "Comments")
+STATUS_COLUMN, TITLE_COLUMN, COMMENTS_COLUMN = range(3)
+DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_MARKS = {"new": "", "done": "✓ done", "skip": "↷ skip", "flag": "⚑ flag"}
+STATUS_COLORS = {"done": "#2e9e5b", "skip": "#8a8a8a", "flag": "#d1495b"}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    def __init__(self, store: Store, annotator: str, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self._store = store
+        self._annotator = annotator
+        self._filter = DocFilter()
+        self._count = store.document_count(None)
+        self._pages: dict[int, list[DocumentRow]] = {}
+        self._row_of: dict[int, int] = {}  # document id -> row, for fetched rows only
+
+    # -- Qt model API ---------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not (0 <= index.row() < self._count):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == STATUS_COLUMN:
+                return STATUS_MARKS.get(row.status, row.status)
+            if column == TITLE_COLUMN:
+                return row.title or row.ext_id
+            if column == COMMENTS_COLUMN:
+                return row.n_comments
+        elif role == Qt.ItemDataRole.ToolTipRole and column == TITLE_COLUMN:
+            return f"{row.title or row.ext_id}\nid {row.ext_id} · {row.n_comments} comments · {row.status}"
+        elif role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN and row.status in STATUS_COLORS:
+            return QColor(STATUS_COLORS[row.status])
+        elif role == Qt.ItemDataRole.TextAlignmentRole and column == COMMENTS_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == DOCUMENT_ID_ROLE:
+            return row.id
+        return None
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def row_at(self, row: int) -> DocumentRow | None:
+        page_number = row // PAGE
+        page = self._pages.get(page_number)
+        if page is None:
+            page = self._store.document_page(self._filter, page_number * PAGE, PAGE, self._annotator)
+            self._pages[page_number] = page
+            for i, item in enumerate(page):
+                self._row_of[item.id] = page_number * PAGE + i
+        offset = row - page_number * PAGE
+        return page[offset] if offset < len(page) else None
+
+    def document_id(self, row: int) -> int | None:
+        item = self.row_at(row)
+        return item.id if item else None
+
+    def row_of(self, document_id: int) -> int | None:
+        """The row of a document already fetched (the open one always is)."""
+        return self._row_of.get(document_id)
+
+    @property
+    def current_filter(self) -> DocFilter:
+        return self._filter
+
+    def set_filter(self, flt: DocFilter) -> None:
+        self.beginResetModel()
+        self._filter = flt
+        self._reload()
+        self.endResetModel()
+
+    def _reload(self) -> None:
+        self._pages.clear()
+        self._row_of.clear()
+        self._count = self._store.document_count(self._filter)
+
+    # -- changes --------------------------------------------------------------------------
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.everything:
+            self.beginResetModel()  # import or pre-annotation: the rows themselves changed
+            self._reload()
+            self.endResetModel()
+            return
+        for document_id in changes.statuses:
+            row = self._row_of.get(document_id)
+            if row is None:
+                continue
+            page_number, offset = divmod(row, PAGE)
+            page = self._pages.get(page_number)
+            if page is None or offset >= len(page):
+                continue
+            status = self._store.status(document_id, self._annotator).status
+            item = page[offset]
+            page[offset] = DocumentRow(item.id, item.ext_id, item.title, item.n_comments, status)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))

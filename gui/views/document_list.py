@@ -1,0 +1,137 @@
+"""The document list panel: filters (status, annotator, label, full-text search) over a lazy
+table of documents."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
+)
+
+from annotation.model import STATUSES
+from annotation.store import DocFilter
+from gui.models.document_list import COMMENTS_COLUMN, STATUS_COLUMN, TITLE_COLUMN, DocumentListModel
+from gui.session import Session
+
+ANY = ""
+
+
+class DocumentListPanel(QWidget):
+    document_activated = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = DocumentListModel(session.store, session.annotator, self)
+        self.search = QLineEdit(placeholderText="Search title and text…")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.addItem("Any status", ANY)
+        for status in STATUSES:
+            self.status.addItem(status.capitalize(), status)
+        self.annotator = QComboBox()
+        self.label = QComboBox()
+        self._fill_choices()
+        self.count = QLabel()
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never measures rows it does not show (lazy fetching).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(COMMENTS_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(STATUS_COLUMN, 64)
+        header.resizeSection(COMMENTS_COLUMN, 76)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.status)
+        filters.addWidget(self.annotator)
+        filters.addWidget(self.label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        for combo in (self.status, self.annotator, self.label):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.activated.connect(self._row_changed)
+        session.changed.connect(self._on_changed)
+        self._update_count()
+
+    def _fill_choices(self) -> None:
+        store = self.session.store
+        self.annotator.blockSignals(True)
+        self.annotator.clear()
+        self.annotator.addItem("Me", self.session.annotator)
+        for name in store.annotators():
+            if name != self.session.annotator:
+                self.annotator.addItem(name, name)
+        self.annotator.blockSignals(False)
+        self.label.blockSignals(True)
+        self.label.clear()
+        self.label.addItem("Any label", ANY)
+        for definition in store.schema.span_labels():
+            self.label.addItem(definition.name, definition.name)
+        self.label.blockSignals(False)
+
+    def current_filter(self) -> DocFilter:
+        status = self.status.currentData() or ""
+        who = self.annotator.currentData() or self.session.annotator
+        # The annotator choice scopes the status; alone ("Me" and any status) it does not filter.
+        annotator = who if (status or who != self.session.annotator) else ""
+        return DocFilter(status=status, annotator=annotator, label=self.label.currentData() or "",
+                         search=self.search.text().strip())
+
+    def apply_filter(self) -> None:
+        current = self.session.current_document
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+        if current is not None:
+            self.select_document(current, emit=False)
+
+    def select_document(self, document_id: int, emit: bool = True) -> None:
+        row = self.model.row_of(document_id)
+        if row is None:
+            # Not fetched yet: find it among the filtered ids (only after a jump, e.g. "next undone").
+            ids = self.session.store.document_ids(self.model.current_filter)
+            row = ids.index(document_id) if document_id in ids else None
+        if row is None:
+            return
+        index = self.model.index(row, TITLE_COLUMN)
+        selection = self.table.selectionModel()
+        selection.blockSignals(not emit)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        selection.blockSignals(False)
+        self.table.scrollTo(index)
+
+    def _row_changed(self, index: QModelIndex, *_: object) -> None:
+        if index.isValid():
+            document_id = self.model.document_id(index.row())
+            if document_id is not None and document_id != self.session.current_document:
+                self.document_activated.emit(document_id)
+
+    def _on_changed(self, changes: object) -> None:
+        self.model.on_changed(changes)  # type: ignore[arg-type]
+        if getattr(changes, "everything", False):
+            self._fill_choices()
+        if getattr(changes, "everything", False) or getattr(changes, "statuses", None):
+            self._update_count()
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        total = self.session.store.document_count(None)
+        self.count.setText(f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents")

@@ -1,0 +1,135 @@
+"""Runs core jobs (generators yielding Progress) on a QThreadPool thread.
+
+The worker opens its own Store (``store.worker()``): SQLite connections are not shared across
+threads. A progress dialog appears only when the job takes more than about half a second;
+Cancel sets the job's CancelToken, which the job checks between batches (its open batch rolls
+back). Errors from any job reach one handler: ``JobRunner.failed``.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from annotation.errors import GoldspanError
+from annotation.jobs import CancelToken, Cancelled, Job, Progress
+from annotation.store import Store
+
+JobFactory = Callable[[Store, CancelToken], Job[Any]]
+_SCALE = 1000  # QProgressDialog takes ints; progress is reported as a fraction of this
+
+
+class _Signals(QObject):
+    progress = Signal(object)  # Progress
+    finished = Signal(object)  # the job's result
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _JobRunnable(QRunnable):
+    def __init__(self, store: Store, factory: JobFactory, token: CancelToken, signals: _Signals) -> None:
+        super().__init__()
+        self._store = store
+        self._factory = factory
+        self._token = token
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            worker_store = self._store.worker()
+        except GoldspanError as exc:
+            self.signals.failed.emit(str(exc))
+            return
+        try:
+            job = self._factory(worker_store, self._token)
+            while True:
+                try:
+                    progress = next(job)
+                except StopIteration as stop:
+                    self.signals.finished.emit(stop.value)
+                    return
+                self.signals.progress.emit(progress)
+                if self._token.cancelled:
+                    self._token.check()
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except GoldspanError as exc:
+            self.signals.failed.emit(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a crash in a job is reported, never silent
+            self.signals.failed.emit(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
+        finally:
+            worker_store.close()
+
+
+class JobRunner(QObject):
+    """One writing job at a time; each job gets a progress dialog with Cancel."""
+
+    failed = Signal(str, str)  # title, message: the one error handler
+    finished = Signal(str, object)  # title, result
+
+    def __init__(self, parent_widget: QWidget | None = None) -> None:
+        super().__init__(parent_widget)
+        self._parent_widget = parent_widget
+        self._pool = QThreadPool.globalInstance()
+        self._running: tuple[CancelToken, QProgressDialog | None, _Signals] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None
+
+    def start(self, title: str, store: Store, factory: JobFactory, show_dialog: bool = True,
+              on_done: Callable[[Any], None] | None = None) -> bool:
+        if self._running is not None:
+            self.failed.emit(title, "Another job is still running; wait for it or cancel it first.")
+            return False
+        token = CancelToken()
+        signals = _Signals()
+        dialog: QProgressDialog | None = None
+        if show_dialog:
+            dialog = QProgressDialog(title, "Cancel", 0, _SCALE, self._parent_widget)
+            dialog.setWindowTitle(title)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(500)  # only long jobs show a dialog
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            dialog.setValue(0)
+            dialog.canceled.connect(token.cancel)
+        self._running = (token, dialog, signals)
+
+        def progress(p: Progress) -> None:
+            if dialog is not None:
+                dialog.setLabelText(p.message or title)
+                dialog.setMaximum(_SCALE if p.total else 0)  # 0: a busy indicator
+                dialog.setValue(int(p.fraction * _SCALE))
+
+        def done(result: object) -> None:
+            self._finish()
+            if on_done is not None:
+                on_done(result)
+            self.finished.emit(title, result)
+
+        signals.progress.connect(progress)
+        signals.finished.connect(done)
+        signals.failed.connect(lambda message: (self._finish(), self.failed.emit(title, message)))
+        signals.cancelled.connect(lambda: (self._finish(), self.failed.emit(title, "Cancelled; nothing from the unfinished batch was kept.")))
+        self._pool.start(_JobRunnable(store, factory, token, signals))
+        return True
+
+    def cancel(self) -> None:
+        if self._running is not None:
+            self._running[0].cancel()
+
+    def _finish(self) -> None:
+        if self._running is None:
+            return
+        _, dialog, _ = self._running
+        self._running = None
+        if dialog is not None:
+            dialog.reset()
+            dialog.close()
+            dialog.deleteLater()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self._pool.waitForDone(msecs)
