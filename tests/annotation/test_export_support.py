@@ -50,3 +50,21 @@ def make_project(path: Path, n: int = 3, annotator: str = "ann", suggestions: bo
             extra = ImportedArticle(arts[0].document, (), (ImportedSpan("m", 0, 7, "NORP"),))
             store.import_articles([extra], "test", annotator, origin=ORIGIN_MODEL)
     return path
+
+
+def snapshot(store: Store, annotator: str) -> dict[str, set]:
+    """Annotations of one layer by ids as imported, comparable across projects."""
+    spans, relations, stances = set(), set(), set()
+    for doc_id in store.document_ids():
+        doc = store.document(doc_id)
+        comments = {c.id: c.ext_id for c in store.comments(doc_id)}
+        by_id = {}
+        for s in store.spans(doc_id, annotator):
+            unit = "body" if s.comment_id is None else comments[s.comment_id]
+            by_id[s.id] = (doc.ext_id, unit, s.start, s.end, s.label)
+            spans.add(by_id[s.id])
+        for r in store.relations(doc_id, annotator):
+            relations.add((by_id[r.head_id], by_id[r.child_id], r.label))
+        for st in store.stances(doc_id, annotator):
+            stances.add((doc.ext_id, comments[st.comment_id], st.target, st.label))
+    return {"spans": spans, "relations": relations, "stances": stances}

@@ -1,0 +1,94 @@
+"""Label Studio JSON tasks (the JSON export): ``data.text``, ``annotations[].result[]`` with
+``labels``, ``choices`` and ``relation`` results. Offsets are UTF-16 units there and are
+converted to code points; each span's ``text`` is checked against the converted offsets.
+The first annotation that was not cancelled is imported (one task, one annotator's layer).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from annotation.errors import InputError
+from annotation.importers.base import ImportOptions, check_not_binary, decode_utf8_strict, register
+from annotation.importers.interop import UnitRecord, assemble, map_label
+from annotation.model import REPLY_TARGET, ImportedArticle
+from annotation.offsets import OffsetMap
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    text = head.lstrip()
+    return text.startswith(b"[") and b'"data"' in head and (b'"annotations"' in head or b'"predictions"' in head) or (
+        text.startswith(b"{") and b'"data"' in head and b'"annotations"' in head)
+
+
+def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> UnitRecord:
+    if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+        raise InputError(str(path), number, "task must be an object with 'data'")
+    data = task["data"]
+    text = data.get(options.text_column, data.get("text"))
+    if not isinstance(text, str):
+        text = next((v for v in data.values() if isinstance(v, str)), None)
+        if text is None:
+            raise InputError(str(path), number, "task data has no text")
+    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    if not meta:
+        meta = {k: v for k, v in data.items() if isinstance(v, str) and v is not text}
+        if "id" in task and "id" not in meta:
+            meta["id"] = str(task["id"])
+    record = UnitRecord(number, text, dict(meta))
+    annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    if not annotations:
+        return record
+    offsets = OffsetMap(text)
+    ids: dict[str, str] = {}
+    relations: list[dict[str, Any]] = []
+    for item in annotations[0].get("result") or []:
+        if not isinstance(item, dict):
+            raise InputError(str(path), number, "each result must be an object")
+        kind = item.get("type")
+        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        if kind in ("labels", "hypertextlabels") or (kind and "labels" in value and "start" in value):
+            start, end = value.get("start"), value.get("end")
+            if not isinstance(start, int) or not isinstance(end, int):
+                raise InputError(str(path), number, f"result {item.get('id')}: start/end must be integers")
+            start_cp, end_cp = offsets.to_codepoint(start), offsets.to_codepoint(end)
+            attrs = item.get("meta", {}).get("attrs") if isinstance(item.get("meta"), dict) else None
+            for label in value.get("labels") or []:
+                key = record.add_span(path, start_cp, end_cp, label, options, key=f"{item.get('id')}:{label}",
+                                      claimed=value.get("text") if isinstance(value.get("text"), str) else None, attrs=attrs)
+                ids.setdefault(str(item.get("id")), key)
+        elif kind == "relation":
+            relations.append(item)
+        elif kind == "choices":
+            name = str(item.get("from_name") or "")
+            target = REPLY_TARGET if name == "reply" else name[len("stance_"):] if name.startswith("stance_") else None
+            for choice in value.get("choices") or []:
+                record.add_stance_or_category(target if record.is_comment else None, str(choice), options)
+        elif kind in ("textarea", "rating", "number", "datetime"):
+            continue  # free-text and scores are not annotations Goldspan holds
+        else:
+            raise InputError(str(path), number, f"result type {kind!r} is not supported (labels, choices, relation are)")
+    for rel in relations:
+        head, child = ids.get(str(rel.get("from_id"))), ids.get(str(rel.get("to_id")))
+        labels = rel.get("labels") or []
+        if head is None or child is None:
+            raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} refers to a result that is not a span")
+        if not labels:
+            raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} has no label (map one with --label-map)")
+        for label in labels:
+            record.relations.append((head, child, map_label(label, options)))
+    return record
+
+
+@register("labelstudio", (".json",), sniff=sniff, carries_annotations=True, description="Label Studio JSON tasks")
+def read_labelstudio(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
+    data = path.read_bytes()
+    check_not_binary(path, data)
+    try:
+        parsed = json.loads(decode_utf8_strict(path, data))
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), exc.lineno, f"broken JSON: {exc.msg} (column {exc.colno})") from None
+    tasks = parsed if isinstance(parsed, list) else [parsed]
+    progress(len(data))
+    yield from assemble((task_record(task, path, n + 1, options) for n, task in enumerate(tasks)), path)
