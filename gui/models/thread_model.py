@@ -289,22 +289,18 @@ class ThreadModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.BackgroundRole and column in (STANCE_COLUMN, REPLY_COLUMN):
             label = current if column == STANCE_COLUMN else reply
             color = self._color(label.label) if label else None
-            return QBrush(color) if color else None
+            return _brush(color.name()) if color else None
         if role == Qt.ItemDataRole.ForegroundRole and column in (STANCE_COLUMN, REPLY_COLUMN):
             label = current if column == STANCE_COLUMN else reply
             color = self._color(label.label) if label else None
             if color is not None:
-                return QBrush(QColor("#111111") if color.lightnessF() > 0.55 else QColor("#ffffff"))
+                return _brush("#111111" if color.lightnessF() > 0.55 else "#ffffff")
             return None
         if role == Qt.ItemDataRole.FontRole:
             if column == COMMENT_COLUMN and self.is_unlabelled(comment_id):
-                font = QFont()
-                font.setBold(True)  # unlabelled comments stand out as still to do
-                return font
+                return _font("bold")  # unlabelled comments stand out as still to do
             if column in (STANCE_COLUMN, REPLY_COLUMN) and not (current if column == STANCE_COLUMN else reply):
-                font = QFont()
-                font.setItalic(True)
-                return font
+                return _font("italic")
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column != COMMENT_COLUMN:
             return int(Qt.AlignmentFlag.AlignCenter)
@@ -354,6 +350,27 @@ class ThreadModel(QAbstractItemModel):
             note = f" — {_escape(label.note)}" if label is not None and label.note else ""
             lines.append(f"<b>{_escape(name)}</b>: {_escape(text)}{note}")
         return "<qt>" + "<br>".join(lines) + "</qt>"
+
+
+# data() runs for every visible cell on every paint: share one font and brush per style rather
+# than building new ones each call.
+_FONTS: dict[str, QFont] = {}
+_BRUSHES: dict[str, QBrush] = {}
+
+
+def _font(style: str) -> QFont:
+    if style not in _FONTS:
+        font = QFont()
+        font.setBold(style == "bold")
+        font.setItalic(style == "italic")
+        _FONTS[style] = font
+    return _FONTS[style]
+
+
+def _brush(color: str) -> QBrush:
+    if color not in _BRUSHES:
+        _BRUSHES[color] = QBrush(QColor(color))
+    return _BRUSHES[color]
 
 
 def _display(row: CommentRow) -> str:

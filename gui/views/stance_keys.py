@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 
+from annotation.schema import Schema
+
 _PLAIN = {Qt.Key.Key_J: "next", Qt.Key.Key_K: "previous", Qt.Key.Key_T: "next target",
           Qt.Key.Key_N: "next unlabelled", Qt.Key.Key_U: "unsure", Qt.Key.Key_E: "note",
           Qt.Key.Key_Backspace: "clear", Qt.Key.Key_Delete: "clear"}
@@ -32,3 +34,11 @@ def key_name(event: QKeyEvent, label_keys: set[str]) -> str | None:
         return _PLAIN[Qt.Key(event.key())]
     text = event.text()
     return text if text and text in label_keys else None
+
+
+def key_hint(schema: Schema) -> str:
+    """One line under the stance rows, so a first-time user finds the keyboard flow."""
+    stance = "/".join(d.key for d in schema.stance_labels)
+    reply = "/".join(d.key for d in schema.reply_labels)
+    return (f"J/K next/previous · {stance} stance · {reply} reply toward parent · T target · "
+            "N next unlabelled · U unsure · E note · Backspace clear · Ctrl+T on a span: new target")

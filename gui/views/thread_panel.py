@@ -27,7 +27,7 @@ from annotation.model import REPLY_TARGET, Changes, Span, Unit
 from gui.models.thread_model import COMMENT_COLUMN, REPLY_COLUMN, STANCE_COLUMN, ThreadModel
 from gui.session import Session
 from gui.views.stance_controls import StanceControls
-from gui.views.stance_keys import key_name
+from gui.views.stance_keys import key_hint, key_name
 from gui.views.stance_targets import install_target_action
 
 def _comment_text_view(session: Session, parent: QWidget) -> QWidget | None:
@@ -133,6 +133,11 @@ class ThreadPanel(QWidget):
         detail_layout.addWidget(self.parent_line)
         detail_layout.addWidget(self.text_view, 1)
         detail_layout.addWidget(self.controls)
+        self.key_hint = QLabel(key_hint(schema), self)
+        self.key_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.key_hint.setWordWrap(True)
+        self.key_hint.setStyleSheet("color: palette(placeholder-text); font-size: small;")
+        detail_layout.addWidget(self.key_hint)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(detail)
@@ -153,6 +158,7 @@ class ThreadPanel(QWidget):
 
         session.changed.connect(self._on_changed)
         session.document_opened.connect(self.set_document)
+        self.setFocusProxy(self.tree)  # "focus the comments" lands where the keys work
         self._show_comment(None)
 
     # -- public API -----------------------------------------------------------------------
