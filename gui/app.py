@@ -105,7 +105,10 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
         window.open_first_document()
     if reason and interactive:
         window.show_message("Read-only: another Goldspan window is writing to this project", error=True)
-        QMessageBox.information(window, "Project opened read-only", reason)
+        notice = QMessageBox(QMessageBox.Icon.Information, "Project opened read-only", reason, parent=window)
+        notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        notice.open()  # window-modal but not blocking: the window behind still paints
+        window.read_only_notice = notice
     return window
 
 

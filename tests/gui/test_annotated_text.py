@@ -23,8 +23,8 @@ def view(session: Session, qtbot):
     widget = AnnotatedTextView(session)
     widget.resize(700, 400)
     qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
+    with qtbot.waitExposed(widget):
+        widget.show()
     return widget
 
 
