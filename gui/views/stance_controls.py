@@ -9,7 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout,
+    QWidget,
 )
 
 from annotation.model import StanceLabel
@@ -118,3 +119,61 @@ class StanceControls(QWidget):
         self.reply_row.set_state(None)
         self.reply_row.setVisible(False)
         self.setEnabled(False)
+
+
+class StanceBar(QWidget):
+    """Above the thread: the current target, "Add target…", auto-advance, progress and done."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target_box = QComboBox(self)
+        self.target_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.target_box.setToolTip("Stance target (T / Shift+T in the thread)")
+        self.target_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.add_target_button = QPushButton("Add target…", self)
+        self.auto_advance = QCheckBox("auto-advance", self)
+        self.auto_advance.setChecked(True)
+        self.auto_advance.setToolTip("After a label key completes a comment, go to the next one")
+        self.progress_label = QLabel(self)
+        self.done_button = QPushButton("Mark done", self)
+        self.done_button.setToolTip("Every comment is labelled: mark this document done")
+        for widget in (self.add_target_button, self.auto_advance, self.done_button):
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys keep going to the thread
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Target:", self))
+        row.addWidget(self.target_box, 1)
+        row.addWidget(self.add_target_button)
+        row.addWidget(self.auto_advance)
+        row.addStretch(0)
+        row.addWidget(self.progress_label)
+        row.addWidget(self.done_button)
+
+
+class CommentDetail(QWidget):
+    """The open comment under the thread: who and when, what it replies to, its text (the span
+    editor), the stance rows and a one-line key hint. Every label here is plain text: author
+    names and comment text are data, never markup."""
+
+    def __init__(self, text_view: QWidget, controls: StanceControls, hint: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.header = _plain_label(self)
+        self.parent_line = _plain_label(self, muted=True)
+        self.text_view = text_view
+        self.controls = controls
+        self.key_hint = _plain_label(self, muted=True)
+        self.key_hint.setText(hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(3)
+        for widget in (self.header, self.parent_line, text_view, controls, self.key_hint):
+            layout.addWidget(widget, 1 if widget is text_view else 0)
+
+
+def _plain_label(parent: QWidget, muted: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if muted:
+        label.setStyleSheet("color: palette(placeholder-text);")
+    return label

@@ -18,17 +18,34 @@ from typing import Any
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-    QPlainTextEdit, QPushButton, QSplitter, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView, QHeaderView, QInputDialog, QLabel, QPlainTextEdit, QSplitter, QTreeView, QVBoxLayout, QWidget,
 )
 
 from annotation.commands import AddTarget, Batch, ClearStance, Command, SetStance, SetStatus
 from annotation.model import REPLY_TARGET, Changes, Span, Unit
 from gui.models.thread_model import COMMENT_COLUMN, REPLY_COLUMN, STANCE_COLUMN, ThreadModel
 from gui.session import Session
-from gui.views.stance_controls import StanceControls
+from gui.views.stance_controls import CommentDetail, StanceBar, StanceControls
 from gui.views.stance_keys import key_hint, key_name
 from gui.views.stance_targets import install_target_action
+
+def _thread_tree(model: ThreadModel, parent: QWidget) -> QTreeView:
+    tree = QTreeView(parent)
+    tree.setModel(model)
+    tree.setUniformRowHeights(True)  # constant-time scrolling over thousands of rows
+    tree.setAlternatingRowColors(True)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    tree.setIndentation(16)
+    header = tree.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(COMMENT_COLUMN, QHeaderView.ResizeMode.Stretch)
+    for column in (STANCE_COLUMN, REPLY_COLUMN):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, 92)
+    return tree
+
 
 def _comment_text_view(session: Session, parent: QWidget) -> QWidget | None:
     """The article view's span editor for one comment, when that module is available."""
@@ -56,65 +73,29 @@ class ThreadPanel(QWidget):
         self._progress = (0, 0)
 
         self.model = ThreadModel(self.store, session.annotator, self)
-        self.tree = QTreeView(self)
-        self.tree.setModel(self.model)
-        self.tree.setUniformRowHeights(True)  # constant-time scrolling over thousands of rows
-        self.tree.setAlternatingRowColors(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setIndentation(16)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COMMENT_COLUMN, QHeaderView.ResizeMode.Stretch)
-        for column in (STANCE_COLUMN, REPLY_COLUMN):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, 92)
+        self.tree = _thread_tree(self.model, self)
         self.tree.installEventFilter(self)
         self.model.rowsInserted.connect(self._expand_new_rows)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
 
-        self.target_box = QComboBox(self)
-        self.target_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.target_box.setToolTip("Stance target (T / Shift+T)")
+        self.bar = StanceBar(self)
+        self.target_box, self.auto_advance = self.bar.target_box, self.bar.auto_advance
+        self.progress_label, self.done_button = self.bar.progress_label, self.bar.done_button
         self.target_box.currentTextChanged.connect(self._on_target_chosen)
-        self.add_target_button = QPushButton("Add target…", self)
-        self.add_target_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.add_target_button.clicked.connect(self.add_target_dialog)
-        self.auto_advance = QCheckBox("auto-advance", self)
-        self.auto_advance.setChecked(True)
-        self.auto_advance.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.auto_advance.setToolTip("After a label key completes a comment, go to the next one")
-        self.progress_label = QLabel(self)
-        self.done_button = QPushButton("Mark done", self)
-        self.done_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.bar.add_target_button.clicked.connect(self.add_target_dialog)
         self.done_button.clicked.connect(self.mark_done)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(QLabel("Target:", self))
-        bar.addWidget(self.target_box, 1)
-        bar.addWidget(self.add_target_button)
-        bar.addWidget(self.auto_advance)
-        bar.addStretch(0)
-        bar.addWidget(self.progress_label)
-        bar.addWidget(self.done_button)
 
-        self.comment_header = QLabel(self)
-        self.comment_header.setTextFormat(Qt.TextFormat.PlainText)  # author names are data, not markup
-        self.parent_line = QLabel(self)
-        self.parent_line.setTextFormat(Qt.TextFormat.PlainText)
-        self.parent_line.setWordWrap(True)
-        self.parent_line.setStyleSheet("color: palette(placeholder-text);")
-        self.text_view = _comment_text_view(session, self)
-        self.has_span_editor = self.text_view is not None
-        if self.text_view is not None:
-            self.text_view.message.connect(self.message)  # type: ignore[attr-defined]
-            self.attach_text_view(self.text_view)  # type: ignore[arg-type]
+        text_view = _comment_text_view(session, self)
+        self.has_span_editor = text_view is not None
+        if text_view is not None:
+            text_view.message.connect(self.message)  # type: ignore[attr-defined]
+            self.attach_text_view(text_view)  # type: ignore[arg-type]
         else:  # read-only plain text: markup is never interpreted
-            fallback = QPlainTextEdit(self)
-            fallback.setReadOnly(True)
-            self.text_view = fallback
-        self.controls = StanceControls(schema.stance_labels, schema.reply_labels, self)
+            text_view = QPlainTextEdit(self)
+            text_view.setReadOnly(True)
+        self.detail = CommentDetail(text_view, StanceControls(schema.stance_labels, schema.reply_labels), key_hint(schema), self)
+        self.text_view, self.controls = text_view, self.detail.controls
+        self.comment_header, self.parent_line = self.detail.header, self.detail.parent_line
         self.controls.target_row.label_clicked.connect(lambda name: self._click_label(name, reply=False))
         self.controls.reply_row.label_clicked.connect(lambda name: self._click_label(name, reply=True))
         self.controls.target_row.unsure_toggled.connect(lambda on: self._set_flag(False, unsure=on))
@@ -125,27 +106,14 @@ class ThreadPanel(QWidget):
             row.note.returnPressed.connect(self.tree.setFocus)
             row.note.installEventFilter(self)
 
-        detail = QWidget(self)
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(0, 4, 0, 0)
-        detail_layout.setSpacing(3)
-        detail_layout.addWidget(self.comment_header)
-        detail_layout.addWidget(self.parent_line)
-        detail_layout.addWidget(self.text_view, 1)
-        detail_layout.addWidget(self.controls)
-        self.key_hint = QLabel(key_hint(schema), self)
-        self.key_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.key_hint.setWordWrap(True)
-        self.key_hint.setStyleSheet("color: palette(placeholder-text); font-size: small;")
-        detail_layout.addWidget(self.key_hint)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(detail)
+        self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
         layout.addWidget(self.splitter, 1)
 
         # Digits and J/K work anywhere in the panel (the note field keeps its typing: a line
