@@ -1,0 +1,138 @@
+"""Agreement dashboard: the core report's plots (matplotlib, rendered to PNG, shown as pixmaps),
+headline figures, and the per-document list worst first. Saves itself as a PNG and the same
+report as standalone HTML."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from annotation.agreement import agreement_job, compute_agreement
+from annotation.agreement.plots import confusion_png, documents_png, label_f1_png
+from annotation.errors import GoldspanError
+from gui.session import Session
+
+
+def _num(value: Any) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def pixmap(png: bytes) -> QPixmap:
+    image = QPixmap()
+    image.loadFromData(png, "PNG")
+    return image
+
+
+class AgreementDashboard(QWidget):
+    document_requested = Signal(int)  # double-click on a document row
+
+    def __init__(self, session: Session, annotators: Sequence[str] | None = None, parent: QWidget | None = None,
+                 jobs: object = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.session = session
+        self.annotators = list(annotators) if annotators else None
+        self.jobs = jobs  # a gui.workers.JobRunner, when the caller has one: the report is computed on a worker
+        self.report: dict[str, Any] | None = None
+        self.setWindowTitle("Goldspan — agreement")
+        self.summary = QLabel("Computing agreement…")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.f1_plot, self.confusion_plot, self.documents_plot = QLabel(), QLabel(), QLabel()
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["document", "score", "F1 exact", "F1 overlap", "stance", "spans"])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.cellDoubleClicked.connect(self._row_activated)
+        save_png = QPushButton("Save as PNG…")
+        save_png.clicked.connect(self.save_png_dialog)
+        save_html = QPushButton("Save HTML report…")
+        save_html.clicked.connect(self.save_html_dialog)
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh)
+        buttons = QHBoxLayout()
+        for button in (refresh, save_png, save_html):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        plots = QHBoxLayout()
+        plots.addWidget(self.f1_plot)
+        plots.addWidget(self.confusion_plot)
+        self.content = QWidget()
+        content_layout = QVBoxLayout(self.content)
+        content_layout.addWidget(self.summary)
+        content_layout.addLayout(plots)
+        content_layout.addWidget(self.documents_plot)
+        content_layout.addWidget(self.table, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.content)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(scroll, 1)
+        self.resize(1000, 800)
+
+    def refresh(self) -> None:
+        """Recompute: on a worker when a JobRunner was given and the project is a file, else here."""
+        store = self.session.store
+        names = self.annotators
+        if self.jobs is not None and store.path is not None:
+            self.jobs.start("Agreement", store, lambda worker, _token: agreement_job(worker, names),  # type: ignore[attr-defined]
+                            show_dialog=False, on_done=self.show_report)
+            return
+        try:
+            self.show_report(compute_agreement(store, names))
+        except GoldspanError as exc:
+            self.show_error(str(exc))
+
+    def show_error(self, message: str) -> None:
+        self.report = None
+        self.summary.setText(message)
+
+    def show_report(self, report: dict[str, Any]) -> None:
+        self.report = report
+        lines = [f"Annotators: {', '.join(report['annotators'])}"]
+        for target, s in report["stance"].items():
+            lines.append(f"Stance {target}: {s['n_items']} comments — Cohen's κ {_num(s['cohen_kappa'])}, "
+                         f"Fleiss' κ {_num(s['fleiss_kappa'])}, Krippendorff's α {_num(s['krippendorff_alpha'])}")
+        for layer in ("entity", "quote"):
+            f = report["spans_overall"][layer]
+            lines.append(f"{layer.capitalize()} spans: F1 exact {_num(f['f1_exact'])}, overlap {_num(f['f1_overlap'])}")
+        lines.append(f"Quote sources agree: {_num(report['quote_sources']['agreement'])}")
+        self.summary.setText("\n".join(lines))
+        self.f1_plot.setPixmap(pixmap(label_f1_png(report)))
+        self.confusion_plot.setPixmap(pixmap(confusion_png(report)))
+        self.documents_plot.setPixmap(pixmap(documents_png(report)))
+        docs = report["documents"]
+        self.table.setRowCount(len(docs))
+        for row, d in enumerate(docs):
+            name = QTableWidgetItem(f"{d['ext_id']} — {d['title']}")
+            name.setData(Qt.ItemDataRole.UserRole, d["document_id"])
+            self.table.setItem(row, 0, name)
+            for column, key in enumerate(("score", "f1_exact", "f1_overlap", "stance_agreement"), 1):
+                self.table.setItem(row, column, QTableWidgetItem(_num(d[key])))
+            self.table.setItem(row, 5, QTableWidgetItem(str(d["n_spans"])))
+        self.table.resizeColumnsToContents()
+
+    def _row_activated(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.document_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def save_png(self, path: str) -> bool:
+        return self.content.grab().save(path, "PNG")
+
+    def save_png_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save dashboard", "agreement.png", "PNG images (*.png)")
+        if path:
+            self.save_png(path)
+
+    def save_html_dialog(self) -> None:
+        if self.report is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save agreement report", "agreement.html", "HTML (*.html)")
+        if path:
+            from annotation.agreement.html import write_html
+
+            write_html(self.report, path)

@@ -1,0 +1,31 @@
+"""File > Merge annotator file…: the core merge on a worker thread, then every view refreshes."""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from annotation.merge import MergeReport, merge_projects
+from gui.session import Session
+
+
+def merge_file(session: Session, jobs, path: str, parent: QWidget | None = None,  # type: ignore[no-untyped-def]
+               on_done: Callable[[MergeReport], None] | None = None, interactive: bool = True) -> bool:
+    """Start merging ``path`` into the session's project on ``jobs`` (a gui.workers.JobRunner).
+    Errors (not a project, another schema …) reach the runner's one ``failed`` handler."""
+    reviewer = session.annotator
+
+    def done(report: MergeReport) -> None:
+        session.refresh_all()
+        if interactive:
+            QMessageBox.information(parent, "Merge", "\n".join(report.lines()))
+        if on_done is not None:
+            on_done(report)
+
+    return bool(jobs.start("Merging", session.store,
+                           lambda store, token: merge_projects(store, path, reviewer=reviewer, cancel=token), on_done=done))
+
+
+def merge_file_dialog(session: Session, jobs, parent: QWidget | None = None) -> bool:  # type: ignore[no-untyped-def]
+    path, _ = QFileDialog.getOpenFileName(parent, "Merge annotator file", "", "Goldspan projects (*.db *.goldspan);;All files (*)")
+    return merge_file(session, jobs, path, parent) if path else False

@@ -1,0 +1,380 @@
+"""Review mode: compare two or more annotators and settle every difference into gold from the
+keyboard. Every decision is an ordinary core command pushed on the session's undo stack, so it
+is one undo step and the edit log records the reviewer (the session's annotator).
+
+Keys: 1..9 (or A, B) accept that annotator's version, + (or =) accept all of them, X reject
+(gold keeps nothing there), E edit the label of the gold version, N/J next difference,
+P/K previous, Ctrl+Z / Ctrl+Shift+Z undo and redo.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QCheckBox, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter,
+    QTextEdit, QVBoxLayout, QWidget,
+)
+
+from annotation.adjudication import AGREED, AdjudicationError, Item, agreed_to_gold, compare_document, resolve
+from annotation.commands import Batch, SetStance, UpdateSpan
+from annotation.errors import GoldspanError
+from annotation.model import GOLD, Changes
+from gui.session import Session
+
+AUTO_GOLD_KEY = "review/auto_gold_agreed"
+COLORS = ["#5fa8d3", "#f4a259", "#b388eb", "#7bc47f", "#e76f51"]  # annotator 1, 2, ...
+AGREED_COLOR, GOLD_COLOR = "#c7eac9", "#2a9d8f"
+
+LabelChooser = Callable[[str, list[str], str], "str | None"]  # (title, labels, current) -> choice
+
+
+def auto_gold_enabled() -> bool:
+    value = QSettings().value(AUTO_GOLD_KEY, True)
+    return value not in (False, "false", "0", 0)
+
+
+def set_auto_gold(enabled: bool) -> None:
+    QSettings().setValue(AUTO_GOLD_KEY, bool(enabled))
+
+
+class ReviewWindow(QWidget):
+    """A top-level window over the session's project."""
+
+    decided = Signal(str)  # a message after each decision (also shown in the status line)
+
+    def __init__(self, session: Session, annotators: Sequence[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.session = session
+        self.store = session.store
+        self.setWindowTitle("Goldspan — review annotators")
+        self.annotators: list[str] = []
+        self.document_id: int | None = None
+        self.items: list[Item] = []
+        self.rejected: set[str] = set()  # keys rejected in this session: gold holds nothing there, yet decided
+        self.choose_label: LabelChooser = self._ask_label
+
+        self.picker = QListWidget()
+        self.picker.setMaximumHeight(110)
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.clicked.connect(self.compare_checked)
+        self.auto_gold = QCheckBox("Agreed items go to gold automatically")
+        self.auto_gold.setChecked(auto_gold_enabled())
+        self.auto_gold.toggled.connect(set_auto_gold)
+        self.documents = QListWidget()
+        self.documents.currentRowChanged.connect(self._document_row_changed)
+        self.differences = QListWidget()
+        self.differences.currentRowChanged.connect(lambda _row: self._show_current())
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)  # plain text: markup in comments is never interpreted
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.PlainText)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel("Annotators"))
+        left_layout.addWidget(self.picker)
+        left_layout.addWidget(self.compare_button)
+        left_layout.addWidget(self.auto_gold)
+        left_layout.addWidget(QLabel("Documents"))
+        left_layout.addWidget(self.documents, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.differences)
+        text_box = QWidget()
+        text_layout = QVBoxLayout(text_box)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        text_layout.addWidget(self.legend)
+        text_layout.addWidget(self.text, 1)
+        right.addWidget(text_box)
+        right.setSizes([260, 400])
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([260, 800])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        self.resize(1100, 720)
+        self._create_actions()
+        self._fill_picker(annotators)
+        session.changed.connect(self._on_changed)
+        if annotators:
+            self.compare(annotators)
+
+    # -- set-up --------------------------------------------------------------------------
+
+    def _create_actions(self) -> None:
+        def add(keys: Sequence[str], slot: Callable[[], None], text: str) -> QAction:
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False: slot())
+            self.addAction(action)
+            return action
+
+        for index in range(9):
+            keys = [str(index + 1)] + ([chr(ord("A") + index)] if index < 2 else [])
+            add(keys, lambda i=index: self.accept_index(i), f"Accept annotator {index + 1}")
+        add(["+", "="], self.accept_all, "Accept all versions")
+        add(["X", "Del"], self.reject, "Reject (gold keeps nothing)")
+        add(["E"], self.edit, "Edit the gold label")
+        add(["N", "J"], lambda: self.step(1), "Next difference")
+        add(["P", "K"], lambda: self.step(-1), "Previous difference")
+        add(["Ctrl+Z"], self.session.undo_stack.undo, "Undo")
+        add(["Ctrl+Shift+Z", "Ctrl+Y"], self.session.undo_stack.redo, "Redo")
+
+    def _fill_picker(self, chosen: Sequence[str] | None) -> None:
+        names = [n for n in self.store.annotators_with_data() if n != GOLD]
+        default = list(chosen or names[:2])
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in default else Qt.CheckState.Unchecked)
+            self.picker.addItem(item)
+
+    def compare_checked(self) -> None:
+        names = [self.picker.item(i).text() for i in range(self.picker.count())
+                 if self.picker.item(i).checkState() == Qt.CheckState.Checked]
+        self.compare(names)
+
+    def compare(self, annotators: Sequence[str]) -> bool:
+        """Review these annotators: lists the documents two or more of them worked on."""
+        if len(annotators) < 2:
+            self._say("Pick at least two annotators to compare.")
+            return False
+        self.annotators = list(annotators)
+        shared = _shared_documents(self.store, self.annotators)
+        self.documents.blockSignals(True)
+        self.documents.clear()
+        for doc_id in shared:
+            doc = self.store.document(doc_id)
+            entry = QListWidgetItem(f"{doc.ext_id} — {doc.title}")
+            entry.setData(Qt.ItemDataRole.UserRole, doc_id)
+            self.documents.addItem(entry)
+        self.documents.blockSignals(False)
+        self.legend.setText("   ".join(f"{i + 1}: {n}" for i, n in enumerate(self.annotators)) + "   gold: bold")
+        if not shared:
+            self._say(f"{', '.join(self.annotators)} have no document in common.")
+            return False
+        self.documents.setCurrentRow(0)
+        return True
+
+    # -- documents and differences ---------------------------------------------------------
+
+    def _document_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.open_document(self.documents.item(row).data(Qt.ItemDataRole.UserRole))
+
+    def open_document(self, document_id: int) -> None:
+        self.document_id = document_id
+        if self.auto_gold.isChecked() and not self.store.read_only:
+            command = agreed_to_gold(self.store, document_id, self.annotators)
+            if command is not None:
+                self.session.push(command)  # one undo step; refreshes through _on_changed
+        self._reload(keep_key=None)
+        self._go_to_open(0)
+
+    def _reload(self, keep_key: str | None) -> None:
+        if self.document_id is None:
+            return
+        all_items = compare_document(self.store, self.document_id, self.annotators)
+        self.items = [i for i in all_items if i.kind != AGREED]
+        self._agreed = [i for i in all_items if i.kind == AGREED]
+        self.differences.blockSignals(True)
+        self.differences.clear()
+        for item in self.items:
+            self.differences.addItem(self._row_text(item))
+        row = next((n for n, i in enumerate(self.items) if i.key == keep_key), 0 if self.items else -1)
+        self.differences.setCurrentRow(row)
+        self.differences.blockSignals(False)
+        self._show_current()
+
+    def _row_text(self, item: Item) -> str:
+        chosen = item.chosen()
+        if chosen:
+            mark = f"✓ {'+'.join(chosen)}"
+        elif item.resolved:
+            mark = "✓ edited"
+        elif item.key in self.rejected:
+            mark = "✓ rejected"
+        else:
+            mark = "•"
+        return f"{mark}  {item.describe()}"
+
+    def is_decided(self, item: Item) -> bool:
+        return item.resolved or item.key in self.rejected
+
+    @property
+    def current(self) -> Item | None:
+        row = self.differences.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _go_to_open(self, start: int) -> None:
+        """Select the first undecided difference from ``start`` on (wrapping), else stay."""
+        n = len(self.items)
+        for offset in range(n):
+            row = (start + offset) % n
+            if not self.is_decided(self.items[row]):
+                self.differences.setCurrentRow(row)
+                return
+        self._say(f"All {n} differences in this document are settled." if n else "No differences in this document.")
+
+    def step(self, delta: int) -> None:
+        if not self.items:
+            self._next_document()
+            return
+        row = self.differences.currentRow() + delta
+        if row >= len(self.items) or row < 0:
+            if delta > 0 and self._next_document():
+                return
+            row = max(0, min(row, len(self.items) - 1))
+        self.differences.setCurrentRow(row)
+
+    def _next_document(self) -> bool:
+        row = self.documents.currentRow()
+        if row + 1 < self.documents.count():
+            self.documents.setCurrentRow(row + 1)
+            return True
+        return False
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def accept_index(self, index: int) -> None:
+        if index < len(self.annotators):
+            self.decide([self.annotators[index]])
+
+    def accept_all(self) -> None:
+        item = self.current
+        if item is not None:
+            self.decide([o.annotator for o in item.options if not o.empty])
+
+    def reject(self) -> None:
+        self.decide([])
+
+    def decide(self, accept: Sequence[str]) -> bool:
+        item = self.current
+        if item is None:
+            return False
+        accept = [n for n in accept if not item.option(n).empty] if accept else []
+        try:
+            command = resolve(self.store, item, accept)
+        except (AdjudicationError, GoldspanError) as exc:
+            self._say(str(exc))
+            return False
+        if not (isinstance(command, Batch) and not command.commands):
+            if not self.session.push(command):
+                return False
+        if not accept:
+            self.rejected.add(item.key)
+        row = self.differences.currentRow()
+        self._reload(keep_key=item.key)
+        self._say(command.describe())
+        self._go_to_open(row + 1)
+        return True
+
+    def edit(self) -> None:
+        """Relabel the gold version of the current item (accepting annotator 1's first if gold is empty)."""
+        item = self.current
+        if item is None:
+            return
+        if not item.resolved:
+            first = next((o.annotator for o in item.options if not o.empty), None)
+            if first is None or not self.decide([first]):
+                return
+            item = next(i for i in self.items if i.key == item.key)
+            self.differences.setCurrentRow(self.items.index(item))
+        if item.layer == "stance":
+            labels = [d.name for d in (self.store.schema.reply_labels if item.target == "@parent" else self.store.schema.stance_labels)]
+            choice = self.choose_label("Gold stance", labels, item.gold.label or "")
+            if choice:
+                self.session.push(SetStance(item.comment_id, item.target, GOLD, choice))  # type: ignore[arg-type]
+        else:
+            span = item.gold.parts[0].span
+            group = self.store.schema.entity if span.layer == "entity" else self.store.schema.quote
+            choice = self.choose_label("Gold label", [d.name for d in group], span.label)
+            if choice and choice != span.label:
+                self.session.push(UpdateSpan(span.id, label=choice))  # type: ignore[arg-type]
+        self._reload(keep_key=item.key)
+
+    def _ask_label(self, title: str, labels: list[str], current: str) -> str | None:
+        index = labels.index(current) if current in labels else 0
+        choice, ok = QInputDialog.getItem(self, title, "Label:", labels, index, False)
+        return choice if ok else None
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.document_id is not None and (changes.everything or self.document_id in changes.documents):
+            current = self.current
+            self._reload(keep_key=current.key if current else None)
+
+    def _show_current(self) -> None:
+        item = self.current
+        if self.document_id is None:
+            return
+        comment_id = item.comment_id if item is not None else None
+        unit_text = self.store.unit_text(_unit(self.document_id, comment_id))
+        self.text.setPlainText(unit_text)
+        selections = []
+        for other in [*getattr(self, "_agreed", []), *self.items]:
+            if other.comment_id != comment_id or other.layer == "stance":
+                continue
+            for index, option in enumerate(other.options):
+                color = AGREED_COLOR if other.kind == AGREED else COLORS[index % len(COLORS)]
+                for part in option.parts:
+                    selections.append(self._selection(part.span.start, part.span.end, color, other is item, False))
+            for part in other.gold.parts:
+                selections.append(self._selection(part.span.start, part.span.end, None, other is item, True))
+        self.text.setExtraSelections(selections)
+        if item is not None and item.layer != "stance":
+            cursor = self.text.textCursor()
+            cursor.setPosition(item.start)
+            self.text.setTextCursor(cursor)
+            self.text.ensureCursorVisible()
+        where = "article" if comment_id is None else f"comment {self.store.comment(comment_id).ext_id}"
+        decided = sum(self.is_decided(i) for i in self.items)
+        self._say(f"{where}: {decided} of {len(self.items)} differences settled" + (f" — {item.describe()}" if item else ""))
+
+    def _selection(self, start: int, end: int, color: str | None, current: bool, gold: bool) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        if color:
+            fmt.setBackground(QColor(color))
+        if gold:
+            fmt.setFontWeight(700)
+            fmt.setForeground(QColor(GOLD_COLOR))
+        if current:
+            fmt.setFontUnderline(True)
+        selection.format = fmt
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        return selection
+
+    def _say(self, message: str) -> None:
+        self.status.setText(message)
+        self.decided.emit(message)
+
+
+def _unit(document_id: int, comment_id: int | None):  # type: ignore[no-untyped-def]
+    from annotation.model import Unit
+
+    return Unit(document_id, comment_id)
+
+
+def _shared_documents(store, annotators: Sequence[str]) -> list[int]:  # type: ignore[no-untyped-def]
+    """Documents at least two of the annotators worked on (spans, stance or a status)."""
+    workers: dict[int, set[str]] = {}
+    for row in store.span_rows(annotators):
+        workers.setdefault(row[1], set()).add(row[7])
+    for row in store.stance_rows(annotators):
+        workers.setdefault(row[1], set()).add(row[5])
+    for doc, who, status, *_rest in store.status_rows(annotators):
+        if status != "new":
+            workers.setdefault(doc, set()).add(who)
+    return sorted(d for d, names in workers.items() if len(names) >= 2)
