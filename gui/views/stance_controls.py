@@ -6,10 +6,10 @@ mouse and keyboard edits take the same path through the undo stack.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout,
+    QButtonGroup, QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
     QWidget,
 )
 
@@ -31,8 +31,6 @@ class StanceRow(QWidget):
         self._current = ""
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # target names come from user input
-        self.title.setMinimumWidth(110)
-        self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.buttons: dict[str, QPushButton] = {}
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)  # clicking the set label again clears it
@@ -42,6 +40,7 @@ class StanceRow(QWidget):
         self.note = QLineEdit(self)
         self.note.setPlaceholderText("note")
         self.note.setClearButtonEnabled(True)
+        self.note.setMinimumWidth(90)
         self.note.editingFinished.connect(self._on_note)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -100,16 +99,31 @@ class StanceControls(QWidget):
         self.target_row = StanceRow(stance_labels, self)
         self.reply_row = StanceRow(reply_labels, self)
         self.reply_row.title.setText("↩ toward parent")
+        self._title_width = 0
+        self._fit_titles()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
         layout.addWidget(self.target_row)
         layout.addWidget(self.reply_row)
 
+    def _fit_titles(self) -> None:
+        # Both titles get one width, so the two rows' buttons line up; long targets are elided.
+        self._title_width = self.reply_row.title.fontMetrics().horizontalAdvance(self.reply_row.title.text()) + 8
+        for row in (self.target_row, self.reply_row):
+            row.title.setFixedWidth(self._title_width)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the window's text size setting
+            self._fit_titles()
+
     def show_comment(self, target: str, target_label: StanceLabel | None, is_reply: bool,
                      reply_label: StanceLabel | None) -> None:
         self.setEnabled(True)
-        self.target_row.title.setText(f"▸ {target}")
+        title = self.target_row.title
+        title.setText(title.fontMetrics().elidedText(f"▸ {target}", Qt.TextElideMode.ElideRight, self._title_width))
+        title.setToolTip(f"Stance toward {target}")
         self.target_row.set_state(target_label)
         self.reply_row.setVisible(is_reply)
         self.reply_row.set_state(reply_label if is_reply else None)
@@ -129,7 +143,7 @@ class StanceBar(QWidget):
         self.target_box = QComboBox(self)
         self.target_box.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.target_box.setToolTip("Stance target (T / Shift+T in the thread)")
-        self.target_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.target_box.setMinimumWidth(120)
         self.add_target_button = QPushButton("Add target…", self)
         self.auto_advance = QCheckBox("auto-advance", self)
         self.auto_advance.setChecked(True)

@@ -225,3 +225,34 @@ def test_markup_is_literal_and_a_long_comment_opens_whole(qtbot, panel, session)
     qtbot.keyClicks(panel.tree, "j")
     assert panel.current_comment == z and "missing" in panel.comment_header.text()
     assert not panel.controls.reply_row.isVisible()  # no parent here: no reply stance row
+
+
+def test_labels_are_there_after_closing_and_reopening_the_project(qtbot, tmp_path):
+    from gui.session import Session
+    from gui.views.thread_panel import ThreadPanel
+
+    path = tmp_path / "reopen.db"
+    store = Store.create(path)
+    run(import_files(store, [shared(*SEED)]))
+    first = ThreadPanel(Session(store, ANNOTATOR))
+    qtbot.addWidget(first)
+    first.show()
+    first.set_document(store.document_ids()[0])
+    first.tree.setFocus()
+    _press(qtbot, first, "1", "2", "8", "4")  # every comment, the reply toward its parent too
+    assert first.progress() == (3, 3)
+    first.close()
+    store.close()
+
+    store = Store.open(path)
+    try:
+        second = ThreadPanel(Session(store, ANNOTATOR))
+        qtbot.addWidget(second)
+        second.set_document(store.document_ids()[0])
+        ids = second.model.comment_ids()
+        shown = [second.model.data(second.model.index_of(c, 1)) for c in ids]
+        assert shown == ["favor", "against", "unrelated"]
+        assert second.model.data(second.model.index_of(ids[1], 2)) == "comment"
+        assert second.progress() == (3, 3) and second.done_button.isEnabled()
+    finally:
+        store.close()
