@@ -256,3 +256,21 @@ def test_labels_are_there_after_closing_and_reopening_the_project(qtbot, tmp_pat
         assert second.progress() == (3, 3) and second.done_button.isEnabled()
     finally:
         store.close()
+
+
+def test_the_current_reply_is_scrolled_in_with_its_parent(qtbot, panel, session):
+    comments = [Comment(None, None, f"a{i}", f"before {i}") for i in range(40)]
+    comments.append(Comment(None, None, "p", "the parent"))
+    comments += [Comment(None, None, f"r{i}", f"reply {i}", parent_ext_id="p") for i in range(6)]
+    comments += [Comment(None, None, f"z{i}", f"after {i}") for i in range(60)]
+    with session.store.transaction():
+        doc = session.store.import_articles([ImportedArticle(Document(None, "long", "Long", "Body."), tuple(comments))], "t").document_ids[0]
+    panel.set_document(doc)
+    panel.splitter.setSizes([220, 400])  # a short tree: about ten rows
+    ids = panel.model.comment_ids()
+    parent, reply = ids[40], ids[45]
+    panel.select_comment(ids[-1])  # from the bottom, going up would leave the parent above
+    panel.select_comment(reply)
+    viewport = panel.tree.viewport().rect()
+    assert viewport.contains(panel.tree.visualRect(panel.model.index_of(reply)))
+    assert viewport.contains(panel.tree.visualRect(panel.model.index_of(parent)))
