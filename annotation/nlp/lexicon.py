@@ -51,3 +51,18 @@ THING_PRONOUNS = frozenset("it".split())
 FIRST_PERSON = frozenset("i we me us".split())
 
 SPEAKER_LABELS = frozenset("PERSON ORG GPE NORP".split())
+
+# Subjects that are not speakers: "Estimates suggest ...", "Results show ...".
+NON_SPEAKERS = frozenset("""
+estimate figure datum data result study poll survey evidence research analysis statistic number
+record document photo image video
+""".split())
+
+# "X's statement added": the possessor is the speaker. (Not "Trump's advisers": other people.)
+STATEMENT_NOUNS = frozenset("""
+statement letter message note report tweet post email release account website blog spokesman
+spokeswoman spokesperson office communique press
+""".split())
+
+# Directive verbs whose infinitive complement is reported speech: "asked them not to ...".
+DIRECTIVE_VERBS = frozenset("ask urge tell warn advise instruct order request encourage implore".split())

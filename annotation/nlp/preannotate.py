@@ -177,7 +177,8 @@ def _suggestions_for(unit: Unit, ents: list[tuple[int, int, str]], quotes: list[
         if q.source is not None:
             source_key = key_for(q.source[0], q.source[1], "SOURCE", QUOTE_LAYER)
             item.relations.append(SuggestedRelation(quote_key, source_key, "source"))
-            target = entity_keys.get(q.coref) if q.coref else None
+            # the named entity; else a named SOURCE span there (a name the tagger missed)
+            target = (entity_keys.get(q.coref) or keys.get((*q.coref, "SOURCE"))) if q.coref else None
             if target is not None and not q.floating:
                 item.relations.append(SuggestedRelation(source_key, target, "coref"))
         if q.cue is not None:

@@ -50,7 +50,7 @@ def find_quotes(text: str) -> list[QuoteRegion]:
     return sorted(doubles + singles, key=lambda r: r.open)
 
 
-def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
@@ -72,7 +72,7 @@ def _starts_with_open(text: str, start: int, end: int) -> int | None:
 
 def _double_regions(text: str) -> list[QuoteRegion]:
     regions: list[QuoteRegion] = []
-    paragraphs = _paragraph_spans(text)
+    paragraphs = paragraph_spans(text)
     open_at: int | None = None  # the first opening mark of the current (maybe multi-paragraph) quote
     n_pars = 1
     for p_index, (p_start, p_end) in enumerate(paragraphs):
@@ -98,12 +98,23 @@ def _double_regions(text: str) -> list[QuoteRegion]:
             i += 1
         if open_at is not None:
             nxt = paragraphs[p_index + 1] if p_index + 1 < len(paragraphs) else None
-            if nxt is not None and _starts_with_open(text, *nxt) is not None:
-                n_pars += 1  # news style: the quote runs on into the next paragraph
+            if nxt is not None and (_starts_with_open(text, *nxt) is not None or _closes_first(text, *nxt)):
+                # news style: the quote runs on into the next paragraph (whose reopening mark
+                # may have been lost, leaving only the closing one)
+                n_pars += 1
                 continue
             _emit_unclosed(text, regions, open_at, p_end, n_pars)
             open_at, n_pars = None, 1
     return regions
+
+
+def _closes_first(text: str, start: int, end: int) -> bool:
+    """The paragraph's first double mark is a closing one (with nothing open)."""
+    for i in range(start, end):
+        if text[i] in OPEN_DOUBLE or text[i] in CLOSE_DOUBLE or text[i] == STRAIGHT_DOUBLE:
+            role = _double_role(text, i, False)
+            return role == "stray" or (text[i] in CLOSE_DOUBLE and role == "close")
+    return False
 
 
 def _double_role(text: str, i: int, is_open: bool) -> str:
@@ -152,7 +163,7 @@ def _region(text: str, open_at: int, close: int | None, n_pars: int, end: int | 
 def _single_regions(text: str, doubles: list[QuoteRegion]) -> list[QuoteRegion]:
     taken = [(r.open, r.outer_end) for r in doubles]
     out: list[QuoteRegion] = []
-    for p_start, p_end in _paragraph_spans(text):
+    for p_start, p_end in paragraph_spans(text):
         i = p_start
         while i < p_end:
             ch = text[i]

@@ -26,7 +26,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from annotation.nlp.lexicon import CLAUSE_NOUNS, NEEDS_CLAUSE, SAY_VERBS
+from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NEEDS_CLAUSE, NON_SPEAKERS, SAY_VERBS
 from annotation.nlp.quote_marks import QuoteRegion, find_quotes
 
 if TYPE_CHECKING:
@@ -51,18 +51,20 @@ class Quotation:
     mixed: bool = False
     floating: bool = False
     inherits: int | None = None  # floating: index of the quotation whose SOURCE it shares
+    layout: str = ""  # "pull": a pull-quote line (quote, then the name); "block": after "X said:"
     source_token: int = -1  # internal: head token of the SOURCE
 
     def to_data(self) -> list[Any]:
         """Plain lists, so the result survives spaCy's msgpack between processes."""
         return [self.start, self.end, self.direct, self.source, self.cue, self.coref, self.speaker,
-                self.speaker_label, self.mixed, self.floating, self.inherits]
+                self.speaker_label, self.mixed, self.floating, self.inherits, self.layout]
 
     @classmethod
     def from_data(cls, data: list[Any]) -> "Quotation":
-        start, end, direct, source, cue, coref, speaker, label, mixed, floating, inherits = data
+        start, end, direct, source, cue, coref, speaker, label, mixed, floating, inherits, layout = data
         tup = lambda v: tuple(v) if v is not None else None  # noqa: E731
-        return cls(start, end, direct, tup(source), tup(cue), tup(coref), speaker, label, mixed, floating, inherits)
+        return cls(start, end, direct, tup(source), tup(cue), tup(coref), speaker, label, mixed, floating,
+                   inherits, layout)
 
 
 class _Index:
@@ -104,7 +106,7 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
             q = _according_to(tok, index, consumed)
             if q is not None:
                 found.append(q)
-        elif tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SAY_VERBS:
+        elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)):
             cues.append(tok)
             found.extend(_clausal(tok, index, consumed))
     for n, region in enumerate(regions):
@@ -113,20 +115,41 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
         q = _direct(region, index, cues)
         if q is not None:
             found.append(q)
+    found.extend(_unmarked(index, cues))
     found.sort(key=lambda q: q.start)
     found = _drop_nested(found)
     resolve_speakers(doc, found)
-    return found
+    return _without_orphans(found)
+
+
+def _without_orphans(found: list[Quotation]) -> list[Quotation]:
+    """Drop floating quotes nobody could be found for (headlines in a source list, slogans)."""
+    keep = [q for q in found if not (q.floating and not q.speaker)]
+    if len(keep) == len(found):
+        return found
+    new_index = {id(q): n for n, q in enumerate(keep)}
+    for q in keep:
+        if q.inherits is not None:
+            q.inherits = new_index.get(id(found[q.inherits]))
+    return keep
 
 
 # -- indirect and mixed ------------------------------------------------------------------
+
+
+def _acts_as_verb(tok: "Token") -> bool:
+    """A reporting verb the tagger took for a noun ("The Department notes, ...")."""
+    return tok.dep_ == "ROOT" and tok.tag_ in ("NNS", "VBZ", "VBD", "NN") and any(
+        c.dep_ in ("nsubj", "ccomp") or (c.i < tok.i and c.dep_ in ("nmod", "compound") and c.pos_ == "PROPN")
+        for c in tok.children
+    )
 
 
 def _clausal(verb: "Token", index: _Index, consumed: set[int]) -> list[Quotation]:
     """Quotations whose content is a clause governed by a reporting verb."""
     out: list[Quotation] = []
     subject = find_subject(verb)
-    if subject is None:
+    if subject is None or subject.lemma_.lower() in NON_SPEAKERS:
         return out
     for lo, hi in _content_ranges(verb):
         q = _from_content(lo, hi, verb, subject, (verb.idx, verb.idx + len(verb.text)), index, consumed)
@@ -140,12 +163,27 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
     ranges = []
     for child in verb.children:
         if child.dep_ == "ccomp":
-            ranges.append((child.left_edge.i, child.right_edge.i))
+            hi = child.right_edge.i
+            for conj in child.children:
+                # "claimed X and claim Y": the second report is its own quotation
+                if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i:
+                    hi = min(hi, conj.left_edge.i - 1)
+            ranges.append((child.left_edge.i, hi))
+        elif child.dep_ == "xcomp" and verb.lemma_.lower() in DIRECTIVE_VERBS and any(
+            c.dep_ in ("dobj", "dative") for c in verb.children
+        ):
+            ranges.append((child.left_edge.i, child.right_edge.i))  # "asked them not to ..."
         elif child.dep_ == "dobj" and child.lemma_.lower() in CLAUSE_NOUNS:
             for clause in child.children:
                 if clause.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
                     ranges.append((clause.left_edge.i, clause.right_edge.i))
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i:
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        # "As Heald told the Post, ozone has dropped": the reported clause is the verb's head.
+        head = verb.head
+        left = (head.left_edge.i, verb.left_edge.i - 1)
+        right = (verb.right_edge.i + 1, head.right_edge.i)
+        ranges.append(right if right[1] - right[0] >= left[1] - left[0] else left)
+    if verb.dep_ == "parataxis" and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX"):
         # "The talks will go on, he said": the reported clause is the verb's head.
         head = verb.head
         ranges.append((head.left_edge.i, verb.left_edge.i - 1))
@@ -187,12 +225,97 @@ def _according_to(tok: "Token", index: _Index, consumed: set[int]) -> Quotation 
     source = objects[0]
     phrase_lo = tok.i
     phrase_hi = max(tok.right_edge.i, to.right_edge.i)
-    sent = tok.sent
-    before = (sent.start, phrase_lo - 1)
-    after = (phrase_hi + 1, sent.end - 1)
+    clause = tok.head if tok.head is not tok else tok
+    lo_edge, hi_edge = clause.left_edge.i, clause.right_edge.i
+    if hi_edge - lo_edge < 3:
+        lo_edge, hi_edge = tok.sent.start, tok.sent.end - 1
+    before = (lo_edge, phrase_lo - 1)
+    after = (phrase_hi + 1, hi_edge)
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
     cue = (tok.idx, to.idx + len(to.text))
     return _from_content(lo, hi, tok, source, cue, index, consumed)
+
+
+# -- quotations without marks: block quotes and pull quotes ---------------------------------
+
+
+def _unmarked(index: _Index, cues: list["Token"]) -> list[Quotation]:
+    """A paragraph after "X said:" (a block quote), and a pull-quote paragraph that ends with
+    the speaker's name ("... I am disappointed. John Cornyn, U.S. Senator")."""
+    from annotation.nlp.quote_marks import paragraph_spans
+
+    doc, text = index.doc, index.doc.text
+    out: list[Quotation] = []
+    paragraphs = paragraph_spans(text)
+    marked = [(r.open, r.outer_end) for r in index.regions]
+    for n, (p_start, p_end) in enumerate(paragraphs):
+        quoted = sum(max(0, min(b, p_end) - max(a, p_start)) for a, b in marked)
+        if quoted > 0.5 * (p_end - p_start):
+            continue
+        previous = paragraphs[n - 1] if n else None
+        if previous is not None and text[previous[0]:previous[1]].rstrip().endswith(":"):
+            q = _block(index, cues, previous, (p_start, p_end))
+            if q is not None:
+                out.append(q)
+                continue
+        q = _pull(index, p_start, p_end)
+        if q is not None:
+            out.append(q)
+    return out
+
+
+def _block(index: _Index, cues: list["Token"], previous: tuple[int, int], para: tuple[int, int]) -> Quotation | None:
+    doc = index.doc
+    last = doc[index.token_at(previous[1] - 1)].sent
+    for verb in reversed(cues):
+        if last.start <= verb.i < last.end:
+            subject = find_subject(verb)
+            if subject is None or subject.lemma_.lower() in NON_SPEAKERS:
+                return None
+            start, end = _strip(doc.text, para[0], _narration_resumes(index, cues, para))
+            if end - start < 10:
+                return None
+            cue = (verb.idx, verb.idx + len(verb.text))
+            return Quotation(start, end, True, source=source_span(subject), cue=cue, layout="block", source_token=subject.i)
+    return None
+
+
+def _narration_resumes(index: _Index, cues: list["Token"], para: tuple[int, int]) -> int:
+    """Where a block quote ends: before the first sentence that attributes something to a
+    third person ("They also claimed ..."), else at the paragraph's end."""
+    doc = index.doc
+    for verb in cues:
+        if para[0] <= verb.idx < para[1]:
+            subject = find_subject(verb)
+            if subject is not None and subject.lower_ not in ("i", "we"):
+                return max(para[0], verb.sent.start_char)
+    return para[1]
+
+
+def _pull(index: _Index, p_start: int, p_end: int) -> Quotation | None:
+    doc, text = index.doc, index.doc.text
+    first, last = index.token_range(p_start, p_end)
+    people = [e for e in doc.ents if e.label_ == "PERSON" and first <= e.start and e.end <= last]
+    if not people:
+        return None
+    name = people[-1]
+    tail = text[name.end_char:p_end].strip()
+    if tail and not (tail.startswith(",") and len(tail) <= 60 and not any(
+        t.pos_ == "VERB" for t in doc[name.end:last]
+    )):
+        return None
+    start, end = _strip(text, p_start, name.start_char)
+    if end - start < 20 or text[end - 1] not in ".!?" or len(text[start:end].split()) < 6:
+        return None
+    return Quotation(start, end, True, source=(name.start_char, name.end_char), layout="pull", source_token=name.root.i)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 # -- direct ---------------------------------------------------------------------------
@@ -205,7 +328,8 @@ def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotatio
         return None
     tokens = doc[first:last]
     words = [t for t in tokens if t.is_alpha]
-    has_verb = any(t.pos_ in ("VERB", "AUX") for t in tokens)
+    # a clause, not a participle inside a noun phrase ("approved security cabinets")
+    has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "npadvmod") for t in tokens)
     if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and any(
         w.text[:1].isupper() for w in words
     ) and not (tokens[0].is_sent_start and has_verb and len(words) > 3):
@@ -213,8 +337,8 @@ def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotatio
     verb = _cue_for(region, first, last - 1, index, cues)
     if verb is not None and verb.lemma_.lower() not in NEEDS_CLAUSE:
         subject = find_subject(verb)
-        short_ok = has_verb or len(words) >= 4 or _governs(verb, first, last - 1)
-        if subject is not None and short_ok and not (first <= subject.i < last):
+        short_ok = has_verb or len(words) >= 4 or (_governs(verb, first, last - 1) and verb.lemma_.lower() != "ask")
+        if subject is not None and short_ok and not (first <= subject.i < last) and subject.lemma_.lower() not in NON_SPEAKERS:
             cue = (verb.idx, verb.idx + len(verb.text))
             return Quotation(region.start, region.end, True, source=source_span(subject), cue=cue, source_token=subject.i)
     if len(words) < 4 and not has_verb:
@@ -266,7 +390,8 @@ def _crosses_other_quote(verb_i: int, first: int, last: int, index: _Index, regi
 
 
 def _governs(verb: "Token", first: int, last: int) -> bool:
-    return any(verb.is_ancestor(verb.doc[i]) for i in range(first, last + 1))
+    """The quoted words hang directly on the verb: 'he said "no"', not 'stored in "cabinets"'."""
+    return any(verb.doc[i].head is verb for i in range(first, last + 1))
 
 
 def _inside_noun_phrase(tokens: Any, first: int, last: int) -> bool:
@@ -295,9 +420,16 @@ def _drop_nested(found: list[Quotation]) -> list[Quotation]:
 
 def find_subject(verb: "Token") -> "Token | None":
     """Who does the reporting: the subject, the agent of a passive, or a governing verb's subject."""
+    if verb.pos_ == "NOUN":  # a mis-tagged cue: "The U.S. Department of Agriculture notes, ..."
+        named = [c for c in verb.children if c.i < verb.i and c.dep_ in ("nsubj", "nmod", "compound") and c.pos_ in ("PROPN", "NOUN", "PRON")]
+        return named[-1] if named else None
     node = verb
     for _ in range(4):
         agent = None
+        subjects = [c for c in node.children if c.dep_ == "nsubj"]
+        if len(subjects) > 1:  # "Malaysia's Prime Minister, Najib Razak said": take the name
+            subjects.sort(key=lambda c: (c.ent_type_ == "", -c.i))
+            return subjects[0]
         for child in node.children:
             if child.dep_ == "nsubj":
                 if child.lower_ in _RELATIVE and node.dep_ == "relcl":
@@ -318,6 +450,9 @@ def find_subject(verb: "Token") -> "Token | None":
             return None
         if node.dep_ == "ccomp" and node.head.i > node.i:
             return None  # a clause reported by someone else has no subject of its own
+        if node.dep_ == "conj" and node.head.dep_ == "ccomp" and node.head.head.lemma_ == node.lemma_:
+            node = node.head.head  # "claimed X and claim Y", the second claim hung on X's clause
+            continue
         node = node.head
     return None
 
@@ -331,6 +466,9 @@ def source_span(tok: "Token") -> Offsets:
                 return ent.start_char, ent.end_char
     if tok.pos_ == "PRON":
         return tok.idx, tok.idx + len(tok.text)
+    named = named_in_phrase(tok)
+    if named is not None:
+        return named.start_char, named.end_char
     lo = tok.i
     hi = tok.i
     for child in tok.children:
@@ -340,3 +478,17 @@ def source_span(tok: "Token") -> Offsets:
             hi = max(hi, child.i)
     start = doc[lo].idx
     return start, doc[hi].idx + len(doc[hi].text)
+
+
+def named_in_phrase(tok: "Token") -> "Any":
+    """The person a title phrase names: "Prime Minister, Najib Razak", "Governor of Washington
+    Chris Gregoire", "the team's coach, Alireza Mehraban" (an apposition or a name inside)."""
+    doc = tok.doc
+    if tok.ent_type_:
+        return None
+    hi = min(tok.right_edge.i, tok.i + 12)
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and tok.i < ent.start and ent.end - 1 <= hi:
+            if all(t.dep_ not in ("relcl", "acl") for t in doc[tok.i:ent.start]):
+                return ent
+    return None

@@ -38,17 +38,23 @@ class _Mention:
     label: str
     canonical: str
     descriptors: set[str] = field(default_factory=set)
+    subject: bool = False  # the mention is a clause subject
+    sentence: int = 0  # start of its sentence
 
 
-def _canonical_names(ents: list["SpacySpan"]) -> dict[str, str]:
-    """Each mention text -> the longest mention of the same label sharing its last word."""
-    longest: dict[tuple[str, str], str] = {}
+def _canonical_names(ents: list["SpacySpan"]) -> dict[str, tuple[str, str]]:
+    """Each mention text -> (name, label) of the longest mention sharing its last word.
+
+    The label comes from that longest mention too: the tagger often calls a bare surname an
+    ORG or a GPE ("Paris claims ...") after naming the full person right.
+    """
+    longest: dict[str, tuple[str, str]] = {}
     for ent in ents:
-        key = (ent.label_, ent[-1].lower_)
+        key = ent[-1].lower_
         text = _clean(ent.text)
-        if len(text) > len(longest.get(key, "")):
-            longest[key] = text
-    return {_clean(e.text): longest[(e.label_, e[-1].lower_)] for e in ents}
+        if len(text) > len(longest.get(key, ("", ""))[0]):
+            longest[key] = (text, ent.label_)
+    return {_clean(e.text): longest[e[-1].lower_] for e in ents}
 
 
 def _clean(text: str) -> str:
@@ -67,8 +73,11 @@ def _mentions(doc: "Doc") -> list[_Mention]:
     names = _canonical_names(ents)
     out = []
     for ent in ents:
-        m = _Mention(ent.start_char, ent.end_char, ent.label_, names[_clean(ent.text)])
-        if ent.label_ == "PERSON":
+        canonical, label = names[_clean(ent.text)]
+        m = _Mention(ent.start_char, ent.end_char, label, canonical)
+        m.subject = ent.root.dep_ in ("nsubj", "nsubjpass")
+        m.sentence = ent.root.sent.start_char
+        if label == "PERSON":
             head = ent.root
             # titles before the name and appositions: "Foreign Minister X", "X, a Kremlin adviser"
             for tok in doc[max(0, ent.start - 4): ent.start]:
@@ -86,25 +95,26 @@ def _mentions(doc: "Doc") -> list[_Mention]:
 def resolve_speakers(doc: "Doc", quotations: list["Quotation"]) -> None:
     """Fill speaker, speaker_label and coref (and floating quotes' SOURCE) in place."""
     mentions = _mentions(doc)
-    by_start = {m.start: m for m in mentions}
     gender: dict[str, str] = {}
     last: tuple[int, "Quotation"] | None = None  # index and quotation of the previous attributed one
     text = doc.text
     for n, q in enumerate(quotations):
         if q.floating:
-            if last is not None and _paragraph_gap(text, last[1].end, q.start) <= _MAX_FLOAT_GAP:
-                prev = last[1]
-                q.source, q.inherits = prev.source, last[0]
-                q.speaker, q.speaker_label, q.coref = prev.speaker, prev.speaker_label, prev.coref
+            _floating(doc, q, mentions, last, text)
             continue
         if q.source is None:
             continue
         head = doc[q.source_token] if q.source_token >= 0 else None
-        named = _named_at(mentions, head.idx) if head is not None else _named_in(mentions, q.source)
+        named = _named_at(mentions, head.idx) if head is not None else None
+        named = named or next((m for m in mentions if (m.start, m.end) == q.source), None)
+        if named is None and head is not None:
+            named = _possessor(head, mentions)
+            if named is not None:
+                q.coref = (named.start, named.end)
         if named is not None:
             q.speaker, q.speaker_label = named.canonical, named.label
         elif head is not None:
-            target = _antecedent(head, q, mentions, last[1] if last else None, gender, by_start)
+            target = _antecedent(head, q, mentions, last[1] if last else None, gender)
             if target is not None:
                 q.coref = (target.start, target.end)
                 q.speaker, q.speaker_label = target.canonical, target.label
@@ -113,6 +123,40 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"]) -> None:
             else:
                 q.speaker = _clean(text[q.source[0]:q.source[1]])
         last = (n, q)
+
+
+def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple[int, Quotation] | None", text: str) -> None:
+    """A quote with no cue: the named subject of the sentence just before it in its paragraph
+    ("Senator X issued a statement. “…”"), else the previous quotation's speaker nearby."""
+    start_token = next((t for t in doc if t.idx >= q.start), None)
+    if start_token is not None and start_token.sent.start > 0:
+        prev_sent = doc[start_token.sent.start - 1].sent
+        fresh = last is None or prev_sent.start_char >= last[1].end
+        if fresh and "\n" not in text[prev_sent.end_char:q.start]:
+            subject = next((m for m in mentions if m.subject and prev_sent.start_char <= m.start < prev_sent.end_char
+                            and m.label in ("PERSON", "ORG")), None)
+            if subject is not None:
+                q.source, q.speaker, q.speaker_label = (subject.start, subject.end), subject.canonical, subject.label
+                return
+    if last is not None and _paragraph_gap(text, last[1].end, q.start) <= _MAX_FLOAT_GAP:
+        prev = last[1]
+        q.source, q.inherits = prev.source, last[0]
+        q.speaker, q.speaker_label, q.coref = prev.speaker, prev.speaker_label, prev.coref
+
+
+def _possessor(head, mentions: list[_Mention]) -> _Mention | None:  # type: ignore[no-untyped-def]
+    """ "Cornyn's statement added": the named possessor of a statement noun speaks."""
+    from annotation.nlp.lexicon import STATEMENT_NOUNS
+
+    if head.lemma_.lower() not in STATEMENT_NOUNS:
+        return None
+    for child in head.children:
+        if child.dep_ == "poss":
+            named = _named_at(mentions, child.idx)
+            if named is None and child.pos_ == "PROPN":  # the tagger missed the bare surname
+                named = next((m for m in mentions if m.canonical.lower().split()[-1] == child.lower_), None)
+            return named
+    return None
 
 
 def _paragraph_gap(text: str, end: int, start: int) -> int:
@@ -135,8 +179,8 @@ def _named_at(mentions: list[_Mention], char: int) -> _Mention | None:
     return None
 
 
-def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation | None",
-                gender: dict[str, str], by_start: dict[int, _Mention]) -> _Mention | None:
+def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation | None",  # type: ignore[no-untyped-def]
+                gender: dict[str, str]) -> _Mention | None:
     word = head.lower_
     before = [m for m in mentions if m.end <= q.source[0]]  # type: ignore[index]
     if word in FIRST_PERSON:
@@ -145,26 +189,50 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
     if word in PERSON_PRONOUNS:
         other = "she" if word == "he" else "he"
         ok = lambda m: m.label == "PERSON" and gender.get(m.canonical) != other  # noqa: E731
+        # A person made the subject since the last quotation ("Kane won the award. He said")
+        # outranks the previous speaker; otherwise the previous speaker keeps the floor.
+        since = prev.end if prev is not None else -1
+        topic = next((m for m in reversed(before) if m.subject and m.start >= since and ok(m)
+                      and m.sentence >= _sentence_before(head)), None)
+        if topic is not None:
+            return topic
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
+        if prev is not None and prev.source is not None and prev.speaker and \
+                prev.speaker_label in ("", "PERSON") and prev.speaker[:1].isupper():
+            # the previous speaker is a name the tagger missed ("Paris claims ... She also claims")
+            return _Mention(prev.source[0], prev.source[1], "PERSON", prev.speaker)
         return next((m for m in reversed(before) if ok(m)), None)
     if word in GROUP_PRONOUNS or word in THING_PRONOUNS:
         if prev_mention is not None and prev_mention.label in _ORG_LABELS:
             return prev_mention
-        return next((m for m in reversed(before) if m.label in ("ORG", "NORP" if word in GROUP_PRONOUNS else "ORG")), None)
+        wanted = ("ORG", "NORP") if word in GROUP_PRONOUNS else ("ORG",)
+        return next((m for m in reversed(before) if m.label in wanted), None)
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
     noun = head.lemma_.lower()
     if noun in ORG_NOUNS:
-        if prev_mention is not None and prev_mention.label in _ORG_LABELS:
+        # "the ministry" is the Ministry named before; an unnamed "the government" stays as is
+        named = next((m for m in reversed(before) if m.label in _ORG_LABELS and noun in m.canonical.lower()), None)
+        if named is not None:
+            return named
+        if prev_mention is not None and prev_mention.label == "ORG":
             return prev_mention
-        return next((m for m in reversed(before) if m.label == "ORG"), None)
+        return None
     described = next((m for m in reversed(before) if m.label == "PERSON" and noun in m.descriptors), None)
     if described is not None:
         return described
     if prev_mention is not None and prev_mention.label == "PERSON":
         return prev_mention
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
+
+
+def _sentence_before(head) -> int:  # type: ignore[no-untyped-def]
+    """Start of the sentence before the pronoun's own (how far back a new topic may be)."""
+    sent = head.sent
+    if sent.start == 0:
+        return 0
+    return head.doc[sent.start - 1].sent.start_char
 
 
 def _latest_of(before: list[_Mention], canonical: str) -> _Mention | None:
