@@ -57,9 +57,8 @@ def _comment_text_view(session: Session, parent: QWidget) -> QWidget | None:
 
 
 class ThreadPanel(QWidget):
-    progress_changed = Signal(int, int)  # labelled, total comments of the current document
+    progress_changed = Signal(int, int)  # labelled, total comments of the current document (see status_text)
     message = Signal(str)  # one line for the status bar
-    comment_selected = Signal(object)  # the Unit of the open comment, or None
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,7 +151,7 @@ class ThreadPanel(QWidget):
         self.model.set_current_target(target)
         if self.target_box.currentText() != target:
             self.target_box.setCurrentText(target)
-        self._show_comment(self.current_comment)
+        self._show_stance()
 
     def select_comment(self, comment_id: int) -> None:
         """Make a comment current: expanded to, selected, and scrolled in with its parent."""
@@ -337,7 +336,6 @@ class ThreadPanel(QWidget):
             self.parent_line.setVisible(False)
             self._set_text(None)
             self.controls.show_nothing()
-            self.comment_selected.emit(None)
             return
         row = self.model.row(comment_id)
         self.comment_header.setText(" · ".join(p for p in (row.author or "anonymous", row.time) if p)
@@ -348,9 +346,16 @@ class ThreadPanel(QWidget):
             parent = self.model.row(parent_id)
             self.parent_line.setText(f"↩ in reply to {parent.author or 'anonymous'}: “{parent.preview}”")
         self._set_text(Unit(self.document_id, comment_id))
+        self._show_stance()
+
+    def _show_stance(self) -> None:
+        """Only the stance rows: a label edit leaves the comment's text and its selection alone."""
+        comment_id = self.current_comment
+        if comment_id is None:
+            self.controls.show_nothing()
+            return
         self.controls.show_comment(self.current_target, self.model.stance_of(comment_id, self.current_target),
-                                   row.is_reply, self.model.stance_of(comment_id, REPLY_TARGET))
-        self.comment_selected.emit(Unit(self.document_id, comment_id))
+                                   self.model.row(comment_id).is_reply, self.model.stance_of(comment_id, REPLY_TARGET))
 
     def _set_text(self, unit: Unit | None) -> None:
         view: Any = self.text_view
@@ -404,20 +409,27 @@ class ThreadPanel(QWidget):
             else:
                 self._show_comment(None)
         elif current is not None and (current in changes.stances or self.document_id in changes.targets):
-            self._show_comment(current)
+            self._show_stance()
         self._update_progress()
 
     def _update_progress(self) -> None:
-        if self.document_id is None:
-            self._progress = (0, 0)
-            self.progress_label.setText("")
-            self.done_button.setEnabled(False)
-            self.progress_changed.emit(0, 0)
-            return
-        labelled, total = self.store.stance_progress(self.session.annotator, self.document_id)
-        self._progress = (labelled, total)
-        self.progress_label.setText(f"{labelled}/{total} labelled")
-        done = self.store.status(self.document_id, self.session.annotator).status == "done"
+        labelled = total = 0
+        done = False
+        if self.document_id is not None:
+            labelled, total = self.store.stance_progress(self.session.annotator, self.document_id)
+            done = self.store.status(self.document_id, self.session.annotator).status == "done"
+        self.progress_label.setText(f"{labelled}/{total} labelled" if self.document_id is not None else "")
         self.done_button.setText("Done ✓" if done else "Mark done")
-        self.done_button.setEnabled(not done and labelled == total)
-        self.progress_changed.emit(labelled, total)
+        self.done_button.setEnabled(self.document_id is not None and not done and labelled == total)
+        changed = (labelled, total) != self._progress
+        self._progress = (labelled, total)
+        if changed:  # views listen for a change, not for every edit
+            self.progress_changed.emit(labelled, total)
+
+    def status_text(self) -> str:
+        """For the status bar: this document's labelled comments, then the project's."""
+        if self.document_id is None:
+            return ""
+        labelled, total = self._progress
+        all_labelled, all_total = self.store.stance_progress(self.session.annotator)
+        return f"Comments labelled {labelled}/{total} · project {all_labelled:,}/{all_total:,}"

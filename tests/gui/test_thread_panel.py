@@ -64,7 +64,10 @@ def test_label_the_seed_thread_from_the_keyboard_then_undo(qtbot, panel, session
     assert panel.current_comment == reply  # not complete until its reply stance is set
     _press(qtbot, panel, "6")
     assert panel.current_comment == second
-    _press(qtbot, panel, "3")
+    with qtbot.waitSignal(panel.progress_changed) as progress:
+        _press(qtbot, panel, "3")
+    assert progress.args == [3, 3]
+    assert panel.status_text() == "Comments labelled 3/3 · project 3/3"
     expected = {(first, "topic", "favor"), (reply, "topic", "against"), (reply, REPLY_TARGET, "disagree"),
                 (second, "topic", "neutral")}
     assert _labels(store) == expected
