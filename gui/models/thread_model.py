@@ -48,8 +48,9 @@ class CommentRow:
 
     @staticmethod
     def of(comment: Comment, is_reply: bool) -> "CommentRow":
-        text = " ".join(comment.text[: PREVIEW * 2].split())
-        if len(text) > PREVIEW or len(comment.text) > PREVIEW * 2:
+        head = comment.text[: PREVIEW + 40]  # a 20,000-character comment costs only its start
+        text = " ".join(head.split())
+        if len(text) > PREVIEW or len(comment.text) > len(head):
             text = text[:PREVIEW].rstrip() + "…"
         assert comment.id is not None
         return CommentRow(comment.id, comment.author, comment.time, text, is_reply,
