@@ -141,8 +141,13 @@ def compare_spans(
         counts.n_b += len(gb)
         if not ga or not gb:
             continue
-        counts.exact += _exact_matches(ga, gb)
-        pairs = overlap_pairs(ga, gb)
+        if len(ga) == 1 and len(gb) == 1:  # the common case, without sorting or searching
+            sa, sb = ga[0], gb[0]
+            counts.exact += sa[2] == sb[2] and sa[3] == sb[3]
+            pairs = [(sa, sb)] if sa[2] < sb[3] and sb[2] < sa[3] else []
+        else:
+            counts.exact += _exact_matches(ga, gb)
+            pairs = overlap_pairs(ga, gb)
         counts.overlap += len(pairs)
         if key[3] == quote_label and sources_a is not None and sources_b is not None:
             for sa, sb in pairs:

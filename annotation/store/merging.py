@@ -24,6 +24,12 @@ def _in(column: str, names: Sequence[str] | None) -> tuple[str, list[Any]]:
 class MergingMixin:
     conn: sqlite3.Connection
 
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Plain tuples: sqlite3.Row objects cost more than the query itself on 100,000s of rows."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params).fetchall()
+
     # -- bulk reads ------------------------------------------------------------------
 
     def span_rows(self, annotators: Sequence[str] | None = None, document_ids: Sequence[int] | None = None) -> list[tuple]:
@@ -31,28 +37,27 @@ class MergingMixin:
         if document_ids is not None:
             doc_where, doc_params = _in("document_id", document_ids)
             where, params = f"{where} AND {doc_where}", params + doc_params
-        return [tuple(r) for r in self.conn.execute(
+        return self._tuples(
             "SELECT id, document_id, comment_id, start, end, label, layer, annotator, origin, model, attrs, created, updated "
-            f"FROM spans WHERE {where} ORDER BY document_id, comment_id IS NOT NULL, comment_id, start, end, id", params)]
+            f"FROM spans WHERE {where} ORDER BY id", params)
 
     def relation_rows(self, annotators: Sequence[str] | None = None) -> list[tuple]:
         """(id, document_id, head_id, child_id, label, annotator, origin, created)"""
         where, params = _in("annotator", annotators)
-        return [tuple(r) for r in self.conn.execute(
-            f"SELECT id, document_id, head_id, child_id, label, annotator, origin, created FROM relations WHERE {where} ORDER BY id", params)]
+        return self._tuples(
+            f"SELECT id, document_id, head_id, child_id, label, annotator, origin, created FROM relations WHERE {where} ORDER BY id", params)
 
     def stance_rows(self, annotators: Sequence[str] | None = None) -> list[tuple]:
         """(id, document_id, comment_id, target, label, annotator, note, unsure, created, updated)"""
         where, params = _in("s.annotator", annotators)
-        return [tuple(r) for r in self.conn.execute(
+        return self._tuples(
             "SELECT s.id, c.document_id, s.comment_id, s.target, s.label, s.annotator, s.note, s.unsure, s.created, s.updated "
-            f"FROM stances s JOIN comments c ON c.id = s.comment_id WHERE {where} ORDER BY c.document_id, c.position, s.target", params)]
+            f"FROM stances s JOIN comments c ON c.id = s.comment_id WHERE {where} ORDER BY s.id", params)
 
     def status_rows(self, annotators: Sequence[str] | None = None) -> list[tuple]:
         """(document_id, annotator, status, note, updated)"""
         where, params = _in("annotator", annotators)
-        return [tuple(r) for r in self.conn.execute(
-            f"SELECT document_id, annotator, status, note, updated FROM doc_status WHERE {where}", params)]
+        return self._tuples(f"SELECT document_id, annotator, status, note, updated FROM doc_status WHERE {where}", params)
 
     def document_identities(self) -> list[tuple[int, str, str, str]]:
         """(id, ext_id, text_hash, title) of every document."""
