@@ -12,14 +12,16 @@ from annotation.schema import Schema
 
 _PLAIN = {Qt.Key.Key_J: "next", Qt.Key.Key_K: "previous", Qt.Key.Key_T: "next target",
           Qt.Key.Key_N: "next unlabelled", Qt.Key.Key_U: "unsure", Qt.Key.Key_E: "note",
-          Qt.Key.Key_Backspace: "clear", Qt.Key.Key_Delete: "clear"}
+          Qt.Key.Key_Backspace: "clear", Qt.Key.Key_Delete: "clear",
+          Qt.Key.Key_Return: "edit text", Qt.Key.Key_Enter: "edit text"}
 _SHIFTED = {Qt.Key.Key_T: "previous target"}
 
 CHEAT_SHEET = (
     ("J / ↓", "next comment"), ("K / ↑", "previous comment"), ("1-4", "stance toward the target"),
     ("5-8", "a reply's stance toward its parent"), ("T / Shift+T", "next / previous target"),
     ("N", "next comment still to label"), ("U", "unsure"), ("E", "note (Enter or Esc returns)"),
-    ("Backspace", "clear the comment's labels"), ("Ctrl+T", "selected span becomes a target"),
+    ("Backspace", "clear the comment's labels"), ("Enter", "edit the comment's spans (Esc returns)"),
+    ("Ctrl+T", "selected span becomes a target"),
 )
 
 
@@ -41,4 +43,5 @@ def key_hint(schema: Schema) -> str:
     stance = "/".join(d.key for d in schema.stance_labels)
     reply = "/".join(d.key for d in schema.reply_labels)
     return (f"J/K next/previous · {stance} stance · {reply} reply toward parent · T target · "
-            "N next unlabelled · U unsure · E note · Backspace clear · Ctrl+T on a span: new target")
+            "N next unlabelled · U unsure · E note · Backspace clear · Enter edit spans (Esc back) · "
+            "Ctrl+T on a span: new target")

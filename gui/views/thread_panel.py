@@ -3,9 +3,10 @@ spans, and stance labelling at the speed of reading.
 
 Keys (focus in the thread): J/K or Down/Up next/previous comment; the schema's stance keys
 (1-4) label toward the current target and the reply keys (5-8) toward the parent; T / Shift+T
-switch target; N next comment still to label; U "unsure"; E edit the note; Backspace clears.
-Digits and J/K also work while the comment's text has focus (no span label uses them); T, N
-and U do not, because entity labels own those letters there.
+switch target; N next comment still to label; U "unsure"; E edit the note; Backspace clears;
+Enter edits the comment's spans (Escape comes back). Digits and J/K also work while the
+comment's text has focus (no span label uses them); T, N and U do not, because entity labels
+own those letters there.
 
 Every edit is a core command pushed through the session, so it shares the undo stack and the
 edit log with the article view.
@@ -89,6 +90,7 @@ class ThreadPanel(QWidget):
         if text_view is not None:
             text_view.message.connect(self.message)  # type: ignore[attr-defined]
             self.attach_text_view(text_view)  # type: ignore[arg-type]
+            text_view.installEventFilter(self)
         else:  # read-only plain text: markup is never interpreted
             text_view = QPlainTextEdit(self)
             text_view.setReadOnly(True)
@@ -258,11 +260,8 @@ class ThreadPanel(QWidget):
         if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return super().eventFilter(watched, event)
         assert isinstance(event, QKeyEvent)
-        if watched is not self.tree:  # a note field: Escape goes back to the thread
-            if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
-                self.tree.setFocus()
-                return True
-            return False
+        if watched is not self.tree:
+            return self._escape_to_tree(watched, event)
         name = key_name(event, set(self._stance_keys) | set(self._reply_keys))
         if name is None:
             return False
@@ -271,13 +270,25 @@ class ThreadPanel(QWidget):
             return True
         return self._key(name)
 
+    def _escape_to_tree(self, watched: QObject, event: QKeyEvent) -> bool:
+        """Escape from a note, or from the comment text when nothing is selected there (the
+        first Escape still clears a selection), returns to the thread."""
+        if event.type() != QEvent.Type.KeyPress or event.key() != Qt.Key.Key_Escape:
+            return False
+        if watched is self.text_view and self.has_span_editor:
+            view: Any = self.text_view
+            if view.selected_span() is not None or view.textCursor().hasSelection():
+                return False
+        self.tree.setFocus()
+        return True
+
     def _key(self, name: str) -> bool:
         actions = {
             "next": lambda: self.next_comment(1), "previous": lambda: self.next_comment(-1),
             "next target": lambda: self.switch_target(1), "previous target": lambda: self.switch_target(-1),
             "next unlabelled": self.next_unlabelled, "clear": self.clear_current,
             "unsure": lambda: self._set_flag(False, unsure=not self.controls.target_row.unsure.isChecked()),
-            "note": self.controls.target_row.note.setFocus,
+            "note": self.controls.target_row.note.setFocus, "edit text": self.text_view.setFocus,
         }
         if name in actions:
             actions[name]()

@@ -277,3 +277,20 @@ def test_the_current_reply_is_scrolled_in_with_its_parent(qtbot, panel, session)
     viewport = panel.tree.viewport().rect()
     assert viewport.contains(panel.tree.visualRect(panel.model.index_of(reply)))
     assert viewport.contains(panel.tree.visualRect(panel.model.index_of(parent)))
+
+
+def test_enter_opens_the_comment_text_for_span_editing_and_escape_returns(qtbot, panel, session):
+    first = panel.model.comment_ids()[0]
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Return)
+    assert panel.text_view.hasFocus()
+    text = session.store.comment(first).text
+    start = text.index("Putin")
+    panel.text_view.select_text(start, start + len("Putin"))
+    qtbot.keyClicks(panel.text_view, "p")  # the article view's PERSON key, in the comment
+    spans = session.store.spans(panel.document_id, comment_id=first)
+    assert [(s.start, s.end, s.label) for s in spans] == [(start, start + 5, "PERSON")]
+    qtbot.keyClick(panel.text_view, Qt.Key.Key_Escape)  # first clears the selection
+    qtbot.keyClick(panel.text_view, Qt.Key.Key_Escape)
+    assert panel.tree.hasFocus()
+    session.undo_stack.undo()
+    assert session.store.spans(panel.document_id, comment_id=first) == []
