@@ -1,4 +1,6 @@
-""""Stance target" on a text view: right-click a span (or press Ctrl+T with one selected) and it
+""""Stance target" on a text view, and the thread panel's handling of targets.
+
+On a text view: right-click a span (or press Ctrl+T with one selected) and it
 becomes a stance target of its document, so comments can be labelled toward it.
 
 Works on any view with ``selected_span()`` (the article view and each comment's text view); the
@@ -6,13 +8,16 @@ menu is the view's own context menu with one action added, so nothing in the vie
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
-from PySide6.QtWidgets import QMenu, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QInputDialog, QMenu, QPlainTextEdit, QTreeView
 
+from annotation.commands import AddTarget, Command
 from annotation.model import Span
+from annotation.store import Store
+from gui.models.thread_model import ThreadModel
 
 TARGET_SHORTCUT = "Ctrl+T"
 
@@ -75,3 +80,60 @@ def install_target_action(view: QPlainTextEdit, make_target: Callable[[Span], ob
     view.addAction(action)
     _ContextMenu(view, action, span_at)
     return action
+
+
+class TargetsMixin:
+    """The thread panel's targets: add one by name or from a span, and keep the chooser in step.
+    Every addition is an AddTarget command, so it is undone like any edit."""
+
+    model: ThreadModel
+    store: Store
+    document_id: int | None
+    target_box: QComboBox
+    tree: QTreeView
+
+    if TYPE_CHECKING:  # provided by the panel
+        current_target: str
+
+        def set_target(self, target: str) -> None: ...
+        def set_document(self, document_id: int | None) -> None: ...
+        def _push(self, command: Command) -> bool: ...
+
+    def add_target(self, name: str, span_id: int | None = None) -> bool:
+        if self.document_id is None:
+            return False
+        name = " ".join(name.split())
+        if name in self.model.targets:  # already one: labelling it is what the user wants
+            self.set_target(name)
+            return True
+        if self._push(AddTarget(self.document_id, name, span_id)):
+            self.set_target(name)
+            return True
+        return False
+
+    def add_target_from_span(self, span: Span) -> bool:
+        """Make an entity (any span) a stance target of its document and switch to it."""
+        if span.document_id != self.document_id:
+            self.set_document(span.document_id)
+        text = self.store.unit_text(span.unit)[span.start:span.end]
+        return self.add_target(text, span.id)
+
+    def add_target_dialog(self) -> None:
+        name, ok = QInputDialog.getText(self,  # type: ignore[arg-type]
+                                        "Add stance target", "A person, group or claim comments can take a stance on:")
+        if ok and name.strip():
+            self.add_target(name)
+        self.tree.setFocus()
+
+    def _reload_targets(self) -> None:
+        self.target_box.blockSignals(True)
+        self.target_box.clear()
+        self.target_box.addItems(self.model.targets)
+        self.target_box.setCurrentText(self.current_target)
+        self.target_box.blockSignals(False)
+
+    def _on_target_chosen(self, target: str) -> None:
+        if target and target != self.current_target:
+            self.set_target(target)
+            self.tree.setFocus()
+

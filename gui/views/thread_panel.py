@@ -19,16 +19,16 @@ from typing import Any
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QInputDialog, QLabel, QPlainTextEdit, QSplitter, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView, QHeaderView, QPlainTextEdit, QSplitter, QTreeView, QVBoxLayout, QWidget,
 )
 
-from annotation.commands import AddTarget, Batch, ClearStance, Command, SetStance, SetStatus
-from annotation.model import REPLY_TARGET, Changes, Span, Unit
+from annotation.commands import Batch, ClearStance, Command, SetStance, SetStatus
+from annotation.model import REPLY_TARGET, Changes, Unit
 from gui.models.thread_model import COMMENT_COLUMN, REPLY_COLUMN, STANCE_COLUMN, ThreadModel
 from gui.session import Session
 from gui.views.stance_controls import CommentDetail, StanceBar, StanceControls
 from gui.views.stance_keys import key_hint, key_name
-from gui.views.stance_targets import install_target_action
+from gui.views.stance_targets import TargetsMixin, install_target_action
 
 def _thread_tree(model: ThreadModel, parent: QWidget) -> QTreeView:
     tree = QTreeView(parent)
@@ -57,7 +57,7 @@ def _comment_text_view(session: Session, parent: QWidget) -> QWidget | None:
         return None
 
 
-class ThreadPanel(QWidget):
+class ThreadPanel(TargetsMixin, QWidget):
     progress_changed = Signal(int, int)  # labelled, total comments of the current document (see status_text)
     message = Signal(str)  # one line for the status bar
 
@@ -213,31 +213,6 @@ class ThreadPanel(QWidget):
                     (self.current_target, REPLY_TARGET) if self.model.stance_of(self.current_comment, t)]
         return bool(commands) and self._push(Batch(tuple(commands), "Clear stance"))
 
-    def add_target(self, name: str, span_id: int | None = None) -> bool:
-        if self.document_id is None:
-            return False
-        name = " ".join(name.split())
-        if name in self.model.targets:  # already one: labelling it is what the user wants
-            self.set_target(name)
-            return True
-        if self._push(AddTarget(self.document_id, name, span_id)):
-            self.set_target(name)
-            return True
-        return False
-
-    def add_target_from_span(self, span: Span) -> bool:
-        """Make an entity (any span) a stance target of its document and switch to it."""
-        if span.document_id != self.document_id:
-            self.set_document(span.document_id)
-        text = self.store.unit_text(span.unit)[span.start:span.end]
-        return self.add_target(text, span.id)
-
-    def add_target_dialog(self) -> None:
-        name, ok = QInputDialog.getText(self, "Add stance target", "A person, group or claim comments can take a stance on:")
-        if ok and name.strip():
-            self.add_target(name)
-        self.tree.setFocus()
-
     def attach_text_view(self, view: QPlainTextEdit) -> QAction:
         """Give a span view (the article's, or a comment's) the "Stance target" action:
         its context menu and Ctrl+T make the span under the mouse, or the selected one, a target."""
@@ -391,18 +366,6 @@ class ThreadPanel(QWidget):
             index = self.model.index(row, 0, parent)
             if self.model.hasChildren(index):
                 self.tree.expand(index)
-
-    def _reload_targets(self) -> None:
-        self.target_box.blockSignals(True)
-        self.target_box.clear()
-        self.target_box.addItems(self.model.targets)
-        self.target_box.setCurrentText(self.current_target)
-        self.target_box.blockSignals(False)
-
-    def _on_target_chosen(self, target: str) -> None:
-        if target and target != self.current_target:
-            self.set_target(target)
-            self.tree.setFocus()
 
     def _on_changed(self, changes: Changes) -> None:
         if self.document_id is None:

@@ -218,7 +218,7 @@ def test_markup_is_literal_and_a_long_comment_opens_whole(qtbot, panel, session)
              Comment(None, None, "z", "orphan", parent_ext_id="deleted")),
         )], "test")
     panel.set_document(result.document_ids[0])
-    x, y, z = panel.model.comment_ids()[0], panel.model.comment_ids()[1], panel.model.comment_ids()[2]
+    _, y, z = panel.model.comment_ids()
     assert panel.text_view.toPlainText() == markup
     assert panel.comment_header.textFormat() == Qt.TextFormat.PlainText and "<i>who</i>" in panel.comment_header.text()
     qtbot.keyClicks(panel.tree, "j")
