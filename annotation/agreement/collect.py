@@ -31,6 +31,9 @@ class AnnotatorData:
     stances: dict[tuple[int, str], str] = field(default_factory=dict)  # (comment_id, target) -> label
     stance_documents: dict[int, int] = field(default_factory=dict)  # comment_id -> document_id
     documents: set[int] = field(default_factory=set)  # documents this annotator worked on
+    # documents whose spans count: with a span, or marked done (an annotator who only labelled
+    # stance in a document has not said "there are no entities here")
+    span_documents: set[int] = field(default_factory=set)
     done: set[int] = field(default_factory=set)
 
 
@@ -68,6 +71,7 @@ def load(store, names: Sequence[str]) -> AgreementData:  # type: ignore[no-untyp
         if status == "done":
             data[annotator].done.add(document_id)
             data[annotator].documents.add(document_id)
+            data[annotator].span_documents.add(document_id)
     units: dict[int, tuple[int, int, int, int]] = {}  # span id -> place, for sources
     owner: dict[int, str] = {}
     for row in store.span_rows(names):
@@ -79,6 +83,7 @@ def load(store, names: Sequence[str]) -> AgreementData:  # type: ignore[no-untyp
             continue
         who.spans[document_id].append((document_id, -1 if comment_id is None else comment_id, start, end, label, layer, span_id))
         who.documents.add(document_id)
+        who.span_documents.add(document_id)
     coref: dict[int, list[int]] = defaultdict(list)
     source_of: dict[int, list[int]] = defaultdict(list)
     for _id, _doc, head, child, label, annotator, _origin, _created in store.relation_rows(names):

@@ -23,7 +23,7 @@ DEFINITIONS = {
     "stance.<target>.fleiss_kappa": "Fleiss' kappa over comments every compared annotator labelled (fleiss_n_items of them)",
     "stance.<target>.krippendorff_alpha": "Krippendorff's alpha, nominal, missing labels allowed",
     "stance.<target>.confusion": "label counts, rows: first annotator, columns: second",
-    "spans.<layer>.<label>": "pairwise span agreement summed over every pair of annotators on the documents both worked on",
+    "spans.<layer>.<label>": "pairwise span agreement summed over every pair of annotators, on the documents where both have spans or marked done",
     "exact": "same text unit, start, end and label",
     "overlap": "same text unit and label, characters overlap; one-to-one, largest overlap first",
     "quote_sources": "of the quotations matched by overlap, how many have the same source (both none, or overlapping SOURCE spans or the entities they corefer to)",
@@ -74,7 +74,7 @@ def _span_pairs(data: AgreementData) -> tuple[list[dict[str, Any]], dict[int, Pa
     pairs: list[dict[str, Any]] = []
     per_document: dict[int, PairResult] = defaultdict(PairResult)
     for a, b in combinations(data.annotators, 2):
-        shared = sorted(a.documents & b.documents)
+        shared = sorted(a.span_documents & b.span_documents)
         result = PairResult()
         for doc in shared:
             doc_result = compare_spans(a.spans.get(doc, []), b.spans.get(doc, []), a.sources, b.sources)

@@ -90,3 +90,30 @@ def test_accept_both(tmp_path: Path) -> None:
         assert len(rels) == 2  # two quotations, each with its own source
         with pytest.raises(AdjudicationError, match="zoe"):
             resolve(store, source, ["zoe"])
+
+
+def test_settled_gold_exports_to_spacy(tmp_path: Path) -> None:
+    """The issue's "done when": both files merged, every difference settled, gold exported to spaCy."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    from annotation.cli import main
+
+    project = merged_project(tmp_path)
+    with Store.open(project) as store:
+        for doc in store.document_ids():
+            auto = agreed_to_gold(store, doc, PAIR)
+            assert auto is not None
+            store.apply(auto, annotator="rita")
+            for item in differences(store, doc, PAIR):
+                store.apply(resolve(store, item, ["alice"]), annotator="rita")
+            assert all(i.resolved or not i.option("alice").parts for i in differences(store, doc, PAIR) if i.layer != "stance")
+    out = tmp_path / "gold-spacy"
+    assert main(["export", str(project), str(out), "--format", "spacy", "--gold", "--quiet"]) == 0
+    entities = set()
+    for name in ("train.spacy", "dev.spacy", "test.spacy"):
+        for doc in DocBin().from_disk(out / name).get_docs(Vocab()):
+            entities |= {(e.text, e.label_) for e in doc.ents}
+    assert {("Anna Berg", "PERSON"), ("Oslo", "GPE"), ("Monday", "DATE"), ("Labour", "ORG"), ("Bergen", "GPE"),
+            ("Ola Nordmann", "PERSON")} <= entities
+    assert ("NRK", "ORG") not in entities  # only bob had it; alice's version (none) was accepted

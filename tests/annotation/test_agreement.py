@@ -174,3 +174,30 @@ def test_exact_span_f1_equals_sklearn_f1_over_the_union(a: list, b: list) -> Non
         expected = f1_score([k in sa for k in union], [k in sb for k in union], zero_division=0.0)
     assert figures["f1_exact"] == pytest.approx(expected)
     assert figures["matched_overlap"] >= figures["matched_exact"]
+
+
+def test_three_annotators_fleiss_alpha_and_pairwise_cohen(tmp_path: Path) -> None:
+    from tests.annotation.test_merge_fixtures import stance
+
+    project = merged_project(tmp_path)
+    with Store.open(project) as store:
+        for doc, comment, label in (("a1", "c1", "favor"), ("a1", "c2", "neutral"), ("a1", "c3", "unrelated"), ("a2", "d1", "unrelated")):
+            stance(store, "carol", doc, comment, label)
+        report = compute_agreement(store, ["alice", "bob", "carol"])
+        rows = _stance_rows(store, ["alice", "bob", "carol"])
+    topic = report["stance"]["topic"]
+    assert topic["cohen_kappa"] is None and topic["confusion"] is None
+    assert topic["krippendorff_alpha"] == pytest.approx(_kripp(rows))  # type: ignore[arg-type]
+    assert topic["fleiss_n_items"] == 4  # carol left d2 out: Fleiss needs every rater on an item
+    for pair in topic["pairwise"]:
+        i, j = (["alice", "bob", "carol"].index(pair["a"]), ["alice", "bob", "carol"].index(pair["b"]))
+        both = [(x, y) for x, y in zip(rows[i], rows[j]) if x is not None and y is not None]
+        assert pair["n_items"] == len(both)
+        assert pair["cohen_kappa"] == pytest.approx(_sk_kappa([x for x, _ in both], [y for _, y in both]))  # type: ignore[arg-type]
+    # Fleiss by hand over the four complete items: (favor,favor,favor) (against,against,neutral)
+    # (neutral,unrelated,unrelated) (unrelated,unrelated,unrelated)
+    p_items = [1.0, 1 / 3, 1 / 3, 1.0]
+    shares = np.array([3, 2, 2, 5]) / 12
+    p_e = float((shares ** 2).sum())
+    assert topic["fleiss_kappa"] == pytest.approx((np.mean(p_items) - p_e) / (1 - p_e))
+    assert [p["documents"] for p in report["pairs"]] == [2, 0, 0]  # carol labelled stance only: no span figures
