@@ -8,6 +8,7 @@ what it wrote when the export fails, so a failed export never leaves files that 
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -154,9 +155,7 @@ class ExportContext:
     def nlp(self) -> "Language":
         """A blank English pipeline: its tokenizer is the one the trained config uses."""
         if self._nlp is None:
-            import spacy
-
-            self._nlp = spacy.blank("en")
+            self._nlp = blank_english()
         return self._nlp
 
     def documents(self, split: str) -> Iterator[ExportDocument]:
@@ -240,6 +239,14 @@ class ExportContext:
             return None
         self.report.snapped += 1
         return snapped
+
+
+@functools.lru_cache(maxsize=1)
+def blank_english() -> "Language":
+    """Loaded once a process: building the tokenizer costs more than tokenizing a short export."""
+    import spacy
+
+    return spacy.blank("en")
 
 
 # -- splits, the job, the manifest ------------------------------------------------------------

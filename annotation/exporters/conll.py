@@ -36,7 +36,9 @@ def unit_lines(ctx: ExportContext, unit: ExportUnit) -> list[str]:
     sentence_open = False
     for token, tag in zip(doc, tags):
         if token.is_space:
-            if "\n" in token.text and sentence_open:
+            # A line break ends the sentence, except inside an entity (which must stay whole).
+            inside = token.i + 1 < len(doc) and tags[token.i + 1].startswith("I-")
+            if "\n" in token.text and sentence_open and not inside:
                 lines.append("")
                 sentence_open = False
             continue

@@ -156,15 +156,15 @@ class _Article:
         relations: list[ImportedRelation] = []
         stances: list[ImportedStance] = []
         categories: dict[str, float] = {}
-        for rec in self.records:
+        for n, rec in enumerate(self.records):
             unit = rec.meta["unit"] if rec.is_comment else None
             for key, start, end, label, attrs in rec.spans:
                 ident = (unit, start, end, label)
                 if ident not in spans:
-                    spans[ident] = ImportedSpan(f"{rec.line}:{key}", start, end, label, comment_ext_id=unit, attrs=attrs)
-                keys[f"{rec.line}:{key}"] = spans[ident].key
+                    spans[ident] = ImportedSpan(f"{n}:{key}", start, end, label, comment_ext_id=unit, attrs=attrs)
+                keys[f"{n}:{key}"] = spans[ident].key
             for head, child, label in rec.relations:
-                relations.append(ImportedRelation(keys[f"{rec.line}:{head}"], keys[f"{rec.line}:{child}"], label))
+                relations.append(ImportedRelation(keys[f"{n}:{head}"], keys[f"{n}:{child}"], label))
             for target, label, note, unsure in rec.stances:
                 stances.append(ImportedStance(unit or "", target, label, note=note, unsure=unsure))
             categories.update(rec.categories)

@@ -43,8 +43,9 @@ def doc_record(doc: Any, number: int, path: Path, options: ImportOptions) -> Uni
 
 @register("spacy", (".spacy",), carries_annotations=True, description="spaCy DocBin")
 def read_docbin(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
-    import spacy
     from spacy.tokens import DocBin
+
+    from annotation.exporters.base import blank_english
 
     data = path.read_bytes()
     if not data:
@@ -53,7 +54,7 @@ def read_docbin(path: Path, options: ImportOptions, progress: Callable[[int], No
         docbin = DocBin(store_user_data=True).from_bytes(data)
     except Exception as exc:  # spaCy raises ValueError, zlib and msgpack errors for a damaged file
         raise InputError(str(path), 0, f"not a spaCy DocBin: {type(exc).__name__}: {exc}") from None
-    vocab = spacy.blank("en").vocab
+    vocab = blank_english().vocab
     progress(len(data))
     records = (doc_record(doc, n + 1, path, options) for n, doc in enumerate(docbin.get_docs(vocab)))
     yield from assemble(records, path)
