@@ -36,6 +36,8 @@ class AgreementDashboard(QWidget):
         self.session = session
         self.annotators = list(annotators) if annotators else None
         self.jobs = jobs  # a gui.workers.JobRunner, when the caller has one: the report is computed on a worker
+        if jobs is not None:
+            jobs.failed.connect(lambda title, message: self.show_error(message) if title == "Agreement" else None)  # type: ignore[attr-defined]
         self.report: dict[str, Any] | None = None
         self.setWindowTitle("Goldspan — agreement")
         self.summary = QLabel("Computing agreement…")

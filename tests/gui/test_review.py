@@ -141,3 +141,28 @@ def test_merge_from_the_gui_runs_on_a_worker_and_refreshes(qtbot, tmp_path: Path
         merge_file(session, jobs, str(junk), interactive=False)
         qtbot.waitUntil(lambda: bool(failures), timeout=20000)
         assert "not a Goldspan project" in failures[0]
+
+
+def test_dashboard_on_a_worker_and_its_error_line(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gui.review.dashboard import AgreementDashboard
+    from gui.workers import JobRunner
+
+    alice, _bob = two_projects(tmp_path)
+    with Store.open(alice) as store:
+        panel = AgreementDashboard(Session(store, "alice"), jobs=JobRunner())
+        qtbot.addWidget(panel)
+        panel.refresh()  # only alice in this file
+        qtbot.waitUntil(lambda: "at least two annotators" in panel.summary.text(), timeout=20000)
+        assert panel.report is None
+        panel.close()
+    project = tmp_path / "alice.db"
+    from annotation.merge import merge
+
+    with Store.open(project) as store:
+        merge(store, tmp_path / "bob.db")
+        panel = AgreementDashboard(Session(store, "alice"), jobs=JobRunner())
+        qtbot.addWidget(panel)
+        panel.refresh()
+        qtbot.waitUntil(lambda: panel.report is not None, timeout=20000)
+        assert panel.report["annotators"] == ["alice", "bob"] and panel.table.rowCount() == 2  # type: ignore[index]
+        panel.close()
