@@ -193,14 +193,19 @@ class ReadingMixin:
 
     def invalid_spans(self, document_id: int) -> list[Span]:
         """Spans whose offsets fall outside their text (older files, bad imports): listed, never drawn."""
-        bad: list[Span] = []
-        texts: dict[int | None, int] = {}
-        for span in self.spans(document_id):
-            if span.comment_id not in texts:
-                texts[span.comment_id] = len(self.unit_text(span.unit))
-            if not (0 <= span.start < span.end <= texts[span.comment_id]):
-                bad.append(span)
-        return bad
+        # Each text's length once (SQLite's length() counts characters, as Python's len()), then
+        # bare offsets: the GUI asks this for every document it opens, so it must stay cheap.
+        q = self.conn.execute
+        lengths: dict[int | None, int] = {
+            None: q("SELECT length(text) FROM documents WHERE id = ?", (document_id,)).fetchone()[0] or 0
+        }
+        lengths.update(q("SELECT id, length(text) FROM comments WHERE document_id = ?", (document_id,)).fetchall())
+        bad = [
+            span_id for span_id, comment_id, start, end
+            in q("SELECT id, comment_id, start, end FROM spans WHERE document_id = ?", (document_id,))
+            if not (0 <= start < end <= lengths.get(comment_id, -1))
+        ]
+        return sorted((self.span(i) for i in bad), key=lambda s: (s.comment_id is not None, s.comment_id or 0, s.start, s.end, s.id))
 
     # -- stance, targets, status --------------------------------------------------------
 
