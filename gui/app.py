@@ -70,11 +70,12 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
     path = Path(path)
     reason = ""
     try:
+        # The integrity check reads the whole file; the window runs it on a worker instead.
         try:
-            store = Store.open(path)
+            store = Store.open(path, check=False)
         except ProjectLocked as exc:
             reason = f"{exc}\n\nIt is open read-only here: you can read and search, but not edit."
-            store = Store.open(path, read_only=True)
+            store = Store.open(path, read_only=True, check=False)
     except ProjectError as exc:
         if interactive:
             QMessageBox.critical(parent_for_errors, "Cannot open project", str(exc))  # type: ignore[arg-type]
@@ -103,6 +104,7 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
         window.open_document(last_id)
     else:
         window.open_first_document()
+    window.check_integrity_in_background()
     if reason and interactive:
         window.show_message("Read-only: another Goldspan window is writing to this project", error=True)
         notice = QMessageBox(QMessageBox.Icon.Information, "Project opened read-only", reason, parent=window)

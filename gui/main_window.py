@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotation.commands import SetStatus
+from annotation.jobs import Progress
 from annotation.model import Changes, Span, Unit
 from gui import settings
 from gui.cheatsheet import CheatSheet
@@ -37,6 +38,8 @@ class MainWindow(QMainWindow):
         self.store = session.store
         self.jobs = JobRunner(self)
         self.jobs.failed.connect(self._job_failed)
+        self._checker = JobRunner(self)  # the background integrity check, beside any job
+        self._checker.failed.connect(self._job_failed)
         self._following_undo = False
         title = self.store.path.name if self.store.path else "in-memory project"
         self.setWindowTitle(f"Goldspan — {title}" + (" (read-only)" if self.store.read_only else ""))
@@ -337,6 +340,15 @@ class MainWindow(QMainWindow):
             on_done=lambda _result: (self.session.refresh_all(), self.show_message("Pre-annotation finished")),
         )
 
+    def check_integrity_in_background(self) -> None:
+        """PRAGMA quick_check on a worker: a damaged file is reported without delaying the window."""
+        def job(store, token):  # type: ignore[no-untyped-def]
+            yield Progress(0, 0, "checking the project file")
+            store.check_integrity()
+            return True
+
+        self._checker.start("Checking the project file", self.store, job, show_dialog=False)
+
     def _job_failed(self, title: str, message: str) -> None:
         self.show_message(f"{title}: {message.splitlines()[0]}", error=True)
         if "Cancelled" not in message:
@@ -347,7 +359,7 @@ class MainWindow(QMainWindow):
         CheatSheet(self.store.schema, self).show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.jobs.busy:
+        if self.jobs.busy or self._checker.busy:
             self.jobs.cancel()
             self.jobs.wait(10000)
         settings.save_window(self, self._splitters())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotation.commands import DeleteSpan, UpdateSpan
@@ -50,6 +50,8 @@ class AnnotatedTextView(QPlainTextEdit):
         self.span_index = SpanIndex(OffsetMap(""))
         self._highlighter = SpanHighlighter(self.document(), self.span_index, session.store.schema, self.is_dark())
         self._keys = {d.key: d.name for d in session.store.schema.span_labels() if d.key}
+        self._colors = {d.name: d.color for d in session.store.schema.span_labels()}
+        self.rect_cache = span_overlay.RectCache()
         self._selected: int | None = None
         self._hover: int | None = None
         self._quote_anchor: int | None = None  # the QUOTE a new SOURCE or CUE is tied to
@@ -76,6 +78,7 @@ class AnnotatedTextView(QPlainTextEdit):
             relations = store.relations(unit.document_id, self.session.annotator)
         relations = [r for r in relations if r.head_id in ids or r.child_id in ids]
         self.span_index.reset(OffsetMap(self._text), spans, relations)
+        self.rect_cache.clear()
         self._selected = self._hover = self._quote_anchor = self._link_source = None
         self._literal_range = None
         # Qt turns "\r\n" into one paragraph break; a space keeps every offset where it was.
@@ -104,6 +107,7 @@ class AnnotatedTextView(QPlainTextEdit):
     def select_span(self, span_id: int | None) -> None:
         if span_id is not None and span_id not in self.span_index.placed:
             span_id = None
+        before = self._group_ranges()
         self._selected = span_id
         if span_id is not None:
             placed = self.span_index.placed[span_id]
@@ -114,7 +118,7 @@ class AnnotatedTextView(QPlainTextEdit):
             cursor.setPosition(placed.start)
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
-        self.viewport().update()
+        self._update_ranges(before + self._group_ranges())
         self.span_selected.emit(self.selected_span())
 
     def cursor_rect_at(self, offset: int) -> QRect:
@@ -147,8 +151,7 @@ class AnnotatedTextView(QPlainTextEdit):
         return self._tokens
 
     def label_color(self, label: str) -> str:
-        definition = self.session.store.schema.label(label)
-        return definition.color if definition else "#999999"
+        return self._colors.get(label, "#999999")
 
     def is_dark(self) -> bool:
         return colors.is_dark(self.palette().base().color())
@@ -272,7 +275,8 @@ class AnnotatedTextView(QPlainTextEdit):
         if unit not in changes.units:
             return
         store = self.session.store
-        dirty: list[tuple[int, int]] = []
+        self.rect_cache.forget(changes.spans)
+        dirty: list[tuple[int, int]] = self._group_ranges()  # outlines drawn before the change
         created: int | None = None
         for span_id in changes.spans:
             span = store.find_span(span_id)
@@ -303,7 +307,32 @@ class AnnotatedTextView(QPlainTextEdit):
             self.span_selected.emit(self.selected_span())  # its label or extent may have changed
         if self._quote_anchor not in self.span_index.placed:
             self._quote_anchor = None
-        self.viewport().update()
+        self._update_ranges(dirty + self._group_ranges())
+
+    def _group_ranges(self) -> list[tuple[int, int]]:
+        """Extents of the spans outlined now (selected and hovered groups)."""
+        placed = self.span_index.placed
+        ids = self.selected_group() | self.hover_group()
+        return [(placed[i].start, placed[i].end) for i in ids if i in placed]
+
+    def _update_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Repaint only the blocks holding these UTF-16 ranges (full width: the quote bar too)."""
+        if not ranges:
+            return
+        doc = self.document()
+        viewport = self.viewport()
+        offset = self.contentOffset()
+        done: set[int] = set()
+        for start, end in ranges:
+            block = doc.findBlock(start)
+            while block.isValid() and block.position() <= end:
+                number = block.blockNumber()
+                if number not in done:
+                    done.add(number)
+                    geometry = self.blockBoundingGeometry(block).translated(offset)
+                    if geometry.bottom() >= 0 and geometry.top() <= viewport.height():
+                        viewport.update(0, int(geometry.top()) - 2, viewport.width(), int(geometry.height()) + 4)
+                block = block.next()
 
     def _rehighlight(self, ranges: list[tuple[int, int]]) -> None:
         doc = self.document()
@@ -314,13 +343,27 @@ class AnnotatedTextView(QPlainTextEdit):
                 if block.blockNumber() not in done:
                     done.add(block.blockNumber())
                     self._highlighter.rehighlightBlock(block)
+                    # A new format can re-wrap the block (bold SOURCE): its spans' boxes move.
+                    stale = self.span_index.overlapping(block.position(), block.position() + block.length())
+                    self.rect_cache.forget(p.span.id for p in stale if p.span.id is not None)
                 block = block.next()
 
     # -- events ---------------------------------------------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        self.rect_cache.clear()  # the text re-wraps
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self.rect_cache.clear()
+            if event.type() == QEvent.Type.PaletteChange:
+                self._highlighter.set_dark(self.is_dark())
+        super().changeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
-        span_overlay.paint_overlay(self)
+        span_overlay.paint_overlay(self, event.rect())
 
     def event(self, event: QEvent) -> bool:
         # Tab walks the spans instead of leaving the widget (read-only text edits give Tab away).
@@ -408,8 +451,9 @@ class AnnotatedTextView(QPlainTextEdit):
         hits = self.span_index.at(self.cursorForPosition(event.position().toPoint()).position())
         hover = hits[0].span.id if hits else None
         if hover != self._hover:
+            before = self._group_ranges()
             self._hover = hover
-            self.viewport().update()
+            self._update_ranges(before + self._group_ranges())
             if hits:
                 QToolTip.showText(event.globalPosition().toPoint(), self._tooltip(hits[0].span), self.viewport())
             else:
@@ -417,8 +461,9 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if self._hover is not None:
+            before = self._group_ranges()
             self._hover = None
-            self.viewport().update()
+            self._update_ranges(before)
         super().leaveEvent(event)
 
     def _tooltip(self, span: Span) -> str:

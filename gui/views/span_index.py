@@ -21,6 +21,10 @@ class Placed:
     end: int
 
 
+def _key(placed: Placed) -> tuple[int, int, int]:
+    return (placed.start, placed.end, placed.span.id or 0)
+
+
 class SpanIndex:
     def __init__(self, offsets: OffsetMap) -> None:
         self._offsets = offsets
@@ -28,6 +32,7 @@ class SpanIndex:
         self.invalid: dict[int, Span] = {}
         self.relations: dict[int, Relation] = {}
         self._order: list[Placed] = []
+        self._keys: list[tuple[int, int, int]] = []
         self._starts: list[int] = []
         self._longest = 0
 
@@ -46,17 +51,24 @@ class SpanIndex:
     def upsert(self, span: Span) -> tuple[Placed | None, Placed | None]:
         """Insert or replace a span; returns (old, new) placements for a repaint."""
         assert span.id is not None
-        old = self.placed.pop(span.id, None)
-        self.invalid.pop(span.id, None)
+        old = self.remove(span.id)
         new = self._put(span)
-        self._reorder()
+        if new is not None:
+            # One edit moves one entry: keep the order by bisection, not a re-sort of them all.
+            key = _key(new)
+            i = bisect_left(self._keys, key)
+            self._keys.insert(i, key)
+            self._order.insert(i, new)
+            self._starts.insert(i, new.start)
+            self._longest = max(self._longest, new.end - new.start)
         return old, new
 
     def remove(self, span_id: int) -> Placed | None:
         old = self.placed.pop(span_id, None)
         self.invalid.pop(span_id, None)
         if old is not None:
-            self._reorder()
+            i = bisect_left(self._keys, _key(old))
+            del self._keys[i], self._order[i], self._starts[i]
         return old
 
     def _put(self, span: Span) -> Placed | None:
@@ -69,8 +81,10 @@ class SpanIndex:
         return placed
 
     def _reorder(self) -> None:
-        self._order = sorted(self.placed.values(), key=lambda p: (p.start, p.end, p.span.id))
+        self._order = sorted(self.placed.values(), key=_key)
+        self._keys = [_key(p) for p in self._order]
         self._starts = [p.start for p in self._order]
+        # Only grows between full reloads: a stale larger value widens queries, never misses.
         self._longest = max((p.end - p.start for p in self._order), default=0)
 
     # -- queries ------------------------------------------------------------------------

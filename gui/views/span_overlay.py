@@ -3,9 +3,9 @@ quotation, dashed boxes around model suggestions, and outlines around the select
 group (a QUOTE with its SOURCE and CUE) so the parts of one quotation read as one thing."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
-from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from annotation.model import ENTITY
@@ -18,58 +18,100 @@ BAR_X = 3.0
 BAR_WIDTH = 3.0
 
 
-def line_rects(view: "AnnotatedTextView", start: int, end: int) -> list[QRectF]:
-    """Viewport rectangles covering UTF-16 range [start, end), one per visual line, visible only."""
-    doc = view.document()
-    offset = view.contentOffset()
-    height = view.viewport().height()
-    out: list[QRectF] = []
-    block = doc.findBlock(start)
+class RectCache:
+    """Each span's line rectangles relative to its block, so scrolling costs nothing and an edit
+    recomputes only the spans of the blocks it re-laid out. Cleared on new text, width or font."""
+
+    def __init__(self) -> None:
+        self._rects: dict[int, list[tuple[int, QRectF]]] = {}
+
+    def clear(self) -> None:
+        self._rects.clear()
+
+    def forget(self, span_ids: Iterable[int]) -> None:
+        for span_id in span_ids:
+            self._rects.pop(span_id, None)
+
+    def get(self, span_id: int) -> list[tuple[int, QRectF]] | None:
+        return self._rects.get(span_id)
+
+    def put(self, span_id: int, rects: list[tuple[int, QRectF]]) -> None:
+        self._rects[span_id] = rects
+
+
+def _local_rects(view: "AnnotatedTextView", start: int, end: int) -> list[tuple[int, QRectF]] | None:
+    """(block number, rectangle in block coordinates) per visual line of [start, end); None while
+    a block is not laid out yet."""
+    out: list[tuple[int, QRectF]] = []
+    block = view.document().findBlock(start)
     while block.isValid() and block.position() < end:
-        geometry = view.blockBoundingGeometry(block).translated(offset)
-        if geometry.top() > height:
-            break
-        if geometry.bottom() >= 0 and block.isVisible():
-            layout = block.layout()
-            base = block.position()
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
-                line_start = base + line.textStart()
-                line_end = line_start + line.textLength()
-                if line_end <= start or line_start >= end:
-                    continue
-                top = geometry.top() + line.y()
-                if top > height or top + line.height() < 0:
-                    continue
+        layout = block.layout()
+        if layout.lineCount() == 0:
+            return None
+        base = block.position()
+        first = layout.lineForTextPosition(max(start, base) - base)
+        i = first.lineNumber() if first.isValid() else 0
+        while i < layout.lineCount():
+            line = layout.lineAt(i)
+            line_start = base + line.textStart()
+            if line_start >= end:
+                break
+            line_end = line_start + line.textLength()
+            if line_end > start:
                 x1 = line.cursorToX(max(start, line_start) - base)[0]
                 x2 = line.cursorToX(min(end, line_end) - base)[0]
                 left, right = min(x1, x2), max(x1, x2)
-                out.append(QRectF(geometry.left() + left, top, max(right - left, 2.0), line.height()))
+                out.append((block.blockNumber(), QRectF(left, line.y(), max(right - left, 2.0), line.height())))
+            i += 1
         block = block.next()
     return out
 
 
-def visible_range(view: "AnnotatedTextView") -> tuple[int, int]:
-    viewport = view.viewport()
-    first = view.cursorForPosition(QPoint(0, 0)).position()
-    last = view.cursorForPosition(QPoint(viewport.width(), viewport.height())).position()
+def line_rects(
+    view: "AnnotatedTextView", span_id: int, start: int, end: int, tops: dict[int, QPointF] | None = None
+) -> list[QRectF]:
+    """Viewport rectangles covering UTF-16 range [start, end) of a span, one per visual line.
+    ``tops`` caches block positions for the duration of one paint."""
+    local = view.rect_cache.get(span_id)
+    if local is None:
+        local = _local_rects(view, start, end)
+        if local is None:
+            return []
+        view.rect_cache.put(span_id, local)
+    if tops is None:
+        tops = {}
+    out: list[QRectF] = []
+    for number, rect in local:
+        top_left = tops.get(number)
+        if top_left is None:
+            block = view.document().findBlockByNumber(number)
+            top_left = tops[number] = view.blockBoundingGeometry(block).translated(view.contentOffset()).topLeft()
+        out.append(rect.translated(top_left))
+    return out
+
+
+def visible_range(view: "AnnotatedTextView", area: QRect) -> tuple[int, int]:
+    """Text positions from the top-left to the bottom-right of ``area`` (viewport coordinates)."""
+    first = view.cursorForPosition(QPoint(0, area.top())).position()
+    last = view.cursorForPosition(QPoint(view.viewport().width(), area.bottom())).position()
     return first, last + 1
 
 
-def paint_overlay(view: "AnnotatedTextView") -> None:
+def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
     index = view.span_index
     if not index.placed:
         return
-    first, last = visible_range(view)
+    first, last = visible_range(view, area)
     visible = index.overlapping(first, last)
     dark = view.is_dark()
+    tops: dict[int, QPointF] = {}
     painter = QPainter(view.viewport())
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     for placed in visible:
         span = placed.span
         color = colors.line_color(view.label_color(span.label), dark)
         if span.label == "QUOTE":
-            rects = line_rects(view, placed.start, placed.end)
+            rects = line_rects(view, placed.span.id, placed.start, placed.end, tops)
             if rects:
                 pen = QPen(color, BAR_WIDTH, Qt.PenStyle.DashLine if span.is_suggestion else Qt.PenStyle.SolidLine)
                 painter.setPen(pen)
@@ -77,14 +119,16 @@ def paint_overlay(view: "AnnotatedTextView") -> None:
         if span.is_suggestion and span.layer == ENTITY:
             painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in line_rects(view, placed.start, placed.end):
+            for rect in line_rects(view, placed.span.id, placed.start, placed.end, tops):
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
-    _paint_group(view, painter, view.selected_group(), emphasis=True)
-    _paint_group(view, painter, view.hover_group(), emphasis=False)
+    _paint_group(view, painter, view.selected_group(), True, tops)
+    _paint_group(view, painter, view.hover_group(), False, tops)
     painter.end()
 
 
-def _paint_group(view: "AnnotatedTextView", painter: QPainter, ids: set[int], emphasis: bool) -> None:
+def _paint_group(
+    view: "AnnotatedTextView", painter: QPainter, ids: set[int], emphasis: bool, tops: dict[int, QPointF]
+) -> None:
     if not ids:
         return
     highlight: QColor = view.palette().highlight().color()
@@ -96,5 +140,5 @@ def _paint_group(view: "AnnotatedTextView", painter: QPainter, ids: set[int], em
         width = 2.0 if (emphasis and span_id == selected) else 1.0
         painter.setPen(QPen(highlight, width, Qt.PenStyle.SolidLine if emphasis else Qt.PenStyle.DotLine))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for rect in line_rects(view, placed.start, placed.end):
+        for rect in line_rects(view, placed.span.id, placed.start, placed.end, tops):
             painter.drawRect(rect.adjusted(-1, -1, 0, 0))

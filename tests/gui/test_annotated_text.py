@@ -210,3 +210,21 @@ def test_long_single_line_and_rtl(qtbot, store, session, view):
     qtbot.keyClick(view, "p")
     assert human_spans(store, doc2) == [(11, 15, "PERSON")]
     view.grab()
+
+
+def test_store_lists_invalid_spans_of_body_and_comments(qtbot, store, session):
+    from gui.views.span_inspector import SpanInspector
+
+    doc = add_article(store, "Short body 🙂 text.", comments=("A comment.",))
+    comment = store.comments(doc)[0]
+    for comment_id, start, end in ((None, 12, 18), (None, 5, 40), (comment.id, 2, 11), (comment.id, 3, 2)):
+        store.conn.execute(
+            "INSERT INTO spans(document_id, comment_id, start, end, label, layer, annotator, origin, created, updated)"
+            " VALUES (?, ?, ?, ?, 'ORG', 'entity', 'tester', 'human', '', '')", (doc, comment_id, start, end))
+    # 12-18 ends exactly at the end of the 18-code-point body (the emoji counts as one): valid.
+    assert [(s.comment_id, s.start, s.end) for s in store.invalid_spans(doc)] == [
+        (None, 5, 40), (comment.id, 2, 11), (comment.id, 3, 2)]
+    inspector = SpanInspector(session)
+    qtbot.addWidget(inspector)
+    inspector.set_invalid(store.invalid_spans(doc))
+    assert inspector.invalid.count() == 3 and "Invalid spans: 3" in inspector.invalid_title.text()

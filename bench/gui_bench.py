@@ -1,0 +1,268 @@
+"""GUI benchmark (offscreen): open a long annotated article, edit a span, open a huge project.
+
+    uv run python bench/gui_bench.py [--documents 100000] [--keep DIR]
+
+Targets (DESIGN.md): a 10,000-word article with 1,000 spans and 300 comments opens in under
+100 ms (printed beside a bare QPlainTextEdit.setPlainText of the same text, same run); a span
+edit reaches the database and the screen in under 16 ms (median); a 100,000-document project
+opens in under 1 s and 300 MB. The big project is opened in a child process so its memory is
+measured alone.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotation.model import (  # noqa: E402
+    ORIGIN_MODEL, Comment, Document, ImportedArticle, ImportedRelation, ImportedSpan,
+)
+from annotation.store import Store  # noqa: E402
+
+WORDS = ("the minister said that council budget would rise sharply next year while critics in "
+         "Springfield warned about costs and delays to the bridge project announced on Monday").split()
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "DATE", "NORP", "CARDINAL")
+
+
+def long_article(rng: random.Random, n_words: int = 10_000) -> tuple[str, list[tuple[int, int]]]:
+    """Text of ``n_words`` words in paragraphs, and the (start, end) of every word."""
+    parts: list[str] = []
+    words: list[tuple[int, int]] = []
+    position = 0
+    for i in range(n_words):
+        word = rng.choice(WORDS).capitalize() if i % 12 == 0 else rng.choice(WORDS)
+        if i and i % 90 == 0:
+            parts.append("\n")
+            position += 1
+        elif i:
+            parts.append(" ")
+            position += 1
+        parts.append(word)
+        words.append((position, position + len(word)))
+        position += len(word)
+    return "".join(parts), words
+
+
+def build_article_project(path: Path) -> None:
+    rng = random.Random(7)
+    text, words = long_article(rng)
+    spans: list[ImportedSpan] = []
+    relations: list[ImportedRelation] = []
+    # 1,000 spans: 700 entities on separate words, 100 quotations of 3 spans each (QUOTE, SOURCE, CUE).
+    step = len(words) // 100
+    for q in range(100):
+        base = q * step
+        quote = ImportedSpan(f"q{q}", words[base + 2][0], words[base + 12][1], "QUOTE", "quote")
+        source = ImportedSpan(f"s{q}", words[base][0], words[base][1], "SOURCE", "quote")
+        cue = ImportedSpan(f"c{q}", words[base + 1][0], words[base + 1][1], "CUE", "quote")
+        spans += [quote, source, cue]
+        relations += [ImportedRelation(f"q{q}", f"s{q}", "source"), ImportedRelation(f"q{q}", f"c{q}", "cue")]
+        for e in range(7):
+            w = words[base + 14 + e * 3]
+            spans.append(ImportedSpan(f"e{q}-{e}", w[0], w[1], ENTITY_LABELS[e % len(ENTITY_LABELS)]))
+    comments = tuple(
+        Comment(None, None, f"c{i}", " ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 80))),
+                parent_ext_id=f"c{i - 1}" if i % 5 else None, author=f"reader{i % 37}", position=i)
+        for i in range(300)
+    )
+    article = ImportedArticle(Document(None, "long", "A long article", text), comments, tuple(spans), tuple(relations))
+    with Store.create(path) as store, store.transaction():
+        store.import_articles([article], "bench", annotator="bench", origin=ORIGIN_MODEL)
+
+
+def build_big_project(path: Path, n: int) -> None:
+    rng = random.Random(3)
+    with Store.create(path) as store:
+        for start in range(0, n, 5000):
+            batch = [
+                ImportedArticle(Document(None, f"d{i}", f"Document {i}: " + " ".join(rng.choice(WORDS) for _ in range(6)),
+                                         " ".join(rng.choice(WORDS) for _ in range(60)) + f" ({i})"))
+                for i in range(start, min(n, start + 5000))
+            ]
+            with store.transaction():
+                store.import_articles(batch, "bench")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+class Clock:
+    """Wall and CPU time of one step: on a shared machine the CPU time is the steadier figure."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __enter__(self) -> "Clock":
+        self._t, self._c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall.append(time.perf_counter() - self._t)
+        self.cpu.append(time.process_time() - self._c)
+
+    def best(self) -> str:
+        return f"{_ms(min(self.wall))} wall, {_ms(min(self.cpu))} CPU"
+
+    def median(self) -> str:
+        return f"{_ms(statistics.median(self.wall))} wall, {_ms(statistics.median(self.cpu))} CPU"
+
+
+def bench_article(path: Path) -> None:
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from annotation.commands import UpdateSpan
+    from annotation.model import Unit
+    from gui.main_window import MainWindow
+    from gui.session import Session
+    from gui.views.annotated_text import AnnotatedTextView
+
+    app = QApplication.instance() or QApplication([])
+    store = Store.open(path)
+    doc = store.document_ids()[0]
+    text = store.document(doc).text
+
+    bare = QPlainTextEdit()
+    bare.resize(700, 800)
+    bare.show()
+    app.processEvents()
+    bare_clock = Clock()
+    for _ in range(5):
+        bare.setPlainText("")
+        app.processEvents()
+        with bare_clock:
+            bare.setPlainText(text)
+            bare.viewport().repaint()
+
+    session = Session(store, "bench")
+    view = AnnotatedTextView(session)
+    view.resize(700, 800)
+    view.show()
+    app.processEvents()
+    view_clock = Clock()
+    for _ in range(5):
+        view.setPlainText("")
+        app.processEvents()
+        with view_clock:
+            view.set_unit(Unit(doc))
+            view.viewport().repaint()
+    n_spans = len(view.span_index.placed)
+
+    window = MainWindow(Session(store, "bench"))
+    window.resize(1400, 860)
+    window.show()
+    app.processEvents()
+    window_clock = Clock()
+    for _ in range(5):
+        window.session.current_document = None
+        with window_clock:
+            window.open_document(doc)
+            window.repaint()
+            app.processEvents()
+
+    # A span edit: relabel through the undo stack -> store -> Changes -> the view's blocks ->
+    # screen; processEvents() delivers the paint events the edit queued.
+    edit_clock, full_clock = Clock(), Clock()
+    entity = next(p.span for p in view.span_index.in_order() if p.span.layer == "entity")
+    view.select_span(entity.id)
+    app.processEvents()
+    labels = ("ORG", "PERSON")
+    for i in range(60):
+        with edit_clock:
+            session.push(UpdateSpan(entity.id, label=labels[i % 2]))  # type: ignore[arg-type]
+            app.processEvents()
+    for i in range(20):  # the worst case: the whole text area repainted after the edit
+        with full_clock:
+            session.push(UpdateSpan(entity.id, label=labels[i % 2]))  # type: ignore[arg-type]
+            view.viewport().repaint()
+    assert store.span(entity.id).label == labels[19 % 2]
+    window.close()
+    store.close()
+    print(f"Article: 10,000 words, {n_spans} spans drawn, 300 comments (best of 5)")
+    print(f"  bare QPlainTextEdit.setPlainText + paint : {bare_clock.best()}")
+    print(f"  AnnotatedTextView.set_unit + paint       : {view_clock.best()}"
+          f"  (ratio {min(view_clock.wall) / min(bare_clock.wall):.1f}x bare wall,"
+          f" {min(view_clock.cpu) / max(min(bare_clock.cpu), 1e-6):.1f}x CPU)")
+    print(f"  main window: open document (article, thread, inspector) + paint: {window_clock.best()}"
+          f"  target < 100 ms: {'OK' if min(window_clock.wall) < 0.1 else 'MISSED'}")
+    print(f"Span edit to database and screen: median {edit_clock.median()}"
+          f"  target < 16 ms: {'OK' if statistics.median(edit_clock.wall) < 0.016 else 'MISSED'}")
+    print(f"  (with a forced repaint of the whole text area: median {full_clock.median()})")
+
+
+def child_open_big(path: str) -> None:
+    """Runs in a child process: open the project in a main window, report time and peak RSS."""
+    import resource
+
+    t0 = time.perf_counter()
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+    from gui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    t_imports = time.perf_counter()
+    store = Store.open(path, check=False)  # as the GUI does: the check runs on a worker
+    t_store = time.perf_counter()
+    window = MainWindow(Session(store, "bench"))
+    window.resize(1400, 860)
+    window.check_integrity_in_background()
+    window.open_first_document()
+    window.show()
+    window.repaint()
+    app.processEvents()
+    t_shown = time.perf_counter()
+    cpu = time.process_time()
+    rows = window.documents.model.rowCount()
+    window.jobs.wait(30000)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "rows": rows, "imports_s": t_imports - t0, "store_open_s": t_store - t_imports,
+        "window_s": t_shown - t_store, "open_total_s": t_shown - t_imports, "peak_rss_mb": rss_mb,
+        "cpu_s": cpu,
+    }))
+    window.close()
+    store.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--keep", help="build the projects in this folder and keep them")
+    parser.add_argument("--child-open", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_open:
+        child_open_big(args.child_open)
+        return 0
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="goldspan-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    article_db, big_db = folder / "article.db", folder / f"big{args.documents}.db"
+    if not article_db.exists():
+        build_article_project(article_db)
+    if not big_db.exists():
+        t0 = time.perf_counter()
+        build_big_project(big_db, args.documents)
+        print(f"(built {args.documents:,} documents in {time.perf_counter() - t0:.1f} s)")
+
+    bench_article(article_db)
+    out = subprocess.run([sys.executable, __file__, "--child-open", str(big_db)], capture_output=True, text=True, check=True)
+    big = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"Project of {big['rows']:,} documents: Store.open {_ms(big['store_open_s'])}, window {_ms(big['window_s'])},"
+          f" total {_ms(big['open_total_s'])} (Qt imports {_ms(big['imports_s'])} before), peak RSS {big['peak_rss_mb']:.0f} MB"
+          f"  target < 1 s and < 300 MB: {'OK' if big['open_total_s'] < 1 and big['peak_rss_mb'] < 300 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
