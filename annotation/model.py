@@ -92,6 +92,9 @@ class ImportedArticle:
     # True when the article names a document already in the project by its ext_id (and its comments
     # by theirs) instead of carrying the text: files with labels but no texts, like stance CSV.
     refers_to_existing: bool = False
+    # The other tool says the text was fully annotated (a Prodigy task answered "accept"): marked
+    # done for the annotator, so a text with no entity still exports as a true negative.
+    reviewed: bool = False
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class UnitRecord:
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # head key, child key, label
     stances: list[tuple[str, str, str, bool]] = field(default_factory=list)  # target, label, note, unsure
     categories: dict[str, float] = field(default_factory=dict)
+    reviewed: bool = False  # an accepted task: the text was annotated in full
 
     @property
     def goldspan(self) -> bool:
@@ -169,7 +170,7 @@ class _Article:
                 stances.append(ImportedStance(unit or "", target, label, note=note, unsure=unsure))
             categories.update(rec.categories)
         return ImportedArticle(doc, comments, tuple(spans.values()), tuple(dict.fromkeys(relations)), tuple(stances),
-                               line=self.body.line, categories=categories)
+                               line=self.body.line, categories=categories, reviewed=any(r.reviewed for r in self.records))
 
 
 def _title_from(text: str) -> str:

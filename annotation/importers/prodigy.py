@@ -40,6 +40,8 @@ def task_record(task: Any, path: Path, line: int, options: ImportOptions) -> Uni
     spans = task.get("spans")
     if spans is not None and not isinstance(spans, list):
         raise InputError(str(path), line, "'spans' must be a list")
+    if answer == "accept" and (spans is not None or "tokens" in task) and "options" not in task:
+        record.reviewed = True
     if answer == "accept":
         by_offsets: dict[tuple[int, int], str] = {}
         for span in spans or []:

@@ -72,6 +72,16 @@ class ExchangeImportMixin:
                 raise InputError(where, article.line, f"article {ext_id!r} has no comment {comment.ext_id!r}")
         return doc_id, comment_ids
 
+    def note_exchanged(self, document_id: int, annotator: str, article: ImportedArticle) -> None:
+        """What an imported article says beyond spans and stance: document categories, and that
+        the text was fully reviewed (done, unless the annotator already set a status)."""
+        if article.categories:
+            self.merge_categories(document_id, annotator, article.categories)
+        if article.reviewed:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO doc_status(document_id, annotator, status, note, updated) VALUES (?, ?, 'done', '', ?)",
+                (document_id, annotator, rows.now()))
+
     def merge_categories(self, document_id: int, annotator: str, categories: dict[str, float]) -> None:
         """Document-level categories live in the document's meta, per annotator (texts stay immutable)."""
         row = self.conn.execute("SELECT meta FROM documents WHERE id = ?", (document_id,)).fetchone()

@@ -163,9 +163,9 @@ class ImportingMixin:
                     raise InputError(source_file, article.line, "this file carries annotations: say whose with --as-annotator")
                 flush()  # spans point at these rows
                 self._import_annotations(article, doc_id, comment_ids, annotator, origin, source_file, result, schema)
-            if article.categories:
+            if article.categories or article.reviewed:
                 flush()
-                self.merge_categories(doc_id, annotator or "?", article.categories)  # type: ignore[attr-defined]
+                self.note_exchanged(doc_id, annotator or "?", article)  # type: ignore[attr-defined]
         flush()
         return result
 
