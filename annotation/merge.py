@@ -336,15 +336,20 @@ class _Merger:
     def copy_edits(self) -> None:
         """Their edit log comes along for the audit, wrapped so it is never replayed as an undo
         here (its ids belong to the other file)."""
+        seen = self.store.merged_edit_keys()
+        fresh = []
         for time, annotator, action, did, command, inverse in self.other.edit_rows():
             who = self.names.get(annotator, annotator)
-            doc = self.doc_map.get(did) if did is not None else None
             if action != "merged":
                 command = json.dumps({"from": self.stem, "action": action, "document_id": did, "command": command},
                                      ensure_ascii=False, sort_keys=True)
                 inverse = "{}"
-            if self.store.insert_edit_row_once(time, who, "merged", doc, command, inverse):
-                self.report.edits_added += 1
+            if (time, who, command) in seen:
+                continue
+            seen.add((time, who, command))
+            fresh.append((time, who, "merged", self.doc_map.get(did) if did is not None else None, command, inverse))
+        self.store.insert_edit_rows(fresh)
+        self.report.edits_added += len(fresh)
 
 
 def _diverges(theirs: dict[str, set[Any]], ours: dict[str, set[Any]] | None) -> bool:

@@ -61,19 +61,18 @@ class MergingMixin:
 
     def document_identities(self) -> list[tuple[int, str, str, str]]:
         """(id, ext_id, text_hash, title) of every document."""
-        return [tuple(r) for r in self.conn.execute("SELECT id, ext_id, text_hash, title FROM documents ORDER BY id")]  # type: ignore[misc]
+        return self._tuples("SELECT id, ext_id, text_hash, title FROM documents ORDER BY id")
 
     def comment_identities(self) -> list[tuple[int, int, str, int, str]]:
         """(id, document_id, ext_id, position, text_hash) of every comment."""
-        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
-            "SELECT id, document_id, ext_id, position, text_hash FROM comments ORDER BY document_id, position")]
+        return self._tuples("SELECT id, document_id, ext_id, position, text_hash FROM comments ORDER BY document_id, position")
 
     def target_rows(self) -> list[tuple[int, str, int | None]]:
-        return [tuple(r) for r in self.conn.execute("SELECT document_id, name, span_id FROM targets ORDER BY id")]  # type: ignore[misc]
+        return self._tuples("SELECT document_id, name, span_id FROM targets ORDER BY id")
 
     def edit_rows(self) -> list[tuple]:
         """(time, annotator, action, document_id, command, inverse) of the whole edit log, oldest first."""
-        return [tuple(r) for r in self.conn.execute("SELECT time, annotator, action, document_id, command, inverse FROM edits ORDER BY id")]
+        return self._tuples("SELECT time, annotator, action, document_id, command, inverse FROM edits ORDER BY id")
 
     def annotators_with_data(self) -> list[str]:
         """Annotators who own at least one span, relation, stance label or document status."""
@@ -142,17 +141,12 @@ class MergingMixin:
         )
         return cur.rowcount > 0
 
-    def insert_edit_row_once(self, time: str, annotator: str, action: str, document_id: int | None, command: str,
-                             inverse: str) -> bool:
-        """Copy one edit-log line unless an identical one is already there (merging twice adds nothing)."""
-        exists = self.conn.execute(
-            "SELECT 1 FROM edits WHERE time = ? AND annotator = ? AND action = ? AND command = ? LIMIT 1",
-            (time, annotator, action, command),
-        ).fetchone()
-        if exists:
-            return False
-        self.conn.execute(
-            "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)",
-            (time, annotator, action, document_id, command, inverse),
+    def merged_edit_keys(self) -> set[tuple[str, str, str]]:
+        """(time, annotator, command) of the edit-log lines earlier merges copied in."""
+        return set(self._tuples("SELECT time, annotator, command FROM edits WHERE action = 'merged'"))
+
+    def insert_edit_rows(self, rows_: list[tuple[str, str, str, int | None, str, str]]) -> None:
+        """(time, annotator, action, document_id, command, inverse) lines, appended as given."""
+        self.conn.executemany(
+            "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)", rows_
         )
-        return True
