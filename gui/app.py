@@ -27,13 +27,36 @@ def _application(screenshot: bool):  # type: ignore[no-untyped-def]
     return app
 
 
-def demo_project() -> Path | None:
-    """A fresh copy of the bundled demo in the user's data folder, when the demo module exists."""
+def demo_project(annotator: str, show_progress: bool = True) -> Path | None:
+    """A fresh copy of the bundled demo in the user's data folder (built and pre-annotated on
+    first use, which takes a while: a progress dialog says so), when the demo module exists."""
     try:
         demo = importlib.import_module("annotation.demo")
-        return Path(demo.demo_project_path())
-    except (ImportError, AttributeError, GoldspanError, OSError):
+    except ImportError:
         return None
+    dialog = None
+    if show_progress:
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        dialog = QProgressDialog("Setting up the demo project…", "", 0, 1000)
+        dialog.setWindowTitle("Goldspan")
+        dialog.setCancelButton(None)  # a half-built demo would only be rebuilt next time
+        dialog.setMinimumDuration(500)
+
+    def progress(p: object) -> None:
+        if dialog is not None:
+            dialog.setLabelText(getattr(p, "message", "") or "Setting up the demo project…")
+            dialog.setValue(int(getattr(p, "fraction", 0.0) * 1000))
+            QApplication.processEvents()
+
+    try:
+        return Path(demo.demo_project_path(annotator=annotator, on_progress=progress))
+    except (AttributeError, TypeError, GoldspanError, OSError) as exc:
+        print(f"goldspan: the demo project is not available: {exc}", file=sys.stderr)
+        return None
+    finally:
+        if dialog is not None:
+            dialog.close()
 
 
 def empty_project() -> Path:
@@ -48,7 +71,7 @@ def empty_project() -> Path:
     return path
 
 
-def choose_project(project: str | None) -> Path:
+def choose_project(project: str | None, annotator: str) -> Path:
     from gui import settings
 
     if project:
@@ -56,7 +79,7 @@ def choose_project(project: str | None) -> Path:
     last = settings.last_project()
     if last and Path(last).is_file():
         return Path(last)
-    return demo_project() or empty_project()
+    return demo_project(annotator) or empty_project()
 
 
 def open_window(path: str | Path, annotator: str, parent_for_errors: object = None, interactive: bool = True):  # type: ignore[no-untyped-def]
@@ -129,10 +152,17 @@ def _exists(store: Store, document_id: int) -> bool:
 def take_screenshot(window, out: str) -> bool:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    window.resize(1400, 860)
-    window.main_splitter.setSizes([290, 660, 450])
-    window.article_splitter.setSizes([600, 120])
+    window.resize(1500, 900)
+    window.main_splitter.setSizes([280, 740, 480])
+    window.article_splitter.setSizes([700, 90])
     window.show()
+    QApplication.processEvents()
+    # Select the first quotation (read-only: nothing is written), so the picture shows a QUOTE
+    # with its SOURCE and CUE outlined together and the inspector filled in.
+    quotes = [p for p in window.article.span_index.in_order() if p.span.label == "QUOTE"]
+    if quotes:
+        window.article.select_span(quotes[0].span.id)
+        window.article.verticalScrollBar().setValue(0)
     for _ in range(5):
         QApplication.processEvents()
     return bool(window.grab().save(out))
@@ -142,7 +172,7 @@ def run_gui(project: str | None, screenshot: str | None, annotator: str | None) 
     app = _application(screenshot is not None)
     who = resolve_annotator(annotator)
     if screenshot is not None:
-        path = Path(project) if project else (demo_project() or empty_project())
+        path = Path(project) if project else (demo_project(who, show_progress=False) or empty_project())
         window = open_window(path, who, interactive=False)
         if window is None:
             return 1
@@ -152,7 +182,7 @@ def run_gui(project: str | None, screenshot: str | None, annotator: str | None) 
             print(f"goldspan: error: cannot write the screenshot to {screenshot}", file=sys.stderr)
             return 1
         return 0
-    path = choose_project(project)
+    path = choose_project(project, who)
     window = open_window(path, who)
     if window is None:
         return 1
