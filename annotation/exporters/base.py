@@ -144,6 +144,7 @@ class ExportContext:
         self.cancel = cancel
         self.schema = store.schema
         self._nlp: "Language | None" = None
+        self._misaligned_seen: set[str] = set()
         self.total = sum(len(v) for v in splits.values())
         self.done = 0
 
@@ -230,7 +231,10 @@ class ExportContext:
         if exact is not None:
             return exact
         text = doc.text[span.start:span.end]
-        self.report.misaligned.append(f"{where} {span.start}-{span.end} {span.label} {text[:40]!r}")
+        entry = f"{where} {span.start}-{span.end} {span.label} {text[:40]!r}"
+        if entry not in self._misaligned_seen:  # an article shared by train and dev is reported once
+            self._misaligned_seen.add(entry)
+            self.report.misaligned.append(entry)
         if self.options.alignment == "strict":
             return None
         snapped = doc.char_span(span.start, span.end, label=span.label, alignment_mode=self.options.alignment)
