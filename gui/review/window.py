@@ -8,6 +8,7 @@ P/K previous, Ctrl+Z / Ctrl+Shift+Z undo and redo.
 """
 from __future__ import annotations
 
+from html import escape
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -25,7 +26,7 @@ from gui.session import Session
 
 AUTO_GOLD_KEY = "review/auto_gold_agreed"
 COLORS = ["#5fa8d3", "#f4a259", "#b388eb", "#7bc47f", "#e76f51"]  # annotator 1, 2, ...
-AGREED_COLOR, GOLD_COLOR = "#c7eac9", "#2a9d8f"
+AGREED_COLOR, GOLD_COLOR = "#c7eac9", "#00695c"
 
 LabelChooser = Callable[[str, list[str], str], "str | None"]  # (title, labels, current) -> choice
 
@@ -69,7 +70,7 @@ class ReviewWindow(QWidget):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)  # plain text: markup in comments is never interpreted
         self.legend = QLabel()
-        self.legend.setTextFormat(Qt.TextFormat.PlainText)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)  # annotator names are escaped
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
@@ -156,7 +157,10 @@ class ReviewWindow(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, doc_id)
             self.documents.addItem(entry)
         self.documents.blockSignals(False)
-        self.legend.setText("   ".join(f"{i + 1}: {n}" for i, n in enumerate(self.annotators)) + "   gold: bold")
+        self.legend.setText("   ".join(
+            f'<span style="background:{COLORS[i % len(COLORS)]}">&nbsp;{i + 1}: {escape(n)}&nbsp;</span>' for i, n in enumerate(self.annotators)
+        ) + f'   <span style="background:{AGREED_COLOR}">&nbsp;agreed&nbsp;</span>'
+            f'   <span style="color:{GOLD_COLOR};text-decoration:overline">gold</span>   current: underlined')
         if not shared:
             self._say(f"{', '.join(self.annotators)} have no document in common.")
             return False
@@ -171,6 +175,7 @@ class ReviewWindow(QWidget):
 
     def open_document(self, document_id: int) -> None:
         self.document_id = document_id
+        self._rendered = None
         if self.auto_gold.isChecked() and not self.store.read_only:
             command = agreed_to_gold(self.store, document_id, self.annotators)
             if command is not None:
@@ -312,40 +317,70 @@ class ReviewWindow(QWidget):
             current = self.current
             self._reload(keep_key=current.key if current else None)
 
+    def _render_document(self) -> None:
+        """The article and every comment as one read-only text, each unit under a header line;
+        ``self._base`` maps a unit to where its text starts, so spans are drawn in place."""
+        assert self.document_id is not None
+        doc = self.store.document(self.document_id)
+        parts: list[str] = [f"ARTICLE — {doc.title}\n"]
+        self._base: dict[int | None, int] = {None: len(parts[0])}
+        self._headers: dict[int, tuple[int, int]] = {}  # comment id -> header line span, for stance marks
+        length = len(parts[0]) + len(doc.text)
+        parts.append(doc.text)
+        for comment in self.store.comments(self.document_id):
+            header = f"\n\n— comment {comment.ext_id}" + (f" by {comment.author}" if comment.author else "")
+            header += " (reply)" if comment.parent_id is not None else ""
+            self._headers[comment.id] = (length + 2, length + len(header))  # type: ignore[index]
+            header += "\n"
+            self._base[comment.id] = length + len(header)
+            parts += [header, comment.text]
+            length += len(header) + len(comment.text)
+        self.text.setPlainText("".join(parts))
+
     def _show_current(self) -> None:
-        item = self.current
         if self.document_id is None:
             return
-        comment_id = item.comment_id if item is not None else None
-        unit_text = self.store.unit_text(_unit(self.document_id, comment_id))
-        self.text.setPlainText(unit_text)
+        item = self.current
+        if getattr(self, "_rendered", None) != self.document_id:
+            self._render_document()
+            self._rendered = self.document_id
         selections = []
         for other in [*getattr(self, "_agreed", []), *self.items]:
-            if other.comment_id != comment_id or other.layer == "stance":
+            if other.layer == "stance":
+                start, end = self._headers.get(other.comment_id, (0, 0))  # type: ignore[arg-type]
+                color = AGREED_COLOR if other.kind == AGREED else COLORS[1]
+                selections.append(self._selection(start, end, color, other is item, other.resolved))
                 continue
+            base = self._base.get(other.comment_id, 0)
             for index, option in enumerate(other.options):
                 color = AGREED_COLOR if other.kind == AGREED else COLORS[index % len(COLORS)]
                 for part in option.parts:
-                    selections.append(self._selection(part.span.start, part.span.end, color, other is item, False))
+                    selections.append(self._selection(base + part.span.start, base + part.span.end, color, other is item, False))
             for part in other.gold.parts:
-                selections.append(self._selection(part.span.start, part.span.end, None, other is item, True))
+                selections.append(self._selection(base + part.span.start, base + part.span.end, None, other is item, True))
         self.text.setExtraSelections(selections)
-        if item is not None and item.layer != "stance":
+        if item is not None:
+            if item.layer == "stance":
+                position = self._headers.get(item.comment_id, (0, 0))[0]  # type: ignore[arg-type]
+            else:
+                position = self._base.get(item.comment_id, 0) + item.start
             cursor = self.text.textCursor()
-            cursor.setPosition(item.start)
+            cursor.setPosition(position)
             self.text.setTextCursor(cursor)
             self.text.ensureCursorVisible()
-        where = "article" if comment_id is None else f"comment {self.store.comment(comment_id).ext_id}"
         decided = sum(self.is_decided(i) for i in self.items)
-        self._say(f"{where}: {decided} of {len(self.items)} differences settled" + (f" — {item.describe()}" if item else ""))
+        where = ""
+        if item is not None:
+            where = "article: " if item.comment_id is None else f"comment {self.store.comment(item.comment_id).ext_id}: "
+        self._say(f"{decided} of {len(self.items)} differences settled" + (f" — {where}{item.describe()}" if item else ""))
 
     def _selection(self, start: int, end: int, color: str | None, current: bool, gold: bool) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         fmt = QTextCharFormat()
         if color:
             fmt.setBackground(QColor(color))
-        if gold:
-            fmt.setFontWeight(700)
+        if gold:  # a line over the text: extra selections cannot change font metrics such as bold
+            fmt.setFontOverline(True)
             fmt.setForeground(QColor(GOLD_COLOR))
         if current:
             fmt.setFontUnderline(True)
@@ -359,12 +394,6 @@ class ReviewWindow(QWidget):
     def _say(self, message: str) -> None:
         self.status.setText(message)
         self.decided.emit(message)
-
-
-def _unit(document_id: int, comment_id: int | None):  # type: ignore[no-untyped-def]
-    from annotation.model import Unit
-
-    return Unit(document_id, comment_id)
 
 
 def _shared_documents(store, annotators: Sequence[str]) -> list[int]:  # type: ignore[no-untyped-def]

@@ -52,6 +52,9 @@ def test_settle_every_difference_from_the_keyboard_then_undo_and_redo(review) ->
     assert [i.kind for i in window.items] == ["source_differs", "label_differs", "boundary_differs", "only", "stance_differs"]
     # agreed items went to gold on opening (the default setting)
     assert _gold(store)[0] == [(1, 17, 26, "PERSON")]
+    shown = window.text.toPlainText()  # the article and the whole thread, as plain text
+    assert shown.startswith("ARTICLE — Minister defends budget") and "— comment c2 (reply)\nNo way, this hurts families." in shown
+    assert len(window.text.extraSelections()) >= 12
     _keys(qtbot, window, "2B1XA")  # source: bob, label: bob, boundary: alice, only alice: reject, stance: alice
     assert all(window.is_decided(i) for i in window.items)
     assert window.differences.item(0).text().startswith("✓ bob")
