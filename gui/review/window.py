@@ -22,6 +22,7 @@ from annotation.adjudication import AGREED, AdjudicationError, Item, agreed_to_g
 from annotation.commands import Batch, SetStance, UpdateSpan
 from annotation.errors import GoldspanError
 from annotation.model import GOLD, Changes
+from gui.review.documents import shared_documents
 from gui.session import Session
 
 AUTO_GOLD_KEY = "review/auto_gold_agreed"
@@ -148,7 +149,7 @@ class ReviewWindow(QWidget):
             self._say("Pick at least two annotators to compare.")
             return False
         self.annotators = list(annotators)
-        shared = _shared_documents(self.store, self.annotators)
+        shared = shared_documents(self.store, self.annotators)
         self.documents.blockSignals(True)
         self.documents.clear()
         for doc_id in shared:
@@ -394,16 +395,3 @@ class ReviewWindow(QWidget):
     def _say(self, message: str) -> None:
         self.status.setText(message)
         self.decided.emit(message)
-
-
-def _shared_documents(store, annotators: Sequence[str]) -> list[int]:  # type: ignore[no-untyped-def]
-    """Documents at least two of the annotators worked on (spans, stance or a status)."""
-    workers: dict[int, set[str]] = {}
-    for row in store.span_rows(annotators):
-        workers.setdefault(row[1], set()).add(row[7])
-    for row in store.stance_rows(annotators):
-        workers.setdefault(row[1], set()).add(row[5])
-    for doc, who, status, *_rest in store.status_rows(annotators):
-        if status != "new":
-            workers.setdefault(doc, set()).add(who)
-    return sorted(d for d, names in workers.items() if len(names) >= 2)
