@@ -5,6 +5,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from hashlib import sha256  # the same digest as model.text_hash, without a call per comment
+
 from annotation.errors import InputError
 from annotation.model import (
     ENTITY, Comment, ORIGIN_IMPORT, ImportedArticle, REPLY_TARGET, text_hash,
@@ -29,13 +31,21 @@ class ImportResult:
         return self
 
 
-def check_thread(article: ImportedArticle, where: str) -> None:
-    """Refuse duplicate comment ids and parent cycles, naming the record."""
+def check_thread(article: ImportedArticle, where: str) -> bool:
+    """Refuse duplicate comment ids and parent cycles, naming the record. Returns whether every
+    parent comes before its replies (the usual case, which cannot hold a cycle)."""
     parents: dict[str, str | None] = {}
+    in_order = True
     for comment in article.comments:
-        if comment.ext_id in parents:
-            raise InputError(where, article.line, f"comment id {comment.ext_id!r} appears twice in one article")
-        parents[comment.ext_id] = comment.parent_ext_id
+        ext_id = comment.ext_id
+        if ext_id in parents:
+            raise InputError(where, article.line, f"comment id {ext_id!r} appears twice in one article")
+        parent = comment.parent_ext_id
+        if parent is not None and parent not in parents:
+            in_order = False  # a forward reference, or a parent that is missing (kept, unlinked)
+        parents[ext_id] = parent
+    if in_order:
+        return True
     for start in parents:
         seen = {start}
         node = parents.get(start)
@@ -44,33 +54,25 @@ def check_thread(article: ImportedArticle, where: str) -> None:
                 raise InputError(where, article.line, f"comment {start!r}: its parent chain is a cycle through {node!r}")
             seen.add(node)
             node = parents[node]
+    return False
 
 
 def _dumps(meta: dict) -> str:  # type: ignore[type-arg]
     return rows.dumps(meta) if meta else "{}"  # most rows carry no meta: skip the encoder
 
 
-def _parents_first(comments: list[tuple[int, Comment]]) -> list[tuple[int, Comment]]:
-    """(position, comment) pairs with replies after their parents, so the parent_id foreign key
-    holds row by row; the positions keep the file's order. Most threads already come in this
-    order and are returned as they are."""
-    new_ids = {c.ext_id for _, c in comments}
-    seen: set[str] = set()
-    for _, comment in comments:
-        if comment.parent_ext_id in new_ids and comment.parent_ext_id not in seen:
-            break
-        seen.add(comment.ext_id)
-    else:
-        return comments
-    parents = {c.ext_id: c.parent_ext_id for _, c in comments}
+def _parents_first(comments: list[Comment]) -> list[Comment]:
+    """Replies after their parents, so the parent_id foreign key holds row by row (the caller
+    keeps each comment's position in the file). check_thread has refused cycles."""
+    parents = {c.ext_id: c.parent_ext_id for c in comments}
 
     def depth(ext_id: str) -> int:
         n, node = 0, parents.get(ext_id)
-        while node is not None and node in parents:  # check_thread has refused cycles
+        while node is not None and node in parents:
             n, node = n + 1, parents[node]
         return n
 
-    return sorted(comments, key=lambda pc: depth(pc[1].ext_id))
+    return sorted(comments, key=lambda c: depth(c.ext_id))
 
 
 class ImportingMixin:
@@ -91,8 +93,7 @@ class ImportingMixin:
             self.ensure_annotator(annotator)  # type: ignore[attr-defined]
         schema = self.schema  # type: ignore[attr-defined]
         articles = list(articles)
-        for article in articles:
-            check_thread(article, source_file)
+        in_order = [check_thread(article, source_file) for article in articles]
         digests = [text_hash(a.document.text) for a in articles]
         known = self._documents_by_hash(digests)
         # New rows get their ids here rather than from SQLite, so a whole batch of documents and
@@ -116,7 +117,7 @@ class ImportingMixin:
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?)", comment_rows)
                 comment_rows.clear()
 
-        for article, digest in zip(articles, digests):
+        for article, digest, ordered in zip(articles, digests, in_order):
             doc = article.document
             if article.refers_to_existing:  # labels for a document already here (see exporting.py)
                 flush()
@@ -148,15 +149,19 @@ class ImportingMixin:
                 new_comments = list(article.comments)
                 position = 0
             result.document_ids.append(doc_id)
-            for comment in new_comments:
+            positions = {}
+            for at, comment in enumerate(new_comments, position):
                 comment_ids[comment.ext_id] = next_comment
+                positions[comment.ext_id] = at
                 next_comment += 1
-            for at, comment in _parents_first(list(enumerate(new_comments, position))):
-                comment_rows.append((
-                    comment_ids[comment.ext_id], doc_id, comment.ext_id, comment_ids.get(comment.parent_ext_id or ""),
-                    comment.parent_ext_id, comment.author, comment.time, at, comment.text,
-                    text_hash(comment.text), _dumps(comment.meta),
-                ))
+            if not ordered:
+                new_comments = _parents_first(new_comments)
+            comment_rows.extend(
+                (comment_ids[c.ext_id], doc_id, c.ext_id, comment_ids.get(c.parent_ext_id) if c.parent_ext_id else None,
+                 c.parent_ext_id, c.author, c.time, positions[c.ext_id], c.text,
+                 sha256(c.text.encode("utf-8")).hexdigest(), _dumps(c.meta))
+                for c in new_comments
+            )
             result.comments_added += len(new_comments)
             if article.spans or article.relations or article.stances:
                 if not annotator:

@@ -80,7 +80,6 @@ def test_csv_semicolons_and_windows_1252(store, tmp_path):
 
 @pytest.mark.parametrize("content, expected", [
     ("id,body\n1,x\n", "bad.csv:1: no 'text' column (columns: id, body)"),
-    ("article_id,comment_id,target,label\na,1,ferry,favor\n", "bad.csv:1: this looks like a stance-label sheet"),
     ("id,text\n1,fine\n2,\n", "bad.csv:3: the article text (column 'text') is empty"),
     ("id,text\n1,fine\n2,\"unclosed\n3,x\n", "bad.csv:3: broken CSV"),
     ("id,text\n1,fine\n2,two,three\n", "bad.csv:3: 3 cells but the header has 2 columns"),
@@ -94,6 +93,17 @@ def test_bad_csv_names_file_and_line_and_imports_nothing(store, tmp_path, conten
     report = _import(store, path)
     assert len(report.errors) == 1 and expected in report.errors[0], report.errors
     assert store.document_count() == 0
+
+
+def test_stance_sheet_forced_through_the_article_reader_gets_a_hint(store, tmp_path):
+    from annotation.importers import choose_importer
+
+    path = tmp_path / "stances.csv"
+    path.write_text("article_id,comment_id,target,label\na,1,ferry,favor\n", encoding="utf-8")
+    assert choose_importer(path).name != "csv"  # the article reader never claims a stance sheet
+    report = _import(store, path, fmt="csv")
+    assert len(report.errors) == 1 and "stances.csv:1: this looks like a stance-label sheet" in report.errors[0]
+    assert "--format stance-csv" in report.errors[0]
 
 
 def test_csv_text_column_option_from_the_command_line(tmp_path):
