@@ -8,10 +8,11 @@ missing rather than negative); document categories from other tools' textcat go 
 """
 from __future__ import annotations
 
+import contextlib
 import shlex
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from annotation.exporters.base import ExportContext, ExportUnit, register, unit_meta, units_of
 from annotation.jobs import Job
@@ -87,8 +88,40 @@ def _stance_cats(ctx: ExportContext, unit: ExportUnit) -> dict[str, float]:
     return cats
 
 
+@contextlib.contextmanager
+def cached_msgpack_registries() -> Iterator[None]:
+    """DocBin.add packs each Doc's user_data with srsly, whose msgpack asks catalogue for its
+    encoders every time: a scan of all installed entry points and of spaCy's whole registry,
+    about 3 ms a Doc, more than tokenizing it. Nothing registers encoders during an export, so
+    answer from one lookup while it runs (the same dict), and restore the lookup afterwards."""
+    try:
+        from srsly import msgpack as srsly_msgpack
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    registries = [r for r in (getattr(srsly_msgpack, "msgpack_encoders", None), getattr(srsly_msgpack, "msgpack_decoders", None)) if r]
+    saved = []
+    for registry in registries:
+        found = registry.get_all()
+        saved.append((registry, registry.__dict__.get("get_all")))
+        registry.get_all = lambda found=found: dict(found)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for registry, original in saved:
+            if original is None:
+                del registry.get_all
+            else:
+                registry.get_all = original
+
+
 @register("spacy", ".spacy", folder=True, default_split=(0.8, 0.1, 0.1), description="spaCy DocBin + config.cfg")
 def write_spacy(ctx: ExportContext) -> Job[None]:
+    with cached_msgpack_registries():
+        yield from _write_docbins(ctx)
+
+
+def _write_docbins(ctx: ExportContext) -> Job[None]:
     from spacy.tokens import DocBin
 
     present = {"ner": False, "spancat": False, "textcat_multilabel": False}
