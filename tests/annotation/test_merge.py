@@ -142,6 +142,13 @@ def test_not_a_project_is_refused_and_nothing_changes(tmp_path: Path) -> None:
             merge(store, tmp_path / "missing.db")
         with pytest.raises(MergeError, match="that is this project"):
             merge(store, alice)
+        newer = tmp_path / "newer.db"
+        Store.create(newer).close()
+        conn = sqlite3.connect(newer)
+        conn.execute("PRAGMA user_version = 99")
+        conn.close()
+        with pytest.raises(ProjectError, match="newer Goldspan"):
+            merge(store, newer)
     assert _snapshot(alice) == before
 
 
