@@ -272,3 +272,84 @@ def test_bad_html_is_one_clear_error(store, tmp_path, content, expected):
     report = _import(store, path)
     assert len(report.errors) == 1 and expected in report.errors[0], report.errors
     assert store.document_count() == 0
+
+
+# -- folders and big files ------------------------------------------------------------------
+
+def test_folder_imports_every_supported_file_in_it(store, tmp_path):
+    folder = tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.jsonl").write_text(json.dumps({"id": "j", "text": "From JSONL."}) + "\n", encoding="utf-8")
+    (folder / "b.csv").write_text("id,text\nc,From CSV.\n", encoding="utf-8")
+    (folder / "sub" / "c.html").write_text("<html><body><p>From a saved page.</p></body></html>", encoding="utf-8")
+    (folder / "sub" / "d.txt").write_text("From scraped text.\n\n1. A comment.\n", encoding="utf-8")
+    (folder / "notes.md").write_text("# not an article\n", encoding="utf-8")
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    report = _import(store, folder)
+    assert not report.errors, report.errors
+    assert len(report.files_ok) == 4
+    assert sorted(d.text for d in store.iter_documents()) == ["From CSV.", "From JSONL.", "From a saved page.", "From scraped text."]
+
+
+_BIG_IMPORT = r"""
+import json, sys
+from annotation.import_job import import_files
+from annotation.store import Store
+
+def rss_mb():
+    # The resident size now (not the process's peak, which module imports may already have set).
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+store = Store.open(sys.argv[1])
+steps, samples = [], []
+job = import_files(store, [sys.argv[2]])
+while True:
+    try:
+        progress = next(job)
+    except StopIteration as stop:
+        report = stop.value
+        break
+    samples.append(rss_mb())  # sampled at every batch of 200 articles
+    steps.append([progress.done, progress.total])
+print(json.dumps({"growth_mb": max(samples) - samples[0], "steps": steps, "errors": report.errors,
+                  "documents": store.document_count()}))
+"""
+
+
+def _write_big_jsonl(path: Path, megabytes: int) -> int:
+    """A valid JSONL of about ``megabytes`` MB: distinct articles of ~5 KB with 10 comments each."""
+    paragraph = ("The council of Marrowby met again on {n} to discuss the ferry, and Zoë Brandt said that "
+                 "“nothing has been decided” while residents waited outside in the rain. ") * 6
+    lines = 0
+    with path.open("w", encoding="utf-8") as fh:
+        while fh.tell() < megabytes * 1_000_000:
+            text = "\n\n".join(paragraph.format(n=f"day {lines}.{k}") for k in range(4))
+            comments = [{"id": str(k), "parent": str(k - 1) if k % 2 else None, "author": f"reader {k}",
+                         "text": f"Comment {k} on article {lines}: I think the ferry should stay. " * 3} for k in range(10)]
+            fh.write(json.dumps({"id": f"big-{lines}", "title": f"Big {lines}", "text": text, "comments": comments},
+                                ensure_ascii=False) + "\n")
+            lines += 1
+    return lines
+
+
+def test_a_50_mb_jsonl_imports_in_bounded_memory_with_progress(project, tmp_path):
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("reads the resident size from /proc (Linux)")
+    big = tmp_path / "big.jsonl"
+    n_articles = _write_big_jsonl(big, 50)
+    size = big.stat().st_size
+    assert size >= 50_000_000
+    out = subprocess.run([sys.executable, "-c", _BIG_IMPORT, str(project), str(big)], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["errors"] == [] and result["documents"] == n_articles
+    # Streaming in batches of 200 articles: memory does not grow with the file (50 MB of JSON
+    # would be several times that as Python objects if it were read whole).
+    assert result["growth_mb"] < 40, result["growth_mb"]
+    done = [d for d, total in result["steps"] if total == size]
+    assert len(done) > 20 and done == sorted(done) and done[-1] == size  # a progress bar that moves
