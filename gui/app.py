@@ -176,8 +176,9 @@ def run_gui(project: str | None, screenshot: str | None, annotator: str | None) 
         window = open_window(path, who, interactive=False)
         if window is None:
             return 1
+        window.remember_layout = False
         ok = take_screenshot(window, screenshot)
-        window.session.store.close()
+        window.close()  # deletes the window; its store closes with it
         if not ok:
             print(f"goldspan: error: cannot write the screenshot to {screenshot}", file=sys.stderr)
             return 1

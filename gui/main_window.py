@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self._checker = JobRunner(self)  # the background integrity check, beside any job
         self._checker.failed.connect(self._job_failed)
         self._following_undo = False
+        self.remember_layout = True  # False for the offscreen screenshot: it must not change preferences
         title = self.store.path.name if self.store.path else "in-memory project"
         self.setWindowTitle(f"Goldspan — {title}" + (" (read-only)" if self.store.read_only else ""))
 
@@ -362,5 +363,6 @@ class MainWindow(QMainWindow):
         if self.jobs.busy or self._checker.busy:
             self.jobs.cancel()
             self.jobs.wait(10000)
-        settings.save_window(self, self._splitters())
+        if self.remember_layout:
+            settings.save_window(self, self._splitters())
         super().closeEvent(event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -27,6 +27,8 @@ from gui.views.span_highlighter import SpanHighlighter
 from gui.views.span_index import SpanIndex
 
 _DRAG_THRESHOLD = 3  # pixels: less than this between press and release is a click
+_EAGER_UTF16 = 8000  # formatted at once when a text opens: more than a screenful
+_IDLE_BATCH = 25  # deferred blocks formatted per idle step
 
 
 class AnnotatedTextView(QPlainTextEdit):
@@ -59,6 +61,8 @@ class AnnotatedTextView(QPlainTextEdit):
         self._literal_range: tuple[int, int] | None = None  # an Alt-drag selection: not snapped
         self._select_new: str | None = None  # select the span we are about to create
         self._press_pos: QPoint | None = None
+        self._idle = QTimer(self, singleShot=True, interval=0)
+        self._idle.timeout.connect(self._highlight_deferred)
         session.changed.connect(self._on_changed)
 
     # -- public API -----------------------------------------------------------------------
@@ -81,8 +85,11 @@ class AnnotatedTextView(QPlainTextEdit):
         self.rect_cache.clear()
         self._selected = self._hover = self._quote_anchor = self._link_source = None
         self._literal_range = None
+        self._highlighter.begin(_EAGER_UTF16)
         # Qt turns "\r\n" into one paragraph break; a space keeps every offset where it was.
         self.setPlainText(self._text.replace("\r", " ") if "\r" in self._text else self._text)
+        if self._highlighter.deferred:
+            self._idle.start()
         self.span_selected.emit(None)
 
     def unit(self) -> Unit | None:
@@ -361,7 +368,28 @@ class AnnotatedTextView(QPlainTextEdit):
                 self._highlighter.set_dark(self.is_dark())
         super().changeEvent(event)
 
+    def _highlight_deferred(self) -> None:
+        """Idle work: format the next few deferred blocks, then yield to the event loop."""
+        doc = self.document()
+        for number in sorted(self._highlighter.deferred)[:_IDLE_BATCH]:
+            self._highlighter.highlight_now(doc.findBlockByNumber(number))
+        if self._highlighter.deferred:
+            self._idle.start()
+
+    def _highlight_visible(self) -> None:
+        """Blocks scrolled into view before the idle work reached them are formatted first."""
+        if not self._highlighter.deferred:
+            return
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
+            if block.blockNumber() in self._highlighter.deferred:
+                self._highlighter.highlight_now(block)
+            block = block.next()
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        self._highlight_visible()
         super().paintEvent(event)
         span_overlay.paint_overlay(self, event.rect())
 

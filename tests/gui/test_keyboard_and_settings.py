@@ -74,6 +74,7 @@ def test_hover_highlights_the_quotation_group(qtbot, demo):
     source = next(s for s in store.spans(doc) if s.label == "SOURCE")
     quote = next(s for s in store.spans(doc) if s.label == "QUOTE")
     rect = view.cursor_rect_at(she + 1)
+    qtbot.mouseMove(view.viewport(), QPoint(1, 1))  # from somewhere else: a real move
     qtbot.mouseMove(view.viewport(), QPoint(rect.right() + 2, rect.center().y()))
     assert view.hover_group() == {source.id, quote.id}
     _close(window)
