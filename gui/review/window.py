@@ -4,7 +4,8 @@ is one undo step and the edit log records the reviewer (the session's annotator)
 
 Keys: 1..9 (or A, B) accept that annotator's version, + (or =) accept all of them, X reject
 (gold keeps nothing there), E edit the label of the gold version, N/J next difference,
-P/K previous, Ctrl+Z / Ctrl+Shift+Z undo and redo.
+P/K previous, Ctrl+Enter document reviewed (gold marked done: also keeps rejections settled
+after the window closes), Ctrl+Z / Ctrl+Shift+Z undo and redo.
 """
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotation.adjudication import AGREED, AdjudicationError, Item, agreed_to_gold, compare_document, resolve
-from annotation.commands import Batch, SetStance, UpdateSpan
+from annotation.commands import Batch, SetStance, SetStatus, UpdateSpan
 from annotation.errors import GoldspanError
 from annotation.model import GOLD, Changes
-from gui.review.documents import shared_documents
+from gui.review.documents import document_text, shared_documents
 from gui.session import Session
 
 AUTO_GOLD_KEY = "review/auto_gold_agreed"
@@ -55,6 +56,7 @@ class ReviewWindow(QWidget):
         self.document_id: int | None = None
         self.items: list[Item] = []
         self.rejected: set[str] = set()  # keys rejected in this session: gold holds nothing there, yet decided
+        self._reviewed = False  # the gold layer of the open document is marked done
         self.choose_label: LabelChooser = self._ask_label
 
         self.picker = QListWidget()
@@ -126,6 +128,7 @@ class ReviewWindow(QWidget):
         add(["E"], self.edit, "Edit the gold label")
         add(["N", "J"], lambda: self.step(1), "Next difference")
         add(["P", "K"], lambda: self.step(-1), "Previous difference")
+        add(["Ctrl+Return", "Ctrl+Enter"], self.mark_reviewed, "Document reviewed (gold done)")
         add(["Ctrl+Z"], self.session.undo_stack.undo, "Undo")
         add(["Ctrl+Shift+Z", "Ctrl+Y"], self.session.undo_stack.redo, "Redo")
 
@@ -188,6 +191,7 @@ class ReviewWindow(QWidget):
         if self.document_id is None:
             return
         all_items = compare_document(self.store, self.document_id, self.annotators)
+        self._reviewed = self.store.status(self.document_id, GOLD).status == "done"
         self.items = [i for i in all_items if i.kind != AGREED]
         self._agreed = [i for i in all_items if i.kind == AGREED]
         self.differences.blockSignals(True)
@@ -212,7 +216,14 @@ class ReviewWindow(QWidget):
         return f"{mark}  {item.describe()}"
 
     def is_decided(self, item: Item) -> bool:
-        return item.resolved or item.key in self.rejected
+        """Gold holds a version, or it was rejected here, or the whole document is marked reviewed
+        (which is how a rejection, an absence in gold, survives closing the window)."""
+        return item.resolved or item.key in self.rejected or self._reviewed
+
+    def mark_reviewed(self) -> None:
+        """Mark the gold layer of this document done (one undo step), then go to the next document."""
+        if self.document_id is not None and self.session.push(SetStatus(self.document_id, GOLD, "done")):
+            self._next_document()
 
     @property
     def current(self) -> Item | None:
@@ -319,24 +330,9 @@ class ReviewWindow(QWidget):
             self._reload(keep_key=current.key if current else None)
 
     def _render_document(self) -> None:
-        """The article and every comment as one read-only text, each unit under a header line;
-        ``self._base`` maps a unit to where its text starts, so spans are drawn in place."""
         assert self.document_id is not None
-        doc = self.store.document(self.document_id)
-        parts: list[str] = [f"ARTICLE — {doc.title}\n"]
-        self._base: dict[int | None, int] = {None: len(parts[0])}
-        self._headers: dict[int, tuple[int, int]] = {}  # comment id -> header line span, for stance marks
-        length = len(parts[0]) + len(doc.text)
-        parts.append(doc.text)
-        for comment in self.store.comments(self.document_id):
-            header = f"\n\n— comment {comment.ext_id}" + (f" by {comment.author}" if comment.author else "")
-            header += " (reply)" if comment.parent_id is not None else ""
-            self._headers[comment.id] = (length + 2, length + len(header))  # type: ignore[index]
-            header += "\n"
-            self._base[comment.id] = length + len(header)
-            parts += [header, comment.text]
-            length += len(header) + len(comment.text)
-        self.text.setPlainText("".join(parts))
+        text, self._base, self._headers = document_text(self.store, self.document_id)
+        self.text.setPlainText(text)
 
     def _show_current(self) -> None:
         if self.document_id is None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from annotation.model import GOLD
 from annotation.store import Store
@@ -29,6 +30,7 @@ def review(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # activation is asynchronous
     window.differences.setFocus()
     yield window, store, qtbot
     window.close()
@@ -169,3 +171,26 @@ def test_dashboard_on_a_worker_and_its_error_line(qtbot, tmp_path: Path) -> None
         qtbot.waitUntil(lambda: panel.report is not None, timeout=20000)
         assert panel.report["annotators"] == ["alice", "bob"] and panel.table.rowCount() == 2  # type: ignore[index]
         panel.close()
+
+
+def test_a_rejection_stays_settled_once_the_document_is_marked_reviewed(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = merged_project(tmp_path)
+    with Store.open(project) as store:
+        session = Session(store, "rita")
+        window = ReviewWindow(session, ["alice", "bob"])
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # activation is asynchronous
+        window.differences.setFocus()
+        window.differences.setCurrentRow(3)  # only alice: ORG
+        qtbot.keyClick(window.differences, "X")
+        assert window.is_decided(window.items[3])
+        qtbot.keyClick(window.differences, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert store.status(1, GOLD).status == "done" and window.document_id == 2
+        window.close()
+        again = ReviewWindow(session, ["alice", "bob"])  # a new window: the rejection is not remembered, the status is
+        qtbot.addWidget(again)
+        assert all(again.is_decided(i) for i in again.items)
+        again.close()
