@@ -201,6 +201,10 @@ class ReviewWindow(QWidget):
         row = next((n for n, i in enumerate(self.items) if i.key == keep_key), 0 if self.items else -1)
         self.differences.setCurrentRow(row)
         self.differences.blockSignals(False)
+        entry = self.documents.currentItem()
+        if entry is not None:  # how much is left, shown once a document has been opened
+            open_count = sum(not self.is_decided(i) for i in self.items)
+            entry.setText(entry.text().split("  [")[0] + (f"  [{open_count} open]" if open_count else "  [settled]"))
         self._show_current()
 
     def _row_text(self, item: Item) -> str:

@@ -117,3 +117,17 @@ def test_settled_gold_exports_to_spacy(tmp_path: Path) -> None:
     assert {("Anna Berg", "PERSON"), ("Oslo", "GPE"), ("Monday", "DATE"), ("Labour", "ORG"), ("Bergen", "GPE"),
             ("Ola Nordmann", "PERSON")} <= entities
     assert ("NRK", "ORG") not in entities  # only bob had it; alice's version (none) was accepted
+
+
+def test_agreement_against_the_gold_layer(tmp_path: Path) -> None:
+    from annotation.agreement import compute_agreement
+
+    with Store.open(merged_project(tmp_path)) as store:
+        store.apply(agreed_to_gold(store, 1, PAIR), annotator="rita")  # type: ignore[arg-type]
+        for item in differences(store, 1, PAIR):
+            store.apply(resolve(store, item, ["alice"]), annotator="rita")
+        report = compute_agreement(store, ["alice", "gold"])
+        assert compute_agreement(store)["annotators"] == PAIR  # gold is left out unless named
+    assert report["pairs"][0]["documents"] == 1
+    assert report["spans_overall"]["all"]["f1_exact"] == 1.0
+    assert report["stance"]["topic"]["percent_agreement"] == 1.0

@@ -60,6 +60,7 @@ def test_settle_every_difference_from_the_keyboard_then_undo_and_redo(review) ->
     _keys(qtbot, window, "2B1XA")  # source: bob, label: bob, boundary: alice, only alice: reject, stance: alice
     assert all(window.is_decided(i) for i in window.items)
     assert window.differences.item(0).text().startswith("✓ bob")
+    assert window.documents.item(0).text() == "a1 — Minister defends budget  [settled]"
     qtbot.keyClick(window.differences, "N")  # past the last difference: the next document
     assert window.document_id == 2
     assert [i.kind for i in window.items] == ["source_differs", "only", "stance_differs"]
