@@ -83,3 +83,16 @@ def test_demo_opens_without_the_pre_annotation_module(data_dir, monkeypatch):
     with Store.open(path, read_only=True) as store:
         assert store.meta_value("demo_preannotation").startswith("skipped: pre-annotation is not available")
         assert store.document_count() == len(_records())
+
+
+def test_fresh_demo_carries_model_suggestions_when_pre_annotation_is_installed(data_dir):
+    pytest.importorskip("annotation.nlp.preannotate")
+    path = demo.demo_project_path("zoe", preannotate=True)
+    with Store.open(path, read_only=True) as store:
+        note = store.meta_value("demo_preannotation")
+        if note.startswith("skipped"):
+            pytest.skip(note)  # e.g. no spaCy model on this machine
+        stats = store.stats()
+    assert note == "done for zoe"
+    assert stats["spans_by_origin"].get("model", 0) > 100
+    assert {"PERSON", "QUOTE", "SOURCE", "CUE"} <= set(stats["spans_by_label"])

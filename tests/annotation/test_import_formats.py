@@ -353,3 +353,51 @@ def test_a_50_mb_jsonl_imports_in_bounded_memory_with_progress(project, tmp_path
     assert result["growth_mb"] < 40, result["growth_mb"]
     done = [d for d, total in result["steps"] if total == size]
     assert len(done) > 20 and done == sorted(done) and done[-1] == size  # a progress bar that moves
+
+
+# -- bad input through the command line: one line on stderr, non-zero exit, project unchanged --
+
+def _snapshot(project: Path) -> tuple:
+    with Store.open(project, read_only=True) as s:
+        return (s.stats(), [(d.ext_id, d.text) for d in s.iter_documents()])
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("empty.csv", b"", "empty.csv: the file is empty"),
+    ("binary.html", b"<html>\x00\x01\x02\x00</html>", "binary.html:1: binary file (NUL byte at offset 6)"),
+    ("broken.csv", b"id,text\n1,ok\n2,\"never closed\n", "broken.csv:3: broken CSV"),
+    ("garbage.csv", bytes(range(128, 256)) * 40, "garbage.csv"),
+])
+def test_bad_csv_and_html_from_the_command_line(tmp_path, name, content, expected):
+    from tests.annotation.test_import import goldspan
+
+    project = tmp_path / "p.db"
+    assert goldspan("init", str(project)).returncode == 0
+    good = tmp_path / "good.csv"
+    good.write_text("id,text\nkeep,Kept from before.\n")
+    assert goldspan("import", str(project), str(good)).returncode == 0
+    before = _snapshot(project)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    result = goldspan("import", str(project), str(bad))
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 1 and len(errors) == 1 and expected in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert _snapshot(project) == before
+
+
+def test_read_only_project_from_the_command_line(project, tmp_path, monkeypatch, capsys):
+    import os
+
+    from annotation.cli import main
+
+    article = tmp_path / "a.csv"
+    article.write_text("id,text\n1,Some text.\n")
+    before = _snapshot(project)
+    # Tests may run as root, which ignores permission bits: answer as os.access would for a user.
+    monkeypatch.setattr(os, "access", lambda path, mode: mode != os.W_OK)
+    assert main(["import", str(project), str(article)]) == 1
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "read-only" in lines[0] and str(project) in lines[0]
+    monkeypatch.undo()
+    assert _snapshot(project) == before
