@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotation.agreement import agreement_job, compute_agreement
@@ -44,6 +44,8 @@ class AgreementDashboard(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.f1_plot, self.confusion_plot, self.documents_plot = QLabel(), QLabel(), QLabel()
+        self.target = QComboBox()  # which stance target the heatmap shows
+        self.target.currentIndexChanged.connect(lambda _i: self._draw_confusion())
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(["document", "score", "F1 exact", "F1 overlap", "stance", "spans"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -60,7 +62,10 @@ class AgreementDashboard(QWidget):
         buttons.addStretch(1)
         plots = QHBoxLayout()
         plots.addWidget(self.f1_plot)
-        plots.addWidget(self.confusion_plot)
+        heatmap = QVBoxLayout()
+        heatmap.addWidget(self.target)
+        heatmap.addWidget(self.confusion_plot)
+        plots.addLayout(heatmap)
         self.content = QWidget()
         content_layout = QVBoxLayout(self.content)
         content_layout.addWidget(self.summary)
@@ -104,7 +109,13 @@ class AgreementDashboard(QWidget):
         lines.append(f"Quote sources agree: {_num(report['quote_sources']['agreement'])}")
         self.summary.setText("\n".join(lines))
         self.f1_plot.setPixmap(pixmap(label_f1_png(report)))
-        self.confusion_plot.setPixmap(pixmap(confusion_png(report)))
+        self.target.blockSignals(True)
+        self.target.clear()
+        self.target.addItem("all targets", None)
+        for target in report["stance"]:
+            self.target.addItem(target, target)
+        self.target.blockSignals(False)
+        self._draw_confusion()
         self.documents_plot.setPixmap(pixmap(documents_png(report)))
         docs = report["documents"]
         self.table.setRowCount(len(docs))
@@ -116,6 +127,10 @@ class AgreementDashboard(QWidget):
                 self.table.setItem(row, column, QTableWidgetItem(_num(d[key])))
             self.table.setItem(row, 5, QTableWidgetItem(str(d["n_spans"])))
         self.table.resizeColumnsToContents()
+
+    def _draw_confusion(self) -> None:
+        if self.report is not None:
+            self.confusion_plot.setPixmap(pixmap(confusion_png(self.report, self.target.currentData())))
 
     def _row_activated(self, row: int, _column: int) -> None:
         item = self.table.item(row, 0)

@@ -117,6 +117,10 @@ def test_dashboard_plots_and_png(qtbot, tmp_path: Path) -> None:  # type: ignore
         panel.refresh()
         assert panel.report is not None and "Cohen's κ 0.500" in panel.summary.text()
         assert not panel.f1_plot.pixmap().isNull() and not panel.confusion_plot.pixmap().isNull()
+        assert [panel.target.itemText(i) for i in range(panel.target.count())] == ["all targets", "topic"]
+        before = panel.confusion_plot.pixmap().toImage()
+        panel.target.setCurrentIndex(1)  # the heatmap of one target (its title changes)
+        assert panel.confusion_plot.pixmap().toImage() != before
         assert panel.table.rowCount() == 2 and panel.table.item(0, 0).text().startswith("a1")
         with qtbot.waitSignal(panel.document_requested) as signal:
             panel.table.cellDoubleClicked.emit(0, 0)
