@@ -27,13 +27,13 @@ _BLOCK = {"p", "div", "li", "ol", "ul", "blockquote", "section", "article", "hea
           "h3", "h4", "h5", "h6", "pre", "table", "tr", "dl", "dd", "dt", "figure", "aside"}
 _SKIP = {"script", "style", "noscript", "form", "button", "template", "svg", "iframe", "input", "textarea", "select"}
 # Classes naming a part of a comment or the comment section, not one comment.
-_PART = re.compile(r"comments?[-_]?(body|content|text|author|meta|metadata|date|time|reply|form|respond|list|"
+_PART = re.compile(r"comments?[-_]*(body|content|text|author|meta|metadata|date|time|reply|form|respond|list|"
                    r"count|section|area|wrap|wrapper|title|header|footer|navigation|nav|avatar|link|actions|"
                    r"permalink|edit|awaiting|votes?|likes?|tools|info|thread|s)$|^comments$", re.IGNORECASE)
-_COMMENT_CLASS = re.compile(r"^(comment|c-comment|comment-item|comment-entry|comment-single|single-comment|"
-                            r"user-comment|reader-comment|[a-z]+-comment)$", re.IGNORECASE)
+# One comment: "comment", "c-comment", "userComment", "comment-item", "comment_entry" ...
+_COMMENT_CLASS = re.compile(r"^([a-z0-9]+[-_]*)?comment([-_]*(item|entry|single|node))?$", re.IGNORECASE)
 # Most specific first: WordPress's "comment-body" wraps the byline too, "comment-content" only the text.
-_CONTENT_CLASSES = [re.compile(rf"(comment[-_]?{word}|^{word})$", re.IGNORECASE) for word in ("content", "text", "message", "body")]
+_CONTENT_CLASSES = [re.compile(rf"(comment[-_]*{word}|^{word})$", re.IGNORECASE) for word in ("content", "text", "message", "body")]
 _AUTHOR_CLASS = re.compile(r"^(fn|comment-author-name|author-name|username|user-name|commenter|author)$", re.IGNORECASE)
 _FORM_ID = re.compile(r"^(respond|commentform|comment-form|reply-title|disqus_thread)$", re.IGNORECASE)
 

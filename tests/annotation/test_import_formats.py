@@ -401,3 +401,22 @@ def test_read_only_project_from_the_command_line(project, tmp_path, monkeypatch,
     assert len(lines) == 1 and "read-only" in lines[0] and str(project) in lines[0]
     monkeypatch.undo()
     assert _snapshot(project) == before
+
+
+def test_generic_comments_in_camel_case_and_bem_classes(store, tmp_path):
+    path = tmp_path / "camel.html"
+    path.write_text("""<html><body><article><h1>Harbour news</h1>
+<p>The harbour master of Port Kessing said on Monday that the new crane would arrive in May.</p></article>
+<div class="commentsSection">
+ <div class="userComment" id="comment-9"><div class="commentMeta"><span class="author">Sigrún</span> wrote:</div>
+  <div class="commentBody">Finally!<br>About time too.</div>
+  <div class="replies"><div class="userComment" id="comment-10"><span class="author">Jonas</span>
+   <div class="commentBody">May of which year? 😉</div><a class="commentReply">Reply</a></div></div>
+ </div>
+</div></body></html>""", encoding="utf-8")
+    report = _import(store, path)
+    assert not report.errors, report.errors
+    (doc, comments), = _threads(store).values()
+    assert "Finally" not in doc.text and "crane would arrive in May" in doc.text
+    assert comments["9"].text == "Finally!\nAbout time too." and comments["9"].author == "Sigrún"
+    assert comments["10"].parent_id == comments["9"].id and comments["10"].text == "May of which year? 😉"
