@@ -94,14 +94,15 @@ def plain_text(el: etree._Element, skip: set[etree._Element] | frozenset = froze
 
 
 def _first(el: etree._Element, test: Callable[[etree._Element], bool], stop: set) -> etree._Element | None:  # type: ignore[type-arg]
-    """First descendant passing ``test`` that is not inside a nested comment."""
-    for node in el.iterdescendants():
-        if not isinstance(node.tag, str):
-            continue
-        if any(anc in stop for anc in node.iterancestors() if anc is not el) or node in stop:
+    """First descendant (document order) passing ``test``, not looking inside nested comments."""
+    stack = [child for child in reversed(el)]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node.tag, str) or node in stop:
             continue
         if test(node):
             return node
+        stack.extend(reversed(node))
     return None
 
 
