@@ -72,25 +72,28 @@ def load(store, names: Sequence[str]) -> AgreementData:  # type: ignore[no-untyp
             data[annotator].done.add(document_id)
             data[annotator].documents.add(document_id)
             data[annotator].span_documents.add(document_id)
-    units: dict[int, tuple[int, int, int, int]] = {}  # span id -> place, for sources
-    owner: dict[int, str] = {}
-    for row in store.span_rows(names):
-        span_id, document_id, comment_id, start, end, label, layer, annotator, origin = row[:9]
-        units[span_id] = (document_id, -1 if comment_id is None else comment_id, start, end)
-        owner[span_id] = annotator
-        who = data[annotator]
-        if origin == ORIGIN_MODEL and document_id not in who.done:
-            continue
-        who.spans[document_id].append((document_id, -1 if comment_id is None else comment_id, start, end, label, layer, span_id))
-        who.documents.add(document_id)
-        who.span_documents.add(document_id)
     coref: dict[int, list[int]] = defaultdict(list)
     source_of: dict[int, list[int]] = defaultdict(list)
-    for _id, _doc, head, child, label, annotator, _origin, _created in store.relation_rows(names):
+    for _id, _doc, head, child, label, _annotator, _origin, _created in store.relation_rows(names):
         if label == "source":
             source_of[head].append(child)
         elif label == "coref":
             coref[head].append(child)
+    # only spans that take part in an attribution need their place and owner kept
+    linked = set(source_of) | {c for cs in source_of.values() for c in cs} | {c for cs in coref.values() for c in cs}
+    units: dict[int, tuple[int, int, int, int]] = {}
+    owner: dict[int, str] = {}
+    for span_id, document_id, comment_id, start, end, label, layer, annotator, origin, *_rest in store.span_rows(names):
+        unit = -1 if comment_id is None else comment_id
+        if span_id in linked:
+            units[span_id] = (document_id, unit, start, end)
+            owner[span_id] = annotator
+        who = data[annotator]
+        if origin == ORIGIN_MODEL and document_id not in who.done:
+            continue
+        who.spans[document_id].append((document_id, unit, start, end, label, layer, span_id))
+        who.documents.add(document_id)
+        who.span_documents.add(document_id)
     for quote_id, children in source_of.items():
         places = []
         for child in children:

@@ -201,3 +201,26 @@ def test_three_annotators_fleiss_alpha_and_pairwise_cohen(tmp_path: Path) -> Non
     p_e = float((shares ** 2).sum())
     assert topic["fleiss_kappa"] == pytest.approx((np.mean(p_items) - p_e) / (1 - p_e))
     assert [p["documents"] for p in report["pairs"]] == [2, 0, 0]  # carol labelled stance only: no span figures
+
+
+@settings(max_examples=150, deadline=None)
+@given(spans_strategy, spans_strategy)
+def test_overlap_matching_equals_the_plain_one_to_one_search(a: list, b: list) -> None:
+    """compare_spans takes exact pairs out first; the result must equal the plain greedy search
+    over all spans (duplicates included, as quotations may repeat)."""
+    from annotation.agreement.spans import overlap_pairs
+
+    sa = [(1, -1, s, s + n, lab, "quote", i) for i, (s, n, lab) in enumerate(a)]
+    sb = [(1, -1, s, s + n, lab, "quote", 100 + i) for i, (s, n, lab) in enumerate(b)]
+    result = compare_spans(sa, sb)
+    for label in ("PER", "ORG"):
+        ga, gb = [s for s in sa if s[4] == label], [s for s in sb if s[4] == label]
+        counts = result.labels["quote"][label]
+        assert counts.overlap == len(overlap_pairs(ga, gb))
+        left = [s[2:4] for s in ga]
+        exact = 0
+        for s in gb:
+            if s[2:4] in left:
+                left.remove(s[2:4])
+                exact += 1
+        assert counts.exact == exact and (counts.n_a, counts.n_b) == (len(ga), len(gb))
