@@ -40,7 +40,8 @@ def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[st
     pairs, per_document = _span_pairs(data)
     if not any(p["documents"] for p in pairs) and not _stance_overlap(data):
         raise AgreementError(
-            f"{store.path or 'the project'}: {', '.join(names)} have no document in common; nothing to compare"
+            f"{store.path or 'the project'}: {', '.join(names)} have no document in common; nothing to compare "
+            "(model suggestions count only in documents the annotator marked done)"
         )
     yield Progress(2, 3, "comparing stance")
     stance, stance_overall, stance_docs = _stance(data, store)
