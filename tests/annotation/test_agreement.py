@@ -224,3 +224,23 @@ def test_overlap_matching_equals_the_plain_one_to_one_search(a: list, b: list) -
                 left.remove(s[2:4])
                 exact += 1
         assert counts.exact == exact and (counts.n_a, counts.n_b) == (len(ga), len(gb))
+
+
+def test_json_shape_is_stable(tmp_path: Path) -> None:
+    """Scripts read this: renaming or dropping a key is a breaking change (bump "version")."""
+    with Store.open(merged_project(tmp_path), read_only=True) as store:
+        report = compute_agreement(store)
+    assert report["version"] == 1
+    assert set(report) == {"format", "version", "project", "annotators", "definitions", "stance", "stance_overall",
+                           "spans", "spans_overall", "quote_sources", "pairs", "documents"}
+    assert set(report["stance"]["topic"]) == {"n_items", "labels", "cohen_kappa", "fleiss_kappa", "fleiss_n_items",
+                                              "krippendorff_alpha", "percent_agreement", "confusion", "pairwise"}
+    assert set(report["stance"]["topic"]["confusion"]) == {"rows", "columns", "labels", "matrix"}
+    assert set(report["spans"]) == {"entity", "quote"} and set(report["spans_overall"]) == {"entity", "quote", "all"}
+    assert set(report["spans"]["entity"]["PERSON"]) == {"precision_exact", "recall_exact", "f1_exact", "precision_overlap",
+                                                        "recall_overlap", "f1_overlap", "n_a", "n_b", "matched_exact", "matched_overlap"}
+    assert set(report["quote_sources"]) == {"matched_quotes", "same_source", "agreement"}
+    assert set(report["pairs"][0]) == {"a", "b", "documents", "spans_overall", "quote_sources"}
+    assert set(report["documents"][0]) == {"document_id", "ext_id", "title", "f1_exact", "f1_overlap", "n_spans",
+                                           "quote_source_agreement", "stance_agreement", "n_stance_items", "score"}
+    json.dumps(report, allow_nan=False)  # strict JSON: undefined figures are null, never NaN
