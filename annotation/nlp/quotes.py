@@ -70,10 +70,17 @@ class Quotation:
 class _Index:
     """Token and quote-region lookups for one Doc."""
 
-    def __init__(self, doc: "Doc", regions: list[QuoteRegion]) -> None:
+    def __init__(self, doc: "Doc", regions: list[QuoteRegion], text: str) -> None:
         self.doc = doc
+        self.text = text
         self.regions = regions
         self.starts = [t.idx for t in doc]
+        # Doc.ents builds new Span objects on every access: read it once.
+        self.ents = list(doc.ents)
+        self.ent_at = [-1] * len(doc)
+        for n, ent in enumerate(self.ents):
+            for i in range(ent.start, ent.end):
+                self.ent_at[i] = n
         self.region_of = [-1] * len(doc)
         for n, r in enumerate(regions):
             first, last = self.token_range(r.open, r.outer_end)
@@ -94,8 +101,9 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
 
     if len(doc) == 0:
         return []
-    regions = find_quotes(doc.text)
-    index = _Index(doc, regions)
+    text = doc.text  # Doc.text joins every token on each access: read it once
+    regions = find_quotes(text)
+    index = _Index(doc, regions, text)
     found: list[Quotation] = []
     consumed: set[int] = set()
     cues: list["Token"] = []
@@ -217,10 +225,10 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
         if quoted >= 0.5 * (end - start) or len(inside) > 1 and quoted >= 0.4 * (end - start):
             return None  # mostly quoted: the direct-quote rule attributes it with this cue
         consumed.update(inside)
-        return Quotation(start, end, False, source=source_span(subject), cue=cue, mixed=True, source_token=subject.i)
+        return Quotation(start, end, False, source=source_span(subject, index), cue=cue, mixed=True, source_token=subject.i)
     if verb.lemma_.lower() in ("ask", "wonder", "question"):
         return None  # asking is not asserting; the content is a question, often not reported speech
-    return Quotation(start, end, False, source=source_span(subject), cue=cue, source_token=subject.i)
+    return Quotation(start, end, False, source=source_span(subject, index), cue=cue, source_token=subject.i)
 
 
 def _according_to(tok: "Token", index: _Index, consumed: set[int]) -> Quotation | None:
@@ -251,12 +259,14 @@ def _unmarked(index: _Index, cues: list["Token"]) -> list[Quotation]:
     the speaker's name ("... I am disappointed. John Cornyn, U.S. Senator")."""
     from annotation.nlp.quote_marks import paragraph_spans
 
-    doc, text = index.doc, index.doc.text
+    doc, text = index.doc, index.text
     out: list[Quotation] = []
     paragraphs = paragraph_spans(text)
     marked = [(r.open, r.outer_end) for r in index.regions]
+    opens = [a for a, _ in marked]
     for n, (p_start, p_end) in enumerate(paragraphs):
-        quoted = sum(max(0, min(b, p_end) - max(a, p_start)) for a, b in marked)
+        near = marked[max(0, bisect_left(opens, p_start) - 1):bisect_left(opens, p_end)]
+        quoted = sum(max(0, min(b, p_end) - max(a, p_start)) for a, b in near)
         if quoted > 0.5 * (p_end - p_start):
             continue
         previous = paragraphs[n - 1] if n else None
@@ -279,11 +289,11 @@ def _block(index: _Index, cues: list["Token"], previous: tuple[int, int], para: 
             subject = find_subject(verb)
             if subject is None or subject.lemma_.lower() in NON_SPEAKERS:
                 return None
-            start, end = _strip(doc.text, para[0], _narration_resumes(index, cues, para))
+            start, end = _strip(index.text, para[0], _narration_resumes(index, cues, para))
             if end - start < 10:
                 return None
             cue = (verb.idx, verb.idx + len(verb.text))
-            return Quotation(start, end, True, source=source_span(subject), cue=cue, layout="block", source_token=subject.i)
+            return Quotation(start, end, True, source=source_span(subject, index), cue=cue, layout="block", source_token=subject.i)
     return None
 
 
@@ -300,9 +310,10 @@ def _narration_resumes(index: _Index, cues: list["Token"], para: tuple[int, int]
 
 
 def _pull(index: _Index, p_start: int, p_end: int) -> Quotation | None:
-    doc, text = index.doc, index.doc.text
+    doc, text = index.doc, index.text
     first, last = index.token_range(p_start, p_end)
-    people = [e for e in doc.ents if e.label_ == "PERSON" and first <= e.start and e.end <= last]
+    people = [index.ents[n] for n in sorted({index.ent_at[i] for i in range(first, last)} - {-1})
+              if index.ents[n].label_ == "PERSON" and first <= index.ents[n].start and index.ents[n].end <= last]
     if not people:
         return None
     name = people[-1]
@@ -341,8 +352,8 @@ def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotatio
         w.text[:1].isupper() for w in words
     ) and not (tokens[0].is_sent_start and has_verb and len(words) > 3):
         return None  # a title: "Insurgency Wiki", "Cowboys and Indians"
-    after = doc.text[region.outer_end:region.outer_end + 4].lstrip(" ,")
-    if after[:1] in ("—", "–") and region.outer_end < len(doc.text):
+    after = index.text[region.outer_end:region.outer_end + 4].lstrip(" ,")
+    if after[:1] in ("—", "–"):
         return None  # '"Headline" — The Canadian Press, 2008': a cited title
     verb = _cue_for(region, first, last - 1, index, cues)
     if verb is not None and verb.lemma_.lower() not in NEEDS_CLAUSE:
@@ -350,7 +361,7 @@ def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotatio
         short_ok = has_verb or len(words) >= 4 or (_governs(verb, first, last - 1) and verb.lemma_.lower() != "ask")
         if subject is not None and short_ok and not (first <= subject.i < last) and subject.lemma_.lower() not in NON_SPEAKERS:
             cue = (verb.idx, verb.idx + len(verb.text))
-            return Quotation(region.start, region.end, True, source=source_span(subject), cue=cue, source_token=subject.i)
+            return Quotation(region.start, region.end, True, source=source_span(subject, index), cue=cue, source_token=subject.i)
     if len(words) < 4 and not has_verb:
         return None  # scare quote: "pills", "unknowns"
     if not has_verb and _inside_noun_phrase(tokens, first, last - 1):
@@ -378,8 +389,9 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: _Index, cues: li
         lo = doc[before].sent.start
     best: "Token | None" = None
     best_distance = 10**9
-    for verb in cues:
-        if verb.i < lo or verb.i > hi or index.region_of[verb.i] != -1:
+    positions = [v.i for v in cues]
+    for verb in cues[bisect_left(positions, lo):bisect_right(positions, hi)]:
+        if index.region_of[verb.i] != -1:
             continue
         if _crosses_other_quote(verb.i, first, last, index, region):
             continue
@@ -394,7 +406,7 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: _Index, cues: li
 def _crosses_other_quote(verb_i: int, first: int, last: int, index: _Index, region: QuoteRegion) -> bool:
     """A cue separated from this quote by another complete quote belongs to that one."""
     lo, hi = (verb_i, first) if verb_i < first else (last, verb_i)
-    own = index.regions.index(region)
+    own = index.region_of[first]
     seen = {index.region_of[i] for i in range(lo + 1, hi)} - {-1, own}
     return bool(seen)
 
@@ -469,16 +481,15 @@ def find_subject(verb: "Token") -> "Token | None":
     return None
 
 
-def source_span(tok: "Token") -> Offsets:
+def source_span(tok: "Token", index: _Index) -> Offsets:
     """Character span of the SOURCE headed by ``tok``: its named entity, else its noun phrase."""
     doc = tok.doc
-    if tok.ent_type_:
-        for ent in doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent.start_char, ent.end_char
+    if index.ent_at[tok.i] != -1:
+        ent = index.ents[index.ent_at[tok.i]]
+        return ent.start_char, ent.end_char
     if tok.pos_ == "PRON":
         return tok.idx, tok.idx + len(tok.text)
-    named = named_in_phrase(tok)
+    named = named_in_phrase(tok, index)
     if named is not None:
         return named.start_char, named.end_char
     lo = tok.i
@@ -492,14 +503,15 @@ def source_span(tok: "Token") -> Offsets:
     return start, doc[hi].idx + len(doc[hi].text)
 
 
-def named_in_phrase(tok: "Token") -> "Any":
+def named_in_phrase(tok: "Token", index: _Index) -> "Any":
     """The person a title phrase names: "Prime Minister, Najib Razak", "Governor of Washington
     Chris Gregoire", "the team's coach, Alireza Mehraban" (an apposition or a name inside)."""
     doc = tok.doc
     if tok.ent_type_:
         return None
     hi = min(tok.right_edge.i, tok.i + 12)
-    for ent in doc.ents:
+    for n in sorted({index.ent_at[i] for i in range(tok.i + 1, hi + 1)} - {-1}):
+        ent = index.ents[n]
         if ent.label_ == "PERSON" and tok.i < ent.start and ent.end - 1 <= hi:
             if all(t.dep_ not in ("relcl", "acl") for t in doc[tok.i:ent.start]):
                 return ent

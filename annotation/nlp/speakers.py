@@ -114,18 +114,20 @@ def _mentions(doc: "Doc") -> list[_Mention]:
 def resolve_speakers(doc: "Doc", quotations: list["Quotation"]) -> None:
     """Fill speaker, speaker_label and coref (and floating quotes' SOURCE) in place."""
     mentions = _mentions(doc)
+    starts = [t.idx for t in doc]
+    by_offsets = {(m.start, m.end): m for m in mentions}
     gender: dict[str, str] = {}
     last: tuple[int, "Quotation"] | None = None  # index and quotation of the previous attributed one
     text = doc.text
     for n, q in enumerate(quotations):
         if q.floating:
-            _floating(doc, q, mentions, last, text)
+            _floating(doc, q, mentions, last, text, starts)
             continue
         if q.source is None:
             continue
         head = doc[q.source_token] if q.source_token >= 0 else None
         named = _named_at(mentions, head.idx) if head is not None else None
-        named = named or next((m for m in mentions if (m.start, m.end) == q.source), None)
+        named = named or by_offsets.get(q.source)
         if named is None and head is not None:
             named = _possessor(head, mentions)
             if named is not None:
@@ -144,10 +146,14 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"]) -> None:
         last = (n, q)
 
 
-def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple[int, Quotation] | None", text: str) -> None:
+def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple[int, Quotation] | None", text: str,
+              starts: list[int]) -> None:
     """A quote with no cue: the named subject of the sentence just before it in its paragraph
     ("Senator X issued a statement. “…”"), else the previous quotation's speaker nearby."""
-    start_token = next((t for t in doc if t.idx >= q.start), None)
+    from bisect import bisect_left
+
+    i = bisect_left(starts, q.start)
+    start_token = doc[i] if i < len(doc) else None
     if start_token is not None and start_token.sent.start > 0:
         prev_sent = doc[start_token.sent.start - 1].sent
         fresh = last is None or prev_sent.start_char >= last[1].end
@@ -191,9 +197,11 @@ def _named_in(mentions: list[_Mention], span: tuple[int, int]) -> _Mention | Non
 
 def _named_at(mentions: list[_Mention], char: int) -> _Mention | None:
     """The named mention containing the SOURCE's head ("Trump's advisers" is not Trump)."""
-    for m in mentions:
-        if m.start <= char < m.end:
-            return m
+    from bisect import bisect_right
+
+    n = bisect_right([m.start for m in mentions], char) - 1  # mentions are in text order
+    if n >= 0 and mentions[n].start <= char < mentions[n].end:
+        return mentions[n]
     return None
 
 
