@@ -74,10 +74,9 @@ def generate(n: int, n_comments: int, seed: int = 7) -> list[ImportedArticle]:
 
 def bare(articles: list[ImportedArticle], splits: dict[str, list[int]], folder: Path) -> int:
     """What a researcher would write by hand with spaCy, from data already in memory."""
-    import spacy
     from spacy.tokens import DocBin
 
-    nlp = spacy.blank("en")  # a fresh vocabulary, as our export started with: both pay for new strings
+    nlp = blank_english()  # the very tokenizer and vocabulary our exporter uses (warm after round one)
     labels = ["favor", "against", "neutral", "unrelated"]
     n = 0
     for split, ids in splits.items():
@@ -112,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=20000)
     parser.add_argument("--comments", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     articles = generate(args.documents, args.comments)
     blank_english()  # both sides use the same, already loaded tokenizer
@@ -125,20 +125,23 @@ def main() -> None:
         print(f"setup: {len(articles)} annotated documents in {time.perf_counter() - t:.1f} s")
         with Store.open(folder / "p.db", read_only=True) as store:
             ids = store.annotated_document_ids("ann")
-            t = time.perf_counter()
-            report = run(run_export(store, folder / "ours", "spacy", ExportOptions("ann", seed=0)))
-            ours_s = time.perf_counter() - t
-        ours_docs = sum(report.counts["units"].values())
         splits = split_documents(ids, (0.8, 0.1, 0.1), 0, need_dev=True)
-        (folder / "bare").mkdir()
+        # Best of --rounds, alternating ours and bare, so load from other processes hits both alike.
+        ours_s = bare_s = float("inf")
+        for round_ in range(args.rounds):
+            with Store.open(folder / "p.db", read_only=True) as store:
+                t = time.perf_counter()
+                report = run(run_export(store, folder / f"ours{round_}", "spacy", ExportOptions("ann", seed=0)))
+                ours_s = min(ours_s, time.perf_counter() - t)
+            ours_docs = sum(report.counts["units"].values())
+            (folder / f"bare{round_}").mkdir()
+            t = time.perf_counter()
+            with cached_msgpack_registries():  # the fair baseline: the same registry-lookup fix ours uses
+                bare_docs = bare(articles, splits, folder / f"bare{round_}")
+            bare_s = min(bare_s, time.perf_counter() - t)
         t = time.perf_counter()
-        shipped_docs = bare(articles, splits, folder / "bare")
+        shipped_docs = bare(articles, splits, folder / "bare0")
         shipped_s = time.perf_counter() - t
-        # The fair baseline: bare spaCy given the same registry-lookup fix our exporter uses.
-        t = time.perf_counter()
-        with cached_msgpack_registries():
-            bare_docs = bare(articles, splits, folder / "bare")
-        bare_s = time.perf_counter() - t
     ours_rate, bare_rate, shipped_rate = ours_docs / ours_s, bare_docs / bare_s, shipped_docs / shipped_s
     print(f"ours (goldspan export --format spacy, SQL to DocBin + config): {ours_docs} Docs in {ours_s:.2f} s = {ours_rate:,.0f} Docs/s")
     print(f"bare spaCy, DocBin from memory, with the msgpack lookup fix:   {bare_docs} Docs in {bare_s:.2f} s = {bare_rate:,.0f} Docs/s")
