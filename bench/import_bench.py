@@ -6,7 +6,8 @@ Generates articles with comment threads (every third comment a reply), then in o
   * ours, file:  ``import_files`` on a JSONL file (reading, parsing, checks, hashes, FTS, one
     transaction per file) into a fresh project;
   * ours, store: ``Store.import_articles`` on the same articles already in memory;
-  * bare:        sqlite-utils ``insert_all`` of the same document and comment rows into a plain db.
+  * bare:        sqlite-utils ``insert_all`` of the same document and comment rows (the very
+                 columns we store, hashes precomputed) into a plain db: no indexes, no full-text index.
 Rates are rows (documents + comments) per second; the ratio is ours / bare.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ import sqlite_utils  # noqa: E402
 
 from annotation.import_job import import_files  # noqa: E402
 from annotation.jobs import run  # noqa: E402
-from annotation.model import Comment, Document, ImportedArticle  # noqa: E402
+from annotation.model import Comment, Document, ImportedArticle, text_hash  # noqa: E402
 from annotation.store import Store  # noqa: E402
 
 WORDS = ("the council harbour ferry minister said told reporters according residents petition bridge "
@@ -65,13 +66,21 @@ def as_articles(records: list[dict]) -> list[ImportedArticle]:  # type: ignore[t
 
 
 def bare_rows(records: list[dict]) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
+    """The rows our import stores, column for column (hashes included), ready for insert_all."""
+    stamp = "2026-01-01T00:00:00.000+00:00"
     docs, comments = [], []
+    comment_id = 0
     for doc_id, r in enumerate(records, 1):
-        docs.append({"id": doc_id, "ext_id": r["id"], "title": r["title"], "url": r["url"],
-                     "published": r["published"], "text": r["text"], "meta": "{}"})
+        docs.append({"id": doc_id, "ext_id": r["id"], "title": r["title"], "url": r["url"], "published": r["published"],
+                     "text": r["text"], "text_hash": text_hash(r["text"]), "meta": "{}", "source_file": "bench.jsonl",
+                     "imported": stamp})
+        ids: dict[str, int] = {}
         for position, c in enumerate(r["comments"]):
-            comments.append({"document_id": doc_id, "ext_id": c["id"], "parent_ext_id": c["parent"],
-                             "author": c["author"], "time": c["time"], "position": position, "text": c["text"], "meta": "{}"})
+            comment_id += 1
+            ids[c["id"]] = comment_id
+            comments.append({"id": comment_id, "document_id": doc_id, "ext_id": c["id"], "parent_id": ids.get(c["parent"] or ""),
+                             "parent_ext_id": c["parent"], "author": c["author"], "time": c["time"], "position": position,
+                             "text": c["text"], "text_hash": text_hash(c["text"]), "meta": "{}"})
     return docs, comments
 
 
@@ -112,7 +121,7 @@ def main() -> None:
                 db.conn.execute("PRAGMA synchronous = NORMAL")
                 with db.atomic():
                     db["documents"].insert_all(docs, pk="id", batch_size=200)
-                    db["comments"].insert_all(comments, batch_size=200)
+                    db["comments"].insert_all(comments, pk="id", batch_size=200)
                 db.conn.close()
 
             def ours_file() -> None:
