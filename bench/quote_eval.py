@@ -32,9 +32,12 @@ def load_texts() -> dict[str, str]:
         if line.strip():
             record = json.loads(line)
             texts[f"wikinews:{record['id']}"] = record["text"]
-    demo = REPO / "resources" / "demo"
-    for path in sorted(demo.glob("*.txt")) if demo.is_dir() else []:
-        texts[f"demo:{path.stem}"] = path.read_text(encoding="utf-8")
+    demo = REPO / "resources" / "demo"  # the invented demo corpus ships with the repository
+    for path in sorted(demo.glob("*.jsonl")) if demo.is_dir() else []:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                texts[f"demo:{record['id']}"] = record["text"]
     return texts
 
 

@@ -173,12 +173,20 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
     ranges = []
     for child in verb.children:
         if child.dep_ == "ccomp":
+            # "which the chef says she buys": the relative pronoun before the verb is not content
+            lo = max(child.left_edge.i, verb.i + 1) if child.i > verb.i else child.left_edge.i
             hi = child.right_edge.i
+            for sibling in verb.children:
+                # "told reporters that X and that Y": both clauses are the report
+                if sibling.dep_ == "conj" and sibling.i > hi and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in sibling.children
+                ):
+                    hi = sibling.right_edge.i
             for conj in child.children:
                 # "claimed X and claim Y": the second report is its own quotation
                 if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i:
                     hi = min(hi, conj.left_edge.i - 1)
-            ranges.append((child.left_edge.i, hi))
+            ranges.append((lo, hi))
         elif child.dep_ in ("advcl", "dep") and child.i > verb.i and any(
             c.lower_ == "that" and c.i < child.left_edge.i for c in verb.children
         ):
@@ -222,7 +230,10 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
     inside = {index.region_of[i] for i in range(lo, hi + 1)} - {-1}
     if inside:
         quoted = sum(min(end, index.regions[n].end) - max(start, index.regions[n].start) for n in inside)
-        if quoted >= 0.5 * (end - start) or len(inside) > 1 and quoted >= 0.4 * (end - start):
+        # words of the reporter's own around the quote make it a mixed quote, however short
+        own_words = sum(1 for i in range(lo, hi + 1) if index.region_of[i] == -1 and doc[i].is_alpha)
+        mostly_quoted = quoted >= 0.5 * (end - start) or len(inside) > 1 and quoted >= 0.4 * (end - start)
+        if mostly_quoted and own_words < 3:
             return None  # mostly quoted: the direct-quote rule attributes it with this cue
         consumed.update(inside)
         return Quotation(start, end, False, source=source_span(subject, index), cue=cue, mixed=True, source_token=subject.i)
@@ -509,6 +520,9 @@ def named_in_phrase(tok: "Token", index: _Index) -> "Any":
     doc = tok.doc
     if tok.ent_type_:
         return None
+    for child in tok.children:  # "the building's landlord, the Harbour Trust"
+        if child.dep_ == "appos" and index.ent_at[child.i] != -1 and index.ents[index.ent_at[child.i]].label_ in ("PERSON", "ORG"):
+            return index.ents[index.ent_at[child.i]]
     hi = min(tok.right_edge.i, tok.i + 12)
     for n in sorted({index.ent_at[i] for i in range(tok.i + 1, hi + 1)} - {-1}):
         ent = index.ents[n]

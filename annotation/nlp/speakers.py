@@ -87,8 +87,22 @@ def _clean(text: str) -> str:
     return text
 
 
+def _person_fix(ent: "SpacySpan") -> "SpacySpan":
+    """ "Tomasz Wróbel" tagged as an ORG "Wróbel" (unfamiliar names often are): a one-word
+    ORG/GPE right after a capitalised first-name-like token is a person's name."""
+    from spacy.tokens import Span as SpacySpan
+
+    if ent.label_ == "PERSON" or len(ent) != 1 or ent.start == 0:
+        return ent
+    first = ent.doc[ent.start - 1]
+    if first.pos_ == "PROPN" and first.dep_ == "compound" and first.head.i == ent.start and first.is_title \
+            and not first.ent_type_:
+        return SpacySpan(ent.doc, ent.start - 1, ent.end, label="PERSON")
+    return ent
+
+
 def _mentions(doc: "Doc") -> list[_Mention]:
-    ents = [e for e in doc.ents if e.label_ in SPEAKER_LABELS]
+    ents = [_person_fix(e) for e in doc.ents if e.label_ in SPEAKER_LABELS]
     names = _canonical_names(ents)
     out = []
     for ent in ents:
