@@ -19,6 +19,7 @@ from annotation.errors import GoldspanError, ProjectError
 from annotation.jobs import Job, Progress, run
 
 APP_NAME = "goldspan"
+APP_AUTHOR = "Goldspan"  # only Windows uses it; the same folder gui.app uses
 DEMO_FILE_NAME = "demo.db"
 DATA_DIR_ENV = "GOLDSPAN_DATA_DIR"  # tests and portable installs point this elsewhere
 DEMO_SOURCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "demo"
@@ -33,7 +34,7 @@ def data_dir() -> Path:
         return Path(override).expanduser()
     import platformdirs
 
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+    return platformdirs.user_data_path(APP_NAME, APP_AUTHOR)
 
 
 def demo_sources() -> list[Path]:
