@@ -132,6 +132,9 @@ def _load(name: str) -> LoadedModel:
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS + 1)
     meta = nlp.meta
     version = str(meta.get("version", "0"))
+    if looks_like_path and meta.get("name"):
+        # a pipeline loaded from a folder is recorded by its package name, not the folder
+        name = f"{meta.get('lang', 'xx')}_{meta['name']}"
     return LoadedModel(nlp, name, version)
 
 
