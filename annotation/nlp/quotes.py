@@ -13,7 +13,9 @@ What it finds (each a :class:`Quotation` in character offsets of the Doc's text)
   words are attributed to the clause's speaker;
 - floating quotes: a quoted sentence with no cue of its own inherits the speaker of the
   quotation just before it (within two paragraphs);
-- pronoun and descriptive sources are resolved to a named entity (see speakers.py).
+- block quotes after "X said:" and pull-quote lines ending with the speaker's name
+  (unmarked_quotes.py);
+- pronoun and descriptive sources are resolved to a named entity (speakers.py).
 
 Scare quotes and titles are LEFT OUT, not marked: a quoted stretch of under four words with no
 verb that no reporting verb governs, a short all-Title-Case stretch, or a verbless stretch
@@ -23,76 +25,19 @@ delete every one of them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NEEDS_CLAUSE, NON_SPEAKERS, SAY_VERBS
+from annotation.nlp.quotation import DocIndex, Offsets, Quotation
 from annotation.nlp.quote_marks import QuoteRegion, find_quotes
+from annotation.nlp.sources import find_subject, source_span
+from annotation.nlp.unmarked_quotes import unmarked_quotations
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-Offsets = tuple[int, int]
+__all__ = ["Quotation", "detect_quotations", "find_subject", "source_span"]
 _TRIM = {"PUNCT", "SPACE", "CCONJ"}
-_SUBJECT_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "acl", "prep", "pobj", "dobj", "ccomp", "relcl"}
-_RELATIVE = {"who", "that", "which"}
-
-
-@dataclass
-class Quotation:
-    start: int  # the content
-    end: int
-    direct: bool
-    source: Offsets | None = None
-    cue: Offsets | None = None
-    coref: Offsets | None = None  # the named mention a pronoun/description SOURCE refers to
-    speaker: str = ""  # resolved name of who said it ("" unknown)
-    speaker_label: str = ""  # PERSON, ORG ... of the resolved speaker
-    mixed: bool = False
-    floating: bool = False
-    inherits: int | None = None  # floating: index of the quotation whose SOURCE it shares
-    layout: str = ""  # "pull": a pull-quote line (quote, then the name); "block": after "X said:"
-    source_token: int = -1  # internal: head token of the SOURCE
-
-    def to_data(self) -> list[Any]:
-        """Plain lists, so the result survives spaCy's msgpack between processes."""
-        return [self.start, self.end, self.direct, self.source, self.cue, self.coref, self.speaker,
-                self.speaker_label, self.mixed, self.floating, self.inherits, self.layout]
-
-    @classmethod
-    def from_data(cls, data: list[Any]) -> "Quotation":
-        start, end, direct, source, cue, coref, speaker, label, mixed, floating, inherits, layout = data
-        tup = lambda v: tuple(v) if v is not None else None  # noqa: E731
-        return cls(start, end, direct, tup(source), tup(cue), tup(coref), speaker, label, mixed, floating,
-                   inherits, layout)
-
-
-class _Index:
-    """Token and quote-region lookups for one Doc."""
-
-    def __init__(self, doc: "Doc", regions: list[QuoteRegion], text: str) -> None:
-        self.doc = doc
-        self.text = text
-        self.regions = regions
-        self.starts = [t.idx for t in doc]
-        # Doc.ents builds new Span objects on every access: read it once.
-        self.ents = list(doc.ents)
-        self.ent_at = [-1] * len(doc)
-        for n, ent in enumerate(self.ents):
-            for i in range(ent.start, ent.end):
-                self.ent_at[i] = n
-        self.region_of = [-1] * len(doc)
-        for n, r in enumerate(regions):
-            first, last = self.token_range(r.open, r.outer_end)
-            for i in range(first, last):
-                self.region_of[i] = n
-
-    def token_range(self, start: int, end: int) -> tuple[int, int]:
-        """Tokens whose start lies in [start, end)."""
-        return bisect_left(self.starts, start), bisect_left(self.starts, end)
-
-    def token_at(self, char: int) -> int:
-        return max(0, bisect_right(self.starts, char) - 1)
 
 
 def detect_quotations(doc: "Doc") -> list[Quotation]:
@@ -103,7 +48,7 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
         return []
     text = doc.text  # Doc.text joins every token on each access: read it once
     regions = find_quotes(text)
-    index = _Index(doc, regions, text)
+    index = DocIndex(doc, regions, text)
     found: list[Quotation] = []
     consumed: set[int] = set()
     cues: list["Token"] = []
@@ -125,7 +70,7 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
         q = _direct(region, index, cues)
         if q is not None:
             found.append(q)
-    found.extend(_unmarked(index, cues))
+    found.extend(unmarked_quotations(index, cues))
     found.sort(key=lambda q: q.start)
     found = _drop_nested(found)
     resolve_speakers(doc, found)
@@ -155,7 +100,7 @@ def _acts_as_verb(tok: "Token") -> bool:
     )
 
 
-def _clausal(verb: "Token", index: _Index, consumed: set[int]) -> list[Quotation]:
+def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotation]:
     """Quotations whose content is a clause governed by a reporting verb."""
     out: list[Quotation] = []
     subject = find_subject(verb)
@@ -213,7 +158,7 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
     return ranges
 
 
-def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: _Index,
+def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: DocIndex,
                   consumed: set[int]) -> Quotation | None:
     doc = index.doc
     if doc[lo].lower_ in ("whether", "if") or doc[lo].tag_ in ("WDT", "WP", "WRB") and doc[lo].lower_ != "that":
@@ -242,7 +187,7 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
     return Quotation(start, end, False, source=source_span(subject, index), cue=cue, source_token=subject.i)
 
 
-def _according_to(tok: "Token", index: _Index, consumed: set[int]) -> Quotation | None:
+def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotation | None:
     doc = index.doc
     to = doc[tok.i + 1]
     objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
@@ -262,95 +207,10 @@ def _according_to(tok: "Token", index: _Index, consumed: set[int]) -> Quotation 
     return _from_content(lo, hi, tok, source, cue, index, consumed)
 
 
-# -- quotations without marks: block quotes and pull quotes ---------------------------------
-
-
-def _unmarked(index: _Index, cues: list["Token"]) -> list[Quotation]:
-    """A paragraph after "X said:" (a block quote), and a pull-quote paragraph that ends with
-    the speaker's name ("... I am disappointed. John Cornyn, U.S. Senator")."""
-    from annotation.nlp.quote_marks import paragraph_spans
-
-    doc, text = index.doc, index.text
-    out: list[Quotation] = []
-    paragraphs = paragraph_spans(text)
-    marked = [(r.open, r.outer_end) for r in index.regions]
-    opens = [a for a, _ in marked]
-    for n, (p_start, p_end) in enumerate(paragraphs):
-        near = marked[max(0, bisect_left(opens, p_start) - 1):bisect_left(opens, p_end)]
-        quoted = sum(max(0, min(b, p_end) - max(a, p_start)) for a, b in near)
-        if quoted > 0.5 * (p_end - p_start):
-            continue
-        previous = paragraphs[n - 1] if n else None
-        if previous is not None and text[previous[0]:previous[1]].rstrip().endswith(":"):
-            q = _block(index, cues, previous, (p_start, p_end))
-            if q is not None:
-                out.append(q)
-                continue
-        q = _pull(index, p_start, p_end)
-        if q is not None:
-            out.append(q)
-    return out
-
-
-def _block(index: _Index, cues: list["Token"], previous: tuple[int, int], para: tuple[int, int]) -> Quotation | None:
-    doc = index.doc
-    last = doc[index.token_at(previous[1] - 1)].sent
-    for verb in reversed(cues):
-        if last.start <= verb.i < last.end:
-            subject = find_subject(verb)
-            if subject is None or subject.lemma_.lower() in NON_SPEAKERS:
-                return None
-            start, end = _strip(index.text, para[0], _narration_resumes(index, cues, para))
-            if end - start < 10:
-                return None
-            cue = (verb.idx, verb.idx + len(verb.text))
-            return Quotation(start, end, True, source=source_span(subject, index), cue=cue, layout="block", source_token=subject.i)
-    return None
-
-
-def _narration_resumes(index: _Index, cues: list["Token"], para: tuple[int, int]) -> int:
-    """Where a block quote ends: before the first sentence that attributes something to a
-    third person ("They also claimed ..."), else at the paragraph's end."""
-    doc = index.doc
-    for verb in cues:
-        if para[0] <= verb.idx < para[1]:
-            subject = find_subject(verb)
-            if subject is not None and subject.lower_ not in ("i", "we"):
-                return max(para[0], verb.sent.start_char)
-    return para[1]
-
-
-def _pull(index: _Index, p_start: int, p_end: int) -> Quotation | None:
-    doc, text = index.doc, index.text
-    first, last = index.token_range(p_start, p_end)
-    people = [index.ents[n] for n in sorted({index.ent_at[i] for i in range(first, last)} - {-1})
-              if index.ents[n].label_ == "PERSON" and first <= index.ents[n].start and index.ents[n].end <= last]
-    if not people:
-        return None
-    name = people[-1]
-    tail = text[name.end_char:p_end].strip()
-    if tail and not (tail.startswith(",") and len(tail) <= 60 and not any(
-        t.pos_ == "VERB" for t in doc[name.end:last]
-    )):
-        return None
-    start, end = _strip(text, p_start, name.start_char)
-    if end - start < 20 or text[end - 1] not in ".!?" or len(text[start:end].split()) < 6:
-        return None
-    return Quotation(start, end, True, source=(name.start_char, name.end_char), layout="pull", source_token=name.root.i)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 # -- direct ---------------------------------------------------------------------------
 
 
-def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotation | None:
+def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotation | None:
     doc = index.doc
     first, last = index.token_range(region.start, region.end)
     if last <= first:
@@ -382,7 +242,7 @@ def _direct(region: QuoteRegion, index: _Index, cues: list["Token"]) -> Quotatio
     return Quotation(region.start, region.end, True, floating=True)
 
 
-def _cue_for(region: QuoteRegion, first: int, last: int, index: _Index, cues: list["Token"]) -> "Token | None":
+def _cue_for(region: QuoteRegion, first: int, last: int, index: DocIndex, cues: list["Token"]) -> "Token | None":
     """The reporting verb nearest the quote, outside any quote, in the sentences it touches."""
     doc = index.doc
     lo = doc[first].sent.start
@@ -414,7 +274,7 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: _Index, cues: li
     return best
 
 
-def _crosses_other_quote(verb_i: int, first: int, last: int, index: _Index, region: QuoteRegion) -> bool:
+def _crosses_other_quote(verb_i: int, first: int, last: int, index: DocIndex, region: QuoteRegion) -> bool:
     """A cue separated from this quote by another complete quote belongs to that one."""
     lo, hi = (verb_i, first) if verb_i < first else (last, verb_i)
     own = index.region_of[first]
@@ -448,85 +308,3 @@ def _drop_nested(found: list[Quotation]) -> list[Quotation]:
             continue
         out.append(q)
     return out
-
-
-# -- sources ----------------------------------------------------------------------------
-
-
-def find_subject(verb: "Token") -> "Token | None":
-    """Who does the reporting: the subject, the agent of a passive, or a governing verb's subject."""
-    if verb.pos_ == "NOUN":  # a mis-tagged cue: "The U.S. Department of Agriculture notes, ..."
-        named = [c for c in verb.children if c.i < verb.i and c.dep_ in ("nsubj", "nmod", "compound") and c.pos_ in ("PROPN", "NOUN", "PRON")]
-        return named[-1] if named else None
-    node = verb
-    for _ in range(4):
-        agent = None
-        subjects = [c for c in node.children if c.dep_ == "nsubj"]
-        if len(subjects) > 1:  # "Malaysia's Prime Minister, Najib Razak said": take the name
-            subjects.sort(key=lambda c: (c.ent_type_ == "", -c.i))
-            return subjects[0]
-        for child in node.children:
-            if child.dep_ == "nsubj":
-                if child.lower_ in _RELATIVE and node.dep_ == "relcl":
-                    return node.head
-                return None if child.lower_ == "there" else child
-            if child.dep_ == "expl":
-                return None  # "it is said that": no speaker
-            if child.dep_ == "agent":
-                agent = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if child.dep_ == "nsubjpass":
-                if node.lemma_.lower() in ("quote", "cite"):
-                    return child
-                agent = agent or next((a for c in node.children if c.dep_ == "agent" for a in c.children if a.dep_ == "pobj"), None)
-                return agent
-        if agent is not None:
-            return agent
-        if node.dep_ not in _SUBJECT_CLIMB or node.head is node:
-            return None
-        if node.dep_ == "ccomp" and node.head.i > node.i:
-            return None  # a clause reported by someone else has no subject of its own
-        if node.dep_ == "conj" and node.head.dep_ == "ccomp" and node.head.head.lemma_ == node.lemma_:
-            node = node.head.head  # "claimed X and claim Y", the second claim hung on X's clause
-            continue
-        node = node.head
-    return None
-
-
-def source_span(tok: "Token", index: _Index) -> Offsets:
-    """Character span of the SOURCE headed by ``tok``: its named entity, else its noun phrase."""
-    doc = tok.doc
-    if index.ent_at[tok.i] != -1:
-        ent = index.ents[index.ent_at[tok.i]]
-        return ent.start_char, ent.end_char
-    if tok.pos_ == "PRON":
-        return tok.idx, tok.idx + len(tok.text)
-    named = named_in_phrase(tok, index)
-    if named is not None:
-        return named.start_char, named.end_char
-    lo = tok.i
-    hi = tok.i
-    for child in tok.children:
-        if child.i < tok.i and child.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod", "quantmod", "predet"):
-            lo = min(lo, child.left_edge.i)
-        elif child.i > tok.i and child.dep_ in ("conj",):
-            hi = max(hi, child.i)
-    start = doc[lo].idx
-    return start, doc[hi].idx + len(doc[hi].text)
-
-
-def named_in_phrase(tok: "Token", index: _Index) -> "Any":
-    """The person a title phrase names: "Prime Minister, Najib Razak", "Governor of Washington
-    Chris Gregoire", "the team's coach, Alireza Mehraban" (an apposition or a name inside)."""
-    doc = tok.doc
-    if tok.ent_type_:
-        return None
-    for child in tok.children:  # "the building's landlord, the Harbour Trust"
-        if child.dep_ == "appos" and index.ent_at[child.i] != -1 and index.ents[index.ent_at[child.i]].label_ in ("PERSON", "ORG"):
-            return index.ents[index.ent_at[child.i]]
-    hi = min(tok.right_edge.i, tok.i + 12)
-    for n in sorted({index.ent_at[i] for i in range(tok.i + 1, hi + 1)} - {-1}):
-        ent = index.ents[n]
-        if ent.label_ == "PERSON" and tok.i < ent.start and ent.end - 1 <= hi:
-            if all(t.dep_ not in ("relcl", "acl") for t in doc[tok.i:ent.start]):
-                return ent
-    return None

@@ -26,7 +26,7 @@ from annotation.nlp.lexicon import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as SpacySpan
 
-    from annotation.nlp.quotes import Quotation
+    from annotation.nlp.quotation import Quotation
 
 _ORG_LABELS = ("ORG", "GPE", "NORP")
 _MAX_FLOAT_GAP = 2  # paragraph breaks a floating quote may be from the quotation it continues

@@ -1,0 +1,91 @@
+"""Who is speaking, syntactically: the subject of a reporting verb and the SOURCE span."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from annotation.nlp.quotation import DocIndex, Offsets
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_SUBJECT_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "acl", "prep", "pobj", "dobj", "ccomp", "relcl"}
+_RELATIVE = {"who", "that", "which"}
+
+
+def find_subject(verb: "Token") -> "Token | None":
+    """Who does the reporting: the subject, the agent of a passive, or a governing verb's subject."""
+    if verb.pos_ == "NOUN":  # a mis-tagged cue: "The U.S. Department of Agriculture notes, ..."
+        named = [c for c in verb.children if c.i < verb.i and c.dep_ in ("nsubj", "nmod", "compound") and c.pos_ in ("PROPN", "NOUN", "PRON")]
+        return named[-1] if named else None
+    node = verb
+    for _ in range(4):
+        agent = None
+        subjects = [c for c in node.children if c.dep_ == "nsubj"]
+        if len(subjects) > 1:  # "Malaysia's Prime Minister, Najib Razak said": take the name
+            subjects.sort(key=lambda c: (c.ent_type_ == "", -c.i))
+            return subjects[0]
+        for child in node.children:
+            if child.dep_ == "nsubj":
+                if child.lower_ in _RELATIVE and node.dep_ == "relcl":
+                    return node.head
+                return None if child.lower_ == "there" else child
+            if child.dep_ == "expl":
+                return None  # "it is said that": no speaker
+            if child.dep_ == "agent":
+                agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if child.dep_ == "nsubjpass":
+                if node.lemma_.lower() in ("quote", "cite"):
+                    return child
+                agent = agent or next((a for c in node.children if c.dep_ == "agent" for a in c.children if a.dep_ == "pobj"), None)
+                return agent
+        if agent is not None:
+            return agent
+        if node.dep_ not in _SUBJECT_CLIMB or node.head is node:
+            return None
+        if node.dep_ == "ccomp" and node.head.i > node.i:
+            return None  # a clause reported by someone else has no subject of its own
+        if node.dep_ == "conj" and node.head.dep_ == "ccomp" and node.head.head.lemma_ == node.lemma_:
+            node = node.head.head  # "claimed X and claim Y", the second claim hung on X's clause
+            continue
+        node = node.head
+    return None
+
+
+def source_span(tok: "Token", index: DocIndex) -> Offsets:
+    """Character span of the SOURCE headed by ``tok``: its named entity, else its noun phrase."""
+    doc = tok.doc
+    if index.ent_at[tok.i] != -1:
+        ent = index.ents[index.ent_at[tok.i]]
+        return ent.start_char, ent.end_char
+    if tok.pos_ == "PRON":
+        return tok.idx, tok.idx + len(tok.text)
+    named = named_in_phrase(tok, index)
+    if named is not None:
+        return named.start_char, named.end_char
+    lo = tok.i
+    hi = tok.i
+    for child in tok.children:
+        if child.i < tok.i and child.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod", "quantmod", "predet"):
+            lo = min(lo, child.left_edge.i)
+        elif child.i > tok.i and child.dep_ in ("conj",):
+            hi = max(hi, child.i)
+    start = doc[lo].idx
+    return start, doc[hi].idx + len(doc[hi].text)
+
+
+def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
+    """The person a title phrase names: "Prime Minister, Najib Razak", "Governor of Washington
+    Chris Gregoire", "the team's coach, Alireza Mehraban" (an apposition or a name inside)."""
+    doc = tok.doc
+    if tok.ent_type_:
+        return None
+    for child in tok.children:  # "the building's landlord, the Harbour Trust"
+        if child.dep_ == "appos" and index.ent_at[child.i] != -1 and index.ents[index.ent_at[child.i]].label_ in ("PERSON", "ORG"):
+            return index.ents[index.ent_at[child.i]]
+    hi = min(tok.right_edge.i, tok.i + 12)
+    for n in sorted({index.ent_at[i] for i in range(tok.i + 1, hi + 1)} - {-1}):
+        ent = index.ents[n]
+        if ent.label_ == "PERSON" and tok.i < ent.start and ent.end - 1 <= hi:
+            if all(t.dep_ not in ("relcl", "acl") for t in doc[tok.i:ent.start]):
+                return ent
+    return None

@@ -1,0 +1,94 @@
+"""Quotations without quote marks: block quotes after "X said:" and pull-quote lines."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from annotation.nlp.lexicon import NON_SPEAKERS
+from annotation.nlp.quotation import DocIndex, Quotation
+from annotation.nlp.sources import find_subject, source_span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+def unmarked_quotations(index: DocIndex, cues: list["Token"]) -> list[Quotation]:
+    """A paragraph after "X said:" (a block quote), and a pull-quote paragraph that ends with
+    the speaker's name ("... I am disappointed. John Cornyn, U.S. Senator")."""
+    from annotation.nlp.quote_marks import paragraph_spans
+
+    doc, text = index.doc, index.text
+    out: list[Quotation] = []
+    paragraphs = paragraph_spans(text)
+    marked = [(r.open, r.outer_end) for r in index.regions]
+    opens = [a for a, _ in marked]
+    for n, (p_start, p_end) in enumerate(paragraphs):
+        near = marked[max(0, bisect_left(opens, p_start) - 1):bisect_left(opens, p_end)]
+        quoted = sum(max(0, min(b, p_end) - max(a, p_start)) for a, b in near)
+        if quoted > 0.5 * (p_end - p_start):
+            continue
+        previous = paragraphs[n - 1] if n else None
+        if previous is not None and text[previous[0]:previous[1]].rstrip().endswith(":"):
+            q = _block(index, cues, previous, (p_start, p_end))
+            if q is not None:
+                out.append(q)
+                continue
+        q = _pull(index, p_start, p_end)
+        if q is not None:
+            out.append(q)
+    return out
+
+
+def _block(index: DocIndex, cues: list["Token"], previous: tuple[int, int], para: tuple[int, int]) -> Quotation | None:
+    doc = index.doc
+    last = doc[index.token_at(previous[1] - 1)].sent
+    for verb in reversed(cues):
+        if last.start <= verb.i < last.end:
+            subject = find_subject(verb)
+            if subject is None or subject.lemma_.lower() in NON_SPEAKERS:
+                return None
+            start, end = _strip(index.text, para[0], _narration_resumes(index, cues, para))
+            if end - start < 10:
+                return None
+            cue = (verb.idx, verb.idx + len(verb.text))
+            return Quotation(start, end, True, source=source_span(subject, index), cue=cue, layout="block", source_token=subject.i)
+    return None
+
+
+def _narration_resumes(index: DocIndex, cues: list["Token"], para: tuple[int, int]) -> int:
+    """Where a block quote ends: before the first sentence that attributes something to a
+    third person ("They also claimed ..."), else at the paragraph's end."""
+    doc = index.doc
+    for verb in cues:
+        if para[0] <= verb.idx < para[1]:
+            subject = find_subject(verb)
+            if subject is not None and subject.lower_ not in ("i", "we"):
+                return max(para[0], verb.sent.start_char)
+    return para[1]
+
+
+def _pull(index: DocIndex, p_start: int, p_end: int) -> Quotation | None:
+    doc, text = index.doc, index.text
+    first, last = index.token_range(p_start, p_end)
+    people = [index.ents[n] for n in sorted({index.ent_at[i] for i in range(first, last)} - {-1})
+              if index.ents[n].label_ == "PERSON" and first <= index.ents[n].start and index.ents[n].end <= last]
+    if not people:
+        return None
+    name = people[-1]
+    tail = text[name.end_char:p_end].strip()
+    if tail and not (tail.startswith(",") and len(tail) <= 60 and not any(
+        t.pos_ == "VERB" for t in doc[name.end:last]
+    )):
+        return None
+    start, end = _strip(text, p_start, name.start_char)
+    if end - start < 20 or text[end - 1] not in ".!?" or len(text[start:end].split()) < 6:
+        return None
+    return Quotation(start, end, True, source=(name.start_char, name.end_char), layout="pull", source_token=name.root.i)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
