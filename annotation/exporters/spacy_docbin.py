@@ -38,15 +38,14 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
             continue
         (ents if span.layer == ENTITY else quotes).append(token_span)
     if ents:
-        doc.set_ents(_without_overlaps(ctx, ents, where))
+        doc.set_ents(_without_overlaps(ctx, ents, where) if len(ents) > 1 else ents)
     if quotes:
         doc.spans[QUOTES_KEY] = quotes
-    for token_span in ents + quotes:
-        ctx.count("spans", token_span.label_)
-    if unit.comment is None:
-        doc.cats = dict(unit.doc.categories)
-    else:
+    ctx.report.counts["spans"].update([s.label_ for s in ents] + [s.label_ for s in quotes])
+    if unit.comment is not None:
         doc.cats = _stance_cats(ctx, unit)
+    elif unit.doc.categories:
+        doc.cats = dict(unit.doc.categories)
     by_id = {s.id: s for s in unit.spans}
     meta: dict[str, Any] = unit_meta(unit, ctx.annotator)
     meta["relations"] = [
@@ -58,20 +57,20 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
     if attrs:
         meta["span_attrs"] = attrs
     doc.user_data[USER_KEY] = meta
-    for rel in unit.relations:
-        ctx.count("relations", rel.label)
+    if unit.relations:
+        ctx.report.counts["relations"].update(r.label for r in unit.relations)
     return doc
 
 
 def _without_overlaps(ctx: ExportContext, ents: list, where: str) -> list:  # type: ignore[type-arg]
     """Snapping can make two entities share a token; doc.ents cannot hold both: keep the first."""
     kept: list = []  # type: ignore[type-arg]
-    taken: set[int] = set()
+    last_end = -1
     for ent in sorted(ents, key=lambda e: (e.start, -e.end)):
-        if taken.intersection(range(ent.start, ent.end)):
+        if ent.start < last_end:
             ctx.report.dropped.append(f"{where} {ent.start_char}-{ent.end_char} {ent.label_}: overlaps another entity after snapping")
             continue
-        taken.update(range(ent.start, ent.end))
+        last_end = ent.end
         kept.append(ent)
     return kept
 

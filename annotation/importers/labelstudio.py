@@ -74,8 +74,11 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
         labels = rel.get("labels") or []
         if head is None or child is None:
             raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} refers to a result that is not a span")
+        if not labels and "" in options.label_map:
+            labels = [""]  # Label Studio allows unlabelled relations; --label-map =LABEL names them
         if not labels:
-            raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} has no label (map one with --label-map)")
+            raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} has no label "
+                             "(name unlabelled relations with --label-map =LABEL)")
         for label in labels:
             record.relations.append((head, child, map_label(label, options)))
     return record

@@ -43,14 +43,15 @@ def task_record(task: Any, path: Path, line: int, options: ImportOptions) -> Uni
     if answer == "accept" and (spans is not None or "tokens" in task) and "options" not in task:
         record.reviewed = True
     if answer == "accept":
-        by_offsets: dict[tuple[int, int], str] = {}
+        by_offsets: dict[tuple[Any, ...], str] = {}
         for span in spans or []:
             if not isinstance(span, dict):
                 raise InputError(str(path), line, "each span must be an object")
             key = record.add_span(path, span.get("start"), span.get("end"), span.get("label"), options,
                                   claimed=span.get("text") if isinstance(span.get("text"), str) else None,
                                   attrs=span.get("attrs") if isinstance(span.get("attrs"), dict) else None)
-            by_offsets[(span["start"], span["end"])] = key
+            by_offsets[(span["start"], span["end"], span["label"])] = key
+            by_offsets.setdefault((span["start"], span["end"]), key)
         for rel in task.get("relations") or []:
             record.relations.append(_relation(rel, record, by_offsets, path, line, options))
     options_list = task.get("options")
@@ -72,7 +73,7 @@ def task_record(task: Any, path: Path, line: int, options: ImportOptions) -> Uni
     return record
 
 
-def _relation(rel: Any, record: UnitRecord, by_offsets: dict[tuple[int, int], str], path: Path, line: int,
+def _relation(rel: Any, record: UnitRecord, by_offsets: dict[tuple[Any, ...], str], path: Path, line: int,
               options: ImportOptions) -> tuple[str, str, str]:
     if not isinstance(rel, dict) or not isinstance(rel.get("label"), str):
         raise InputError(str(path), line, "each relation must be an object with a label")
@@ -81,10 +82,12 @@ def _relation(rel: Any, record: UnitRecord, by_offsets: dict[tuple[int, int], st
         span = rel.get(side)
         if not isinstance(span, dict):
             raise InputError(str(path), line, f"relation {rel['label']}: no {side} with character offsets")
-        key = by_offsets.get((span.get("start"), span.get("end")))  # type: ignore[arg-type]
+        start, end = span.get("start"), span.get("end")
+        key = by_offsets.get((start, end, span.get("label"))) or by_offsets.get((start, end))
         if key is None:  # a span given only inside the relation
             key = record.add_span(path, span.get("start"), span.get("end"), span.get("label"), options)
-            by_offsets[(span["start"], span["end"])] = key
+            by_offsets[(span["start"], span["end"], span["label"])] = key
+            by_offsets.setdefault((span["start"], span["end"]), key)
         ends.append(key)
     return ends[0], ends[1], map_label(rel["label"], options)
 

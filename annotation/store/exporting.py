@@ -142,34 +142,44 @@ class ExportingMixin(ExchangeImportMixin):
             yield from self._export_page(page, annotator, include_suggestions)
 
     def _export_page(self, page: list[int], annotator: str, include_suggestions: bool) -> Iterator[ExportDocument]:
-        q = self.conn.execute
-        marks = ",".join("?" * len(page))
-        docs = {r["id"]: rows.document(r) for r in q(f"SELECT * FROM documents WHERE id IN ({marks})", page)}
-        comments: dict[int, list[Comment]] = {}
-        for r in q(f"SELECT * FROM comments WHERE document_id IN ({marks}) ORDER BY document_id, position", page):
-            comments.setdefault(r["document_id"], []).append(rows.comment(r))
-        spans: dict[int, list[Span]] = {}
-        # Tuples, not sqlite3.Row, and no JSON decoding of the usual empty attrs: this loop runs
-        # for every span of a 20,000-document export.
+        # Plain tuples (no sqlite3.Row) and no JSON decoding of the usual empty "{}": these loops
+        # run for every row of a 20,000-document export, and the benchmark holds us to bare DocBin.
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        for (id_, doc_id, comment_id, start, end, label, layer, who, origin, model, attrs, created, updated) in cursor.execute(
+        q = cursor.execute
+        marks = ",".join("?" * len(page))
+        docs: dict[int, Document] = {}
+        for id_, ext_id, title, url, published, text, digest, meta, source in q(
+            f"SELECT id, ext_id, title, url, published, text, text_hash, meta, source_file FROM documents WHERE id IN ({marks})", page,
+        ):
+            docs[id_] = Document(id_, ext_id, title, text, url, published, _json(meta), digest, source)
+        comments: dict[int, list[Comment]] = {}
+        for id_, doc_id, ext_id, text, parent_id, parent_ext, author, time, position, meta in q(
+            "SELECT id, document_id, ext_id, text, parent_id, parent_ext_id, author, time, position, meta "
+            f"FROM comments WHERE document_id IN ({marks}) ORDER BY document_id, position", page,
+        ):
+            comments.setdefault(doc_id, []).append(Comment(id_, doc_id, ext_id, text, parent_id, parent_ext, author, time, position, _json(meta)))
+        spans: dict[int, list[Span]] = {}
+        for (id_, doc_id, comment_id, start, end, label, layer, who, origin, model, attrs, created, updated) in q(
             "SELECT id, document_id, comment_id, start, end, label, layer, annotator, origin, model, attrs, created, updated "
             f"FROM spans WHERE document_id IN ({marks}) AND annotator = ?{_origin_clause(include_suggestions)} "
             "ORDER BY document_id, comment_id IS NOT NULL, comment_id, start, end, id", [*page, annotator],
         ):
             spans.setdefault(doc_id, []).append(Span(
-                id_, doc_id, comment_id, start, end, label, layer, who, origin, model,
-                {} if attrs == "{}" else json.loads(attrs), created, updated))
+                id_, doc_id, comment_id, start, end, label, layer, who, origin, model, _json(attrs), created, updated))
         relations: dict[int, list[Relation]] = {}
-        for r in q(f"SELECT * FROM relations WHERE document_id IN ({marks}) AND annotator = ? ORDER BY id", [*page, annotator]):
-            relations.setdefault(r["document_id"], []).append(rows.relation(r))
-        stances: dict[int, list[StanceLabel]] = {}
-        for r in q(
-            f"SELECT s.*, c.document_id AS doc FROM stances s JOIN comments c ON c.id = s.comment_id "
-            f"WHERE c.document_id IN ({marks}) AND s.annotator = ? ORDER BY c.position, s.target", [*page, annotator],
+        for id_, doc_id, head, child, label, who, origin, created in q(
+            "SELECT id, document_id, head_id, child_id, label, annotator, origin, created "
+            f"FROM relations WHERE document_id IN ({marks}) AND annotator = ? ORDER BY id", [*page, annotator],
         ):
-            stances.setdefault(r["doc"], []).append(rows.stance(r))
+            relations.setdefault(doc_id, []).append(Relation(id_, doc_id, head, child, label, who, origin, created))
+        stances: dict[int, list[StanceLabel]] = {}
+        for id_, comment_id, target, label, who, note, unsure, created, updated, doc_id in q(
+            "SELECT s.id, s.comment_id, s.target, s.label, s.annotator, s.note, s.unsure, s.created, s.updated, c.document_id "
+            f"FROM stances s JOIN comments c ON c.id = s.comment_id WHERE c.document_id IN ({marks}) AND s.annotator = ? "
+            "ORDER BY c.position, s.target", [*page, annotator],
+        ):
+            stances.setdefault(doc_id, []).append(StanceLabel(id_, comment_id, target, label, who, note, bool(unsure), created, updated))
         for doc_id in page:
             doc = docs.get(doc_id)
             if doc is None:
@@ -182,6 +192,10 @@ class ExportingMixin(ExchangeImportMixin):
                 doc, tuple(comments.get(doc_id, [])), tuple(doc_spans), tuple(doc_relations),
                 tuple(stances.get(doc_id, [])), _categories(doc.meta, annotator),
             )
+
+
+def _json(text: str) -> dict[str, Any]:
+    return {} if text == "{}" else json.loads(text)
 
 
 def _categories(meta: dict[str, Any], annotator: str) -> dict[str, float]:

@@ -140,3 +140,32 @@ def test_spacy_docbin_that_is_not_one(store, tmp_path, content):
     path.write_bytes(content)
     report = _import(store, path)
     assert len(report.errors) == 1 and str(path) in report.errors[0]
+
+
+def test_labelstudio_unlabelled_relation_needs_a_name(store, tmp_path):
+    text = "He is Sergey Lavrov."
+    result = [
+        {"id": "a", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 2, "labels": ["SOURCE"]}},
+        {"id": "b", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 6, "end": 19, "labels": ["PERSON"]}},
+        {"from_id": "a", "to_id": "b", "type": "relation", "direction": "right", "labels": []},
+    ]
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([{"id": 7, "data": {"text": text}, "annotations": [{"result": result}]}]), encoding="utf-8")
+    report = _import(store, path)
+    assert report.errors and "has no label" in report.errors[0] and "--label-map =LABEL" in report.errors[0]
+    assert not _import(store, path, label_map={"": "coref"}).errors
+    (rel,) = store.relations(store.document_ids()[0])
+    assert rel.label == "coref" and store.document(store.document_ids()[0]).ext_id == "7"
+
+
+def test_prodigy_relation_finds_its_span_by_label_when_offsets_repeat(store, tmp_path):
+    task = {"text": "Merkel said so.", "_input_hash": 1, "answer": "accept",
+            "spans": [{"start": 0, "end": 6, "label": "PERSON"}, {"start": 0, "end": 6, "label": "SOURCE"},
+                      {"start": 7, "end": 11, "label": "QUOTE"}],
+            "relations": [{"head": 2, "child": 0, "label": "source", "head_span": {"start": 7, "end": 11, "label": "QUOTE"},
+                           "child_span": {"start": 0, "end": 6, "label": "SOURCE"}}]}
+    assert not _import(store, _write_jsonl(tmp_path / "p.jsonl", [task])).errors
+    doc_id = store.document_ids()[0]
+    spans = {s.id: s.label for s in store.spans(doc_id)}
+    (rel,) = store.relations(doc_id)
+    assert (spans[rel.head_id], spans[rel.child_id]) == ("QUOTE", "SOURCE")
