@@ -66,3 +66,15 @@ spokeswoman spokesperson office communique press
 
 # Directive verbs whose infinitive complement is reported speech: "asked them not to ...".
 DIRECTIVE_VERBS = frozenset("ask urge tell warn advise instruct order request encourage implore".split())
+
+# Descriptions that stand for one person named nearby ("the minister said"). Other nouns
+# ("one poster", "a reader") are left unresolved rather than pinned on the nearest name.
+ROLE_NOUNS = frozenset("""
+minister president spokesman spokeswoman spokesperson official director chief secretary chairman
+chairwoman chair leader governor mayor senator congressman congresswoman representative coach
+manager prosecutor lawyer attorney judge professor doctor researcher scientist author chef owner
+founder executive officer commissioner ambassador adviser advisor councillor councilor premier
+chancellor king queen prince princess pope captain general commander curator editor skipper
+actor actress singer player striker goalkeeper star candidate lawmaker head deputy envoy
+man woman boy girl father mother husband wife son daughter
+""".split())

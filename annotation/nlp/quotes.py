@@ -59,6 +59,8 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
             q = _according_to(tok, index, consumed)
             if q is not None:
                 found.append(q)
+        elif tok.dep_ == "xcomp" and tok.head.lemma_ in ("decline", "refuse"):
+            continue  # "declined to comment": nothing was said
         elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)) or (
             tok.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
         ):  # "They call for ...": a demand; a bare "call" names things ("call them ‘idiots’")
@@ -233,8 +235,8 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
         if subject is not None and short_ok and not (first <= subject.i < last) and subject.lemma_.lower() not in NON_SPEAKERS:
             cue = (verb.idx, verb.idx + len(verb.text))
             return Quotation(region.start, region.end, True, source=source_span(subject, index), cue=cue, source_token=subject.i)
-    if len(words) < 4 and not has_verb:
-        return None  # scare quote: "pills", "unknowns"
+    if len(words) < 4:
+        return None  # no cue and a few words: a scare quote ("pills", "route out"), not speech
     if not has_verb and _inside_noun_phrase(tokens, first, last - 1):
         return None
     if not has_verb and len(words) < 8:

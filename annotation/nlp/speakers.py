@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotation.nlp.lexicon import (
-    FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS, SPEAKER_LABELS,
-    STATEMENT_NOUNS, THING_PRONOUNS,
+    FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS, ROLE_NOUNS,
+    SPEAKER_LABELS, STATEMENT_NOUNS, THING_PRONOUNS,
 )
 
 if TYPE_CHECKING:
@@ -108,7 +108,9 @@ def _mentions(doc: "Doc") -> list[_Mention]:
     for ent in ents:
         canonical, label = names[_clean(ent.text)]
         m = _Mention(ent.start_char, ent.end_char, label, canonical)
-        m.subject = ent.root.dep_ in ("nsubj", "nsubjpass")
+        root = ent.root
+        # "The company's chief executive, Jürgen Aalto-Fischer, apologised": the apposition counts
+        m.subject = root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"))
         m.sentence = ent.root.sent.start_char
         if label == "PERSON":
             head = ent.root
@@ -241,15 +243,17 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \
                 prev.speaker_label in ("", "PERSON") and prev.speaker[:1].isupper():
             # the previous speaker is a name the tagger missed ("Paris claims ... She also claims")
-            return _Mention(prev.source[0], prev.source[1], "PERSON", prev.speaker)
-        return next((m for m in reversed(before) if ok(m)), None)
+            start, end = prev.coref or prev.source  # chain "she" -> "She" -> the name itself
+            return _Mention(start, end, "PERSON", prev.speaker)
+        return next((m for m in reversed(before) if ok(m)), None) or _untagged_subject(head)
     if word in GROUP_PRONOUNS or word in THING_PRONOUNS:
         if prev_mention is not None and prev_mention.label in _ORG_LABELS:
             return prev_mention
         if word in GROUP_PRONOUNS and prev is not None and prev.source is not None and prev.source_token >= 0 \
                 and head.doc[prev.source_token].tag_ in ("NNS", "NNPS"):
             # "The report's authors say ... They say ...": the same group keeps speaking
-            return _Mention(prev.source[0], prev.source[1], "", prev.speaker)
+            start, end = prev.coref or prev.source
+            return _Mention(start, end, "", prev.speaker)
         wanted = ("ORG", "NORP") if word in GROUP_PRONOUNS else ("ORG",)
         return next((m for m in reversed(before) if m.label in wanted), None)
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
@@ -268,9 +272,28 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
     described = next((m for m in reversed(before) if m.label == "PERSON" and noun in m.descriptors), None)
     if described is not None:
         return described
+    if noun not in ROLE_NOUNS:
+        return None
     if prev_mention is not None and prev_mention.label == "PERSON":
         return prev_mention
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
+
+
+def _untagged_subject(head) -> _Mention | None:  # type: ignore[no-untyped-def]
+    """Last resort for he/she: a proper-noun subject the tagger did not call a person, in this
+    sentence or the one before ("De Waal, who ..., had been under pressure. She said ...")."""
+    doc = head.doc
+    start = head.sent.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+    for tok in reversed(doc[start:head.i]):
+        if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and tok.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE"):
+            first = tok.left_edge.i
+            while first < tok.i and doc[first].pos_ not in ("PROPN",):
+                first += 1
+            name = doc[first:tok.i + 1]
+            return _Mention(name.start_char, name.end_char, "PERSON", _clean(name.text))
+    return None
 
 
 def _sentence_before(head) -> int:  # type: ignore[no-untyped-def]
