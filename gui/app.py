@@ -84,6 +84,7 @@ def choose_project(project: str | None, annotator: str) -> Path:
 
 def open_window(path: str | Path, annotator: str, parent_for_errors: object = None, interactive: bool = True):  # type: ignore[no-untyped-def]
     """Open ``path`` in a new main window; None (after telling the user) when it cannot be opened."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
     from gui import settings
@@ -101,7 +102,9 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
             store = Store.open(path, read_only=True, check=False)
     except ProjectError as exc:
         if interactive:
-            QMessageBox.critical(parent_for_errors, "Cannot open project", str(exc))  # type: ignore[arg-type]
+            box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open project", str(exc), parent=parent_for_errors)  # type: ignore[arg-type]
+            box.setTextFormat(Qt.TextFormat.PlainText)  # a file name may contain "<"
+            box.exec()
         else:
             print(f"goldspan: error: {exc}", file=sys.stderr)
         return None
@@ -111,8 +114,6 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
     window = MainWindow(session, reason)
     _windows.append(window)
     window.destroyed.connect(lambda *_: store.close())
-    from PySide6.QtCore import Qt
-
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.destroyed.connect(lambda *_: _windows.remove(window) if window in _windows else None)
     if interactive:
@@ -131,6 +132,7 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
     if reason and interactive:
         window.show_message("Read-only: another Goldspan window is writing to this project", error=True)
         notice = QMessageBox(QMessageBox.Icon.Information, "Project opened read-only", reason, parent=window)
+        notice.setTextFormat(Qt.TextFormat.PlainText)
         notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         notice.open()  # window-modal but not blocking: the window behind still paints
         window.read_only_notice = notice

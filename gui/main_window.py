@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
         added = getattr(result, "documents_added", 0)
         self.show_message(f"Imported {added} documents" + (f"; {len(errors)} files failed" if errors else ""))
         if errors:
-            QMessageBox.warning(self, "Import", "Some files were not imported:\n\n" + "\n".join(errors[:20]))
+            self.notify("Import", "Some files were not imported:\n\n" + "\n".join(errors[:20]))
         if self.session.current_document is None:
             self.open_first_document()
 
@@ -338,8 +338,13 @@ class MainWindow(QMainWindow):
         self.jobs.start(
             "Pre-annotating", self.store,
             lambda store, token: module.preannotate(store, annotator=annotator, cancel=token),
-            on_done=lambda _result: (self.session.refresh_all(), self.show_message("Pre-annotation finished")),
+            on_done=self._preannotate_done,
         )
+
+    def _preannotate_done(self, report: object) -> None:
+        self.session.refresh_all()
+        summary = getattr(report, "summary", None)
+        self.show_message(summary() if callable(summary) else "Pre-annotation finished")
 
     def check_integrity_in_background(self) -> None:
         """PRAGMA quick_check on a worker: a damaged file is reported without delaying the window."""
@@ -353,8 +358,17 @@ class MainWindow(QMainWindow):
     def _job_failed(self, title: str, message: str) -> None:
         self.show_message(f"{title}: {message.splitlines()[0]}", error=True)
         if "Cancelled" not in message:
-            QMessageBox.warning(self, title, message)
+            self.notify(title, message)
         self.session.refresh_all()  # committed batches are in: show them
+
+    def notify(self, title: str, message: str) -> QMessageBox:
+        """A warning that does not block the event loop (a worker may still be reporting)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names and errors may contain markup
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_notice = box
+        return box
 
     def show_cheat_sheet(self) -> None:
         CheatSheet(self.store.schema, self).show()
