@@ -13,6 +13,7 @@ KEYS = [
         ("Arrows, Ctrl+arrows", "move the caret by character / word"),
         ("Shift+(Ctrl+)arrows", "select words; a selection snaps to whole tokens"),
         ("Mouse drag", "select (snaps to tokens); Alt+drag keeps exact characters"),
+        ("View ▸ Snap selections", "turn snapping off: character mode for mouse and keyboard"),
         ("Label key", "mark the selection with that label; on a selected span: relabel it"),
         ("Tab / Shift+Tab", "select the next / previous span"),
         ("Click", "select the span under the mouse (click again: the span around it)"),

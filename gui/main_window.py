@@ -156,6 +156,10 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "Focus &article", lambda: self.article.setFocus(), "Ctrl+2")
         self._action(view_menu, "Focus &comments", lambda: self.thread.setFocus(), "Ctrl+3")
         view_menu.addSeparator()
+        snap = self._action(view_menu, "S&nap selections to whole words", self._toggle_snap)
+        snap.setCheckable(True)
+        snap.setChecked(self.session.snap_to_tokens)
+        self.snap_action = snap
         self._action(view_menu, "&Larger text", lambda: self._apply_font_size(settings.font_size() + 1, save=True), ["Ctrl+=", "Ctrl++"])
         self._action(view_menu, "&Smaller text", lambda: self._apply_font_size(settings.font_size() - 1, save=True), "Ctrl+-")
 
@@ -278,6 +282,11 @@ class MainWindow(QMainWindow):
 
     def _span_selected(self, span: Span | None) -> None:
         self.inspector.show_span(span, self.article.text())
+
+    def _toggle_snap(self) -> None:
+        self.session.snap_to_tokens = self.snap_action.isChecked()
+        self.show_message("Selections snap to whole words" if self.session.snap_to_tokens
+                          else "Character mode: selections keep exact characters")
 
     def _palette_label(self, label: str) -> None:
         self.article.apply_label(label)

@@ -22,6 +22,9 @@ class Session(QObject):
         self.annotator = annotator
         self.undo_stack = QUndoStack(self)
         self.current_document: int | None = None
+        # Selections snap to whole tokens; off (View menu), or Alt held while dragging, keeps
+        # exact characters. Shared by the article and every comment view.
+        self.snap_to_tokens = True
 
     def push(self, command: Command) -> bool:
         """Apply an edit through the undo stack. False (and ``error`` emitted) when refused."""

@@ -144,7 +144,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             return None
         start = self.span_index.to_codepoint(cursor.selectionStart())
         end = self.span_index.to_codepoint(cursor.selectionEnd())
-        if self._literal_range == (start, end):
+        if self._literal_range == (start, end) or not self.session.snap_to_tokens:
             return self.tokens().trim(start, end, self._text)
         return self.tokens().snap(start, end)
 

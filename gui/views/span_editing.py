@@ -175,7 +175,8 @@ class SpanEditingMixin:
         dragged = self._press_pos is not None and (point - self._press_pos).manhattanLength() >= _DRAG_THRESHOLD
         cursor = self.textCursor()
         if dragged and cursor.hasSelection():
-            self._snap_drag(literal=bool(event.modifiers() & Qt.KeyboardModifier.AltModifier))
+            alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._snap_drag(literal=alt or not self.session.snap_to_tokens)
             return
         hits = self.span_index.at(self.cursorForPosition(point).position())
         if not hits:

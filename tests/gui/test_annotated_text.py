@@ -74,6 +74,15 @@ def test_alt_drag_keeps_characters(qtbot, store, session, view):
     assert human_spans(store, doc) == [(2, 9, "PERSON")]
 
 
+def test_character_mode_for_keyboard_selections(qtbot, store, session, view):
+    doc = add_article(store)
+    view.set_unit(Unit(doc))
+    session.snap_to_tokens = False
+    view.select_text(2, 9)
+    qtbot.keyClick(view, "p")
+    assert human_spans(store, doc) == [(2, 9, "PERSON")]
+
+
 def test_emoji_does_not_shift_spans(qtbot, store, session, view):
     doc = add_article(store)
     view.set_unit(Unit(doc))
