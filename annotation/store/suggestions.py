@@ -103,13 +103,15 @@ class SuggestionsMixin:
         stamp = rows.now()
         with self.transaction():  # type: ignore[attr-defined]
             self.ensure_annotator(annotator)  # type: ignore[attr-defined]
-            for item in batch:
+            seen = self._seen_before([i.unit for i in batch], annotator)
+            for item in batch:  # every unit: model spans may also have come in by a merge
                 counts.spans_replaced += self._drop_untouched(item.unit, annotator)
             span_rows: list[tuple[Any, ...]] = []
             rel_rows: list[tuple[Any, ...]] = []
             next_id = self._next_span_id()
             for item in batch:
-                next_id = self._plan_unit(item, annotator, model, stamp, next_id, span_rows, rel_rows, counts)
+                next_id = self._plan_unit(item, annotator, model, stamp, next_id, span_rows, rel_rows, counts,
+                                          item.unit in seen)
             self.conn.executemany(
                 "INSERT INTO spans(id, document_id, comment_id, start, end, label, layer, annotator, origin, model, "
                 "attrs, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", span_rows,
@@ -125,6 +127,15 @@ class SuggestionsMixin:
         counts.spans_added += len(span_rows)
         counts.relations_added += len(rel_rows)
         return counts
+
+    def _seen_before(self, units: list[Unit], annotator: str) -> set[Unit]:
+        """Units of ``units`` already pre-annotated for ``annotator`` (with any model)."""
+        docs = sorted({u.document_id for u in units})
+        rows_ = self.conn.execute(
+            f"SELECT document_id, comment_id FROM unit_nlp WHERE annotator = ? AND document_id IN ({','.join('?' * len(docs))})",
+            (annotator, *docs),
+        ) if docs else []
+        return {Unit(r[0], r[1] or None) for r in rows_} & set(units)
 
     def _drop_untouched(self, unit: Unit, annotator: str) -> int:
         cur = self.conn.execute(
@@ -142,13 +153,15 @@ class SuggestionsMixin:
         return int(row[0]) + 1
 
     def _plan_unit(self, item: UnitSuggestions, annotator: str, model: str, stamp: str, next_id: int,
-                   span_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], counts: WriteCounts) -> int:
+                   span_rows: list[tuple[Any, ...]], rel_rows: list[tuple[Any, ...]], counts: WriteCounts,
+                   seen: bool) -> int:
         unit = item.unit
         kept = self.conn.execute(
             "SELECT id, start, end, label, layer FROM spans WHERE document_id = ? AND comment_id IS ? AND annotator = ?",
             (unit.document_id, unit.comment_id, annotator),
         ).fetchall()
-        rejected = self._rejected(unit, annotator)
+        # Only a unit pre-annotated before can hold suggestions the annotator deleted.
+        rejected = self._rejected(unit, annotator) if seen else set()
         kept_relations = {(r[0], r[1], r[2]) for r in self.conn.execute(
             "SELECT head_id, child_id, label FROM relations WHERE document_id = ? AND annotator = ?",
             (unit.document_id, annotator),
