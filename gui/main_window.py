@@ -138,7 +138,10 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self.import_action = self._action(file_menu, "&Import files…", self.import_files_dialog, "Ctrl+I")
         self.preannotate_action = self._action(file_menu, "&Pre-annotate documents", self.preannotate)
-        self.preannotate_action.setEnabled(importlib.util.find_spec("annotation.nlp.preannotate") is not None)
+        self.preannotate_action.setEnabled(
+            importlib.util.find_spec("annotation.nlp.preannotate") is not None and not self.store.read_only
+        )
+        self.import_action.setEnabled(not self.store.read_only)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
