@@ -6,6 +6,7 @@ again; ids stay stable however often the user goes back and forth.
 """
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
@@ -50,10 +51,13 @@ class CoreCommand(QUndoCommand):
     def _run(self, command: Command, action: str) -> Command | None:
         try:
             inverse, changes = self._session.store.apply(command, self._session.annotator, action=action)
-        except GoldspanError as exc:
-            self.failed = str(exc)
+        except (GoldspanError, sqlite3.OperationalError) as exc:
+            # OperationalError: a worker (an import) holds the write lock past the busy timeout.
+            message = str(exc) if isinstance(exc, GoldspanError) else (
+                f"the project is busy ({exc}); a long job is writing, try again in a moment")
+            self.failed = message
             self.setObsolete(True)
-            self._session.error.emit(str(exc))
+            self._session.error.emit(message)
             return None
         self._session.changed.emit(changes)
         return inverse
