@@ -184,8 +184,9 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
             return None  # mostly quoted: the direct-quote rule attributes it with this cue
         consumed.update(inside)
         return Quotation(start, end, False, source=source_span(subject, index), cue=cue, mixed=True, source_token=subject.i)
-    if verb.lemma_.lower() in ("ask", "wonder", "question"):
-        return None  # asking is not asserting; the content is a question, often not reported speech
+    directive = any(doc[i].dep_ == "xcomp" and doc[i].head.i == verb.i for i in range(lo, hi + 1))
+    if verb.lemma_.lower() in ("ask", "wonder", "question") and not directive:
+        return None  # asking is not asserting ("asked whether ..."); "asked them to ..." is a request
     return Quotation(start, end, False, source=source_span(subject, index), cue=cue, source_token=subject.i)
 
 
