@@ -108,6 +108,8 @@ def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotati
     subject = find_subject(verb)
     if subject is None or subject.lemma_.lower() in NON_SPEAKERS:
         return out
+    if subject.lower_ in ("i", "you", "we"):
+        return out  # "as I said, ..." in a reader's comment is their own opinion, not a report
     for lo, hi in _content_ranges(verb):
         q = _from_content(lo, hi, verb, subject, (verb.idx, verb.idx + len(verb.text)), index, consumed)
         if q is not None:

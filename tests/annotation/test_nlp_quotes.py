@@ -147,3 +147,19 @@ def test_quote_marks_news_continuation_and_unclosed():
     regions = find_quotes(text)
     assert [text[r.start:r.end] for r in regions] == ["First part.\n\n“Second part"]
     assert regions[0].paragraphs == 2
+
+
+def test_a_commenters_own_opinion_is_not_reported_speech(nlp):
+    assert _quotes(nlp, "As I said before, I think the council is wasting our money.") == []
+
+
+def test_declining_to_comment_is_not_a_cue(nlp):
+    text = "The striker posted “Thank you, boss” on Sunday. The club declined to comment on the matter."
+    q = _find(_quotes(nlp, text), "Thank you, boss")
+    assert q["cue"] != "comment"
+
+
+def test_a_report_chain_credits_the_person_not_the_newspaper(nlp):
+    text = "According to the Herald, Professor John Burrows said the flag had never been open to public choice."
+    q = _find(_quotes(nlp, text), "never been open to public choice")
+    assert q["speaker"] == "John Burrows" and q["cue"] == "said"
