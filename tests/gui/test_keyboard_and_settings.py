@@ -54,8 +54,16 @@ def test_whole_document_from_the_keyboard(qtbot, demo):
     selected = view.selected_span_id()
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert store.find_span(selected) is None
-    window.undo_action.trigger()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
     assert store.find_span(selected) is not None
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)  # redo
+    assert store.find_span(selected) is None
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.find_span(selected) is not None
+    # Ctrl+Enter: done, and the next undone document opens.
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(doc, "tester").status == "done"
+    assert window.session.current_document != doc
     _close(window)
 
 
