@@ -65,6 +65,7 @@ class DocumentListPanel(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._open_first_match)
         for combo in (self.status, self.annotator, self.label):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -102,6 +103,16 @@ class DocumentListPanel(QWidget):
         self._update_count()
         if current is not None:
             self.select_document(current, emit=False)
+
+    def _open_first_match(self) -> None:
+        """Enter in the search field: search now and open the first match (keyboard flow)."""
+        self._debounce.stop()
+        self.apply_filter()
+        if self.model.rowCount():
+            first = self.model.document_id(0)
+            if first is not None:
+                self.document_activated.emit(first)
+            self.table.setFocus()
 
     def select_document(self, document_id: int, emit: bool = True) -> None:
         row = self.model.row_of(document_id)

@@ -144,6 +144,11 @@ def test_filters_status_and_status_update_in_place(qtbot, demo):
     panel.search.setText("nothing-matches-this")
     panel.apply_filter()
     assert panel.model.rowCount() == 0
+    # Enter in the search field opens the first match.
+    panel.search.clear()
+    qtbot.keyClicks(panel.search, "second article")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert window.article_title.text() == "Second"
     _close(window)
 
 
