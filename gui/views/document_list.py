@@ -21,6 +21,7 @@ class DocumentListPanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._quiet = False  # True while the list follows a document opened elsewhere
         self.model = DocumentListModel(session.store, session.annotator, self)
         self.search = QLineEdit(placeholderText="Search title and text…")
         self.search.setClearButtonEnabled(True)
@@ -123,14 +124,18 @@ class DocumentListPanel(QWidget):
         if row is None:
             return
         index = self.model.index(row, TITLE_COLUMN)
-        selection = self.table.selectionModel()
-        selection.blockSignals(not emit)
-        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        selection.blockSignals(False)
+        # Not by blocking the selection model's signals: the view itself listens to them.
+        self._quiet = not emit
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+        finally:
+            self._quiet = False
         self.table.scrollTo(index)
 
     def _row_changed(self, index: QModelIndex, *_: object) -> None:
-        if index.isValid():
+        if index.isValid() and not self._quiet:
             document_id = self.model.document_id(index.row())
             if document_id is not None and document_id != self.session.current_document:
                 self.document_activated.emit(document_id)
