@@ -119,3 +119,16 @@ def test_font_size_and_layout_persist(qtbot, demo):
     assert (restored[0], restored[2]) == (sizes[0], sizes[2])
     assert settings.last_project() == str(demo.resolve())
     _close(again)
+
+
+def test_document_list_from_the_keyboard(qtbot, demo):
+    window = _window(qtbot, demo)
+    first = window.session.current_document
+    qtbot.keyClick(window.article, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is window.documents.table
+    qtbot.keyClick(window.documents.table, Qt.Key.Key_Down)
+    assert window.session.current_document != first
+    assert window.article_title.text() == "Second"
+    qtbot.keyClick(window.documents.table, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.current_document == first
+    _close(window)
