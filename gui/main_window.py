@@ -315,7 +315,9 @@ class MainWindow(QMainWindow):
         if path:
             from gui.app import open_window
 
-            if open_window(path, self.session.annotator, parent_for_errors=self) is not None:
+            window = open_window(path, self.session.annotator, parent_for_errors=self)
+            if window is not None:
+                window.show()
                 self.close()
 
     def import_files_dialog(self) -> None:

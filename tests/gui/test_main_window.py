@@ -208,3 +208,16 @@ def test_history_replay_rules():
     assert (len(steps), index) == (1, 1)
     steps, index = replay([do_1, ("undo", *a)])  # an undo that does not match: start afresh
     assert (len(steps), index) == (0, 0)
+
+
+def test_open_project_from_the_file_menu(qtbot, demo, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    other = make_project(tmp_path / "other.db")
+    window = _window(qtbot, demo)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    window.open_project_dialog()
+    opened = [w for w in QApplication.topLevelWidgets() if getattr(w, "store", None) is not None
+              and w.isVisible() and w.store.path == other]
+    assert len(opened) == 1
+    _close(opened[0])
