@@ -26,6 +26,7 @@ KEYS = [
     ("Quotations", [
         ("q", "mark the selection as QUOTE (it becomes the current quotation)"),
         ("s / v", "mark SOURCE / CUE: linked to the current quotation"),
+        ("Tab to a name, then s", "the same words become the SOURCE of the current quotation"),
         ("Ctrl+L", "link the selected SOURCE (he, the minister) to the entity it refers to: "
                    "then click it, or Tab to it and press Enter"),
     ]),

@@ -124,6 +124,7 @@ class SpanEditingMixin:
             return
         self.session.push(coref_command(source, target_id, self._unit.document_id, self.session.annotator))
 
+    # -- input events ---------------------------------------------------------------------
 
     def event(self, event: QEvent) -> bool:
         # Tab walks the spans instead of leaving the widget (read-only text edits give Tab away).
