@@ -1,7 +1,6 @@
 """The text view driven with real mouse and key events; every check reads the database."""
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
