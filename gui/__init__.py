@@ -1,16 +1,7 @@
-"""The Goldspan GUI (PySide6). Imports ``annotation``; the core never imports this package."""
-from __future__ import annotations
+"""The Goldspan GUI (PySide6). Imports ``annotation``; the core never imports this package.
 
-import sys
-
-if sys.version_info < (3, 12):  # pragma: no cover - depends on the interpreter
-    import ctypes
-
-    # PySide6/shiboken6 6.12 returns None (void methods) and True/False without taking a new
-    # reference on Python 3.11, where these are not yet immortal: every call (painter.drawRect,
-    # setText, isValid ...) takes one reference away, and after some thousand calls the process
-    # aborts with "Fatal Python error: none_dealloc" (or bool_dealloc). A huge reference count
-    # makes them immortal, as they are on 3.12+. Measured: sys.getrefcount(None) fell by exactly
-    # one per QPainter call.
-    for _singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(_singleton)).value += 1 << 40
+PySide6 is pinned below 6.12 in pyproject.toml: 6.12.0 on Python 3.11 takes one reference
+away from None on every void Qt call (measured: sys.getrefcount(None) fell by one per
+setWindowTitle), and a long session then aborts with "Fatal Python error: none_dealloc".
+tests/gui/test_pyside_refcount.py guards against a version with that bug coming back.
+"""
