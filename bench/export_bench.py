@@ -91,7 +91,8 @@ def bare(articles: list[ImportedArticle], splits: dict[str, list[int]], folder: 
             doc.ents = ents
             doc.spans["quotes"] = quotes
             by_key = {s.key: s for s in art.spans}
-            doc.user_data["goldspan"] = {"document": art.document.ext_id, "unit": "body", "relations": [
+            doc.user_data["goldspan"] = {"document": art.document.ext_id, "title": art.document.title, "unit": "body",
+                                         "annotator": "ann", "relations": [
                 {"head": [by_key[r.head].start, by_key[r.head].end, by_key[r.head].label],
                  "child": [by_key[r.child].start, by_key[r.child].end, by_key[r.child].label], "label": r.label}
                 for r in art.relations]}
@@ -100,7 +101,8 @@ def bare(articles: list[ImportedArticle], splits: dict[str, list[int]], folder: 
             for c, st in zip(art.comments, art.stances):
                 cdoc = nlp.make_doc(c.text)
                 cdoc.cats = {f"topic:{name}": float(name == st.label) for name in labels}
-                cdoc.user_data["goldspan"] = {"document": art.document.ext_id, "unit": c.ext_id}
+                cdoc.user_data["goldspan"] = {"document": art.document.ext_id, "title": art.document.title, "unit": c.ext_id,
+                                              "annotator": "ann", "relations": []}
                 docbin.add(cdoc)
                 n += 1
         docbin.to_disk(folder / f"{split}.spacy")

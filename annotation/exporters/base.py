@@ -9,6 +9,7 @@ what it wrote when the export fails, so a failed export never leaves files that 
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import random
 import re
@@ -106,15 +107,23 @@ class ExportUnit:
 
 def units_of(doc: ExportDocument) -> Iterator[ExportUnit]:
     by_unit: dict[int | None, list[Span]] = {}
+    unit_of: dict[int | None, int | None] = {}
     for span in doc.spans:
         by_unit.setdefault(span.comment_id, []).append(span)
-    unit_of = {s.id: s.comment_id for s in doc.spans}
-    for comment in (None, *doc.comments):
-        cid = None if comment is None else comment.id
-        spans = tuple(by_unit.get(cid, ()))
-        rels = tuple(r for r in doc.relations if unit_of.get(r.head_id, -1) == cid and unit_of.get(r.child_id, -1) == cid)
-        stances = tuple(s for s in doc.stances if comment is not None and s.comment_id == cid)
-        yield ExportUnit(doc, comment, doc.document.text if comment is None else comment.text, spans, rels, stances)
+        unit_of[span.id] = span.comment_id
+    relations: dict[int | None, list[Relation]] = {}
+    for rel in doc.relations:
+        unit = unit_of.get(rel.head_id, -1)
+        if unit == unit_of.get(rel.child_id, -2):
+            relations.setdefault(unit, []).append(rel)
+    stances: dict[int, list[StanceLabel]] = {}
+    for st in doc.stances:
+        stances.setdefault(st.comment_id, []).append(st)
+    yield ExportUnit(doc, None, doc.document.text, tuple(by_unit.get(None, ())), tuple(relations.get(None, ())), ())
+    for comment in doc.comments:
+        cid = comment.id
+        yield ExportUnit(doc, comment, comment.text, tuple(by_unit.get(cid, ())), tuple(relations.get(cid, ())),
+                         tuple(stances.get(cid, ())))  # type: ignore[arg-type]
 
 
 def unit_meta(unit: ExportUnit, annotator: str) -> dict[str, Any]:
@@ -311,6 +320,11 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
     splits = split_documents(ids, options.split or spec.default_split, options.seed, need_dev=spec.name == "spacy")
     report = ExportReport()
     ctx = ExportContext(store, spec, out, options, splits, report, cancel)
+    # An export makes a dozen short-lived objects a document and keeps large DocBins alive: the
+    # cyclic collector would rescan that growing heap again and again (about 10% of the time on
+    # 20,000 documents) for objects that form no cycles. It is back on as soon as the export ends.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         yield Progress(0, ctx.total, f"exporting {fmt}")
         yield from spec.write(ctx)
@@ -323,6 +337,9 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
         for path in report.files:
             path.unlink(missing_ok=True)
         raise
+    finally:
+        if collecting:
+            gc.enable()
     yield Progress(ctx.total, ctx.total, "done")
     return report
 

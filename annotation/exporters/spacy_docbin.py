@@ -130,10 +130,11 @@ def _write_docbins(ctx: ExportContext) -> Job[None]:
             for unit in units_of(exdoc):
                 doc = unit_to_doc(ctx, unit)
                 ctx.report.counts["units"]["body" if unit.comment is None else "comment"] += 1
-                if split in ("train", "all"):
-                    present["ner"] |= bool(doc.ents)
-                    present["spancat"] |= bool(doc.spans.get(QUOTES_KEY))
-                    present["textcat_multilabel"] |= bool(doc.cats)
+                if split in ("train", "all") and not all(present.values()):
+                    # (doc.ents builds Span objects: ask only until every component is known to be needed)
+                    present["ner"] = present["ner"] or bool(doc.ents)
+                    present["spancat"] = present["spancat"] or QUOTES_KEY in doc.spans
+                    present["textcat_multilabel"] = present["textcat_multilabel"] or bool(doc.cats)
                 docbin.add(doc)
             if ctx.done % 500 == 0:
                 yield ctx.progress()
