@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from annotation.merge import MergeReport, merge_projects
@@ -18,7 +19,14 @@ def merge_file(session: Session, jobs, path: str, parent: QWidget | None = None,
     def done(report: MergeReport) -> None:
         session.refresh_all()
         if interactive:
-            QMessageBox.information(parent, "Merge", "\n".join(report.lines()))
+            show_message = getattr(parent, "show_message", None)
+            if show_message is not None:
+                show_message(report.lines()[0])
+            # not blocking the event loop; plain text, as names and ids may contain markup
+            box = QMessageBox(QMessageBox.Icon.Information, "Merge", "\n".join(report.lines()), parent=parent)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
         if on_done is not None:
             on_done(report)
 
