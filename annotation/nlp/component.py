@@ -19,12 +19,13 @@ KEY = "goldspan"
 
 @Language.component(COMPONENT)
 def suggest(doc: Doc) -> Doc:
+    all_ents = list(doc.ents)
     try:
-        quotes = [q.to_data() for q in detect_quotations(doc)]
+        quotes = [q.to_data() for q in detect_quotations(doc, all_ents)]
     except Exception as exc:  # noqa: BLE001 - one odd text must never stop a corpus-wide job
         quotes = []
         doc.user_data[KEY + "_error"] = f"{type(exc).__name__}: {exc}"
-    ents = [[e.start_char, e.end_char, e.label_] for e in doc.ents]
+    ents = [[e.start_char, e.end_char, e.label_] for e in all_ents]
     doc.user_data[KEY] = {"ents": ents, "quotes": quotes}
     return doc
 
@@ -34,6 +35,11 @@ def with_suggestions(nlp: Language) -> Language:
     if COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(COMPONENT, last=True)
     return nlp
+
+
+def rule_error(doc: Doc) -> str | None:
+    """Why the quotation rules gave up on this Doc (its entities are still suggested)."""
+    return doc.user_data.get(KEY + "_error")
 
 
 def suggestions_of(doc: Doc) -> tuple[list[tuple[int, int, str]], list[Quotation]]:

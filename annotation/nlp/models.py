@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from annotation.errors import GoldspanError
-
 from spacy.language import Language
+
+from annotation.errors import GoldspanError
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -28,7 +28,6 @@ NEEDED = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner",
 # grows with the text. We never hand it more than CHUNK_CHARS at once: longer units are cut
 # at paragraph (else sentence-ish, else whitespace) boundaries and the pieces re-assembled.
 CHUNK_CHARS = 100_000
-
 
 PARAGRAPHS = "goldspan_paragraphs"
 
@@ -49,7 +48,7 @@ class ModelNotFound(GoldspanError):
 @dataclass(frozen=True)
 class LoadedModel:
     nlp: "Language"
-    name: str  # package name or path as given
+    name: str  # package name (for a folder: the package name in its meta.json)
     version: str
 
     @property
@@ -118,7 +117,7 @@ def _load(name: str) -> LoadedModel:
         probe = spacy.util.get_model_meta(path) if path.exists() else None
         pipes = (probe or {}).get("pipeline") or None
         nlp = spacy.load(name, exclude=_unneeded(pipes) if pipes else [])
-    except OSError as exc:  # spaCy's E050/E053: not a pipeline
+    except (OSError, ValueError) as exc:  # spaCy's E050/E053: not a pipeline
         raise ModelNotFound(f"{name!r} is not a usable spaCy pipeline: {str(exc).splitlines()[0]}") from None
     unneeded = [p for p in nlp.pipe_names if p not in NEEDED]
     for pipe in unneeded:

@@ -7,7 +7,7 @@ live in annotation/store/suggestions.py). No Qt here: the GUI runs this generato
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
 from annotation.jobs import CancelToken, Job, Progress
@@ -34,12 +34,16 @@ class PreannotateReport:
     relations_added: int = 0
     spans_replaced: int = 0
     spans_kept_human: int = 0
+    rule_errors: list[str] = field(default_factory=list)  # "unit: error" where the quote rules gave up
 
     def summary(self) -> str:
-        return (f"{self.units_done} units pre-annotated with {self.model} ({self.units_skipped} already done): "
+        text = (f"{self.units_done} units pre-annotated with {self.model} ({self.units_skipped} already done): "
                 f"{self.spans_added} spans and {self.relations_added} relations added "
                 f"({self.entities} entities, {self.quotes} quotations found; {self.spans_replaced} old suggestions replaced, "
                 f"{self.spans_kept_human} left out beside human work)")
+        if self.rule_errors:
+            text += f"; quotation rules failed on {len(self.rule_errors)} units (first: {self.rule_errors[0]})"
+        return text
 
 
 def preannotate(
@@ -70,7 +74,9 @@ def preannotate(
     docs = nlp.pipe(pieces, as_tuples=True, batch_size=max(1, batch_size), n_process=max(1, n_process))
     batch: list[UnitSuggestions] = []
     try:
-        for unit, length, ents, quotes in _reassemble(docs):
+        for unit, length, ents, quotes, error in _reassemble(docs):
+            if error:
+                report.rule_errors.append(f"{unit.key()}: {error}")
             batch.append(_suggestions_for(unit, ents, quotes))
             report.entities += len(ents)
             report.quotes += len(quotes)
@@ -120,21 +126,23 @@ def _pieces(texts: Iterator[tuple[Unit, str]]) -> Iterator[tuple[str, tuple[int,
             yield piece, (unit.document_id, cid, offset, len(parts), len(text))
 
 
-def _reassemble(docs) -> Iterator[tuple[Unit, int, list[tuple[int, int, str]], list["Quotation"]]]:  # type: ignore[no-untyped-def]
+def _reassemble(docs) -> Iterator[tuple[Unit, int, list[tuple[int, int, str]], list["Quotation"], str | None]]:  # type: ignore[no-untyped-def]
     """Per unit: entities and quotations in unit offsets, pieces of a long unit put back together."""
-    from annotation.nlp.component import suggestions_of
+    from annotation.nlp.component import rule_error, suggestions_of
 
     ents_acc: list[tuple[int, int, str]] = []
     quotes_acc: list[Quotation] = []
+    error: str | None = None
     seen = 0
     for doc, (document_id, cid, offset, count, length) in docs:
         ents, quotes = suggestions_of(doc)
+        error = error or rule_error(doc)
         ents_acc += [(s + offset, e + offset, label) for s, e, label in ents]
         quotes_acc += [_shift(q, offset, len(quotes_acc)) for q in quotes]
         seen += 1
         if seen == count:
-            yield Unit(document_id, None if cid == -1 else cid), length, ents_acc, quotes_acc
-            ents_acc, quotes_acc, seen = [], [], 0
+            yield Unit(document_id, None if cid == -1 else cid), length, ents_acc, quotes_acc, error
+            ents_acc, quotes_acc, seen, error = [], [], 0, None
 
 
 def _shift(q: "Quotation", offset: int, base: int) -> "Quotation":

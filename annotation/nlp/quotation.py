@@ -45,13 +45,16 @@ class Quotation:
 class DocIndex:
     """Token and quote-region lookups for one Doc."""
 
-    def __init__(self, doc: "Doc", regions: list[QuoteRegion], text: str) -> None:
+    def __init__(self, doc: "Doc", regions: list[QuoteRegion], text: str, ents: list[Any] | None = None) -> None:
+        from spacy.attrs import IDX
+
         self.doc = doc
         self.text = text
         self.regions = regions
-        self.starts = [t.idx for t in doc]
+        # Whole-Doc reads in one go: iterating a Doc makes a Token object per word.
+        self.starts: list[int] = doc.to_array(IDX).tolist()
         # Doc.ents builds new Span objects on every access: read it once.
-        self.ents = list(doc.ents)
+        self.ents = list(doc.ents) if ents is None else ents
         self.ent_at = [-1] * len(doc)
         for n, ent in enumerate(self.ents):
             for i in range(ent.start, ent.end):

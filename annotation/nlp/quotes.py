@@ -40,20 +40,21 @@ __all__ = ["Quotation", "detect_quotations", "find_subject", "source_span"]
 _TRIM = {"PUNCT", "SPACE", "CCONJ"}
 
 
-def detect_quotations(doc: "Doc") -> list[Quotation]:
-    """Every quotation in ``doc``, in text order, speakers resolved."""
+def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotation]:
+    """Every quotation in ``doc``, in text order, speakers resolved (``ents``: doc.ents, if read)."""
     from annotation.nlp.speakers import resolve_speakers
 
     if len(doc) == 0:
         return []
     text = doc.text  # Doc.text joins every token on each access: read it once
     regions = find_quotes(text)
-    index = DocIndex(doc, regions, text)
+    index = DocIndex(doc, regions, text, ents)
     found: list[Quotation] = []
     consumed: set[int] = set()
     cues: list["Token"] = []
-    for tok in doc:
-        if index.region_of[tok.i] != -1:
+    for i in _candidates(doc):
+        tok = doc[i]
+        if index.region_of[i] != -1:
             continue
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             q = _according_to(tok, index, consumed)
@@ -75,8 +76,29 @@ def detect_quotations(doc: "Doc") -> list[Quotation]:
     found.extend(unmarked_quotations(index, cues))
     found.sort(key=lambda q: q.start)
     found = _drop_nested(found)
-    resolve_speakers(doc, found)
+    resolve_speakers(doc, found, index)
     return _without_orphans(found)
+
+
+def _candidates(doc: "Doc") -> list[int]:
+    """Tokens that may be cues (reporting verbs, "according", "call"), found on the Doc's arrays
+    instead of a Token object per word: this is the rules' only whole-Doc pass."""
+    from spacy.attrs import LEMMA, LOWER
+
+    wanted = _cue_hashes(doc.vocab.strings)
+    return [i for i, (lemma, lower) in enumerate(doc.to_array([LEMMA, LOWER]).tolist())
+            if lemma in wanted or lower in wanted]
+
+
+_hashes: list[frozenset[int]] = []
+
+
+def _cue_hashes(strings: Any) -> frozenset[int]:
+    """Hashes of the cue words (a string's hash is the same in every StringStore)."""
+    if not _hashes:
+        words = set(SAY_VERBS) | {"according", "call"}
+        _hashes.append(frozenset(strings.add(w) for w in words | {w.capitalize() for w in words}))
+    return _hashes[0]
 
 
 def _without_orphans(found: list[Quotation]) -> list[Quotation]:

@@ -15,7 +15,7 @@ A production-rule resolver in the spirit of the Gender Gap Tracker, over spaCy's
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from annotation.nlp.lexicon import (
@@ -26,33 +26,59 @@ from annotation.nlp.lexicon import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as SpacySpan
 
-    from annotation.nlp.quotation import Quotation
+    from annotation.nlp.quotation import DocIndex, Quotation
 
 _ORG_LABELS = ("ORG", "GPE", "NORP")
 _MAX_FLOAT_GAP = 2  # paragraph breaks a floating quote may be from the quotation it continues
 
 
-@dataclass
 class _Mention:
-    start: int
-    end: int
-    label: str
-    canonical: str
-    descriptors: set[str] = field(default_factory=set)
-    subject: bool = False  # the mention is a clause subject
-    sentence: int = 0  # start of its sentence
+    """A named speaker mention. What only some rules need (its sentence, whether it is a
+    subject, the titles describing it) is computed on first use: most mentions never ask."""
+
+    def __init__(self, start: int, end: int, label: str, canonical: str, ent: "SpacySpan | None" = None) -> None:
+        self.start, self.end, self.label, self.canonical, self.ent = start, end, label, canonical, ent
+
+    @cached_property
+    def subject(self) -> bool:
+        if self.ent is None:
+            return False
+        root = self.ent.root
+        # "The company's chief executive, Jürgen Aalto-Fischer, apologised": the apposition counts
+        return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"))
+
+    @cached_property
+    def sentence(self) -> int:
+        return self.ent.root.sent.start_char if self.ent is not None else 0
+
+    @cached_property
+    def descriptors(self) -> set[str]:
+        out: set[str] = set()
+        if self.ent is None or self.label != "PERSON":
+            return out
+        ent, doc = self.ent, self.ent.doc
+        head = ent.root
+        # titles before the name and appositions: "Foreign Minister X", "X, a Kremlin adviser"
+        for tok in doc[max(0, ent.start - 4): ent.start]:
+            if tok.pos_ in ("NOUN", "PROPN") and ent.start <= tok.head.i < ent.end:
+                out.add(tok.lemma_.lower())
+        for child in head.children:
+            if child.dep_ == "appos":
+                out.update(t.lemma_.lower() for t in child.subtree if t.pos_ == "NOUN")
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+            out.add(head.head.lemma_.lower())
+        return out
 
 
-def _canonical_names(ents: list["SpacySpan"]) -> dict[str, tuple[str, str]]:
+def _canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, tuple[str, str]]:
     """Each mention text -> (name, label) of the longest mention sharing its last word.
 
     The label comes from that longest mention too: the tagger often calls a bare surname an
     ORG or a GPE ("Paris claims ...") after naming the full person right.
     """
     longest: dict[str, tuple[str, str]] = {}
-    for ent in ents:
-        key = ent[-1].lower_
-        text = _clean(ent.text)
+    keys = [text.split()[-1].lower() if text.split() else "" for text in cleaned]
+    for ent, text, key in zip(ents, cleaned, keys):
         if len(text) > len(longest.get(key, ("", ""))[0]):
             longest[key] = (text, ent.label_)
     for key, (text, label) in list(longest.items()):
@@ -60,7 +86,7 @@ def _canonical_names(ents: list["SpacySpan"]) -> dict[str, tuple[str, str]]:
             full = next((v for v in longest.values() if _initials(v[0]) == text), None)
             if full is not None:
                 longest[key] = full
-    return {_clean(e.text): longest[e[-1].lower_] for e in ents}
+    return {text: longest[key] for text, key in zip(cleaned, keys)}
 
 
 def _expand_acronym(name: str, mentions: list[_Mention]) -> str:
@@ -101,40 +127,25 @@ def _person_fix(ent: "SpacySpan") -> "SpacySpan":
     return ent
 
 
-def _mentions(doc: "Doc") -> list[_Mention]:
-    ents = [_person_fix(e) for e in doc.ents if e.label_ in SPEAKER_LABELS]
-    names = _canonical_names(ents)
+def _mentions(doc: "Doc", all_ents: list["SpacySpan"]) -> list[_Mention]:
+    ents = [_person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
+    cleaned = [_clean(e.text) for e in ents]
+    names = _canonical_names(ents, cleaned)
     out = []
-    for ent in ents:
-        canonical, label = names[_clean(ent.text)]
-        m = _Mention(ent.start_char, ent.end_char, label, canonical)
-        root = ent.root
-        # "The company's chief executive, Jürgen Aalto-Fischer, apologised": the apposition counts
-        m.subject = root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"))
-        m.sentence = ent.root.sent.start_char
-        if label == "PERSON":
-            head = ent.root
-            # titles before the name and appositions: "Foreign Minister X", "X, a Kremlin adviser"
-            for tok in doc[max(0, ent.start - 4): ent.start]:
-                if tok.pos_ in ("NOUN", "PROPN") and tok.head.i >= ent.start and tok.head.i < ent.end:
-                    m.descriptors.add(tok.lemma_.lower())
-            for child in head.children:
-                if child.dep_ == "appos":
-                    m.descriptors.update(t.lemma_.lower() for t in child.subtree if t.pos_ == "NOUN")
-            if head.dep_ == "appos" and head.head.pos_ == "NOUN":
-                m.descriptors.add(head.head.lemma_.lower())
-        out.append(m)
+    for ent, text in zip(ents, cleaned):
+        canonical, label = names[text]
+        out.append(_Mention(ent.start_char, ent.end_char, label, canonical, ent))
     return out
 
 
-def resolve_speakers(doc: "Doc", quotations: list["Quotation"]) -> None:
+def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex") -> None:
     """Fill speaker, speaker_label and coref (and floating quotes' SOURCE) in place."""
-    mentions = _mentions(doc)
-    starts = [t.idx for t in doc]
+    mentions = _mentions(doc, index.ents)
+    starts = index.starts
     by_offsets = {(m.start, m.end): m for m in mentions}
     gender: dict[str, str] = {}
     last: tuple[int, "Quotation"] | None = None  # index and quotation of the previous attributed one
-    text = doc.text
+    text = index.text
     for n, q in enumerate(quotations):
         if q.floating:
             _floating(doc, q, mentions, last, text, starts)

@@ -227,3 +227,17 @@ def test_two_processes_give_the_same_suggestions(store):
     for doc in docs:
         labels = sorted(s.label for s in store.spans(doc, ANN))
         assert labels.count("QUOTE") == 2 and "PERSON" in labels
+
+
+def test_a_failing_quote_rule_is_reported_and_entities_still_come(store, monkeypatch):
+    import annotation.nlp.component as component
+
+    def broken(doc, ents=None):
+        raise RuntimeError("rule exploded")
+
+    monkeypatch.setattr(component, "detect_quotations", broken)
+    (doc,) = _import(store, "Angela Merkel met Emmanuel Macron in Paris.")
+    report = _preannotate(store)
+    assert report.units_done == 1 and "rule exploded" in report.rule_errors[0]
+    assert "rule exploded" in report.summary()
+    assert {s.label for s in store.spans(doc, ANN)} >= {"PERSON"}
