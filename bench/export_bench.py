@@ -128,19 +128,20 @@ def main() -> None:
         with Store.open(folder / "p.db", read_only=True) as store:
             ids = store.annotated_document_ids("ann")
         splits = split_documents(ids, (0.8, 0.1, 0.1), 0, need_dev=True)
-        # Best of --rounds, alternating ours and bare, so load from other processes hits both alike.
-        ours_s = bare_s = float("inf")
+        # Best of --rounds, alternating ours and bare, so load from other processes hits both alike;
+        # CPU time too, which other processes on a shared machine disturb less than wall time.
+        ours_s = bare_s = ours_cpu = bare_cpu = float("inf")
         for round_ in range(args.rounds):
             with Store.open(folder / "p.db", read_only=True) as store:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 report = run(run_export(store, folder / f"ours{round_}", "spacy", ExportOptions("ann", seed=0)))
-                ours_s = min(ours_s, time.perf_counter() - t)
+                ours_s, ours_cpu = min(ours_s, time.perf_counter() - t), min(ours_cpu, time.process_time() - c)
             ours_docs = sum(report.counts["units"].values())
             (folder / f"bare{round_}").mkdir()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             with cached_msgpack_registries():  # the fair baseline: the same registry-lookup fix ours uses
                 bare_docs = bare(articles, splits, folder / f"bare{round_}")
-            bare_s = min(bare_s, time.perf_counter() - t)
+            bare_s, bare_cpu = min(bare_s, time.perf_counter() - t), min(bare_cpu, time.process_time() - c)
         t = time.perf_counter()
         shipped_docs = bare(articles, splits, folder / "bare0")
         shipped_s = time.perf_counter() - t
@@ -148,7 +149,8 @@ def main() -> None:
     print(f"ours (goldspan export --format spacy, SQL to DocBin + config): {ours_docs} Docs in {ours_s:.2f} s = {ours_rate:,.0f} Docs/s")
     print(f"bare spaCy, DocBin from memory, with the msgpack lookup fix:   {bare_docs} Docs in {bare_s:.2f} s = {bare_rate:,.0f} Docs/s")
     print(f"bare spaCy, DocBin from memory, as spaCy ships:                {shipped_docs} Docs in {shipped_s:.2f} s = {shipped_rate:,.0f} Docs/s")
-    print(f"ratio ours/bare: {ours_rate / bare_rate:.2f} (target >= 0.8); ours/bare as shipped: {ours_rate / shipped_rate:.2f}")
+    print(f"ratio ours/bare: {ours_rate / bare_rate:.2f} wall, {bare_cpu / ours_cpu:.2f} CPU "
+          f"({ours_cpu:.2f} s vs {bare_cpu:.2f} s) (target >= 0.8); ours/bare as shipped: {ours_rate / shipped_rate:.2f}")
 
 
 if __name__ == "__main__":

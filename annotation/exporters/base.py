@@ -364,7 +364,7 @@ def _check_writable(out: Path, spec: ExporterSpec) -> None:
 
 
 def _write_manifest(ctx: ExportContext) -> Path:
-    summary = ctx.store.export_summary(ctx.annotator, ctx.options.include_suggestions)
+    models = ctx.store.suggestion_models(ctx.annotator) if ctx.options.include_suggestions else []
     schema = ctx.schema
     report = ctx.report
     manifest = {
@@ -373,7 +373,7 @@ def _write_manifest(ctx: ExportContext) -> Path:
         "annotator": ctx.annotator,
         "gold": ctx.annotator == GOLD,
         "include_suggestions": ctx.options.include_suggestions,
-        "suggestion_models": summary.suggestion_models,
+        "suggestion_models": models,
         "schema": {"name": schema.name, "entity": list(schema.label_names("entity")), "quote": list(schema.label_names("quote")),
                    "relation": list(schema.label_names("relation")), "stance_targets": list(schema.stance_targets),
                    "stance_labels": [d.name for d in schema.stance_labels], "reply_labels": [d.name for d in schema.reply_labels]},

@@ -128,6 +128,11 @@ class ExportingMixin(ExchangeImportMixin):
             suggestion_models=models if include_suggestions else [],
         )
 
+    def suggestion_models(self, annotator: str) -> list[str]:
+        """The models ("name version") behind this layer's suggestions, for the export manifest."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT model FROM spans WHERE annotator = ? AND origin = 'model' AND model != '' ORDER BY model", (annotator,))]
+
     def layers_with_annotations(self) -> list[str]:
         """Annotators that have anything to export (for the 'nothing to export' message)."""
         return [r[0] for r in self.conn.execute(
