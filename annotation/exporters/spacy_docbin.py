@@ -29,16 +29,18 @@ MAX_QUOTE_TOKENS = 12
 
 def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
     doc = ctx.nlp.make_doc(unit.text)
-    where = unit.where()
     ents = []
     quotes = []
+    char_span = doc.char_span
     for span in unit.spans:
-        token_span = ctx.char_span(doc, span, where)
-        if token_span is None:
-            continue
+        token_span = char_span(span.start, span.end, label=span.label)
+        if token_span is None:  # not on token boundaries: --alignment decides, and it is reported
+            token_span = ctx.char_span(doc, span, unit.where())
+            if token_span is None:
+                continue
         (ents if span.layer == ENTITY else quotes).append(token_span)
     if ents:
-        doc.set_ents(_without_overlaps(ctx, ents, where) if len(ents) > 1 else ents)
+        doc.set_ents(ents if _disjoint(ents) else _without_overlaps(ctx, ents, unit.where()))
     if quotes:
         doc.spans[QUOTES_KEY] = quotes
     ctx.report.counts["spans"].update([s.label_ for s in ents] + [s.label_ for s in quotes])
@@ -46,13 +48,15 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
         doc.cats = _stance_cats(ctx, unit)
     elif unit.doc.categories:
         doc.cats = dict(unit.doc.categories)
-    by_id = {s.id: s for s in unit.spans}
     meta: dict[str, Any] = unit_meta(unit, ctx.annotator)
-    meta["relations"] = [
-        {"head": [by_id[r.head_id].start, by_id[r.head_id].end, by_id[r.head_id].label],
-         "child": [by_id[r.child_id].start, by_id[r.child_id].end, by_id[r.child_id].label], "label": r.label}
-        for r in unit.relations
-    ]
+    meta["relations"] = []
+    if unit.relations:
+        by_id = {s.id: s for s in unit.spans}
+        meta["relations"] = [
+            {"head": [by_id[r.head_id].start, by_id[r.head_id].end, by_id[r.head_id].label],
+             "child": [by_id[r.child_id].start, by_id[r.child_id].end, by_id[r.child_id].label], "label": r.label}
+            for r in unit.relations
+        ]
     attrs = [[s.start, s.end, s.label, s.attrs] for s in unit.spans if s.attrs]
     if attrs:
         meta["span_attrs"] = attrs
@@ -60,6 +64,11 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
     if unit.relations:
         ctx.report.counts["relations"].update(r.label for r in unit.relations)
     return doc
+
+
+def _disjoint(ents: list) -> bool:  # type: ignore[type-arg]
+    """Entities in order that share no token: the usual case, checked without sorting."""
+    return all(a.end <= b.start for a, b in zip(ents, ents[1:]))
 
 
 def _without_overlaps(ctx: ExportContext, ents: list, where: str) -> list:  # type: ignore[type-arg]
