@@ -47,6 +47,11 @@ def test_unwritable_output_is_a_clear_error(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["export", str(project), str(blocker / "out"), "--format", "spacy", "--annotator", "ann", "--quiet"]) == 1
     assert "cannot write the export there" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.manifest.json"))
+
+
+def test_read_only_output_folder_is_a_clear_error(tmp_path, capsys):
+    project = make_project(tmp_path / "p.db", 1)
     locked = tmp_path / "ro"
     locked.mkdir()
     locked.chmod(0o500)
