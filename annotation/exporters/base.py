@@ -119,11 +119,22 @@ def units_of(doc: ExportDocument) -> Iterator[ExportUnit]:
     stances: dict[int, list[StanceLabel]] = {}
     for st in doc.stances:
         stances.setdefault(st.comment_id, []).append(st)
-    yield ExportUnit(doc, None, doc.document.text, tuple(by_unit.get(None, ())), tuple(relations.get(None, ())), ())
+    make = _make_unit
+    yield make(doc, None, doc.document.text, tuple(by_unit.get(None, ())), tuple(relations.get(None, ())), ())
     for comment in doc.comments:
         cid = comment.id
-        yield ExportUnit(doc, comment, comment.text, tuple(by_unit.get(cid, ())), tuple(relations.get(cid, ())),
-                         tuple(stances.get(cid, ())))  # type: ignore[arg-type]
+        yield make(doc, comment, comment.text, tuple(by_unit.get(cid, ())), tuple(relations.get(cid, ())),
+                   tuple(stances.get(cid, ())))  # type: ignore[arg-type]
+
+
+def _make_unit(*values: Any) -> ExportUnit:
+    """ExportUnit without the frozen __init__'s per-field object.__setattr__ (two a document)."""
+    unit = object.__new__(ExportUnit)
+    unit.__dict__.update(zip(_UNIT_FIELDS, values))
+    return unit
+
+
+_UNIT_FIELDS = ("doc", "comment", "text", "spans", "relations", "stances")
 
 
 def unit_meta(unit: ExportUnit, annotator: str) -> dict[str, Any]:

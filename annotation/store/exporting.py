@@ -20,7 +20,9 @@ PAGE = 500
 
 @dataclass(frozen=True)
 class ExportDocument:
-    """One article with everything one annotator made on it, ready for an exporter."""
+    """One article with everything one annotator made on it, ready for an exporter.
+
+    Its spans carry no model name and no timestamps (see _export_page)."""
 
     document: Document
     comments: tuple[Comment, ...]
@@ -166,12 +168,15 @@ class ExportingMixin(ExchangeImportMixin):
         ):
             comments.setdefault(row[1], []).append(_make_comment(*row[:9], _json(row[9])))
         spans: dict[int, list[Span]] = {}
-        for row in q(
-            "SELECT id, document_id, comment_id, start, end, label, layer, annotator, origin, model, attrs, created, updated "
+        # Spans leave their model name and timestamps behind: no format writes them, and two fewer
+        # strings a span is a measurable share of a large export.
+        for id_, doc_id, comment_id, start, end, label, layer, origin, attrs in q(
+            "SELECT id, document_id, comment_id, start, end, label, layer, origin, attrs "
             f"FROM spans WHERE document_id IN ({marks}) AND annotator = ?{_origin_clause(include_suggestions)} "
             "ORDER BY document_id, comment_id IS NOT NULL, comment_id, start, end, id", [*page, annotator],
         ):
-            spans.setdefault(row[1], []).append(_make_span(*row[:10], _json(row[10]), row[11], row[12]))
+            spans.setdefault(doc_id, []).append(_make_span(
+                id_, doc_id, comment_id, start, end, label, layer, annotator, origin, "", _json(attrs), "", ""))
         relations: dict[int, list[Relation]] = {}
         for row in q(
             "SELECT id, document_id, head_id, child_id, label, annotator, origin, created "
@@ -193,9 +198,9 @@ class ExportingMixin(ExchangeImportMixin):
             kept = {s.id for s in doc_spans}
             # A relation whose end was a suggestion left out of the export goes with it.
             doc_relations = [r for r in relations.get(doc_id, []) if r.head_id in kept and r.child_id in kept]
-            yield ExportDocument(
-                doc, tuple(comments.get(doc_id, [])), tuple(doc_spans), tuple(doc_relations),
-                tuple(stances.get(doc_id, [])), _categories(doc.meta, annotator),
+            yield _make_export_document(
+                doc, tuple(comments.get(doc_id, ())), tuple(doc_spans), tuple(doc_relations),
+                tuple(stances.get(doc_id, ())), _categories(doc.meta, annotator) if doc.meta else {},
             )
 
 
@@ -217,6 +222,7 @@ _make_comment = _maker(Comment)
 _make_span = _maker(Span)
 _make_relation = _maker(Relation)
 _make_stance = _maker(StanceLabel)
+_make_export_document = _maker(ExportDocument)
 
 
 def _json(text: str) -> dict[str, Any]:
