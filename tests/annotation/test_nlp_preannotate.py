@@ -241,3 +241,15 @@ def test_a_failing_quote_rule_is_reported_and_entities_still_come(store, monkeyp
     assert report.units_done == 1 and "rule exploded" in report.rule_errors[0]
     assert "rule exploded" in report.summary()
     assert {s.label for s in store.spans(doc, ANN)} >= {"PERSON"}
+
+
+def test_each_annotator_gets_their_own_layer(store):
+    from annotation.nlp.preannotate import preannotate
+
+    (doc,) = _import(store, "“Prices will fall,” said economist Lea Roth.")
+    _preannotate(store)
+    mine = sorted((s.id, s.start, s.end, s.label) for s in store.spans(doc, ANN))
+    report = run(preannotate(store, "bob"))
+    assert report.units_done == 1  # done for "ann" is not done for "bob"
+    assert sorted((s.id, s.start, s.end, s.label) for s in store.spans(doc, ANN)) == mine
+    assert sorted((s.start, s.end, s.label) for s in store.spans(doc, "bob")) == [m[1:] for m in mine]
