@@ -175,6 +175,10 @@ class MainWindow(QMainWindow):
         self._action(doc_menu, "&Next document", lambda: self.step_document(1), "Ctrl+PgDown")
         self._action(doc_menu, "&Previous document", lambda: self.step_document(-1), "Ctrl+PgUp")
 
+        from gui.review.menus import add_review_actions  # File > Merge annotator file…, the Review menu
+
+        add_review_actions(self, bar, file_menu)
+
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard cheat sheet", self.show_cheat_sheet, "F1")
 

@@ -40,6 +40,7 @@ def add_review_actions(window: QMainWindow, bar: QMenuBar, file_menu: QMenu) -> 
     if first is not None:  # next to Import, above Quit
         file_menu.removeAction(merge)
         file_menu.insertAction(first, merge)
+    merge.setEnabled(not window.session.store.read_only)  # type: ignore[attr-defined]
     review_menu = bar.addMenu("&Review")
     window.merge_action = merge  # type: ignore[attr-defined]
     window.review_action = action(review_menu, "&Review annotators…", review, "Ctrl+Shift+R")  # type: ignore[attr-defined]
