@@ -99,6 +99,12 @@ class MainWindow(QMainWindow):
         self.article.span_selected.connect(self._span_selected)
         self.palette_bar.label_clicked.connect(self._palette_label)
         self.documents.document_activated.connect(self.open_document)
+        self.stance_label = QLabel()  # the thread's comment progress: this document, then the project
+        if hasattr(self.thread, "status_text"):
+            self.statusBar().insertPermanentWidget(0, self.stance_label)
+            self.thread.progress_changed.connect(lambda *_: self.stance_label.setText(self.thread.status_text()))
+            self.thread.message.connect(self.show_message)
+            self.thread.attach_text_view(self.article)  # right-click "Stance target", or Ctrl+T on a span
         self._update_progress()
         if not self.store.read_only:
             restored = rebuild_undo_stack(session)

@@ -71,6 +71,7 @@ class ThreadPanel(TargetsMixin, QWidget):
         self.document_id: int | None = None
         self.current_comment: int | None = None
         self._progress = (0, 0)
+        self._progress_key: tuple[int | None, int, int] = (None, -1, -1)
 
         self.model = ThreadModel(self.store, session.annotator, self)
         self.tree = _thread_tree(self.model, self)
@@ -395,9 +396,9 @@ class ThreadPanel(TargetsMixin, QWidget):
         self.progress_label.setText(f"{labelled}/{total} labelled" if self.document_id is not None else "")
         self.done_button.setText("Done ✓" if done else "Mark done")
         self.done_button.setEnabled(self.document_id is not None and not done and labelled == total)
-        changed = (labelled, total) != self._progress
-        self._progress = (labelled, total)
-        if changed:  # views listen for a change, not for every edit
+        changed = (self.document_id, labelled, total) != self._progress_key
+        self._progress, self._progress_key = (labelled, total), (self.document_id, labelled, total)
+        if changed:  # listeners hear of a new document or a new count, not of every edit
             self.progress_changed.emit(labelled, total)
 
     def status_text(self) -> str:
