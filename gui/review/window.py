@@ -30,6 +30,9 @@ AUTO_GOLD_KEY = "review/auto_gold_agreed"
 COLORS = ["#5fa8d3", "#f4a259", "#b388eb", "#7bc47f", "#e76f51"]  # annotator 1, 2, ...
 AGREED_COLOR, GOLD_COLOR = "#c7eac9", "#00695c"
 
+KEYS_HELP = ("1/A, 2/B … accept that annotator · + accept all · X reject · E edit label · N/J next · P/K previous · "
+             "Ctrl+Enter document reviewed · Ctrl+Z undo")
+
 LabelChooser = Callable[[str, list[str], str], "str | None"]  # (title, labels, current) -> choice
 
 
@@ -88,6 +91,7 @@ class ReviewWindow(QWidget):
         left_layout.addWidget(self.documents, 1)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.differences)
+        self.differences.setToolTip(KEYS_HELP)
         text_box = QWidget()
         text_layout = QVBoxLayout(text_box)
         text_layout.setContentsMargins(0, 0, 0, 0)
@@ -161,10 +165,12 @@ class ReviewWindow(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, doc_id)
             self.documents.addItem(entry)
         self.documents.blockSignals(False)
+        self.legend.setToolTip(KEYS_HELP)
         self.legend.setText("   ".join(
             f'<span style="background:{COLORS[i % len(COLORS)]}">&nbsp;{i + 1}: {escape(n)}&nbsp;</span>' for i, n in enumerate(self.annotators)
         ) + f'   <span style="background:{AGREED_COLOR}">&nbsp;agreed&nbsp;</span>'
-            f'   <span style="color:{GOLD_COLOR};text-decoration:overline">gold</span>   current: underlined')
+            f'   <span style="color:{GOLD_COLOR};text-decoration:overline">gold</span>   current: underlined'
+            f'<br><small>{escape(KEYS_HELP)}</small>')
         if not shared:
             self._say(f"{', '.join(self.annotators)} have no document in common.")
             return False
