@@ -43,8 +43,10 @@ KEYS = [
 
 
 def cheat_sheet_html(schema: Schema) -> str:
+    from gui.views.stance_keys import CHEAT_SHEET as THREAD_KEYS
+
     parts = ["<h2>Keyboard</h2>"]
-    for title, rows in KEYS:
+    for title, rows in [*KEYS, ("Comments and stance (in the comment thread)", list(THREAD_KEYS))]:
         parts.append(f"<h3>{title}</h3><table cellpadding='3'>")
         parts += [f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows]
         parts.append("</table>")

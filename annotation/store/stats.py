@@ -38,7 +38,8 @@ class StatsMixin:
         return out
 
     def stance_progress(self, annotator: str, document_id: int | None = None) -> tuple[int, int]:
-        """(comments with a stance for every schema target, comments) for a document or the project."""
+        """(comments with at least one stance label toward a target, comments) for a document or the
+        project. A reply's stance toward its parent does not count: every comment needs a target label."""
         where = "WHERE c.document_id = ?" if document_id is not None else ""
         params: tuple[Any, ...] = (document_id,) if document_id is not None else ()
         total = self.conn.execute(f"SELECT count(*) FROM comments c {where}", params).fetchone()[0]

@@ -98,6 +98,7 @@ def test_cheat_sheet_lists_every_label_key(qtbot, demo):
     for definition in window.store.schema.span_labels():
         assert definition.name in plain
     assert "Ctrl+Enter" in plain and "Alt+drag" in plain
+    assert "next comment still to label" in plain and "a reply's stance toward its parent" in plain
     sheets[0].close()
     _close(window)
 
