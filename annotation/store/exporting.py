@@ -16,6 +16,7 @@ from annotation.model import Comment, Document, ImportedArticle, Relation, Span,
 from annotation.store import rows
 
 PAGE = 500
+_HAS_CATEGORIES = "has_document_categories"  # project meta key: some document carries categories
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class ExchangeImportMixin:
         mine = meta.setdefault("categories", {}).setdefault(annotator, {})
         mine.update(categories)
         self.conn.execute("UPDATE documents SET meta = ? WHERE id = ?", (rows.dumps(meta), document_id))
+        self.conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, '1')", (_HAS_CATEGORIES,))
 
 
 class ExportingMixin(ExchangeImportMixin):
@@ -105,10 +107,14 @@ class ExportingMixin(ExchangeImportMixin):
             f"SELECT document_id FROM spans WHERE annotator = ?{origin} "
             "UNION SELECT c.document_id FROM stances s JOIN comments c ON c.id = s.comment_id WHERE s.annotator = ? "
             "UNION SELECT document_id FROM doc_status WHERE annotator = ? AND status = 'done' "
-            "UNION SELECT id FROM documents WHERE json_extract(meta, '$.categories.' || json_quote(?)) IS NOT NULL "
-            "ORDER BY 1"
         )
-        return [r[0] for r in self.conn.execute(sql, (annotator, annotator, annotator, annotator))]
+        params: list[object] = [annotator, annotator, annotator]
+        if self.conn.execute("SELECT 1 FROM meta WHERE key = ?", (_HAS_CATEGORIES,)).fetchone():
+            # Reading every document's meta is a scan of the whole documents table: only when a
+            # categories import has happened at all.
+            sql += "UNION SELECT id FROM documents WHERE json_extract(meta, '$.categories.' || json_quote(?)) IS NOT NULL "
+            params.append(annotator)
+        return [r[0] for r in self.conn.execute(sql + "ORDER BY 1", params)]
 
     def export_summary(self, annotator: str, include_suggestions: bool = False) -> ExportSummary:
         q = self.conn.execute
