@@ -14,7 +14,7 @@ from annotation.cli import main as core_main
 
 def _extend(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--screenshot", metavar="OUT.png", help="render the main window offscreen to a PNG and exit (goldspan --screenshot OUT.png [PROJECT.db]; default: the demo)")
-    parser.add_argument("--annotator", dest="gui_annotator", help="who is annotating (default: $GOLDSPAN_ANNOTATOR, then the login name)")
+    parser.add_argument("--annotator", dest="gui_annotator", metavar="NAME", help="who is annotating (default: $GOLDSPAN_ANNOTATOR, then the login name)")
     parser.set_defaults(func=_open_default)
     p = sub.add_parser("open", help="open the GUI on a project", description="Open the annotation window on a project file.")
     p.add_argument("project")
