@@ -25,8 +25,9 @@ _locks: dict[str, _HeldLock] = {}
 _locks_guard = threading.Lock()
 
 
-def acquire_writer_lock(path: Path) -> None:
-    """Take the project's writer lock or raise ProjectLocked naming who holds it.
+def acquire_writer_lock(path: Path) -> bool:
+    """Take the project's writer lock or raise ProjectLocked naming who holds it. True when this
+    process did not hold it yet (a worker's second connection shares the holder's lock).
 
     flock is released by the kernel when the process dies, so a crash never leaves a stale lock.
     """
@@ -35,7 +36,7 @@ def acquire_writer_lock(path: Path) -> None:
         held = _locks.get(key)
         if held:
             held.count += 1
-            return
+            return False
         fd = os.open(key, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -47,6 +48,7 @@ def acquire_writer_lock(path: Path) -> None:
                 "close it there first, or open this one read-only"
             ) from None
         _locks[key] = _HeldLock(fd, 1)
+        return True
 
 
 def release_writer_lock(path: Path) -> None:

@@ -73,9 +73,9 @@ class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMix
             raise ProjectError(f"{path}: the project file is read-only; make it writable or open it read-only")
         if not read_only and not os.access(path.parent, os.W_OK):
             raise ProjectError(f"{path}: its folder is read-only, so SQLite cannot keep its journal there")
-        locked = False
+        locked = first_writer = False
         if not read_only:
-            connection.acquire_writer_lock(path)
+            first_writer = connection.acquire_writer_lock(path)
             locked = True
         try:
             conn = connection.connect(path, read_only=read_only)
@@ -99,7 +99,7 @@ class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMix
                 connection.release_writer_lock(path)
             raise
         store = cls(conn, path, read_only, locked)
-        if not read_only:
+        if first_writer:  # a worker's connection is not a new writer: it must not write here
             store._note_writer()
         return store
 
@@ -127,7 +127,7 @@ class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMix
         self.close()
 
     def _note_writer(self) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('writer', ?)",
                 (f"pid {os.getpid()} on {socket.gethostname()} since {now()}",),
@@ -135,10 +135,30 @@ class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMix
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic write; nested calls become savepoints."""
+        """One atomic write; nested calls become savepoints.
+
+        The outer one starts with BEGIN IMMEDIATE: a deferred transaction that reads first and
+        then writes fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) when a worker's
+        connection committed in between, whereas IMMEDIATE takes the write lock up front and
+        waits for it under the busy timeout."""
         self.require_writable()
-        with self.db.atomic():
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
     def require_writable(self) -> None:
         if self.read_only:
