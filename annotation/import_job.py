@@ -29,10 +29,18 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in extensions)
+            out += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in extensions and not _is_export_manifest(p)
+            )
         else:
             out.append(path)
     return out
+
+
+def _is_export_manifest(path: Path) -> bool:
+    """Goldspan's own export manifests sit beside the data in an export folder; they are not data."""
+    return path.name == "manifest.json" or path.name.endswith(".manifest.json")
 
 
 def import_files(
