@@ -145,3 +145,15 @@ def _best_guess(matches):  # type: ignore[no-untyped-def]
             if match.encoding == name:
                 return match
     return clean[0]
+
+
+def read_json_items(path: Path) -> tuple[list[Any], int]:
+    """A whole .json file as a list of items (one object or a list of them), and its size in
+    bytes. Not UTF-8, binary or broken JSON gets file, line and reason."""
+    data = path.read_bytes()
+    check_not_binary(path, data)
+    try:
+        parsed = json.loads(decode_utf8_strict(path, data))
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), exc.lineno, f"broken JSON: {exc.msg} (column {exc.colno})") from None
+    return (parsed if isinstance(parsed, list) else [parsed]), len(data)

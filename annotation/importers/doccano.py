@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, first_json_record, register
+from annotation.importers.base import ImportOptions, first_json_record, read_json_items, register
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.importers.jsonl import iter_json_lines
 from annotation.model import ImportedArticle
@@ -112,15 +112,7 @@ def _pretty_printed(path: Path) -> bool:
 
 def _read_json(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
     """doccano also writes one pretty-printed object (or a list) to a .json file."""
-    from annotation.importers.base import check_not_binary, decode_utf8_strict
-
-    data = path.read_bytes()
-    check_not_binary(path, data)
-    try:
-        parsed = json.loads(decode_utf8_strict(path, data))
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), exc.lineno, f"broken JSON: {exc.msg} (column {exc.colno})") from None
-    items = parsed if isinstance(parsed, list) else [parsed]
-    progress(len(data))
+    items, size = read_json_items(path)
+    progress(size)
     yield from assemble((line_record(raw, path, n + 1, options) for n, raw in enumerate(items)), path)
 

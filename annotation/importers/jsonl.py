@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, check_not_binary, decode_utf8_strict, register
+from annotation.importers.base import ImportOptions, check_not_binary, decode_utf8_strict, read_json_items, register
 from annotation.model import Comment, Document, ImportedArticle
 
 _ARTICLE_KEYS = {"id", "title", "url", "published", "text", "comments", "meta"}
@@ -103,17 +103,10 @@ def iter_json_lines(path: Path, progress: Callable[[int], None]) -> Iterator[tup
 @register("jsonl", (".jsonl", ".json", ".ndjson"), description="Goldspan articles with comment threads")
 def read_jsonl(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
     if path.suffix.lower() == ".json":
-        data = path.read_bytes()
-        check_not_binary(path, data)
-        text = decode_utf8_strict(path, data)
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(str(path), exc.lineno, f"broken JSON: {exc.msg} (column {exc.colno})") from None
-        records = parsed if isinstance(parsed, list) else [parsed]
+        records, size = read_json_items(path)
         for index, record in enumerate(records):
             yield article_from_record(record, path, index + 1, options, f"{path.stem}-{index + 1}")
-        progress(len(data))
+        progress(size)
         return
     for number, record in iter_json_lines(path, progress):
         yield article_from_record(record, path, number, options, f"{path.stem}-{number}")

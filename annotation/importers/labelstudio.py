@@ -5,12 +5,11 @@ The first annotation that was not cancelled is imported (one task, one annotator
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, check_not_binary, decode_utf8_strict, register
+from annotation.importers.base import ImportOptions, read_json_items, register
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.model import REPLY_TARGET, ImportedArticle
 from annotation.offsets import OffsetMap
@@ -86,12 +85,6 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
 
 @register("labelstudio", (".json",), sniff=sniff, carries_annotations=True, description="Label Studio JSON tasks")
 def read_labelstudio(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
-    data = path.read_bytes()
-    check_not_binary(path, data)
-    try:
-        parsed = json.loads(decode_utf8_strict(path, data))
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), exc.lineno, f"broken JSON: {exc.msg} (column {exc.colno})") from None
-    tasks = parsed if isinstance(parsed, list) else [parsed]
-    progress(len(data))
+    tasks, size = read_json_items(path)
+    progress(size)
     yield from assemble((task_record(task, path, n + 1, options) for n, task in enumerate(tasks)), path)

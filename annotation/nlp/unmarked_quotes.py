@@ -17,7 +17,7 @@ def unmarked_quotations(index: DocIndex, cues: list["Token"]) -> list[Quotation]
     the speaker's name ("... I am disappointed. John Cornyn, U.S. Senator")."""
     from annotation.nlp.quote_marks import paragraph_spans
 
-    doc, text = index.doc, index.text
+    text = index.text
     out: list[Quotation] = []
     paragraphs = paragraph_spans(text)
     marked = [(r.open, r.outer_end) for r in index.regions]
@@ -58,7 +58,6 @@ def _block(index: DocIndex, cues: list["Token"], previous: tuple[int, int], para
 def _narration_resumes(index: DocIndex, cues: list["Token"], para: tuple[int, int]) -> int:
     """Where a block quote ends: before the first sentence that attributes something to a
     third person ("They also claimed ..."), else at the paragraph's end."""
-    doc = index.doc
     for verb in cues:
         if para[0] <= verb.idx < para[1]:
             subject = find_subject(verb)
