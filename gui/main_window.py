@@ -12,7 +12,7 @@ import importlib.util
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QListWidget, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+    QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from annotation.commands import SetStatus
@@ -27,6 +27,7 @@ from gui.views.annotated_text import AnnotatedTextView
 from gui.views.document_list import DocumentListPanel
 from gui.views.label_palette import LabelPalette
 from gui.views.span_inspector import SpanInspector
+from gui.views.thread_panel import ThreadPanel
 from gui.workers import JobRunner
 
 
@@ -100,11 +101,10 @@ class MainWindow(QMainWindow):
         self.palette_bar.label_clicked.connect(self._palette_label)
         self.documents.document_activated.connect(self.open_document)
         self.stance_label = QLabel()  # the thread's comment progress: this document, then the project
-        if hasattr(self.thread, "status_text"):
-            self.statusBar().insertPermanentWidget(0, self.stance_label)
-            self.thread.progress_changed.connect(lambda *_: self.stance_label.setText(self.thread.status_text()))
-            self.thread.message.connect(self.show_message)
-            self.thread.attach_text_view(self.article)  # right-click "Stance target", or Ctrl+T on a span
+        self.statusBar().insertPermanentWidget(0, self.stance_label)
+        self.thread.progress_changed.connect(lambda *_: self.stance_label.setText(self.thread.status_text()))
+        self.thread.message.connect(self.show_message)
+        self.thread.attach_text_view(self.article)  # right-click "Stance target", or Ctrl+T on a span
         self._update_progress()
         if not self.store.read_only:
             restored = rebuild_undo_stack(session)
@@ -113,16 +113,17 @@ class MainWindow(QMainWindow):
 
     # -- building -------------------------------------------------------------------------
 
-    def _create_thread_panel(self) -> QWidget:
-        """The comment thread: the thread helper's ThreadPanel, or a plain list until it exists."""
-        try:
-            module = importlib.import_module("gui.views.thread_panel")
-            panel: QWidget = module.ThreadPanel(self.session, self)
-            return panel
-        except (ImportError, AttributeError):
-            placeholder = QListWidget()
-            placeholder.setWordWrap(True)
-            return placeholder
+    def _create_thread_panel(self) -> ThreadPanel:
+        """The comment thread. Its "Mark done" behaves like Ctrl+Enter: done, then the next."""
+        panel = ThreadPanel(self.session, self)
+        panel.done_button.clicked.disconnect()
+        panel.done_button.clicked.connect(self._thread_done)
+        return panel
+
+    def _thread_done(self) -> None:
+        current = self.session.current_document
+        if current is not None and self.thread.mark_done():  # refuses while comments are unlabelled
+            self._open_next_undone(current)
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_splitter, "article": self.article_splitter}
@@ -202,13 +203,7 @@ class MainWindow(QMainWindow):
         document = self.store.document(document_id)
         self.article_title.setText(document.title or document.ext_id)
         self.article.set_unit(Unit(document_id), text=document.text)
-        set_document = getattr(self.thread, "set_document", None)
-        if set_document is not None:
-            set_document(document_id)
-        elif isinstance(self.thread, QListWidget):
-            self.thread.clear()
-            for comment in self.store.comments(document_id):
-                self.thread.addItem(f"{comment.author or 'anonymous'}: {comment.text[:300]}")
+        self.thread.set_document(document_id)
         self.inspector.set_invalid(self.store.invalid_spans(document_id))
         self.documents.select_document(document_id, emit=False)
         self._update_progress()
@@ -234,6 +229,9 @@ class MainWindow(QMainWindow):
         current = self.session.current_document
         if current is None or not self.set_status("done"):
             return
+        self._open_next_undone(current)
+
+    def _open_next_undone(self, current: int) -> None:
         following = self.store.next_document(current, self.session.annotator, ("new",))
         if following is None:
             self.show_message("Every document is done. Well done!")

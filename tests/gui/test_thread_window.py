@@ -75,3 +75,21 @@ def test_ctrl_t_on_an_article_entity_makes_it_a_target(qtbot, window):
     qtbot.keyClick(window.article, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     assert store.targets(doc) == ["topic", "Vladimir Putin"]
     assert window.thread.current_target == "Vladimir Putin"
+
+
+def test_mark_done_in_the_thread_marks_the_document_and_opens_the_next(qtbot, window):
+    from tests.helpers import CORPUS
+
+    store = window.session.store
+    assert not run(import_files(store, [shared(*CORPUS)])).errors  # more documents to go on to
+    window.session.refresh_all()
+    seed_doc = window.session.current_document
+    panel = window.thread
+    qtbot.mouseClick(panel.done_button, Qt.MouseButton.LeftButton)  # refused: nothing labelled yet
+    assert store.status(seed_doc, ANNOTATOR).status == "new" and window.session.current_document == seed_doc
+    qtbot.keyClick(window.article, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    for key in "1" + "26" + "3":
+        qtbot.keyClicks(panel.tree, key)
+    qtbot.mouseClick(panel.done_button, Qt.MouseButton.LeftButton)
+    assert store.status(seed_doc, ANNOTATOR).status == "done"
+    assert window.session.current_document not in (None, seed_doc)
