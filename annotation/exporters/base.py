@@ -328,6 +328,7 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
             hint = "; it has only model suggestions (add --include-suggestions)"
         raise ExportError(f"{where}: {_layer_name(options.annotator)} has nothing to export{hint}")
     _check_writable(out, spec)
+    stale = _files_of_previous_export(_manifest_path(out, spec))
     splits = split_documents(ids, options.split or spec.default_split, options.seed, need_dev=spec.name == "spacy")
     report = ExportReport()
     ctx = ExportContext(store, spec, out, options, splits, report, cancel)
@@ -344,6 +345,10 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
                 f"{len(report.misaligned)} span(s) do not align with spaCy tokens, e.g. {'; '.join(report.misaligned[:5])}; "
                 "re-export with --alignment expand (or contract) to snap them")
         report.manifest = _write_manifest(ctx)
+        # A re-export into the same place replaces the previous one: files it wrote that this one
+        # did not (documents no longer in the layer, another split) would look like current data.
+        for path in stale - {p.resolve() for p in report.files}:
+            path.unlink(missing_ok=True)
     except BaseException:
         for path in report.files:
             path.unlink(missing_ok=True)
@@ -353,6 +358,27 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
             gc.enable()
     yield Progress(ctx.total, ctx.total, "done")
     return report
+
+
+def _manifest_path(out: Path, spec: ExporterSpec) -> Path:
+    if spec.folder or not out.suffix:
+        return out / "manifest.json"
+    return out.with_name(out.name[: -len(out.suffix)] + ".manifest.json")
+
+
+def _files_of_previous_export(manifest: Path) -> set[Path]:
+    """The files a previous Goldspan export listed in this manifest, limited to its own folder."""
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    folder = manifest.parent.resolve()
+    out: set[Path] = set()
+    for name in listed if isinstance(listed, list) else []:
+        path = (folder / str(name)).resolve()
+        if path.parent == folder or folder in path.parents:
+            out.add(path)
+    return out
 
 
 def _layer_name(annotator: str) -> str:
@@ -397,10 +423,7 @@ def _write_manifest(ctx: ExportContext) -> Path:
         "dropped": report.dropped[:200],
         "files": [str(p.name if p.parent == ctx.out.parent or p.parent == ctx.out else p) for p in report.files],
     }
-    if ctx.spec.folder or not ctx.out.suffix:
-        path = ctx.out / "manifest.json"
-    else:
-        path = ctx.out.with_name(ctx.out.name[: -len(ctx.out.suffix)] + ".manifest.json")
+    path = _manifest_path(ctx.out, ctx.spec)
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
 

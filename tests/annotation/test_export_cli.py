@@ -235,3 +235,22 @@ def test_an_export_folder_imports_back_whole_manifest_and_all(tmp_path):
     with Store.open(project, read_only=True) as a, Store.open(fresh, read_only=True) as b:
         assert a.stats()["spans_by_label"] == b.stats()["spans_by_label"]
         assert b.stats()["documents"] == a.stats()["documents"]
+
+
+def test_a_re_export_into_the_same_folder_replaces_the_previous_one(tmp_path):
+    project = make_project(tmp_path / "p.db", 3)
+    with Store.open(project) as store, store.transaction():  # bob annotated only the first article
+        first = store.document(store.document_ids()[0])
+        store.import_articles([article(first.ext_id, first.text)], "test", "bob")
+    out = tmp_path / "brat"
+    keep = out / "notes.txt.keep"
+    out.mkdir()
+    keep.write_text("mine")  # not Goldspan's: never touched
+    assert main(["export", str(project), str(out), "--format", "brat", "--annotator", "ann", "--quiet"]) == 0
+    assert len(list(out.glob("*.ann"))) >= 3
+    assert main(["export", str(project), str(out), "--format", "brat", "--annotator", "bob", "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    listed = set(manifest["files"]) | {"manifest.json"}
+    present = {p.name for p in out.iterdir()} - {keep.name}
+    assert present == listed and manifest["annotator"] == "bob"
+    assert keep.read_text() == "mine"
