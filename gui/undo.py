@@ -7,6 +7,7 @@ again; ids stay stable however often the user goes back and forth.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 class CoreCommand(QUndoCommand):
     def __init__(self, session: "Session", command: Command, already_applied_inverse: Command | None = None) -> None:
         super().__init__(command.describe())
-        self._session = session
+        # Weak: the session's undo stack owns this command, so a strong reference back would make
+        # a Python/C++ cycle that the garbage collector tears down in the wrong order (a crash).
+        self._session_ref = weakref.ref(session)
         self._redo = command
         self._undo: Command | None = already_applied_inverse
         self._skip_first_redo = already_applied_inverse is not None
@@ -47,6 +50,12 @@ class CoreCommand(QUndoCommand):
         inverse = self._run(self._undo, "undo")
         if inverse is not None:
             self._redo = inverse
+
+    @property
+    def _session(self) -> "Session":
+        session = self._session_ref()
+        assert session is not None, "an undo command outlived its session"
+        return session
 
     def _run(self, command: Command, action: str) -> Command | None:
         try:
