@@ -85,6 +85,18 @@ def bare_rows(records: list[dict]) -> tuple[list[dict], list[dict]]:  # type: ig
     return docs, comments
 
 
+def bare_insert(path: Path, docs: list[dict], comments: list[dict]) -> None:  # type: ignore[type-arg]
+    """Bare sqlite-utils: the same journal, sync level and single transaction our import uses,
+    so the difference is our work (checks, hashes, indexes, full-text index), not fsyncs."""
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA journal_mode = WAL")
+    db.conn.execute("PRAGMA synchronous = NORMAL")
+    with db.atomic():
+        db["documents"].insert_all(docs, pk="id", batch_size=200)
+        db["comments"].insert_all(comments, pk="id", batch_size=200)
+    db.conn.close()
+
+
 def _timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """(wall seconds, CPU seconds) of one call. CPU time is the steadier number on a shared
     machine; SQLite runs in this process, so it counts the database work too."""
@@ -115,28 +127,14 @@ def main() -> None:
 
         for round_ in range(args.rounds):
             def bare() -> None:
-                db = sqlite_utils.Database(tmpdir / f"bare{round_}.db")
-                # The same journal, sync level and single transaction our import uses, so the
-                # difference is our work (checks, hashes, indexes, full-text index), not fsyncs.
-                db.conn.execute("PRAGMA journal_mode = WAL")
-                db.conn.execute("PRAGMA synchronous = NORMAL")
-                with db.atomic():
-                    db["documents"].insert_all(docs, pk="id", batch_size=200)
-                    db["comments"].insert_all(comments, pk="id", batch_size=200)
-                db.conn.close()
+                bare_insert(tmpdir / f"bare{round_}.db", docs, comments)
 
             def bare_file() -> None:
                 # A bare sqlite-utils importer of the same file: read and parse each line, flatten
                 # to the same rows (hashes too), insert_all. The fair baseline for import_files.
                 with source.open(encoding="utf-8") as fh:
                     file_docs, file_comments = bare_rows([json.loads(line) for line in fh])
-                db = sqlite_utils.Database(tmpdir / f"barefile{round_}.db")
-                db.conn.execute("PRAGMA journal_mode = WAL")
-                db.conn.execute("PRAGMA synchronous = NORMAL")
-                with db.atomic():
-                    db["documents"].insert_all(file_docs, pk="id", batch_size=200)
-                    db["comments"].insert_all(file_comments, pk="id", batch_size=200)
-                db.conn.close()
+                bare_insert(tmpdir / f"barefile{round_}.db", file_docs, file_comments)
 
             def ours_file() -> None:
                 store = Store.create(tmpdir / f"file{round_}.db")

@@ -21,10 +21,8 @@ def _gold(store: Store) -> tuple[list[tuple], list[tuple]]:
     return spans, stances
 
 
-@pytest.fixture
-def review(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
-    store = Store.open(merged_project(tmp_path))
-    session = Session(store, "rita")
+def _shown(qtbot, session: Session) -> ReviewWindow:  # type: ignore[no-untyped-def]
+    """A review window of alice and bob, active, with the difference list focused."""
     window = ReviewWindow(session, ["alice", "bob"])
     qtbot.addWidget(window)
     window.show()
@@ -32,6 +30,14 @@ def review(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # activation is asynchronous
     window.differences.setFocus()
+    return window
+
+
+@pytest.fixture
+def review(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+    store = Store.open(merged_project(tmp_path))
+    session = Session(store, "rita")  # held here: the window does not keep its session alive
+    window = _shown(qtbot, session)
     yield window, store, qtbot
     window.close()
     store.close()
@@ -182,13 +188,7 @@ def test_a_rejection_stays_settled_once_the_document_is_marked_reviewed(qtbot, t
     project = merged_project(tmp_path)
     with Store.open(project) as store:
         session = Session(store, "rita")
-        window = ReviewWindow(session, ["alice", "bob"])
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # activation is asynchronous
-        window.differences.setFocus()
+        window = _shown(qtbot, session)
         window.differences.setCurrentRow(3)  # only alice: ORG
         qtbot.keyClick(window.differences, "X")
         assert window.is_decided(window.items[3])
