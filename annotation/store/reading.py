@@ -80,9 +80,10 @@ class ReadingMixin:
         if flt.label:
             clauses.append("EXISTS (SELECT 1 FROM spans p WHERE p.document_id = d.id AND p.label = ?)")
             params.append(flt.label)
-        if flt.search.strip():
+        query = _fts_query(flt.search)
+        if query:
             clauses.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(_fts_query(flt.search))
+            params.append(query)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def document(self, document_id: int) -> Document:
@@ -265,6 +266,9 @@ class ReadingMixin:
 
 def _fts_query(text: str) -> str:
     """Quote each word so user input is never parsed as FTS syntax; prefix-match the last."""
+    # A NUL (or another control character) would end the query string inside SQLite's C code
+    # and turn a search into a syntax error: treat them as spaces.
+    text = "".join(" " if ord(ch) < 32 or ch == "\x7f" else ch for ch in text)
     words = [w.replace('"', '""') for w in text.split()]
     parts = [f'"{w}"' for w in words]
     if parts:

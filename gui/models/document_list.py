@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 
 from annotation.model import Changes
 from annotation.store import DocFilter, DocumentRow, Store
+from gui.plain_text import plain_tooltip
 
 PAGE = 200
 COLUMNS = ("Status", "Title", "Comments")
@@ -62,7 +63,7 @@ class DocumentListModel(QAbstractTableModel):
             if column == COMMENTS_COLUMN:
                 return row.n_comments
         elif role == Qt.ItemDataRole.ToolTipRole and column == TITLE_COLUMN:
-            return f"{row.title or row.ext_id}\nid {row.ext_id} · {row.n_comments} comments · {row.status}"
+            return plain_tooltip(f"{row.title or row.ext_id}\nid {row.ext_id} · {row.n_comments} comments · {row.status}")
         elif role == Qt.ItemDataRole.ForegroundRole and column == STATUS_COLUMN and row.status in STATUS_COLORS:
             return QColor(STATUS_COLORS[row.status])
         elif role == Qt.ItemDataRole.TextAlignmentRole and column == COMMENTS_COLUMN:
@@ -98,9 +99,11 @@ class DocumentListModel(QAbstractTableModel):
 
     def set_filter(self, flt: DocFilter) -> None:
         self.beginResetModel()
-        self._filter = flt
-        self._reload()
-        self.endResetModel()
+        try:  # a failing query must not leave the view inside a half-done reset
+            self._filter = flt
+            self._reload()
+        finally:
+            self.endResetModel()
 
     def _reload(self) -> None:
         self._pages.clear()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 from annotation.schema import LabelDef, Schema
 from gui import colors
 from gui.views.flow_layout import FlowLayout
+from gui.plain_text import plain_tooltip
 
 
 class LabelPalette(QWidget):
@@ -38,7 +39,7 @@ class LabelPalette(QWidget):
         button = QToolButton()
         key = f" {definition.key}" if definition.key else ""
         button.setText(f"{definition.name}{key}")
-        button.setToolTip(f"{definition.name}: {definition.description or ''} (key {definition.key or 'none'})")
+        button.setToolTip(plain_tooltip(f"{definition.name}: {definition.description or ''} (key {definition.key or 'none'})"))
         button.setAutoRaise(False)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the keyboard in the text
         fg = colors.text_on(definition.color).name()

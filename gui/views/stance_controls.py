@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from annotation.model import StanceLabel
 from annotation.schema import LabelDef
+from gui.plain_text import plain_tooltip
 
 
 def _text_on(color: str) -> str:
@@ -51,7 +52,7 @@ class StanceRow(QWidget):
             button.setCheckable(True)
             # Focus stays in the thread, so the next key press still labels or moves on.
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setToolTip(f"{definition.name} (key {definition.key})")
+            button.setToolTip(plain_tooltip(f"{definition.name} (key {definition.key})"))
             button.setStyleSheet(
                 f"QPushButton {{ border: 1px solid {definition.color}; border-radius: 3px; padding: 2px 8px; }}"
                 # No bold when checked: a wider text would be clipped by the unchanged button size.
@@ -123,7 +124,7 @@ class StanceControls(QWidget):
         self.setEnabled(True)
         title = self.target_row.title
         title.setText(title.fontMetrics().elidedText(f"▸ {target}", Qt.TextElideMode.ElideRight, self._title_width))
-        title.setToolTip(f"Stance toward {target}")
+        title.setToolTip(plain_tooltip(f"Stance toward {target}"))
         self.target_row.set_state(target_label)
         self.reply_row.setVisible(is_reply)
         self.reply_row.set_state(reply_label if is_reply else None)
