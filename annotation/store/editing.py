@@ -5,11 +5,11 @@ import sqlite3
 from dataclasses import replace
 
 from annotation.commands import (
-    AddRelation, AddSpan, AddTarget, Batch, ClearStance, Command, DeleteRelation, DeleteSpan,
+    NEW_SPAN, AddRelation, AddSpan, AddTarget, Batch, ClearStance, Command, DeleteRelation, DeleteSpan,
     RemoveTarget, SetStance, SetStatus, UpdateSpan,
 )
 from annotation.errors import CommandError
-from annotation.model import ENTITY, REPLY_TARGET, STATUSES, Changes, Relation, Span, Unit
+from annotation.model import ENTITY, ORIGIN_HUMAN, ORIGIN_MODEL, REPLY_TARGET, STATUSES, Changes, Relation, Span, Unit
 from annotation.store import rows
 
 _RELATION_LABELS_FALLBACK = ("source", "cue", "coref")
@@ -24,7 +24,12 @@ class EditingMixin:
         ``action`` is recorded in the edit log: do, undo or redo.
         """
         with self.transaction():  # type: ignore[attr-defined]
-            inverse, changes = self._apply(cmd)
+            try:
+                inverse, changes = self._apply(cmd)
+            except sqlite3.IntegrityError as exc:
+                # The schema's own guards (unique spans and relations, foreign keys) are the last
+                # line: an edit that trips one is refused like any invalid edit, never a crash.
+                raise CommandError(f"refused: the project would be inconsistent ({exc})") from None
             who = annotator or _annotator_of(cmd) or "?"
             self.ensure_annotator(who)  # type: ignore[attr-defined]
             doc = next(iter(changes.documents), None)
@@ -51,6 +56,9 @@ class EditingMixin:
             raise CommandError(f"unknown label {span.label!r}")
         if layer != span.layer:
             raise CommandError(f"label {span.label} belongs to the {layer} layer, not {span.layer}")
+        twin = self._identical_span(span)
+        if twin is not None and twin.id != ignore_id:
+            raise CommandError(f"there is already a {span.label} at {span.start}-{span.end}; a layer holds a span once")
         if span.layer == ENTITY:
             clash = self.conn.execute(
                 "SELECT label, start, end FROM spans WHERE document_id = ? AND comment_id IS ? AND annotator = ? "
@@ -63,8 +71,20 @@ class EditingMixin:
                     "entities may not overlap (delete or resize it first)"
                 )
 
+    def _identical_span(self, span: Span) -> Span | None:
+        """The annotator's span with the same unit, layer, offsets and label, if any."""
+        row = self.conn.execute(
+            "SELECT * FROM spans WHERE document_id = ? AND coalesce(comment_id, -1) = coalesce(?, -1) AND layer = ? "
+            "AND annotator = ? AND start = ? AND end = ? AND label = ?",
+            (span.document_id, span.comment_id, span.layer, span.annotator, span.start, span.end, span.label),
+        ).fetchone()
+        return rows.span(row) if row else None
+
     def _apply_add_span(self, cmd: AddSpan) -> tuple[Command, Changes]:
         span = cmd.span
+        twin = self._identical_span(span)
+        if twin is not None and twin.id != span.id:
+            return self._confirm_twin(twin, cmd)
         self._check_span(span)
         stamp = rows.now()
         values = {
@@ -95,25 +115,95 @@ class EditingMixin:
         )
         return DeleteSpan(span_id), changes
 
+    def _confirm_twin(self, twin: Span, cmd: AddSpan) -> tuple[Command, Changes]:
+        """Adding a span the layer already holds confirms that one: a suggestion becomes the
+        annotator's, and the command's relations (a SOURCE's link to its QUOTE) attach to it.
+        The inverse takes back exactly that, so undo leaves the suggestion as it was."""
+        assert twin.id is not None
+        inverses: list[Command] = []
+        changes = Changes(documents=frozenset({twin.document_id}), units=frozenset({twin.unit}), spans=frozenset({twin.id}))
+        if cmd.span.origin == ORIGIN_HUMAN and twin.origin == ORIGIN_MODEL:
+            inverse, sub = self._apply_update_span(UpdateSpan(twin.id, origin=ORIGIN_HUMAN))
+            inverses.append(inverse)
+            changes = changes | sub
+        aliases = {NEW_SPAN, cmd.span.id} - {None}
+        for rel in cmd.relations:
+            rel = replace(
+                rel, id=None, document_id=twin.document_id,
+                head_id=twin.id if rel.head_id in aliases else rel.head_id,
+                child_id=twin.id if rel.child_id in aliases else rel.child_id,
+            )
+            if self._relation_id(rel.head_id, rel.child_id, rel.label) is not None:
+                continue  # already linked: nothing to add
+            rel_id = self._insert_relation(rel)
+            inverses.append(DeleteRelation(rel_id))
+            changes = changes | Changes(relations=frozenset({rel_id}))
+        return Batch(tuple(reversed(inverses)), f"Confirm {twin.label}"), changes
+
+    def _quotation_parts(self, quote: Span) -> list[Span]:
+        """The SOURCE and CUE spans that belong to ``quote`` alone: a part another QUOTE also
+        links to (one speaker of two quotes) is not this quotation's to take along."""
+        if quote.label != "QUOTE":
+            return []
+        result = self.conn.execute(
+            "SELECT DISTINCT c.* FROM relations r JOIN spans c ON c.id = r.child_id "
+            "WHERE r.head_id = ? AND r.label IN ('source', 'cue') AND c.label IN ('SOURCE', 'CUE') "
+            "AND NOT EXISTS (SELECT 1 FROM relations o WHERE o.child_id = c.id AND o.label IN ('source', 'cue') "
+            "AND o.head_id != r.head_id) ORDER BY c.id",
+            (quote.id,),
+        )
+        return [rows.span(r) for r in result]
+
     def _apply_delete_span(self, cmd: DeleteSpan) -> tuple[Command, Changes]:
+        cascaded: set[int] = getattr(self, "_cascaded", set())
+        if cmd.span_id in cascaded and self.find_span(cmd.span_id) is None:  # type: ignore[attr-defined]
+            # Undoing "add SOURCE, add QUOTE linking it" deletes the QUOTE first, which takes
+            # the SOURCE along; the batch's own delete of that SOURCE then has nothing to do.
+            return Batch((), "Nothing"), Changes()
         span = self.span(cmd.span_id)  # type: ignore[attr-defined]
-        relations = tuple(self.relations_of_span(span.id))  # type: ignore[attr-defined]
-        self.conn.execute("DELETE FROM relations WHERE head_id = ? OR child_id = ?", (span.id, span.id))
-        self.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
+        # A quotation's parts never outlive it: deleting a QUOTE takes its own SOURCE and CUE.
+        doomed = [span, *self._quotation_parts(span)]
+        ids = [s.id for s in doomed]
+        marks = ",".join("?" * len(ids))
+        relations = [rows.relation(r) for r in self.conn.execute(
+            f"SELECT * FROM relations WHERE head_id IN ({marks}) OR child_id IN ({marks}) ORDER BY id", ids + ids)]
+        self.conn.execute(f"DELETE FROM relations WHERE head_id IN ({marks}) OR child_id IN ({marks})", ids + ids)
+        self.conn.execute(f"DELETE FROM spans WHERE id IN ({marks})", ids)
+        cascaded.update(i for i in ids[1:] if i is not None)
         changes = Changes(
             documents=frozenset({span.document_id}), units=frozenset({span.unit}),
-            spans=frozenset({span.id}), relations=frozenset(r.id for r in relations if r.id is not None),
+            spans=frozenset(i for i in ids if i is not None), relations=frozenset(r.id for r in relations if r.id is not None),
         )
-        return AddSpan(span, relations), changes
+        if len(doomed) == 1:
+            return AddSpan(span, tuple(relations)), changes
+        # Undo brings every part back with its ids: the QUOTE first, then each part with the
+        # relations whose both ends exist by then (its link from the QUOTE, a coref to an entity).
+        restored: set[int | None] = set()
+        pending = list(relations)
+        adds: list[Command] = []
+        for part in doomed:
+            restored.add(part.id)
+            mine = [r for r in pending if part.id in (r.head_id, r.child_id)
+                    and all(end in restored or end not in ids for end in (r.head_id, r.child_id))]
+            pending = [r for r in pending if r not in mine]
+            adds.append(AddSpan(part, tuple(mine)))
+        return Batch(tuple(adds), f"Restore {span.label}"), changes
 
     def _apply_update_span(self, cmd: UpdateSpan) -> tuple[Command, Changes]:
         old = self.span(cmd.span_id)  # type: ignore[attr-defined]
+        origin = cmd.origin
+        edited = any(v is not None for v in (cmd.start, cmd.end, cmd.label, cmd.attrs))
+        if origin is None and edited and old.origin == ORIGIN_MODEL:
+            # Editing a suggestion makes it the annotator's (as Prodigy and INCEpTION count any
+            # edit as acceptance), so the default export keeps the user's own work.
+            origin = ORIGIN_HUMAN
+            cmd = replace(cmd, origin=origin)
         new = replace(
             old,
             start=old.start if cmd.start is None else cmd.start,
             end=old.end if cmd.end is None else cmd.end,
             label=old.label if cmd.label is None else cmd.label,
-            origin=old.origin if cmd.origin is None else cmd.origin,
+            origin=old.origin if origin is None else origin,
             attrs=old.attrs if cmd.attrs is None else cmd.attrs,
         )
         if cmd.label is not None and self.schema.layer_of(cmd.label) != old.layer:  # type: ignore[attr-defined]
@@ -143,8 +233,12 @@ class EditingMixin:
         allowed = self.schema.label_names("relation") or _RELATION_LABELS_FALLBACK  # type: ignore[attr-defined]
         if rel.label not in allowed:
             raise CommandError(f"unknown relation {rel.label!r} (expected one of {', '.join(allowed)})")
-        if head.document_id != child.document_id:
-            raise CommandError("a relation must stay inside one document")
+        if head.unit != child.unit:
+            raise CommandError("a relation must stay inside one text (the article or one comment)")
+        if not (head.annotator == child.annotator == rel.annotator):
+            raise CommandError("a relation links spans of one annotator's layer, and belongs to that annotator")
+        if rel.id is None and self._relation_id(rel.head_id, rel.child_id, rel.label) is not None:
+            raise CommandError(f"these spans are already linked by {rel.label}")
         values = {
             "document_id": head.document_id, "head_id": rel.head_id, "child_id": rel.child_id,
             "label": rel.label, "annotator": rel.annotator, "origin": rel.origin,
@@ -155,6 +249,12 @@ class EditingMixin:
         cols = ", ".join(values)
         cur = self.conn.execute(f"INSERT INTO relations({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
         return rel.id if rel.id is not None else cur.lastrowid  # type: ignore[return-value]
+
+    def _relation_id(self, head_id: int, child_id: int, label: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM relations WHERE head_id = ? AND child_id = ? AND label = ?", (head_id, child_id, label)
+        ).fetchone()
+        return row[0] if row else None
 
     def _apply_add_relation(self, cmd: AddRelation) -> tuple[Command, Changes]:
         rel_id = self._insert_relation(cmd.relation)
@@ -252,10 +352,17 @@ class EditingMixin:
     def _apply_batch(self, cmd: Batch) -> tuple[Command, Changes]:
         inverses: list[Command] = []
         changes = Changes()
-        for sub in cmd.commands:
-            inverse, sub_changes = self._apply(sub)
-            inverses.append(inverse)
-            changes = changes | sub_changes
+        outer = not hasattr(self, "_cascaded")
+        if outer:
+            self._cascaded: set[int] = set()  # parts deleted along with their QUOTE in this batch
+        try:
+            for sub in cmd.commands:
+                inverse, sub_changes = self._apply(sub)
+                inverses.append(inverse)
+                changes = changes | sub_changes
+        finally:
+            if outer:
+                del self._cascaded
         return Batch(tuple(reversed(inverses)), cmd.text), changes
 
 

@@ -118,6 +118,34 @@ MIGRATIONS: list[str] = [
         INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
     END;
     """,
+    # 2: one span per (unit, layer, annotator, start, end, label). Older projects could hold the
+    # same span twice (a SOURCE shared by two quotes adjudicated into gold, `s` pressed over a
+    # suggestion): keep one, preferring the human's over a suggestion, move the duplicates'
+    # relations and stance-target references onto it, drop relations that thereby repeat, then
+    # let a UNIQUE index make the state impossible. comment_id is NULL for an article body, and
+    # NULLs never collide in a UNIQUE index, hence coalesce (ids are never negative).
+    """
+    CREATE TEMP TABLE span_duplicates AS
+        SELECT id, keep FROM (
+            SELECT id, first_value(id) OVER (
+                PARTITION BY document_id, coalesce(comment_id, -1), layer, annotator, start, end, label
+                ORDER BY origin = 'model', id
+            ) AS keep FROM spans
+        ) WHERE id != keep;
+    UPDATE relations SET head_id = (SELECT keep FROM span_duplicates d WHERE d.id = relations.head_id)
+        WHERE head_id IN (SELECT id FROM span_duplicates);
+    UPDATE relations SET child_id = (SELECT keep FROM span_duplicates d WHERE d.id = relations.child_id)
+        WHERE child_id IN (SELECT id FROM span_duplicates);
+    UPDATE targets SET span_id = (SELECT keep FROM span_duplicates d WHERE d.id = targets.span_id)
+        WHERE span_id IN (SELECT id FROM span_duplicates);
+    DELETE FROM relations WHERE head_id = child_id;
+    DELETE FROM relations WHERE id NOT IN (SELECT min(id) FROM relations GROUP BY head_id, child_id, label);
+    DELETE FROM spans WHERE id IN (SELECT id FROM span_duplicates);
+    DROP TABLE span_duplicates;
+    CREATE UNIQUE INDEX spans_identity
+        ON spans(document_id, coalesce(comment_id, -1), layer, annotator, start, end, label);
+    CREATE UNIQUE INDEX relations_identity ON relations(head_id, child_id, label);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

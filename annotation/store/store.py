@@ -21,9 +21,10 @@ from annotation.store.reading import ReadingMixin
 from annotation.store.rows import now
 from annotation.store.stats import StatsMixin
 from annotation.store.suggestions import SuggestionsMixin
+from annotation.store.checking import CheckingMixin
 
 
-class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin, SuggestionsMixin):
+class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin, SuggestionsMixin, CheckingMixin):
     """One open project. Thread use: one Store per thread (workers open their own)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, locked: bool) -> None:

@@ -209,12 +209,15 @@ class SuggestionsMixin:
 
     def _rejected(self, unit: Unit, annotator: str) -> set[tuple[int, int, str]]:
         """Suggestions the annotator deleted (the edit log keeps each delete's inverse)."""
+        # Deleting a QUOTE also deletes its own SOURCE and CUE: that inverse is a batch of adds.
         result = self.conn.execute(
-            "SELECT json_extract(inverse, '$.span.start'), json_extract(inverse, '$.span.end'), "
-            "json_extract(inverse, '$.span.label') FROM edits WHERE document_id = ? AND annotator = ? "
-            "AND json_extract(inverse, '$.kind') = 'add_span' AND json_extract(inverse, '$.span.origin') = 'model' "
-            "AND json_extract(inverse, '$.span.comment_id') IS ? "
-            "AND NOT EXISTS (SELECT 1 FROM spans WHERE id = json_extract(inverse, '$.span.id'))",
+            "SELECT json_extract(c.value, '$.span.start'), json_extract(c.value, '$.span.end'), "
+            "json_extract(c.value, '$.span.label') FROM edits e, json_each(CASE json_extract(e.inverse, '$.kind') "
+            "WHEN 'batch' THEN json_extract(e.inverse, '$.commands') ELSE json_array(json(e.inverse)) END) c "
+            "WHERE e.document_id = ? AND e.annotator = ? "
+            "AND json_extract(c.value, '$.kind') = 'add_span' AND json_extract(c.value, '$.span.origin') = 'model' "
+            "AND json_extract(c.value, '$.span.comment_id') IS ? "
+            "AND NOT EXISTS (SELECT 1 FROM spans WHERE id = json_extract(c.value, '$.span.id'))",
             (unit.document_id, annotator, unit.comment_id),
         )
         return {(r[0], r[1], r[2]) for r in result}
