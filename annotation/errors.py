@@ -35,3 +35,16 @@ class ProjectLocked(ProjectError):
 
 class CommandError(GoldspanError):
     """An edit that cannot be applied (overlap, unknown span, bad offsets)."""
+
+
+class ProjectDamaged(ProjectError):
+    """The project file is truncated or corrupt: nothing is written to it."""
+
+
+class DiskFull(ProjectError):
+    """SQLite could not write because the disk (or the file's allowed size) is full.
+    Nothing of the failed step was saved; the same step can be retried once there is room."""
+
+
+class ProjectReadOnly(ProjectError):
+    """The project cannot be written here (a read-only file or folder); it can be read."""

@@ -1,112 +1,117 @@
-"""Opening a project file: checks, migrations, WAL, and the one-writer lock."""
+"""Opening a project file: checks, migrations, WAL, durability.
+
+Only SQLite opens a project's ``.db``, ``-wal`` and ``-shm`` inside a Goldspan process. POSIX
+locks belong to the process, so one stray ``open()``/``close()`` of the file (a header check,
+a lock descriptor) would silently drop the locks SQLite holds for every connection: an
+outside ``sqlite3`` that then opens and closes the file believes it is the last user,
+checkpoints, deletes ``-wal``/``-shm``, and our later commits go into deleted files. So the
+header is checked through SQLite, and the writer lock lives in a separate file
+(annotation/store/locking.py).
+"""
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
-import threading
-from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-from annotation.errors import ProjectError, ProjectLocked
+from annotation.errors import DiskFull, ProjectDamaged, ProjectError
+from annotation.store.locking import acquire_writer_lock, lock_path, release_writer_lock  # noqa: F401 (re-exported)
 from annotation.store.migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_FULL = 13
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
 
 
-@dataclass
-class _HeldLock:
-    fd: int
-    count: int
+def uri(path: Path, **params: str) -> str:
+    """A ``file:`` URI for ``path``; '?', '#' and '%' in a name would otherwise cut it short."""
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(str(path.absolute()))}" + (f"?{query}" if query else "")
 
 
-# One process holds the writer lock once; its worker threads open more connections under it.
-_locks: dict[str, _HeldLock] = {}
-_locks_guard = threading.Lock()
-
-
-def acquire_writer_lock(path: Path) -> bool:
-    """Take the project's writer lock or raise ProjectLocked naming who holds it. True when this
-    process did not hold it yet (a worker's second connection shares the holder's lock).
-
-    flock is released by the kernel when the process dies, so a crash never leaves a stale lock.
-    """
-    key = str(path.resolve())
-    with _locks_guard:
-        held = _locks.get(key)
-        if held:
-            held.count += 1
-            return False
-        fd = os.open(key, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            who = _lock_owner(path)
-            raise ProjectLocked(
-                f"{path}: the project is open for writing in another Goldspan process{who}; "
-                "close it there first, or open this one read-only"
-            ) from None
-        _locks[key] = _HeldLock(fd, 1)
-        return True
-
-
-def release_writer_lock(path: Path) -> None:
-    key = str(path.resolve())
-    with _locks_guard:
-        held = _locks.get(key)
-        if not held:
-            return
-        held.count -= 1
-        if held.count == 0:
-            fcntl.flock(held.fd, fcntl.LOCK_UN)
-            os.close(held.fd)
-            del _locks[key]
-
-
-def _lock_owner(path: Path) -> str:
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
-        row = conn.execute("SELECT value FROM meta WHERE key='writer'").fetchone()
-        conn.close()
-        return f" ({row[0]})" if row else ""
-    except sqlite3.Error:
-        return ""
-
-
-def check_is_project_file(path: Path) -> None:
-    """Refuse, with one clear line, anything that is not a Goldspan project."""
+def check_path(path: Path) -> None:
+    """The checks that need no reading (stat only): missing, a folder, empty."""
     if not path.exists():
         raise ProjectError(f"{path}: no such project file (create one with: goldspan init {path})")
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder, not a project file")
-    with path.open("rb") as fh:
-        head = fh.read(100)
-    if len(head) == 0:
+    if path.stat().st_size == 0:
+        # SQLite would take an empty file for an empty database (and a writer would make it one)
         raise ProjectError(f"{path}: empty file, not a Goldspan project")
-    if not head.startswith(_SQLITE_MAGIC):
-        raise ProjectError(f"{path}: not a Goldspan project (not an SQLite database)")
-    app_id = int.from_bytes(head[68:72], "big")
+
+
+def check_project(conn: sqlite3.Connection, path: Path | str) -> None:
+    """Refuse, with one clear line, a connection to anything that is not a Goldspan project.
+    Reads only (the header through SQLite), so nothing is written to a file that is not ours."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code == SQLITE_NOTADB or "not a database" in str(exc):
+            raise ProjectError(f"{path}: not a Goldspan project (not an SQLite database)") from None
+        raise ProjectDamaged(f"{path}: the project file is damaged ({exc}); restore a backup") from None
     if app_id != APPLICATION_ID:
         raise ProjectError(f"{path}: an SQLite database, but not a Goldspan project")
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+def check_is_project_file(path: Path) -> None:
+    """Refuse, with one clear line, anything that is not a Goldspan project (through SQLite:
+    SQLite keeps its own descriptors open while this process holds locks on the file)."""
+    path = Path(path)
+    check_path(path)
+    immutable = not os.access(path.parent, os.W_OK)  # a read-only connection there cannot make -shm
+    conn = _connect_uri(uri(path, mode="ro", **({"immutable": "1"} if immutable else {})), path)
+    try:
+        check_project(conn, path)
+    finally:
+        conn.close()
+
+
+def _connect_uri(target: str, path: Path | str) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(target, uri=True, isolation_level=None, check_same_thread=False, timeout=10)
+    except sqlite3.OperationalError as exc:
+        raise ProjectError(f"{path}: cannot open the project: {exc}") from None
+
+
+def connect(path: Path | str, *, read_only: bool = False, immutable: bool = False, create: bool = False) -> sqlite3.Connection:
+    """A connection to a project, checked to be one (unless ``create``) before anything is written.
+
+    Never creates a file unless ``create``: ``mode=rw`` fails on a missing file instead."""
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    elif read_only:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False, timeout=10)
     else:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        path = Path(path)
+        if immutable:
+            # A read-only folder (or medium): SQLite can make no -shm there, and immutable mode
+            # reads the file without any locking or journal. Nobody can be writing to it.
+            params = {"mode": "ro", "immutable": "1"}
+        else:
+            params = {"mode": "ro" if read_only else ("rwc" if create else "rw")}
+        conn = _connect_uri(uri(path, **params), path)
+        if not create:
+            try:
+                check_project(conn, path)
+            except BaseException:
+                conn.close()
+                raise
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
-    if not read_only and str(path) != ":memory:":
+    if not read_only and not immutable and str(path) != ":memory:":
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
+            conn.close()
             raise ProjectError(f"{path}: cannot switch the project to WAL mode (got {mode})")
-        # Every edit is committed at once; NORMAL in WAL still survives a process kill.
-        conn.execute("PRAGMA synchronous = NORMAL")
+        set_durable(conn, True)
     return conn
+
+
+def set_durable(conn: sqlite3.Connection, durable: bool) -> None:
+    """FULL: every commit is on disk before it returns (an edit shown on screen survives a
+    power cut). NORMAL in WAL mode survives a process kill but a power cut may drop the last
+    commits; only bulk jobs use it (see Store.bulk)."""
+    conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
 
 
 def migrate(conn: sqlite3.Connection, path: Path | str) -> None:
@@ -119,13 +124,18 @@ def migrate(conn: sqlite3.Connection, path: Path | str) -> None:
     for number in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # another process may have migrated between our read and our write lock
+            if conn.execute("PRAGMA user_version").fetchone()[0] != number:
+                conn.execute("ROLLBACK")
+                return migrate(conn, path)
             for statement in _statements(MIGRATIONS[number]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {number + 1}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
 
 
@@ -145,6 +155,25 @@ def _statements(script: str) -> list[str]:
 
 
 def integrity_check(conn: sqlite3.Connection, path: Path | str) -> None:
-    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
     if result != "ok":
-        raise ProjectError(f"{path}: the project file is damaged ({result}); restore a backup")
+        raise ProjectDamaged(f"{path}: the project file is damaged ({result}); restore a backup")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.Error) and (
+        getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or "disk is full" in str(exc))
+
+
+def user_error(exc: BaseException, path: Path | str | None) -> ProjectError | None:
+    """The one-line error for an SQLite failure a user can act on (full disk, damage), else None."""
+    where = path or ":memory:"
+    if is_disk_full(exc):
+        return DiskFull(f"{where}: the disk is full; nothing was saved by this step. Free some space and try again")
+    if isinstance(exc, sqlite3.DatabaseError) and (
+            getattr(exc, "sqlite_errorcode", None) == SQLITE_CORRUPT or "malformed" in str(exc)):
+        return ProjectDamaged(f"{where}: the project file is damaged ({exc}); restore a backup")
+    return None
