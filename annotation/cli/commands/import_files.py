@@ -7,6 +7,7 @@ import sys
 from annotation.cli.common import add_annotator_option, resolve_annotator, run_with_progress
 from annotation.import_job import import_files
 from annotation.importers import IMPORTERS, ImportOptions
+from annotation.snapshots import before_bulk_job, files_label as _files_label, is_annotated
 from annotation.store import Store
 
 
@@ -40,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
         label_map=label_map, as_annotator=args.as_annotator,
     )
     annotator = resolve_annotator(args.annotator)
-    with Store.open(args.project) as store:
+    with Store.open(args.project) as store, before_bulk_job(  # only an annotated project needs a way back
+            store, f"Import {_files_label(args.paths)}", annotator, needed=is_annotated(store)):
         report = run_with_progress(import_files(store, args.paths, options, args.format, annotator), "importing")
     r = report.result
     print(f"imported {r.documents_added} new documents ({r.documents_existing} already present), "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from annotation.cli.common import add_annotator_option, fail, resolve_annotator, run_with_progress
+from annotation.snapshots import before_bulk_job, is_annotated
 from annotation.store import Store
 
 
@@ -36,8 +37,10 @@ def run(args: argparse.Namespace) -> int:
     annotator = resolve_annotator(args.annotator)
     with Store.open(args.project) as store:
         load_model(args.model)  # a missing model fails here, before any work, with one line
-        report = run_with_progress(
-            preannotate(store, annotator, args.model, args.n_process, args.batch_size, args.force), "pre-annotating",
-        )
+        with before_bulk_job(store, "Pre-annotate" + (" --force" if args.force else ""), annotator,
+                             needed=args.force or is_annotated(store)):
+            report = run_with_progress(
+                preannotate(store, annotator, args.model, args.n_process, args.batch_size, args.force), "pre-annotating",
+            )
     print(report.summary())
     return 0
