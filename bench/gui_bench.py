@@ -1,12 +1,19 @@
 """GUI benchmark (offscreen): open a long annotated article, edit a span, open a huge project.
 
-    uv run python bench/gui_bench.py [--documents 100000] [--keep DIR]
+    uv run python bench/gui_bench.py [--documents 100000] [--keep DIR] [--synchronous-only]
 
 Targets (DESIGN.md): a 10,000-word article with 1,000 spans and 300 comments opens in under
 100 ms (printed beside a bare QPlainTextEdit.setPlainText of the same text, same run); a span
 edit reaches the database and the screen in under 16 ms (median); a 100,000-document project
 opens in under 1 s and 300 MB. The big project is opened in a child process so its memory is
 measured alone.
+
+Durability cost: a span add through the window's path (Session.push -> store.apply, committed),
+timed with ``PRAGMA synchronous=NORMAL`` and with ``FULL`` on the same project (a copy of the
+article project) in one run, the two modes interleaved in rounds so a busy neighbour on the
+machine hits both alike. FULL makes every commit wait for fsync of the WAL (an edit on screen
+survives a power cut); NORMAL only survives a process kill. Wall time is the figure: fsync
+costs waiting, not CPU.
 """
 from __future__ import annotations
 
@@ -201,6 +208,64 @@ def bench_article(path: Path) -> None:
     print(f"  (with a forced repaint of the whole text area: median {full_clock.median()})")
 
 
+def bench_synchronous(path: Path, rounds: int = 8, per_round: int = 15) -> None:
+    """Per-edit cost of synchronous=FULL against NORMAL: span adds, committed, same project."""
+    import re
+    import sqlite3
+
+    from PySide6.QtWidgets import QApplication
+
+    from annotation.model import ENTITY, Unit
+    from gui.editing import add_span_command
+    from gui.main_window import MainWindow
+    from gui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    copy = path.with_name("article-synchronous.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(path) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    dst.close()
+    src.close()
+    store = Store.open(copy)
+    doc = store.document_ids()[0]
+    text = store.document(doc).text
+    covered = set()
+    for span in store.spans(doc, "bench"):
+        if span.layer == ENTITY and span.comment_id is None:
+            covered.update(range(span.start, span.end))
+    free = iter([m.span() for m in re.finditer(r"\w+", text) if not covered.intersection(range(*m.span()))])
+    window = MainWindow(Session(store, "bench"))
+    window.remember_layout = False
+    window.resize(1400, 860)
+    window.show()
+    window.open_document(doc)
+    app.processEvents()
+    session = window.session
+    clocks = {"NORMAL": Clock(), "FULL": Clock()}
+    codes = {"NORMAL": 1, "FULL": 2}
+    for r in range(rounds):
+        for mode in (("NORMAL", "FULL") if r % 2 == 0 else ("FULL", "NORMAL")):
+            store.conn.execute(f"PRAGMA synchronous = {mode}")
+            assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == codes[mode]
+            for _ in range(per_round):
+                start, end = next(free)
+                with clocks[mode]:
+                    ok = session.push(add_span_command(Unit(doc), start, end, "ORG", ENTITY, "bench", None))
+                    app.processEvents()
+                assert ok, "the span add was refused"
+    window.close()
+    store.close()
+    normal, full = (statistics.median(clocks[m].wall) for m in ("NORMAL", "FULL"))
+    n = rounds * per_round
+    print(f"Span add, committed, through the window's path ({n} per mode, interleaved, same project):")
+    print(f"  synchronous=NORMAL: median {clocks['NORMAL'].median()}")
+    print(f"  synchronous=FULL  : median {clocks['FULL'].median()}")
+    print(f"  FULL / NORMAL: {full / normal:.2f}x wall (+{_ms(full - normal)} per edit)"
+          f"  target < 16 ms per edit with FULL: {'OK' if full < 0.016 else 'MISSED'}")
+
+
 def child_open_big(path: str) -> None:
     """Runs in a child process: open the project in a main window, report time and peak RSS."""
     import resource
@@ -241,6 +306,7 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--keep", help="build the projects in this folder and keep them")
     parser.add_argument("--child-open", help=argparse.SUPPRESS)
+    parser.add_argument("--synchronous-only", action="store_true", help="only the synchronous=FULL vs NORMAL per-edit cost")
     args = parser.parse_args()
     if args.child_open:
         child_open_big(args.child_open)
@@ -250,12 +316,16 @@ def main() -> int:
     article_db, big_db = folder / "article.db", folder / f"big{args.documents}.db"
     if not article_db.exists():
         build_article_project(article_db)
+    if args.synchronous_only:
+        bench_synchronous(article_db)
+        return 0
     if not big_db.exists():
         t0 = time.perf_counter()
         build_big_project(big_db, args.documents)
         print(f"(built {args.documents:,} documents in {time.perf_counter() - t0:.1f} s)")
 
     bench_article(article_db)
+    bench_synchronous(article_db)
     out = subprocess.run([sys.executable, __file__, "--child-open", str(big_db)], capture_output=True, text=True, check=True)
     big = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"Project of {big['rows']:,} documents: Store.open {_ms(big['store_open_s'])}, window {_ms(big['window_s'])},"
