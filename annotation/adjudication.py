@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
 
-from annotation.commands import AddSpan, Batch, ClearStance, Command, DeleteSpan, SetStance
+from annotation.commands import AddRelation, AddSpan, Batch, ClearStance, Command, DeleteSpan, SetStance
 from annotation.errors import GoldspanError
 from annotation.model import ENTITY, GOLD, ORIGIN_HUMAN, ORIGIN_MODEL, Relation, Span
 
@@ -236,7 +236,10 @@ def resolve(store, item: Item, accept: Sequence[str]) -> Command:  # type: ignor
     return Batch(tuple(_replace_gold(store, item, parts)), what)
 
 
-def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | None = None) -> list[Command]:  # type: ignore[no-untyped-def]
+def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | None = None,  # type: ignore[no-untyped-def]
+                  planned: dict[tuple, int] | None = None) -> list[Command]:
+    """``planned``: gold spans earlier items of the same batch will add, by (comment, start, end,
+    label), so a SOURCE two quotations share becomes one gold span linked from both."""
     commands: list[Command] = []
     removed: set[int] = set()
     for part in item.gold.parts:
@@ -247,6 +250,8 @@ def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | N
         commands.append(DeleteSpan(part.span.id))  # type: ignore[arg-type]
         removed.add(part.span.id)  # type: ignore[arg-type]
     gold_now = {(s.comment_id, s.start, s.end, s.label): s.id for s in store.spans(item.document_id, GOLD) if s.id not in removed}
+    if planned is not None:
+        gold_now.update({k: v for k, v in planned.items() if v not in removed})
     if fresh is None:
         fresh = iter(store.next_span_ids(sum(1 + len(p.links) for p in parts)))
     for part in parts:
@@ -258,7 +263,16 @@ def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | N
                 commands.append(AddSpan(_as_gold(linked, new_id)))
                 gold_now[where] = new_id
             relations.append(Relation(None, item.document_id, 0, gold_now[where], label, GOLD))  # type: ignore[arg-type]
-        commands.append(AddSpan(_as_gold(part.span, next(fresh)), tuple(relations)))
+        where = (part.span.comment_id, part.span.start, part.span.end, part.span.label)
+        if where in gold_now:  # already in gold (another item of this batch): link, never twice
+            linked = {(r.head_id, r.child_id, r.label) for r in store.relations(item.document_id, GOLD)}
+            commands += [AddRelation(replace(r, head_id=gold_now[where])) for r in relations
+                         if (gold_now[where], r.child_id, r.label) not in linked]
+            continue
+        gold_now[where] = next(fresh)
+        commands.append(AddSpan(_as_gold(part.span, gold_now[where]), tuple(relations)))
+    if planned is not None:
+        planned.update(gold_now)
     return commands
 
 
@@ -280,9 +294,10 @@ def agreed_to_gold(store, document_id: int, annotators: Sequence[str]) -> Comman
     needed = sum(1 + len(p.links) for i in items for p in i.options[0].parts)
     fresh = iter(store.next_span_ids(needed))  # one id range for the whole batch
     out: list[Command] = []
+    planned: dict[tuple, int] = {}
     for item in items:
         if item.layer == "stance":
             out.append(SetStance(item.comment_id, item.target, GOLD, item.options[0].label))  # type: ignore[arg-type]
         else:
-            out += _replace_gold(store, item, list(item.options[0].parts), fresh)
+            out += _replace_gold(store, item, list(item.options[0].parts), fresh, planned)
     return Batch(tuple(out), "Gold: accept agreed items")

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from annotation.errors import GoldspanError
 from annotation.jobs import CancelToken, Job, Progress, run
-from annotation.model import REPLY_TARGET, Comment, Document, ImportedArticle
+from annotation.model import ORIGIN_MODEL, REPLY_TARGET, Comment, Document, ImportedArticle
 from annotation.store import Store
 
 
@@ -288,20 +288,28 @@ class _Merger:
                     self.report.targets_added += 1
 
     def _copy_annotator(self, theirs: str, ours: str) -> None:
-        existing: dict[tuple[int, SpanItem], int] = {}
+        # A layer holds a span once, whatever its origin: the same span there as a suggestion
+        # and here as the annotator's (or the reverse) is one span, and the human's origin wins.
+        existing: dict[tuple[int, tuple], tuple[int, str]] = {}
         for sid, did, cid, start, end, label, layer, _a, origin, *_r in self.store.span_rows([ours]):
-            existing[(did, (cid, start, end, label, layer, origin))] = sid
+            existing[(did, (cid, start, end, label, layer))] = (sid, origin)
         id_map: dict[int, int] = {}
         for sid, did, cid, start, end, label, layer, _a, origin, model, attrs, created, updated in self.other.span_rows([theirs]):
             key = self._span_key(did, cid, start, end, label, layer, origin, translate=True)
             if key is None:
                 continue
-            if key in existing:
-                id_map[sid] = existing[key]
+            identity = (key[0], key[1][:5])
+            if identity in existing:
+                our_id, our_origin = existing[identity]
+                id_map[sid] = our_id
+                if our_origin == ORIGIN_MODEL and origin != ORIGIN_MODEL:
+                    self.store.set_span_origin_row(our_id, origin, updated)
+                    existing[identity] = (our_id, origin)
                 continue
             doc, (comment, *_rest) = key
             new_id = self.store.insert_span_row(doc, comment, start, end, key[1][3], layer, ours, origin, model, attrs, created, updated)
-            existing[key] = id_map[sid] = new_id
+            existing[identity] = (new_id, origin)
+            id_map[sid] = new_id
             self.report.spans_added += 1
         have = {(h, c, label) for _i, _d, h, c, label, *_r in self.store.relation_rows([ours])}
         for _id, did, head, child, label, _a, origin, created in self.other.relation_rows([theirs]):

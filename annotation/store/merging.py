@@ -113,6 +113,10 @@ class MergingMixin:
         )
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
+    def set_span_origin_row(self, span_id: int, origin: str, updated: str) -> None:
+        """A suggestion here that the other file's annotator accepted becomes theirs here too."""
+        self.conn.execute("UPDATE spans SET origin = ?, updated = max(updated, ?) WHERE id = ?", (origin, updated, span_id))
+
     def insert_relation_row(self, document_id: int, head_id: int, child_id: int, label: str, annotator: str,
                             origin: str, created: str) -> None:
         self.conn.execute(

@@ -185,6 +185,7 @@ class SuggestionsMixin:
         live = [r for r in item.relations if r.head in resolved and r.child in resolved and resolved[r.head] is None]
         needed = {r.head for r in live} | {r.child for r in live}
         ids: dict[int, int] = {}
+        planned: dict[tuple[int, int, str], int] = {}  # a layer holds a span once, even if suggested twice
         for span in item.spans:
             if span.key not in resolved or span.key in dropped:
                 continue
@@ -193,6 +194,10 @@ class SuggestionsMixin:
                 continue
             if span.layer != ENTITY and span.label != "QUOTE" and span.key not in needed:
                 continue  # a SOURCE or CUE whose QUOTE was not added
+            if (span.start, span.end, span.label) in planned:
+                ids[span.key] = planned[(span.start, span.end, span.label)]
+                continue
+            planned[(span.start, span.end, span.label)] = next_id
             ids[span.key] = next_id
             span_rows.append((next_id, unit.document_id, unit.comment_id, span.start, span.end, span.label, span.layer,
                               annotator, ORIGIN_MODEL, model, rows.dumps(span.attrs), stamp, stamp))

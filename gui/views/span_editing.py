@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QToolTip
 
 from annotation.commands import DeleteSpan, UpdateSpan
 from annotation.model import Span
-from gui.editing import accept_command, add_span_command, coref_command
+from gui.editing import QUOTE_PARTS, accept_command, add_span_command, coref_command
 from gui.session import Session
 from gui.views.span_index import SpanIndex
 
@@ -43,15 +43,21 @@ class SpanEditingMixin:
         if selection is None and selected is not None and selected.layer == layer:
             if selected.label != label:
                 self.session.push(UpdateSpan(selected.id, label=label))  # type: ignore[arg-type]
-            return
+                return
+            if not (selected.is_suggestion or label in QUOTE_PARTS):
+                return
+            # Its own key over a selected span: the store confirms that span (a suggestion
+            # becomes the annotator's) and a SOURCE or CUE is linked to the QUOTE being built.
         if selection is None and selected is not None:
             selection = (selected.start, selected.end)
         if selection is None:
             self.message.emit("Select some words first (drag, or Shift+arrows), then press a label key")
             return
-        quote = self._quote_anchor if label in ("SOURCE", "CUE") else None
-        if label in ("SOURCE", "CUE") and quote is None:
-            self.message.emit(f"{label} added without a quotation: select its QUOTE first to link them")
+        quote = self._quote_anchor if label in QUOTE_PARTS else None
+        if label in QUOTE_PARTS and quote is None and self._same_span(*selection, label) is None:
+            # A quotation's parts never outlive it, so none is made without one.
+            self.message.emit(f"A {label} belongs to a quotation: select its QUOTE first (or press q to mark one)")
+            return
         self._select_new = label
         command = add_span_command(self._unit, *selection, label, layer, self.session.annotator, quote)
         if self.session.push(command):
@@ -61,6 +67,11 @@ class SpanEditingMixin:
             self._literal_range = None
         self._select_new = None
 
+    def _same_span(self, start: int, end: int, label: str) -> Span | None:
+        """The shown span (the annotator's layer) with these offsets and label, if any."""
+        return next((p.span for p in self.span_index.placed.values()
+                     if (p.span.start, p.span.end, p.span.label) == (start, end, label)), None)
+
     def delete_selected(self) -> None:
         if self._selected is not None:
             self.session.push(DeleteSpan(self._selected))
@@ -68,6 +79,11 @@ class SpanEditingMixin:
     def accept_selected(self) -> None:
         span = self.selected_span()
         command = accept_command(span) if span else None
+        if command is None and span is not None:
+            # Already the annotator's (a relabel or resize of a suggestion makes it theirs):
+            # Enter still means "this one is right, go on".
+            self.select_next_suggestion()
+            return
         if command is None:
             self.message.emit("Select a suggestion (dashed) to accept it")
             return

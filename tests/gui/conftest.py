@@ -18,3 +18,9 @@ def isolated_user_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(root / "settings"))
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(root / "settings"))
     return root
+
+
+@pytest.fixture(autouse=True)
+def goldspan_check_after_gui_test(check_projects_after: dict[Path, None]) -> dict[Path, None]:
+    """Every GUI test ends by running `goldspan check` on each project it opened or created."""
+    return check_projects_after
