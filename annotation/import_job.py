@@ -1,13 +1,15 @@
 """The import job: files (or folders) into a project, one transaction per file."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import sqlite3
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
 from annotation.errors import GoldspanError, InputError
 from annotation.importers import IMPORTERS, ImportOptions, choose_importer
-from annotation.jobs import CancelToken, Job, Progress
+from annotation.importers.base import FORCED
+from annotation.jobs import CancelToken, Cancelled, Job, Progress
 from annotation.store import ImportResult, Store
 
 
@@ -67,6 +69,7 @@ def import_files(
             if path.is_dir():
                 raise InputError(str(path), 0, "is a folder with no supported files")
             spec = choose_importer(path, fmt)
+            file_options = replace(options, extra={**options.extra, FORCED: bool(fmt)})
             annot = options.as_annotator or (annotator if spec.carries_annotations else "")
             last = [0]
 
@@ -76,7 +79,7 @@ def import_files(
             with store.transaction():
                 file_result = ImportResult()
                 batch = []
-                for article in spec.read(path, options, note):
+                for article in spec.read(path, file_options, note):
                     batch.append(article)
                     if len(batch) >= 200:
                         file_result += store.import_articles(batch, path.name, annot)
@@ -97,6 +100,24 @@ def import_files(
             report.errors.append(str(exc))
         except OSError as exc:
             report.errors.append(f"{path}: cannot read: {exc.strerror or exc}")
+        except (Cancelled, sqlite3.OperationalError):
+            # Cancelling, a full disk or a lost lock is about the whole job, not this file: stop.
+            raise
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is sqlite3.DatabaseError:  # a damaged project: going on would make it worse
+                raise
+            report.errors.append(f"{path}: cannot import this file ({type(exc).__name__}: {_one_line(exc)}); "
+                                 "nothing of it was imported")
+        except Exception as exc:  # noqa: BLE001
+            # A case an importer did not foresee must not abort the other files with a traceback:
+            # this file's transaction is rolled back, it is named on one line, the rest go on.
+            report.errors.append(f"{path}: cannot import this file ({type(exc).__name__}: {_one_line(exc)}); "
+                                 "nothing of it was imported")
         base += sizes[path]
     yield Progress(total, total, "done")
     return report
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:197] + "..."

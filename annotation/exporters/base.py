@@ -5,12 +5,15 @@ the context for each split's documents (one annotator's layer, fetched in pages)
 files through ``ctx.open``/``ctx.path``, counts what it wrote, and yields Progress. The job
 (``run_export``) checks there is something to export before any file is created, and removes
 what it wrote when the export fails, so a failed export never leaves files that look like success.
+Every path goes through an OutputGuard (safety.py): never the project, never through a link,
+never over or away another program's file.
 """
 from __future__ import annotations
 
 import functools
 import gc
 import json
+import os
 import random
 import re
 from collections import Counter
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
 from annotation.errors import GoldspanError
+from annotation.exporters.safety import MARKER, OutputGuard, relative_name
 from annotation.jobs import CancelToken, Job, Progress
 from annotation.model import GOLD, Comment, Relation, Span, StanceLabel
 from annotation.store.exporting import ExportDocument
@@ -154,8 +158,11 @@ def unit_meta(unit: ExportUnit, annotator: str) -> dict[str, Any]:
 
 class ExportContext:
     def __init__(self, store: "Store", spec: ExporterSpec, out: Path, options: ExportOptions,
-                 splits: dict[str, list[int]], report: ExportReport, cancel: CancelToken | None) -> None:
+                 splits: dict[str, list[int]], report: ExportReport, cancel: CancelToken | None,
+                 guard: OutputGuard) -> None:
         self.store = store
+        self.guard = guard
+        self.opened: set[Path] = set()  # files this export has written into (removed if it fails)
         self.spec = spec
         self.out = out
         self.options = options
@@ -212,14 +219,17 @@ class ExportContext:
         return self.track(self.out.with_name(self.out.name[: -len(self.out.suffix)] + suffix))
 
     def track(self, path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """A file the export will write: checked by the guard (it raises before anything is written)."""
         if path not in self.report.files:
+            self.guard.claim(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
             self.report.files.append(path)
         return path
 
     def open(self, path: Path) -> IO[str]:
-        # newline="" so a text's own CRLF line ends are written as they are: offsets depend on them.
-        return self.track(path).open("w", encoding="utf-8", newline="")
+        self.track(path)
+        self.opened.add(path)
+        return self.guard.open_text(path)
 
     def count(self, kind: str, label: str, n: int = 1) -> None:
         self.report.counts[kind][label] += n
@@ -317,6 +327,9 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
         raise ExportError(f"--alignment must be one of {', '.join(ALIGNMENTS)}")
     spec = EXPORTERS[fmt]
     out = Path(out)
+    # Before anything else: OUT must not be the project (or a link to it) nor replace a foreign manifest.
+    guard = OutputGuard(store.path, _root_of(out, spec), out, _manifest_path(out, spec))
+    guard.check_before_start()
     where = store.path.name if store.path else "the project"
     if store.document_count() == 0:
         raise ExportError(f"{where} has no documents: nothing to export (import articles first)")
@@ -328,10 +341,9 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
             hint = "; it has only model suggestions (add --include-suggestions)"
         raise ExportError(f"{where}: {_layer_name(options.annotator)} has nothing to export{hint}")
     _check_writable(out, spec)
-    stale = _files_of_previous_export(_manifest_path(out, spec))
     splits = split_documents(ids, options.split or spec.default_split, options.seed, need_dev=spec.name == "spacy")
     report = ExportReport()
-    ctx = ExportContext(store, spec, out, options, splits, report, cancel)
+    ctx = ExportContext(store, spec, out, options, splits, report, cancel, guard)
     # An export makes a dozen short-lived objects a document and keeps large DocBins alive: the
     # cyclic collector would rescan that growing heap again and again (about 10% of the time on
     # 20,000 documents) for objects that form no cycles. It is back on as soon as the export ends.
@@ -347,11 +359,12 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
         report.manifest = _write_manifest(ctx)
         # A re-export into the same place replaces the previous one: files it wrote that this one
         # did not (documents no longer in the layer, another split) would look like current data.
-        for path in stale - {p.resolve() for p in report.files}:
-            path.unlink(missing_ok=True)
+        # Only files the previous manifest's marker lists, unchanged since, are removed.
+        guard.remove_stale({p.parent.resolve() / p.name for p in [*report.files, report.manifest]})
     except BaseException:
         for path in report.files:
-            path.unlink(missing_ok=True)
+            if path in ctx.opened or path.resolve() in guard.created:
+                guard.remove(path)
         raise
     finally:
         if collecting:
@@ -360,25 +373,15 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
     return report
 
 
+def _root_of(out: Path, spec: ExporterSpec) -> Path:
+    """The folder every file of this export stays inside."""
+    return out if (spec.folder or not out.suffix) else out.parent
+
+
 def _manifest_path(out: Path, spec: ExporterSpec) -> Path:
     if spec.folder or not out.suffix:
         return out / "manifest.json"
     return out.with_name(out.name[: -len(out.suffix)] + ".manifest.json")
-
-
-def _files_of_previous_export(manifest: Path) -> set[Path]:
-    """The files a previous Goldspan export listed in this manifest, limited to its own folder."""
-    try:
-        listed = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
-    except (OSError, ValueError, AttributeError):
-        return set()
-    folder = manifest.parent.resolve()
-    out: set[Path] = set()
-    for name in listed if isinstance(listed, list) else []:
-        path = (folder / str(name)).resolve()
-        if path.parent == folder or folder in path.parents:
-            out.add(path)
-    return out
 
 
 def _layer_name(annotator: str) -> str:
@@ -393,8 +396,9 @@ def _check_writable(out: Path, spec: ExporterSpec) -> None:
         raise ExportError(f"{out}: is a folder; give a file name or a folder without an extension")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".goldspan-write-test-{id(out)}"
-        probe.write_bytes(b"")
+        probe = folder / f".goldspan-write-test-{os.getpid()}-{id(out)}"
+        # O_EXCL: never truncate (or later remove) a file of that name that is not this probe.
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
         probe.unlink()
     except OSError as exc:
         raise ExportError(f"{folder}: cannot write the export there: {exc.strerror or exc}") from None
@@ -421,13 +425,12 @@ def _write_manifest(ctx: ExportContext) -> Path:
         "alignment": {"mode": ctx.options.alignment, "misaligned": len(report.misaligned), "snapped": report.snapped,
                       "examples": report.misaligned[:20]},
         "dropped": report.dropped[:200],
-        "files": [str(p.name if p.parent == ctx.out.parent or p.parent == ctx.out else p) for p in report.files],
+        "files": [relative_name(ctx.guard.root, p) for p in report.files],
+        # What lets the next export here remove exactly these files, unchanged, and nothing else.
+        MARKER: ctx.guard.marker(report.files),
     }
     path = _manifest_path(ctx.out, ctx.spec)
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with ctx.open(path) as fh:
+        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    report.files.remove(path)  # the manifest describes the files; it is not one of them
     return path
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe form of an id (brat files, Label Studio names)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "doc"

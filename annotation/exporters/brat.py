@@ -6,6 +6,10 @@ are ``R`` lines. Stance is an ``A`` attribute (``Stance_<target>``, ``Reply`` fo
 target) on a ``Comment`` span covering the comment. brat cannot show a span across a line
 break, so such spans are written as fragments (``;``) split at the line ends. Thread ids and
 titles live in a ``<doc>.thread`` JSON file beside them so the articles can be rebuilt.
+
+File names come from document ids through ``file_stem``, an injective escaping whose output
+holds no ``.``: a body is ``<stem>.txt``, comment n is ``<stem>.c<n>.txt``, so no id (not even
+``x.c1``) can name another document's or comment's files, also on case-insensitive disks.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from annotation.exporters.base import ExportContext, ExportUnit, register, safe_name, units_of
+from annotation.exporters.base import ExportContext, ExportUnit, register, units_of
 from annotation.jobs import Job
 from annotation.model import REPLY_TARGET
 
@@ -22,6 +26,31 @@ EVENT = "Attribution"
 COMMENT_TYPE = "Comment"
 ROLE_OF = {"source": "Source", "cue": "Cue"}
 _LINE_BREAK = re.compile(r"[\r\n]+")
+_VERBATIM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+MAX_STEM_BYTES = 160  # room for ".c<n>.thread" within the 255 bytes file systems allow
+
+
+def file_stem(ext_id: str, document_id: int | None) -> str:
+    """A file name stem for a document, different for every id by construction.
+
+    Lower-case letters, digits, ``_`` and ``-`` stay; an upper-case letter becomes ``^`` and the
+    letter (so ``A`` and ``a`` differ on a case-insensitive disk); every other character
+    (``.``, ``/``, ``^``, ``%``, spaces, non-ASCII) becomes ``%xx`` per UTF-8 byte. Decoding is
+    unambiguous, so two ids never share a stem. An id too long for a file name (or empty) gets
+    ``~<document id>``, which no escaped id can be (``~`` is always escaped).
+    """
+    out: list[str] = []
+    for char in ext_id:
+        if char in _VERBATIM:
+            out.append(char)
+        elif "A" <= char <= "Z":
+            out.append("^" + char.lower())
+        else:
+            out.append("".join(f"%{b:02x}" for b in char.encode("utf-8", "surrogatepass")))
+    stem = "".join(out)
+    if not stem or len(stem) > MAX_STEM_BYTES:
+        return f"~{document_id}"
+    return stem
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -124,9 +153,9 @@ def write_brat(ctx: ExportContext) -> Job[None]:
         used: set[str] = set()
         for exdoc in ctx.documents(split):
             ctx.note_cross_unit(exdoc)
-            base = safe_name(exdoc.document.ext_id)
-            if base in used:
-                base = f"{base}-{exdoc.document.id}"
+            base = file_stem(exdoc.document.ext_id, exdoc.document.id)
+            if base in used:  # two documents with one id: the second by its (unique) internal id
+                base = f"~{exdoc.document.id}"
             used.add(base)
             thread: dict[str, Any] = {"id": exdoc.document.ext_id, "title": exdoc.document.title, "url": exdoc.document.url,
                                       "published": exdoc.document.published, "annotator": ctx.annotator, "comments": []}

@@ -1,11 +1,13 @@
 """The importer registry and the careful reading of input files.
 
 An importer is registered by name with the extensions it reads; ``goldspan import`` picks one
-by ``--format`` or by extension (and, where formats share one, by sniffing the first record).
+by ``--format`` or by extension (and, where formats share one, by sniffing the first records,
+each read whole however long it is: a Prodigy task with 10,000 spans is one line of megabytes).
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -13,7 +15,9 @@ from typing import Any, Callable, Iterator
 from annotation.errors import InputError
 from annotation.model import ImportedArticle
 
-MAX_SNIFF_BYTES = 64 * 1024
+MAX_SNIFF_BYTES = 64 * 1024  # read at least this much, and then on to the end of the line
+SNIFF_RECORDS = 5  # sniffers see up to this many whole records
+FORCED = "format_forced"  # ImportOptions.extra key: the user chose the format with --format
 
 
 @dataclass
@@ -76,20 +80,84 @@ def choose_importer(path: Path, forced: str | None = None) -> ImporterSpec:
 
 
 def read_head(path: Path) -> bytes:
+    """The start of a file for sniffing, in whole lines: at least MAX_SNIFF_BYTES (or up to
+    SNIFF_RECORDS non-blank lines), and always the first non-blank line complete, however long.
+    A cut-off first record would parse as nothing and let a plain format claim the file."""
+    chunks: list[bytes] = []
+    size = complete = 0
     with path.open("rb") as fh:
-        return fh.read(MAX_SNIFF_BYTES)
+        while True:
+            chunk = fh.read(MAX_SNIFF_BYTES if not chunks else 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+            if b"\n" in chunk:
+                head = b"".join(chunks)
+                lines = head.split(b"\n")[:-1]  # the last piece is not finished
+                complete = sum(1 for line in lines if line.strip())
+                if complete >= SNIFF_RECORDS or (complete and size >= MAX_SNIFF_BYTES):
+                    return head[: head.rfind(b"\n") + 1]
+                chunks = [head]
 
 
-def first_json_record(head: bytes) -> Any:
-    """The first JSON line of a JSONL head, or None (used by sniffers)."""
+def loads(text: str | bytes) -> Any:
+    """json.loads that raises ValueError (never RecursionError) for JSON nested too deeply."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def json_records(head: bytes, limit: int = SNIFF_RECORDS) -> list[Any]:
+    """The first ``limit`` JSON lines of a JSONL head that parse (used by sniffers)."""
+    out: list[Any] = []
     for line in head.splitlines():
         line = line.strip()
         if line:
             try:
-                return json.loads(line)
+                out.append(loads(line))
             except ValueError:
-                return None
-    return None
+                break
+            if len(out) >= limit:
+                break
+    return out
+
+
+def first_json_record(head: bytes) -> Any:
+    """The first JSON line of a JSONL head, or None (used by sniffers)."""
+    records = json_records(head, 1)
+    return records[0] if records else None
+
+
+# A \ud800-\udfff escape: only then can parsed JSON hold a lone surrogate (not valid Unicode).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def check_no_surrogates(path: Path, line: int, raw: str, parsed: Any) -> None:
+    """Refuse a lone surrogate escape (``\\ud800``): no UTF-8 text, and so no project, can hold one."""
+    if _SURROGATE_ESCAPE.search(raw) is None:
+        return
+    stack = [parsed]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            strings = [item]
+        elif isinstance(item, dict):
+            strings = [k for k in item if isinstance(k, str)]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+            continue
+        else:
+            continue
+        for text in strings:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                where = line + raw[: _SURROGATE_ESCAPE.search(raw).start()].count("\n")  # type: ignore[union-attr]
+                raise InputError(str(path), where, f"a lone surrogate {text[exc.start]!r} in a JSON string is not "
+                                 "valid Unicode text") from None
 
 
 def check_not_binary(path: Path, data: bytes) -> None:
@@ -126,6 +194,10 @@ def read_text_any_encoding(path: Path) -> tuple[str, str]:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(str(path), line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) and no other encoding fits", offset=exc.start) from None
         text, encoding = str(best), best.encoding
+    nul = text.find("\x00")
+    if nul != -1:  # UTF-16/32 and guessed encodings get past check_not_binary: NUL is not text either
+        raise InputError(str(path), text.count("\n", 0, nul) + 1, f"a NUL character (character {nul}) in the decoded text; "
+                         "not a text file")
     return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
@@ -152,8 +224,12 @@ def read_json_items(path: Path) -> tuple[list[Any], int]:
     bytes. Not UTF-8, binary or broken JSON gets file, line and reason."""
     data = path.read_bytes()
     check_not_binary(path, data)
+    text = decode_utf8_strict(path, data)
     try:
-        parsed = json.loads(decode_utf8_strict(path, data))
+        parsed = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(str(path), exc.lineno, f"broken JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(str(path), 1, "broken JSON: nested too deeply") from None
+    check_no_surrogates(path, 1, text, parsed)
     return (parsed if isinstance(parsed, list) else [parsed]), len(data)

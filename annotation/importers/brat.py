@@ -153,31 +153,118 @@ def _event(record: UnitRecord, fields: list[str], keys: dict[str, str], spans: d
 
 
 def _thread(base: Path) -> dict[str, Any]:
+    """The ``.thread`` file beside a body's files, checked: a bad one names its file and line."""
     thread_path = base.with_name(base.name + ".thread")
     if not thread_path.exists():
         return {}
+    data = thread_path.read_bytes()
+    check_not_binary(thread_path, data)
+    text = decode_utf8_strict(thread_path, data)
     try:
-        thread = json.loads(thread_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(str(thread_path), 0, f"broken thread file: {exc}") from None
-    return thread if isinstance(thread, dict) else {}
+        thread = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(thread_path), exc.lineno, f"broken thread file: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(str(thread_path), 1, "broken thread file: JSON nested too deeply") from None
+    if not isinstance(thread, dict):
+        raise InputError(str(thread_path), 1, f"a thread file holds one JSON object, not {type(thread).__name__}")
+    for key in ("id", "title", "url", "published"):
+        if thread.get(key) is not None and not isinstance(thread[key], (str, int)) or isinstance(thread.get(key), bool):
+            raise InputError(str(thread_path), _line_of(text, f'"{key}"'), f"{key!r} must be a string")
+    comments = thread.get("comments") or []
+    if not isinstance(comments, list):
+        raise InputError(str(thread_path), _line_of(text, '"comments"'), "'comments' must be a list")
+    seen_files: set[str] = set()
+    lines = _element_lines(text)
+    for n, comment in enumerate(comments):
+        where = lines[n] if n < len(lines) else _line_of(text, '"comments"')
+        if not isinstance(comment, dict):
+            raise InputError(str(thread_path), where, f"comment {n + 1}: must be an object with id and file, "
+                             f"got {type(comment).__name__}")
+        if not isinstance(comment.get("id"), (str, int)) or isinstance(comment.get("id"), bool) or comment.get("id") == "":
+            raise InputError(str(thread_path), where, f"comment {n + 1}: no id")
+        file = comment.get("file", f"{base.name}.c{n + 1}")
+        if not isinstance(file, str) or not _plain_name(file):
+            line = _line_of(text, json.dumps(file, ensure_ascii=False), after=where)
+            raise InputError(str(thread_path), line, f"comment {n + 1}: file {file!r} is not a plain file name in this "
+                             "folder (a thread names its comments' files beside it)")
+        if file in seen_files:
+            raise InputError(str(thread_path), where, f"comment {n + 1}: file {file!r} is listed twice")
+        seen_files.add(file)
+        for key in ("parent", "author", "time"):
+            value = comment.get(key)
+            if value is not None and (not isinstance(value, (str, int)) or isinstance(value, bool)):
+                raise InputError(str(thread_path), where, f"comment {n + 1}: {key!r} must be a string")
+    return thread
+
+
+def _plain_name(name: str) -> bool:
+    """A file name in the same folder: no separators, no parent, nothing hidden or empty."""
+    return bool(name) and name not in (".", "..") and not name.startswith(".") and not any(c in name for c in "/\\\x00")
+
+
+def _line_of(text: str, needle: str, after: int = 0) -> int:
+    """The line of ``needle`` in ``text`` at or after line ``after`` (1 when it is not found)."""
+    start = 0
+    if after > 1:
+        start = sum(len(line) + 1 for line in text.split("\n")[: after - 1])
+    pos = text.find(needle, start)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else max(after, 1)
+
+
+def _element_lines(text: str) -> list[int]:
+    """The line each entry of the top-level ``comments`` list starts on (json gives no positions)."""
+    match = re.search(r'"comments"\s*:\s*\[', text)
+    if not match:
+        return []
+    decoder = json.JSONDecoder()
+    separators = re.compile(r"[\s,]*")
+    pos, lines = match.end(), []
+    counted, line = 0, 1  # counted incrementally: a thread of a few hundred comments stays linear
+    while True:
+        pos = separators.match(text, pos).end()  # type: ignore[union-attr]
+        if pos >= len(text) or text[pos] == "]":
+            return lines
+        line += text.count("\n", counted, pos)
+        counted = pos
+        lines.append(line)
+        try:
+            _, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            return lines
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _comment_base(stem: Path) -> Path | None:
+    """The body's stem when ``stem`` is a comment's file that the body's thread lists, else None
+    (a file named like ``x.c1`` without such a thread is a document of its own)."""
+    match = _COMMENT_FILE.match(stem.name)
+    if not match:
+        return None
+    base = stem.with_name(match["base"])
+    if not base.with_name(base.name + ".thread").exists():
+        return None
+    thread = _thread(base)
+    listed = {str(c.get("file", f"{base.name}.c{n + 1}")) for n, c in enumerate(thread.get("comments") or [])}
+    return base if stem.name in listed else None
 
 
 @register("brat", (".ann", ".txt"), sniff=sniff, carries_annotations=True, description="brat standoff (.ann beside .txt)")
 def read_brat(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
     stem = path.with_suffix("")
-    match = _COMMENT_FILE.match(stem.name)
-    if match and (stem.with_name(match["base"] + ".ann").exists() or stem.with_name(match["base"] + ".txt").exists()):
-        stem = stem.with_name(match["base"])  # a comment's file: read its whole article
+    stem = _comment_base(stem) or stem  # a comment's file: read its whole article
     thread = _thread(stem)
-    doc_id = str(thread.get("id") or stem.name)
-    body_meta = {"document": doc_id, "unit": "body", "title": thread.get("title") or "", "url": thread.get("url") or "",
-                 "published": thread.get("published") or ""}
+    doc_id = _str(thread.get("id")) or stem.name
+    body_meta = {"document": doc_id, "unit": "body", "title": _str(thread.get("title")), "url": _str(thread.get("url")),
+                 "published": _str(thread.get("published"))}
     records = [unit_record(stem.with_name(stem.name + ".ann"), options, body_meta if thread else {"id": stem.name})]
     for n, comment in enumerate(thread.get("comments") or []):
-        file = stem.with_name(str(comment.get("file") or f"{stem.name}.c{n + 1}"))
-        meta = {"document": doc_id, "unit": str(comment.get("id")), "parent": comment.get("parent"),
-                "author": comment.get("author") or "", "time": comment.get("time") or ""}
+        file = stem.with_name(str(comment.get("file", f"{stem.name}.c{n + 1}")))
+        meta = {"document": doc_id, "unit": _str(comment.get("id")), "parent": _str(comment.get("parent")) or None,
+                "author": _str(comment.get("author")), "time": _str(comment.get("time"))}
         records.append(unit_record(file.with_name(file.name + ".ann"), options, meta))
     progress(path.stat().st_size)
     yield from assemble(records, path)

@@ -5,12 +5,11 @@ classification (``label: ["x", ...]``). The text and label column names are conf
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, first_json_record, read_json_items, register
+from annotation.importers.base import ImportOptions, first_json_record, loads, read_json_items, register
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.importers.jsonl import iter_json_lines
 from annotation.model import ImportedArticle
@@ -25,7 +24,7 @@ def _first_record(head: bytes) -> Any:
     record = first_json_record(head)
     if record is None:  # doccano's exports may be one pretty-printed object, even in a .jsonl file
         try:
-            whole = json.loads(head.decode("utf-8-sig"))
+            whole = loads(head.decode("utf-8-sig"))
         except ValueError:
             return None
         record = whole[0] if isinstance(whole, list) and whole else whole
@@ -58,14 +57,20 @@ def line_record(raw: Any, path: Path, line: int, options: ImportOptions) -> Unit
         k: v for k, v in raw.items() if k not in (text_key, label_key, "entities", "relations")}
     record = UnitRecord(line, text, meta)
     ids: dict[Any, str] = {}
+    for name in ("entities", "relations"):
+        if not isinstance(raw.get(name) or [], list):
+            raise InputError(str(path), line, f"{name!r} must be a list, got {type(raw[name]).__name__}")
     for entity in raw.get("entities") or []:
         if not isinstance(entity, dict):
             raise InputError(str(path), line, "each entity must be an object")
+        if not isinstance(entity.get("id"), (int, str, type(None))):
+            raise InputError(str(path), line, f"entity id must be a number or a string, got {entity.get('id')!r:.60}")
         key = record.add_span(path, entity.get("start_offset"), entity.get("end_offset"), entity.get("label"), options,
                               key=f"e{entity.get('id')}", attrs=entity.get("attrs") if isinstance(entity.get("attrs"), dict) else None)
         ids[entity.get("id")] = key
     for rel in raw.get("relations") or []:
-        if not isinstance(rel, dict) or rel.get("from_id") not in ids or rel.get("to_id") not in ids:
+        if not isinstance(rel, dict) or not all(isinstance(rel.get(k), (int, str)) for k in ("from_id", "to_id")) \
+                or rel.get("from_id") not in ids or rel.get("to_id") not in ids:
             raise InputError(str(path), line, f"relation {rel!r} refers to an entity id that is not in this line")
         kind = rel.get("type") or rel.get("label")
         if not isinstance(kind, str) or not kind:
@@ -103,7 +108,7 @@ def _pretty_printed(path: Path) -> bool:
         for raw in fh:
             if raw.strip():
                 try:
-                    json.loads(raw)
+                    loads(raw)
                     return False
                 except ValueError:
                     return raw.strip() in (b"{", b"[")

@@ -148,7 +148,7 @@ class _Article:
                        url=str(meta.get("url") or "") if goldspan else "", published=str(meta.get("published") or "") if goldspan else "",
                        meta=doc_meta, source_file=path.name)
         comments = tuple(
-            Comment(None, None, unit, rec.text, parent_ext_id=rec.meta.get("parent") or None,
+            Comment(None, None, unit, rec.text, parent_ext_id=_text_or_none(rec.meta.get("parent")),
                     author=str(rec.meta.get("author") or ""), time=str(rec.meta.get("time") or ""), position=i)
             for i, (unit, rec) in enumerate(self.units.items())
         )
@@ -171,6 +171,13 @@ class _Article:
             categories.update(rec.categories)
         return ImportedArticle(doc, comments, tuple(spans.values()), tuple(dict.fromkeys(relations)), tuple(stances),
                                line=self.body.line, categories=categories, reviewed=any(r.reviewed for r in self.records))
+
+
+def _text_or_none(value: Any) -> str | None:
+    """An id from another tool's meta as text (a number is fine; a list or object is not an id)."""
+    if value is None or value == "" or isinstance(value, (dict, list, bool)):
+        return None
+    return str(value)
 
 
 def _title_from(text: str) -> str:

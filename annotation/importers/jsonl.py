@@ -2,6 +2,11 @@
 
 {"id","title","url","published","text","comments":[{"id","parent","author","time","text"}],"meta":{}}
 Unknown keys go to meta. Also reads a .json file holding one such object or a list of them.
+
+It is the plain fallback for .jsonl/.json, so it must never swallow another tool's file: a
+record (or comment) with annotation keys (spans, label, entities, relations, annotations ...)
+is refused, naming the line, unless the user chose this format with --format jsonl (then those
+keys are kept in the meta, as asked).
 """
 from __future__ import annotations
 
@@ -10,11 +15,26 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, check_not_binary, decode_utf8_strict, read_json_items, register
+from annotation.importers.base import (
+    FORCED, ImportOptions, check_no_surrogates, check_not_binary, decode_utf8_strict, read_json_items, register,
+)
 from annotation.model import Comment, Document, ImportedArticle
 
 _ARTICLE_KEYS = {"id", "title", "url", "published", "text", "comments", "meta"}
 _COMMENT_KEYS = {"id", "parent", "author", "time", "text", "meta"}
+# Keys that carry annotations in Prodigy, doccano, Label Studio or spaCy's JSON: a plain article cannot place them.
+ANNOTATION_KEYS = frozenset({
+    "spans", "label", "labels", "entities", "relations", "annotations", "predictions", "result", "tokens",
+    "accept", "answer", "options", "cats", "ents", "_input_hash", "_task_hash", "_view_id",
+})
+
+
+def _refuse_annotations(keys: Any, path: Path, line: int, options: ImportOptions, what: str) -> None:
+    found = ANNOTATION_KEYS.intersection(keys)
+    if found and not options.extra.get(FORCED):
+        raise InputError(str(path), line, f"{what} carries annotations ({', '.join(sorted(found))}) that plain articles "
+                         "cannot hold; import it with --format prodigy, doccano or labelstudio "
+                         "(or --format jsonl to keep them only as metadata)")
 
 
 def _str(value: Any) -> str:
@@ -29,6 +49,7 @@ def article_from_record(record: Any, path: Path, line: int, options: ImportOptio
         raise InputError(str(path), line, f"missing or non-string {options.text_column!r} field")
     if not text.strip():
         raise InputError(str(path), line, "the article text is empty")
+    _refuse_annotations(record.keys(), path, line, options, "the record")
     text = text.replace("\r\n", "\n")
     meta = dict(record.get("meta") or {}) if isinstance(record.get("meta"), dict) else {}
     for key, value in record.items():
@@ -39,7 +60,7 @@ def article_from_record(record: Any, path: Path, line: int, options: ImportOptio
         raise InputError(str(path), line, "'comments' must be a list")
     comments: list[Comment] = []
     for index, raw in enumerate(raw_comments):
-        comments.append(_comment(raw, index, path, line))
+        comments.append(_comment(raw, index, path, line, options))
     ext_id = _str(record.get("id")) or fallback_id
     doc = Document(
         id=None, ext_id=ext_id, title=_str(record.get(options.title_column, record.get("title"))) or _title_from(text),
@@ -49,7 +70,7 @@ def article_from_record(record: Any, path: Path, line: int, options: ImportOptio
     return ImportedArticle(doc, tuple(comments), line=line)
 
 
-def _comment(raw: Any, index: int, path: Path, line: int) -> Comment:
+def _comment(raw: Any, index: int, path: Path, line: int, options: ImportOptions) -> Comment:
     """One comment of a record. The hot path of a large import: plain checks, no copies when
     a comment has no extra keys (the usual case)."""
     if type(raw) is not dict or type(raw.get("text")) is not str:
@@ -60,6 +81,7 @@ def _comment(raw: Any, index: int, path: Path, line: int) -> Comment:
     if raw.keys() <= _COMMENT_KEYS and not raw.get("meta"):
         cmeta: dict[str, Any] = {}
     else:
+        _refuse_annotations(raw.keys(), path, line, options, f"comment {index + 1}")
         cmeta = dict(raw["meta"]) if isinstance(raw.get("meta"), dict) else {}
         cmeta.update({k: v for k, v in raw.items() if k not in _COMMENT_KEYS})
     ext_id, parent, author, time = raw.get("id"), raw.get("parent"), raw.get("author"), raw.get("time")
@@ -94,9 +116,13 @@ def iter_json_lines(path: Path, progress: Callable[[int], None]) -> Iterator[tup
                 continue
             text = decode_utf8_strict(path, raw, line_base=number - 1)
             try:
-                yield number, json.loads(text)
+                parsed = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise InputError(str(path), number, f"broken JSON line: {exc.msg} (column {exc.colno})") from None
+            except RecursionError:
+                raise InputError(str(path), number, "broken JSON line: nested too deeply") from None
+            check_no_surrogates(path, number, text, parsed)
+            yield number, parsed
     progress(done)
 
 

@@ -36,13 +36,19 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
         if "id" in task and "id" not in meta:
             meta["id"] = str(task["id"])
     record = UnitRecord(number, text, dict(meta))
-    annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    raw_annotations = task.get("annotations") or []
+    if not isinstance(raw_annotations, list):
+        raise InputError(str(path), number, f"'annotations' must be a list, got {type(raw_annotations).__name__}")
+    annotations = [a for a in raw_annotations if isinstance(a, dict) and not a.get("was_cancelled")]
     if not annotations:
         return record
     offsets = OffsetMap(text)
     ids: dict[str, str] = {}
     relations: list[dict[str, Any]] = []
-    for item in annotations[0].get("result") or []:
+    results = annotations[0].get("result") or []
+    if not isinstance(results, list):
+        raise InputError(str(path), number, f"'result' must be a list, got {type(results).__name__}")
+    for item in results:
         if not isinstance(item, dict):
             raise InputError(str(path), number, "each result must be an object")
         kind = item.get("type")
@@ -52,8 +58,9 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
             if not isinstance(start, int) or not isinstance(end, int):
                 raise InputError(str(path), number, f"result {item.get('id')}: start/end must be integers")
             start_cp, end_cp = offsets.to_codepoint(start), offsets.to_codepoint(end)
-            attrs = item.get("meta", {}).get("attrs") if isinstance(item.get("meta"), dict) else None
-            for label in value.get("labels") or []:
+            attrs = item["meta"].get("attrs") if isinstance(item.get("meta"), dict) else None
+            attrs = attrs if isinstance(attrs, dict) else None
+            for label in _strings(value.get("labels"), "labels", path, number):
                 key = record.add_span(path, start_cp, end_cp, label, options, key=f"{item.get('id')}:{label}",
                                       claimed=value.get("text") if isinstance(value.get("text"), str) else None, attrs=attrs)
                 ids.setdefault(str(item.get("id")), key)
@@ -62,7 +69,7 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
         elif kind == "choices":
             name = str(item.get("from_name") or "")
             target = REPLY_TARGET if name == "reply" else name[len("stance_"):] if name.startswith("stance_") else None
-            for choice in value.get("choices") or []:
+            for choice in _strings(value.get("choices"), "choices", path, number):
                 record.add_stance_or_category(target if record.is_comment else None, str(choice), options)
         elif kind in ("textarea", "rating", "number", "datetime"):
             continue  # free-text and scores are not annotations Goldspan holds
@@ -70,7 +77,7 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
             raise InputError(str(path), number, f"result type {kind!r} is not supported (labels, choices, relation are)")
     for rel in relations:
         head, child = ids.get(str(rel.get("from_id"))), ids.get(str(rel.get("to_id")))
-        labels = rel.get("labels") or []
+        labels = _strings(rel.get("labels"), "labels", path, number)
         if head is None or child is None:
             raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} refers to a result that is not a span")
         if not labels and "" in options.label_map:
@@ -81,6 +88,15 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
         for label in labels:
             record.relations.append((head, child, map_label(label, options)))
     return record
+
+
+def _strings(value: Any, name: str, path: Path, number: int) -> list[str]:
+    """A result's list of label or choice names; anything else is refused, naming the task."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(str(path), number, f"{name!r} must be a list of strings, got {value!r:.80}")
+    return value
 
 
 @register("labelstudio", (".json",), sniff=sniff, carries_annotations=True, description="Label Studio JSON tasks")

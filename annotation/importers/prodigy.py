@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, first_json_record, register
+from annotation.importers.base import ImportOptions, json_records, register
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.importers.jsonl import iter_json_lines
 from annotation.model import ImportedArticle
@@ -20,8 +20,20 @@ _MARKS = ("_input_hash", "_task_hash", "_view_id", "_session_id", "_annotator_id
 
 
 def sniff(path: Path, head: bytes) -> bool:
-    record = first_json_record(head)
-    return isinstance(record, dict) and (any(k in record for k in _MARKS) or ("tokens" in record and "spans" in record))
+    """Any of the first records is a Prodigy task (an ignored first task may lack the marks)."""
+    return any(isinstance(record, dict) and (any(k in record for k in _MARKS) or ("tokens" in record and "spans" in record))
+               for record in json_records(head))
+
+
+def _offset_key(span: dict[str, Any], path: Path, line: int) -> tuple[Any, Any, Any]:
+    """(start, end, label) of a span object, refused unless its values can be compared at all."""
+    start, end, label = span.get("start"), span.get("end"), span.get("label")
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InputError(str(path), line, f"span {name} must be an integer, got {value!r}")
+    if label is not None and not isinstance(label, str):
+        raise InputError(str(path), line, f"span label must be a string, got {label!r}")
+    return start, end, label
 
 
 def task_record(task: Any, path: Path, line: int, options: ImportOptions) -> UnitRecord:
@@ -52,7 +64,10 @@ def task_record(task: Any, path: Path, line: int, options: ImportOptions) -> Uni
                                   attrs=span.get("attrs") if isinstance(span.get("attrs"), dict) else None)
             by_offsets[(span["start"], span["end"], span["label"])] = key
             by_offsets.setdefault((span["start"], span["end"]), key)
-        for rel in task.get("relations") or []:
+        relations = task.get("relations") or []
+        if not isinstance(relations, list):
+            raise InputError(str(path), line, f"'relations' must be a list, got {type(relations).__name__}")
+        for rel in relations:
             record.relations.append(_relation(rel, record, by_offsets, path, line, options))
     options_list = task.get("options")
     if isinstance(options_list, list) and "accept" in task:
@@ -82,12 +97,12 @@ def _relation(rel: Any, record: UnitRecord, by_offsets: dict[tuple[Any, ...], st
         span = rel.get(side)
         if not isinstance(span, dict):
             raise InputError(str(path), line, f"relation {rel['label']}: no {side} with character offsets")
-        start, end = span.get("start"), span.get("end")
-        key = by_offsets.get((start, end, span.get("label"))) or by_offsets.get((start, end))
+        start, end, label = _offset_key(span, path, line)
+        key = by_offsets.get((start, end, label)) or by_offsets.get((start, end))
         if key is None:  # a span given only inside the relation
-            key = record.add_span(path, span.get("start"), span.get("end"), span.get("label"), options)
-            by_offsets[(span["start"], span["end"], span["label"])] = key
-            by_offsets.setdefault((span["start"], span["end"]), key)
+            key = record.add_span(path, start, end, label, options)
+            by_offsets[(start, end, label)] = key
+            by_offsets.setdefault((start, end), key)
         ends.append(key)
     return ends[0], ends[1], map_label(rel["label"], options)
 

@@ -20,10 +20,14 @@ REQUIRED = ("article_id", "comment_id", "target", "label")
 
 
 def sniff(path: Path, head: bytes) -> bool:
+    # The header is the first line; a blank one is no header (and csv.reader yields nothing for it).
     first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
-    if not first:
+    if not first or not first[0].strip():
         return False
-    columns = {c.strip().lower() for c in next(csv.reader(io.StringIO(first[0])))}
+    try:
+        columns = {c.strip().lower() for c in next(csv.reader(io.StringIO(first[0])), [])}
+    except csv.Error:
+        return False
     return set(REQUIRED) <= columns
 
 

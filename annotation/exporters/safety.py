@@ -1,0 +1,268 @@
+"""What keeps an export from destroying anything: the project's own files, other programs'
+files, and whatever a symbolic link points at.
+
+DESIGN: "An export never writes onto the project, never deletes a file it did not write, never
+follows a symlink out of its folder." Concretely:
+
+- Every path an export is about to write is checked first against the project file and its
+  SQLite and lock side files, by resolved name and by inode, so a hard link or a symbolic link
+  to the project is caught as surely as the project's own name.
+- A path that is a symbolic link, or whose folder resolves outside the export's folder, is
+  refused; files are opened with O_NOFOLLOW so a link slipped in later is not written through.
+- An existing file is overwritten only when it is OUT itself (the user named it) or when a
+  previous Goldspan export in this folder listed it; anything else there is someone else's.
+- A re-export removes a file of the previous export only when that export's manifest carries
+  Goldspan's marker, was written for this very folder, and the file's size and SHA-256 still
+  match what was written: another program's ``manifest.json`` can never name files to delete.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from annotation.errors import GoldspanError
+
+MARKER = "goldspan_export"  # the manifest key only Goldspan writes
+MARKER_VERSION = 1
+# The SQLite files beside a project (WAL, shared memory, rollback journal) and lock files.
+_SIDE_SUFFIXES = ("", "-wal", "-shm", "-journal", "-lock", ".lock", "-lck", ".lck")
+_LEGACY_KEYS = {"project", "format", "annotator", "schema", "files", "counts"}  # manifests before the marker
+
+
+class UnsafeExport(GoldspanError):
+    """The export would write onto or remove something it must not touch (raised before it does)."""
+
+
+def project_files(project: Path | None) -> list[Path]:
+    """The project file and every side file SQLite or Goldspan keeps beside it."""
+    if project is None:
+        return []
+    return [project.with_name(project.name + suffix) for suffix in _SIDE_SUFFIXES]
+
+
+@dataclass
+class Previous:
+    """What the manifest already in the export's place says (or that it is someone else's)."""
+
+    listed: set[Path] = field(default_factory=set)  # resolved paths a Goldspan export wrote here
+    verified: dict[Path, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256) from the marker
+    export_id: str = ""
+    foreign: bool = False  # a manifest.json that Goldspan did not write
+
+
+class OutputGuard:
+    """Decides, before anything is opened, whether an export may write or remove a path."""
+
+    def __init__(self, project: Path | None, root: Path, out: Path, manifest: Path) -> None:
+        self.project = project
+        self.root = root.resolve()  # every file of the export stays inside this folder
+        self.out = out
+        self.manifest = manifest
+        self._names = {p.resolve() for p in project_files(project)}
+        self._project_dir = project.resolve().parent if project is not None else None
+        self._project_name = project.resolve().name if project is not None else ""
+        self._inodes: set[tuple[int, int]] = set()
+        for path in project_files(project):
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            self._inodes.add((st.st_dev, st.st_ino))
+        self.previous = read_previous(manifest, self.root)
+        self.created: set[Path] = set()  # files this export made (did not exist before)
+
+    # -- checks --
+
+    def is_project_file(self, path: Path) -> bool:
+        resolved = path.resolve()
+        if resolved in self._names:
+            return True
+        if self._project_dir is not None and resolved.parent == self._project_dir:
+            rest = resolved.name[len(self._project_name):] if resolved.name.startswith(self._project_name) else None
+            if rest is not None and (rest == "" or rest.startswith("-")):
+                return True  # any "<project>-something" SQLite may create next to it
+        for candidate in (path, resolved):
+            try:
+                st = os.stat(candidate)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) in self._inodes:
+                return True  # a hard link (or a link through another name) to the project
+        return False
+
+    def refuse_project(self, path: Path) -> None:
+        if self.is_project_file(path):
+            raise UnsafeExport(f"{path}: is the project {self.project} (or one of its own files); an export never "
+                               "writes there: choose another OUT")
+
+    def check_before_start(self) -> None:
+        """OUT, its manifest and the folder: refused with one line before any file is touched."""
+        for path in (self.out, self.manifest):
+            self.refuse_project(path)
+            if path.is_symlink():
+                raise UnsafeExport(f"{path}: is a symbolic link; an export never writes through a link")
+        if self.previous.foreign:
+            raise UnsafeExport(f"{self.manifest}: exists and was not written by Goldspan; an export would replace it "
+                               "(choose an empty folder or another OUT)")
+
+    def claim(self, path: Path) -> Path:
+        """Allow writing ``path`` (raising UnsafeExport when it must not be written); returns it."""
+        self.refuse_project(path)
+        if path.is_symlink():
+            raise UnsafeExport(f"{path}: is a symbolic link; an export never writes through a link")
+        parent = path.parent.resolve()
+        if parent != self.root and self.root not in parent.parents:
+            raise UnsafeExport(f"{path}: its folder leads outside {self.root} (a symbolic link?); an export stays in its folder")
+        if path.exists():
+            if not path.is_file():
+                raise UnsafeExport(f"{path}: exists and is not a file; the export will not replace it")
+            resolved = path.resolve()
+            ours = resolved in self.previous.listed or resolved in self.created
+            if not ours and resolved != self.out.resolve() and resolved != self.manifest.resolve():
+                raise UnsafeExport(f"{path}: exists and no earlier Goldspan export here wrote it; the export will not "
+                                   "overwrite it (choose an empty folder or another OUT)")
+        else:
+            self.created.add(path.resolve())
+        return path
+
+    # -- writing and removing --
+
+    def open_text(self, path: Path) -> IO[str]:
+        """Open a claimed path for writing, never through a symbolic link put there meanwhile."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(path, flags, 0o666)
+        except OSError as exc:
+            raise UnsafeExport(f"{path}: cannot write: {exc.strerror or exc}") from None
+        # newline="" so a text's own CRLF line ends are written as they are: offsets depend on them.
+        return open(fd, "w", encoding="utf-8", newline="")
+
+    def remove(self, path: Path) -> bool:
+        """Remove a regular file this export (or a verified earlier one) wrote; never the project,
+        never a link or what it points at. Returns whether it was removed."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return False
+        if not stat.S_ISREG(st.st_mode) or self.is_project_file(path):
+            return False
+        parent = path.parent.resolve()
+        if parent != self.root and self.root not in parent.parents:
+            return False
+        try:
+            path.unlink()
+        except OSError:
+            return False
+        return True
+
+    def remove_stale(self, written: set[Path]) -> list[Path]:
+        """Files of the previous export that this one did not write again, when unchanged since."""
+        removed = []
+        for path, (size, digest) in sorted(self.previous.verified.items()):
+            if path in written or not _no_link_on_the_way(self.root, path):
+                continue
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode) or st.st_size != size or file_digest(path) != digest:
+                continue  # changed since Goldspan wrote it: not ours to remove any more
+            if self.remove(path):
+                removed.append(path)
+        return removed
+
+    def marker(self, files: list[Path]) -> dict[str, Any]:
+        """The manifest entry that lets the next export here recognise (only) these files."""
+        entries = []
+        for path in files:
+            try:
+                size = os.lstat(path).st_size
+            except OSError:
+                continue
+            entries.append({"name": relative_name(self.root, path), "size": size, "sha256": file_digest(path)})
+        return {"version": MARKER_VERSION, "id": self.previous.export_id or secrets.token_hex(16),
+                "folder": str(self.root), "files": entries}
+
+
+def relative_name(root: Path, path: Path) -> str:
+    resolved = path.parent.resolve() / path.name
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _no_link_on_the_way(root: Path, path: Path) -> bool:
+    """True when no folder between ``root`` and ``path`` (nor the file) is a symbolic link."""
+    current = root
+    for part in path.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink():
+            return False
+    return True
+
+
+def _safe_member(root: Path, name: Any) -> Path | None:
+    """``root/name`` when ``name`` is a plain relative path inside root, else None."""
+    if not isinstance(name, str) or not name or "\x00" in name or "\\" in name:
+        return None
+    rel = PurePosixPath(name)
+    if rel.is_absolute() or any(part in ("", ".", "..") for part in rel.parts):
+        return None
+    return root.joinpath(*rel.parts)
+
+
+def read_previous(manifest: Path, root: Path) -> Previous:
+    """What a manifest already at ``manifest`` says; someone else's is marked foreign and trusted for nothing."""
+    if manifest.is_symlink():
+        return Previous(foreign=True)
+    try:
+        raw = manifest.read_bytes()
+    except FileNotFoundError:
+        return Previous()
+    except OSError:
+        return Previous(foreign=True)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return Previous(foreign=True)
+    if not isinstance(data, dict):
+        return Previous(foreign=True)
+    marker = data.get(MARKER)
+    if isinstance(marker, dict) and marker.get("version") == MARKER_VERSION and isinstance(marker.get("files"), list):
+        previous = Previous(export_id=str(marker.get("id") or ""))
+        if marker.get("folder") != str(root):
+            return previous  # copied or moved from elsewhere: its list says nothing about this folder
+        for entry in marker["files"]:
+            if not isinstance(entry, dict):
+                continue
+            path = _safe_member(root, entry.get("name"))
+            size, digest = entry.get("size"), entry.get("sha256")
+            if path is None or not isinstance(size, int) or not isinstance(digest, str):
+                continue
+            previous.listed.add(path)
+            previous.verified[path] = (size, digest)
+        return previous
+    if _LEGACY_KEYS <= data.keys() and isinstance(data.get("files"), list):
+        # Goldspan's manifests before the marker: their names may be overwritten, never removed.
+        previous = Previous()
+        for name in data["files"]:
+            path = _safe_member(root, name)
+            if path is not None:
+                previous.listed.add(path)
+        return previous
+    return Previous(foreign=True)
