@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -242,11 +243,19 @@ def before_bulk_job(store: "Store", description: str, annotator: str = "", neede
     try:
         yield guard
     finally:
-        guard.changed = (store.conn.total_changes != changes_before
-                         or primitives.edit_high_water(store.conn) != guard.snapshot.edit_high_water)
+        try:
+            guard.changed = (store.conn.total_changes != changes_before
+                             or primitives.edit_high_water(store.conn) != guard.snapshot.edit_high_water)
+        except sqlite3.Error:  # the connection is gone (a runner dropped the job): keep the snapshot
+            guard.changed = True
         if not guard.changed:
-            _remove(store.path, guard.snapshot)
+            discard(store.path, guard.snapshot)
             guard.snapshot = None
+
+
+def discard(project: Path, snap: Snapshot) -> None:
+    """Remove a snapshot that is not needed (its job changed nothing)."""
+    _remove(project, snap)
 
 
 def guarded_job(store: "Store", description: str, annotator: str, job: Job[T], guard_out: list[BulkJobGuard],
@@ -269,7 +278,7 @@ def describe_size(size: int) -> str:
 
 
 __all__ = [
-    "BulkJobGuard", "Snapshot", "SnapshotError", "before_bulk_job", "find", "folder", "guarded_job",
+    "BulkJobGuard", "Snapshot", "SnapshotError", "before_bulk_job", "discard", "find", "folder", "guarded_job",
     "is_annotated", "list_snapshots", "restore", "rotate", "take",
 ]
 

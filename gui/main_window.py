@@ -22,6 +22,7 @@ from gui import settings
 from gui.cheatsheet import CheatSheet
 from gui.editing import accept_all_command
 from gui.history import rebuild_undo_stack
+from gui.job_undo import start_undoable_job
 from gui.session import Session
 from gui.views.annotated_text import AnnotatedTextView
 from gui.views.document_list import DocumentListPanel
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
         self.store = session.store
         self.jobs = JobRunner(self)
         self.jobs.failed.connect(self._job_failed)
+        session.set_job_runner(self.jobs)  # a job step cannot be taken back while a job writes
         self._checker = JobRunner(self)  # the background integrity check, beside any job
         self._checker.failed.connect(self._job_failed)
         self._following_undo = False
@@ -259,14 +261,14 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         self._following_undo = True
         try:
-            self.session.undo_stack.undo()
+            self.session.undo()  # a bulk job's step restores its snapshot (gui.job_undo)
         finally:
             self._following_undo = False
 
     def redo(self) -> None:
         self._following_undo = True
         try:
-            self.session.undo_stack.redo()
+            self.session.redo()
         finally:
             self._following_undo = False
 
@@ -335,12 +337,14 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: list[str]) -> bool:
         from annotation.import_job import import_files
+        from annotation.snapshots import files_label, is_annotated
 
         annotator = self.session.annotator
-        return self.jobs.start(
-            "Importing", self.store,
+        # into an annotated project: one undo step, "Undo Import x.jsonl" (an empty one needs none)
+        return start_undoable_job(
+            self.session, self.jobs, "Importing", f"Import {files_label(paths)}",
             lambda store, token: import_files(store, paths, annotator=annotator, cancel=token),
-            on_done=self._import_done,
+            on_done=self._import_done, needed=is_annotated,
         )
 
     def _import_done(self, report: object) -> None:
@@ -355,12 +359,14 @@ class MainWindow(QMainWindow):
             self.open_first_document()
 
     def preannotate(self) -> None:
+        from annotation.snapshots import is_annotated
+
         module = importlib.import_module("annotation.nlp.preannotate")
         annotator = self.session.annotator
-        self.jobs.start(
-            "Pre-annotating", self.store,
+        start_undoable_job(  # of an annotated project: one undo step
+            self.session, self.jobs, "Pre-annotating", "Pre-annotate",
             lambda store, token: module.preannotate(store, annotator=annotator, cancel=token),
-            on_done=self._preannotate_done,
+            on_done=self._preannotate_done, needed=is_annotated,
         )
 
     def _preannotate_done(self, report: object) -> None:

@@ -139,3 +139,9 @@ def restore_project_from(conn: sqlite3.Connection, snapshot: Path, project: Path
     result = conn.execute("PRAGMA integrity_check").fetchone()[0]
     if result != "ok":
         raise ProjectError(f"{project}: the restored project fails its integrity check ({result})")
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes whenever another connection (a worker, another process) commits to the project;
+    this connection's own commits leave it alone."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,12 +1,14 @@
 """File > Merge annotator file…: the core merge on a worker thread, then every view refreshes."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from annotation.merge import MergeReport, merge_projects
+from gui.job_undo import start_undoable_job
 from gui.session import Session
 
 
@@ -30,8 +32,9 @@ def merge_file(session: Session, jobs, path: str, parent: QWidget | None = None,
         if on_done is not None:
             on_done(report)
 
-    return bool(jobs.start("Merging", session.store,
-                           lambda store, token: merge_projects(store, path, reviewer=reviewer, cancel=token), on_done=done))
+    # one undo step, "Undo Merge ben.db", that restores the snapshot taken before the merge
+    return start_undoable_job(session, jobs, "Merging", f"Merge {Path(path).name}",
+                              lambda store, token: merge_projects(store, path, reviewer=reviewer, cancel=token), on_done=done)
 
 
 def merge_file_dialog(session: Session, jobs, parent: QWidget | None = None) -> bool:  # type: ignore[no-untyped-def]

@@ -133,8 +133,8 @@ class ReviewWindow(QWidget):
         add(["N", "J"], lambda: self.step(1), "Next difference")
         add(["P", "K"], lambda: self.step(-1), "Previous difference")
         add(["Ctrl+Return", "Ctrl+Enter"], self.mark_reviewed, "Document reviewed (gold done)")
-        add(["Ctrl+Z"], self.session.undo_stack.undo, "Undo")
-        add(["Ctrl+Shift+Z", "Ctrl+Y"], self.session.undo_stack.redo, "Redo")
+        add(["Ctrl+Z"], self.session.undo, "Undo")  # a bulk job's step restores its snapshot
+        add(["Ctrl+Shift+Z", "Ctrl+Y"], self.session.redo, "Redo")
 
     def _fill_picker(self, chosen: Sequence[str] | None) -> None:
         names = [n for n in self.store.annotators_with_data() if n != GOLD]
@@ -335,9 +335,19 @@ class ReviewWindow(QWidget):
     # -- showing ---------------------------------------------------------------------------
 
     def _on_changed(self, changes: Changes) -> None:
+        if changes.everything and self.document_id is not None and not self._document_exists(self.document_id):
+            self.compare(self.annotators)  # a bulk job taken back took this document with it
+            return
         if self.document_id is not None and (changes.everything or self.document_id in changes.documents):
             current = self.current
             self._reload(keep_key=current.key if current else None)
+
+    def _document_exists(self, document_id: int) -> bool:
+        try:
+            self.store.document(document_id)
+        except GoldspanError:
+            return False
+        return True
 
     def _render_document(self) -> None:
         assert self.document_id is not None

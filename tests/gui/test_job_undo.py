@@ -1,0 +1,116 @@
+"""A bulk job in the window is one undo step: Edit ▸ Undo names it and Ctrl+Z takes it back."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from annotation import snapshots
+from annotation.commands import SetStance
+from tests.annotation.test_merge_fixtures import two_projects
+from tests.gui.test_main_window import _close, _window
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def dump(path: Path) -> dict[str, list[tuple]]:
+    """The annotation tables, read by another connection (what any reader of the file sees)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}")), key=repr)
+                for t in ("documents", "comments", "spans", "relations", "stances", "targets", "doc_status", "edits")}
+    finally:
+        conn.close()
+
+
+def _merge(qtbot, window, other: Path) -> None:  # type: ignore[no-untyped-def]
+    from gui.review.merging import merge_file
+
+    reports: list[object] = []
+    assert merge_file(window.session, window.jobs, str(other), window, on_done=reports.append, interactive=False)
+    qtbot.waitUntil(lambda: bool(reports) and not window.jobs.busy, timeout=20000)
+
+
+def test_ctrl_z_takes_a_merge_back_and_ctrl_shift_z_brings_it_again(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = two_projects(tmp_path)
+    window = _window(qtbot, alice)
+    store = window.session.store
+    view = window.article
+    try:
+        # an ordinary edit first: it stays undoable below the job
+        comment = store.comments(window.session.current_document)[0]
+        assert window.session.push(SetStance(comment.id, "topic", "tester", "against"))  # type: ignore[arg-type]
+        before = dump(alice)
+        _merge(qtbot, window, bob)
+        after = dump(alice)
+        assert after["spans"] != before["spans"]
+        assert window.undo_action.text() == "&Undo Merge bob.db"
+        assert window.undo_action.isEnabled()
+
+        view.setFocus()
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+        assert dump(alice) == before
+        assert window.redo_action.text() == "&Redo Merge bob.db"
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL_SHIFT)
+        assert dump(alice) == after
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+        assert dump(alice) == before
+        # two snapshots in all, however often the user goes back and forth
+        assert [s.job for s in snapshots.list_snapshots(alice)] == [
+            "Merge bob.db", "before restoring #1 (Merge bob.db)"]
+
+        # below the job, the ordinary edit is still one Ctrl+Z away
+        assert window.undo_action.text().startswith("&Undo ") and "Merge" not in window.undo_action.text()
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+        assert store.stance(comment.id, "topic", "tester") is None  # type: ignore[arg-type]
+    finally:
+        _close(window)
+
+
+def test_ctrl_z_takes_back_an_import_into_an_annotated_project(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    alice, _ = two_projects(tmp_path)
+    source = tmp_path / "more.jsonl"
+    source.write_text(json.dumps({"id": "n1", "title": "Ferry", "text": "The ferry to Bergen was late."}) + "\n",
+                      encoding="utf-8")
+    window = _window(qtbot, alice)
+    store = window.session.store
+    try:
+        before = dump(alice)
+        assert window.import_paths([str(source)])
+        qtbot.waitUntil(lambda: not window.jobs.busy, timeout=20000)
+        assert store.document_count() == 3
+        assert window.undo_action.text() == "&Undo Import more.jsonl"
+        imported = store.document_by_ext_id("n1")
+        window.open_document(imported.id)  # type: ignore[union-attr]
+
+        window.article.setFocus()
+        qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)
+        assert dump(alice) == before
+        # the open document went with the import: the window shows one that exists
+        assert store.document_count() == 2 == window.documents.model.rowCount()
+        assert window.session.current_document in store.document_ids()
+    finally:
+        _close(window)
+
+
+def test_an_import_into_an_empty_project_is_no_undo_step(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotation.store import Store
+
+    project = tmp_path / "empty.db"
+    Store.create(project).close()
+    source = tmp_path / "new.jsonl"
+    source.write_text(json.dumps({"id": "n1", "title": "New", "text": "Fresh text."}) + "\n", encoding="utf-8")
+    window = _window(qtbot, project)
+    try:
+        assert window.import_paths([str(source)])
+        qtbot.waitUntil(lambda: not window.jobs.busy, timeout=20000)
+        assert window.session.store.document_count() == 1
+        assert not window.session.undo_stack.canUndo()
+        assert snapshots.list_snapshots(project) == []
+    finally:
+        _close(window)
