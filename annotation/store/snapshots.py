@@ -145,3 +145,11 @@ def data_version(conn: sqlite3.Connection) -> int:
     """Changes whenever another connection (a worker, another process) commits to the project;
     this connection's own commits leave it alone."""
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+def edits_after(conn: sqlite3.Connection, high_water: int, limit: int) -> list[sqlite3.Row]:
+    """Edit-log rows after ``high_water``, oldest first, at most ``limit``."""
+    cur = conn.execute("SELECT id, annotator, action, command, inverse FROM edits WHERE id > ? ORDER BY id LIMIT ?",
+                       (high_water, limit))
+    cur.row_factory = sqlite3.Row
+    return list(cur)

@@ -114,3 +114,45 @@ def test_an_import_into_an_empty_project_is_no_undo_step(qtbot, tmp_path: Path) 
         assert snapshots.list_snapshots(project) == []
     finally:
         _close(window)
+
+
+def test_the_job_step_survives_a_restart_below_later_edits(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = two_projects(tmp_path)
+    before = dump(alice)
+    window = _window(qtbot, alice)
+    _merge(qtbot, window, bob)
+    comment = window.session.store.comments(window.session.current_document)[0]
+    assert window.session.push(SetStance(comment.id, "topic", "tester", "against"))  # type: ignore[arg-type]
+    _close(window)
+
+    window = _window(qtbot, alice)  # a restart: the stack is rebuilt from the edit log
+    store = window.session.store
+    view = window.article
+    try:
+        assert window.undo_action.text() != "&Undo Merge bob.db"
+        view.setFocus()
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # the stance label
+        assert store.stance(comment.id, "topic", "tester") is None  # type: ignore[arg-type]
+        assert window.undo_action.text() == "&Undo Merge bob.db"
+        qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # the merge
+        assert dump(alice) == before
+        assert not window.undo_action.isEnabled()
+    finally:
+        _close(window)
+
+
+def test_after_another_annotators_edits_the_job_is_no_undo_step(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from annotation.store import Store
+
+    alice, bob = two_projects(tmp_path)
+    window = _window(qtbot, alice)
+    _merge(qtbot, window, bob)
+    _close(window)
+    with Store.open(alice) as store:  # someone else worked here since: restoring would lose it
+        comment = store.comments(store.document_ids()[0])[0]
+        store.apply(SetStance(comment.id, "topic", "carol", "favor"), "carol")  # type: ignore[arg-type]
+    window = _window(qtbot, alice)
+    try:
+        assert "Merge" not in window.undo_action.text()
+    finally:
+        _close(window)
