@@ -52,6 +52,9 @@ class Previous:
 
     listed: set[Path] = field(default_factory=set)  # resolved paths a Goldspan export wrote here
     verified: dict[Path, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256) from the marker
+    # The same from a marker written for another folder (this one was copied or moved): such a
+    # file may be overwritten while it is byte for byte what Goldspan wrote, never removed.
+    copied: dict[Path, tuple[int, str]] = field(default_factory=dict)
     export_id: str = ""
     foreign: bool = False  # a manifest.json that Goldspan did not write
 
@@ -123,7 +126,7 @@ class OutputGuard:
             if not path.is_file():
                 raise UnsafeExport(f"{path}: exists and is not a file; the export will not replace it")
             resolved = path.resolve()
-            ours = resolved in self.previous.listed or resolved in self.created
+            ours = resolved in self.previous.listed or resolved in self.created or _unchanged(path, self.previous.copied.get(resolved))
             if not ours and resolved != self.out.resolve() and resolved != self.manifest.resolve():
                 raise UnsafeExport(f"{path}: exists and no earlier Goldspan export here wrote it; the export will not "
                                    "overwrite it (choose an empty folder or another OUT)")
@@ -167,11 +170,7 @@ class OutputGuard:
         for path, (size, digest) in sorted(self.previous.verified.items()):
             if path in written or not _no_link_on_the_way(self.root, path):
                 continue
-            try:
-                st = os.lstat(path)
-            except OSError:
-                continue
-            if not stat.S_ISREG(st.st_mode) or st.st_size != size or file_digest(path) != digest:
+            if not _unchanged(path, (size, digest)):
                 continue  # changed since Goldspan wrote it: not ours to remove any more
             if self.remove(path):
                 removed.append(path)
@@ -204,6 +203,17 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _unchanged(path: Path, recorded: tuple[int, str] | None) -> bool:
+    """A regular file (not a link) with exactly the size and SHA-256 Goldspan recorded for it."""
+    if recorded is None:
+        return False
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == recorded[0] and file_digest(path) == recorded[1]
 
 
 def _no_link_on_the_way(root: Path, path: Path) -> bool:
@@ -244,9 +254,8 @@ def read_previous(manifest: Path, root: Path) -> Previous:
         return Previous(foreign=True)
     marker = data.get(MARKER)
     if isinstance(marker, dict) and marker.get("version") == MARKER_VERSION and isinstance(marker.get("files"), list):
-        previous = Previous(export_id=str(marker.get("id") or ""))
-        if marker.get("folder") != str(root):
-            return previous  # copied or moved from elsewhere: its list says nothing about this folder
+        here = marker.get("folder") == str(root)  # else copied or moved: its list proves less
+        previous = Previous(export_id=str(marker.get("id") or "") if here else "")
         for entry in marker["files"]:
             if not isinstance(entry, dict):
                 continue
@@ -254,8 +263,11 @@ def read_previous(manifest: Path, root: Path) -> Previous:
             size, digest = entry.get("size"), entry.get("sha256")
             if path is None or not isinstance(size, int) or not isinstance(digest, str):
                 continue
-            previous.listed.add(path)
-            previous.verified[path] = (size, digest)
+            if here:
+                previous.listed.add(path)
+                previous.verified[path] = (size, digest)
+            else:
+                previous.copied[path] = (size, digest)
         return previous
     if _LEGACY_KEYS <= data.keys() and isinstance(data.get("files"), list):
         # Goldspan's manifests before the marker: their names may be overwritten, never removed.

@@ -188,15 +188,14 @@ class ImportingMixin:
     def _import_annotations(self, article, doc_id, comment_ids, annotator, origin, where, result, schema) -> None:  # type: ignore[no-untyped-def]
         stamp = rows.now()
         span_ids: dict[str, int] = {}
-        texts: dict[str | None, str] = {None: article.document.text}
-        for comment in article.comments:
-            texts[comment.ext_id] = comment.text
+        texts = self._stored_texts(article, doc_id, where)
         for span in article.spans:
             text = texts.get(span.comment_ext_id)
             if text is None:
                 raise InputError(where, article.line, f"span {span.key}: no comment {span.comment_ext_id!r} in this article")
             if not (0 <= span.start < span.end <= len(text)):
-                raise InputError(where, article.line, f"span {span.start}-{span.end} ({span.label}) is outside the text (length {len(text)})")
+                raise InputError(where, article.line, f"span {span.start}-{span.end} ({span.label}) is outside the "
+                                 f"{_unit_name(span.comment_ext_id)} as stored in the project (length {len(text)})")
             layer = schema.layer_of(span.label)
             if layer is None:
                 known = ", ".join(schema.label_names("entity") + schema.label_names("quote"))
@@ -261,9 +260,35 @@ class ImportingMixin:
             )
             result.stances_added += 1
 
+    def _stored_texts(self, article: ImportedArticle, doc_id: int, where: str) -> dict[str | None, str]:
+        """The texts as the project holds them (body under None, comments by ext_id): spans are
+        checked against these, never against the file's. When the file's own text of a unit with
+        spans differs, its offsets point into another text, and the whole file is refused."""
+        stored: dict[str | None, str] = {None: self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]}
+        for ext_id, text in self.conn.execute("SELECT ext_id, text FROM comments WHERE document_id = ?", (doc_id,)):
+            stored[ext_id] = text
+        annotated = {span.comment_ext_id for span in article.spans}
+        given: dict[str | None, str] = {None: article.document.text}
+        given.update((c.ext_id, c.text) for c in article.comments)
+        for unit in annotated:
+            mine, theirs = stored.get(unit), given.get(unit)
+            if mine is not None and theirs and theirs != mine:  # "" = the file names the unit without its text
+                raise InputError(where, article.line, f"the {_unit_name(unit)} of article {article.document.ext_id!r} "
+                                 f"differs from the one in the project ({len(theirs)} vs {len(mine)} characters, first "
+                                 f"difference at {_first_difference(theirs, mine)}); its spans were made on another text")
+        return stored
+
     def log_bulk(self, annotator: str, action: str, summary: dict) -> None:  # type: ignore[type-arg]
         """Bulk jobs (import, pre-annotation, merge) leave one line in the edit log; they are not undoable."""
         self.conn.execute(
             "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)",
             (rows.now(), annotator or "?", action, None, rows.dumps(summary), "{}"),
         )
+
+
+def _unit_name(comment_ext_id: str | None) -> str:
+    return "article text" if comment_ext_id is None else f"comment {comment_ext_id!r}"
+
+
+def _first_difference(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
