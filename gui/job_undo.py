@@ -98,7 +98,13 @@ def start_undoable_job(session: "Session", jobs: "JobRunner", title: str, descri
     def job(store: Store, token: CancelToken) -> Job[Any]:
         return snapshots.guarded_job(store, description, annotator, factory(store, token), guards, needed(store))
 
+    settled = False
+
     def settle() -> None:
+        nonlocal settled
+        if settled:
+            return
+        settled = True
         try:
             jobs.failed.disconnect(failed)
         except (RuntimeError, TypeError):
@@ -117,7 +123,8 @@ def start_undoable_job(session: "Session", jobs: "JobRunner", title: str, descri
             on_done(result)
 
     def failed(failed_title: str, _message: str) -> None:
-        if failed_title == title:
+        # Ours has ended once the runner is free; "another job is still running" comes while busy.
+        if failed_title == title and not jobs.busy:
             settle()
 
     if not jobs.start(title, session.store, job, on_done=done):

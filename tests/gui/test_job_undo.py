@@ -156,3 +156,57 @@ def test_after_another_annotators_edits_the_job_is_no_undo_step(qtbot, tmp_path:
         assert "Merge" not in window.undo_action.text()
     finally:
         _close(window)
+
+
+def test_a_refused_merge_is_no_undo_step_and_leaves_no_snapshot(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gui.review.merging import merge_file
+
+    alice, _ = two_projects(tmp_path)
+    not_a_project = tmp_path / "notes.db"
+    not_a_project.write_text("just some notes\n", encoding="utf-8")
+    window = _window(qtbot, alice)
+    failures: list[str] = []
+    window.jobs.failed.connect(lambda title, message: failures.append(message))
+    try:
+        before = dump(alice)
+        assert merge_file(window.session, window.jobs, str(not_a_project), window, interactive=False)
+        qtbot.waitUntil(lambda: bool(failures) and not window.jobs.busy, timeout=20000)
+        assert dump(alice) == before
+        assert not window.session.undo_stack.canUndo()
+        assert snapshots.list_snapshots(alice) == []
+    finally:
+        _close(window)
+
+
+def test_a_job_step_is_not_taken_back_while_another_job_runs(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from annotation.jobs import Progress
+
+    alice, bob = two_projects(tmp_path)
+    window = _window(qtbot, alice)
+    release = threading.Event()
+
+    def waiting_job(store, token):  # type: ignore[no-untyped-def]  # a job that runs until released
+        yield Progress(0, 0, "working")
+        release.wait()
+        return None
+
+    try:
+        _merge(qtbot, window, bob)
+        merged = dump(alice)
+        assert window.jobs.start("Working", window.session.store, waiting_job, show_dialog=False)
+        try:
+            window.article.setFocus()
+            qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)
+            assert dump(alice) == merged
+            assert window.undo_action.text() == "&Undo Merge bob.db"
+            assert "job is running" in window.statusBar().currentMessage()
+        finally:
+            release.set()
+        qtbot.waitUntil(lambda: not window.jobs.busy, timeout=20000)
+        qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)  # now it goes
+        assert dump(alice) != merged
+    finally:
+        release.set()
+        _close(window)
