@@ -96,6 +96,10 @@ def import_files(
                                                      "spans": file_result.spans_added})
             report.result += file_result
             report.files_ok.append(str(path))
+        except InputError as exc:
+            if exc.path == path.name:  # the store names the file as recorded (its name): say which one
+                exc = InputError(str(path), exc.line, exc.reason, offset=exc.offset)
+            report.errors.append(str(exc))
         except GoldspanError as exc:
             report.errors.append(str(exc))
         except OSError as exc:
