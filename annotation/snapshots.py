@@ -130,6 +130,8 @@ def take(store: "Store", job: str, annotator: str) -> Snapshot:
     try:
         primitives.copy_project_to(store.conn, partial)
         high_water, created = primitives.snapshot_facts(partial)
+        # as private as the project: a snapshot holds all of its text and annotations
+        os.chmod(partial, store.path.stat().st_mode & 0o777)
         os.replace(partial, where / name)
     except BaseException:
         partial.unlink(missing_ok=True)
