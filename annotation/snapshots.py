@@ -104,7 +104,7 @@ def find(project: Path, which: str | int | None) -> Snapshot:
         return snaps[-1]
     key = str(which).strip().lstrip("#")
     for snap in snaps:
-        if key in (str(snap.number), snap.file, Path(snap.file).stem):
+        if (key.isdigit() and int(key) == snap.number) or key in (snap.file, Path(snap.file).stem):
             return snap
     numbers = ", ".join(str(s.number) for s in snaps)
     raise SnapshotError(f"{project}: no snapshot {which!r} (there are: {numbers}; list them with: goldspan snapshots {project})")
