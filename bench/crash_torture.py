@@ -265,7 +265,7 @@ def _ack_records(path: Path) -> list[dict[str, Any]]:
 
 
 def torture_edits(start: Path, work: Path, kills: int, seed: int, log=print, reader_on: bool = True,  # type: ignore[no-untyped-def]
-                  dialog_on: bool = True) -> EditResult:
+                  dialog: str = "window") -> EditResult:
     rng = random.Random(seed)
     folder = work / "edit"
     if folder.exists():
@@ -285,7 +285,7 @@ def torture_edits(start: Path, work: Path, kills: int, seed: int, log=print, rea
             with stderr_path.open("w") as err:
                 child = subprocess.Popen(
                     [sys.executable, str(CHILD), "edit", str(project), str(acks), str(seed * 100_003 + k), ANNOTATOR,
-                     *([] if dialog_on else ["--no-dialog"])],
+                     *({"none": ["--no-dialog"], "plain": ["--plain-dialog"]}.get(dialog, []))],
                     stdout=subprocess.DEVNULL, stderr=err, env=env, start_new_session=True)
             in_startup = rng.random() < 0.15
             if in_startup:
@@ -541,12 +541,12 @@ def prepare(work: Path, project: Path | None, seed: int, import_copies: int, log
 
 
 def torture(work: Path, kills: int, job_kills: int, seed: int, project: Path | None = None,  # type: ignore[no-untyped-def]
-            import_copies: int = 40, log=print, reader_on: bool = True, dialog_on: bool = True) -> Summary:
+            import_copies: int = 40, log=print, reader_on: bool = True, dialog: str = "window") -> Summary:
     work.mkdir(parents=True, exist_ok=True)
     log(f"Preparing projects in {work}")
     annotated, jobs, imports = prepare(work, project, seed, import_copies, log, with_jobs=job_kills > 0)
     log(f"Edits: {kills} kills of the editing window, with an outside sqlite3 reader")
-    edits = torture_edits(annotated, work, kills, seed, log, reader_on, dialog_on)
+    edits = torture_edits(annotated, work, kills, seed, log, reader_on, dialog)
     rng = random.Random(seed + 1)
     results = []
     for job in jobs:
@@ -593,7 +593,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", help="a project .db to start from (copied), or a folder to work and keep files in")
     parser.add_argument("--quick", action="store_true", help="20 edit kills and 1 kill of each job")
     parser.add_argument("--no-reader", action="store_true", help="no outside sqlite3 reader (to tell causes apart)")
-    parser.add_argument("--no-dialog", action="store_true", help="no file dialog in the editing window (to tell causes apart)")
+    parser.add_argument("--dialog", choices=("window", "plain", "none"), default="window",
+                        help="the file dialog shown on the folder: the window's own builder (default; a plain "
+                        "QFileDialog when gui/file_dialogs.py is missing), a plain non-native QFileDialog, or none")
     parser.add_argument("--edits-only", action="store_true", help="skip the bulk jobs")
     args = parser.parse_args(argv)
     if args.quick:
@@ -605,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         work, start = Path(tempfile.mkdtemp(prefix="goldspan-torture-")), project
     t0 = time.perf_counter()
     summary = torture(work, args.kills, 0 if args.edits_only else args.job_kills, args.seed, start,
-                      reader_on=not args.no_reader, dialog_on=not args.no_dialog)
+                      reader_on=not args.no_reader, dialog=args.dialog)
     print(report(summary))
     print(f"({time.perf_counter() - t0:.0f} s; files in {work})")
     return 0 if summary.ok else 1

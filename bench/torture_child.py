@@ -1,6 +1,6 @@
 """Child processes of bench/crash_torture.py.
 
-    python bench/torture_child.py edit PROJECT ACK_FILE SEED ANNOTATOR [--no-dialog]
+    python bench/torture_child.py edit PROJECT ACK_FILE SEED ANNOTATOR [--no-dialog | --plain-dialog]
     python bench/torture_child.py reader PROJECT STOP_FILE
 
 ``edit`` opens PROJECT the way ``goldspan open`` does (gui.app.open_window: header check, writer
@@ -70,31 +70,25 @@ class Acks:
         os.fsync(self.fd)
 
 
-def _file_dialog(parent, folder: Path):  # type: ignore[no-untyped-def]
-    """The lock-safe dialog builder when gui/file_dialogs.py offers one, else a plain non-native
-    QFileDialog on the folder (what Import/Open/Merge showed before)."""
+def _file_dialog(parent, folder: Path, plain: bool = False):  # type: ignore[no-untyped-def]
+    """The window's lock-safe dialog (gui/file_dialogs.py) when it exists, else (or with
+    ``plain``) a plain non-native QFileDialog on the folder, as Import/Open/Merge showed before."""
     from PySide6.QtWidgets import QFileDialog
 
-    try:
-        from gui import file_dialogs  # type: ignore[attr-defined]
-    except ImportError:
-        file_dialogs = None
     dialog = None
-    if file_dialogs is not None:
-        for name in ("file_dialog", "make_file_dialog", "build_file_dialog", "project_file_dialog", "open_dialog"):
-            builder = getattr(file_dialogs, name, None)
-            if callable(builder):
-                try:
-                    dialog = builder(parent, "Import articles", str(folder))
-                    break
-                except TypeError:
-                    dialog = None
-    kind = "gui.file_dialogs" if dialog is not None else "QFileDialog(DontUseNativeDialog)"
+    if not plain:
+        try:
+            from gui.file_dialogs import file_dialog  # type: ignore[import-not-found]
+
+            dialog = file_dialog(parent, "Import articles", str(folder), mode=QFileDialog.FileMode.ExistingFiles)
+        except (ImportError, TypeError):
+            dialog = None
+    kind = "gui.file_dialogs.file_dialog" if dialog is not None else "plain QFileDialog(DontUseNativeDialog)"
     if dialog is None:
         dialog = QFileDialog(parent, "Import articles", str(folder))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setNameFilters(["All files (*)"])
-    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
     dialog.setDirectory(str(folder))
     dialog.show()
     return dialog, kind
@@ -212,7 +206,8 @@ class Editor:
         return "status"
 
 
-def edit(project: str, ack_file: str, seed: int, annotator: str, dialog_on: bool = True) -> int:
+def edit(project: str, ack_file: str, seed: int, annotator: str, dialog: str = "window") -> int:
+    """``dialog``: "window" (the window's own dialog builder), "plain" (a plain QFileDialog) or "none"."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -227,7 +222,8 @@ def edit(project: str, ack_file: str, seed: int, annotator: str, dialog_on: bool
         return 2
     window.remember_layout = False
     window.show()
-    dialog, kind = _file_dialog(window, Path(project).resolve().parent) if dialog_on else (None, "none")
+    folder = Path(project).resolve().parent
+    file_dialog, kind = _file_dialog(window, folder, plain=dialog == "plain") if dialog != "none" else (None, "none")
     for _ in range(20):  # let the dialog list the folder and the integrity check start
         app.processEvents()
         time.sleep(0.005)
@@ -242,15 +238,16 @@ def edit(project: str, ack_file: str, seed: int, annotator: str, dialog_on: bool
         for row in rows:  # committed: store.apply returned after COMMIT
             acks.write({"id": row[0], "action": row[1], "command": row[2], "pid": os.getpid()})
             last = row[0]
-        if dialog is not None and editor.seq % 25 == 0:
-            dialog.setDirectory(dialog.directory().absolutePath())  # the dialog looks again
+        if file_dialog is not None and editor.seq % 25 == 0:
+            file_dialog.setDirectory(str(folder))  # the dialog looks again
 
 
 def main(argv: list[str]) -> int:
     if argv[0] == "reader":
         return reader(argv[1], argv[2])
     if argv[0] == "edit":
-        return edit(argv[1], argv[2], int(argv[3]), argv[4], "--no-dialog" not in argv)
+        dialog = "none" if "--no-dialog" in argv else "plain" if "--plain-dialog" in argv else "window"
+        return edit(argv[1], argv[2], int(argv[3]), argv[4], dialog)
     raise SystemExit(f"unknown mode {argv[0]!r}")
 
 
