@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 import gc
 import json
-import os
 import random
+import secrets
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -396,10 +396,11 @@ def _check_writable(out: Path, spec: ExporterSpec) -> None:
         raise ExportError(f"{out}: is a folder; give a file name or a folder without an extension")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".goldspan-write-test-{os.getpid()}-{id(out)}"
-        # O_EXCL: never truncate (or later remove) a file of that name that is not this probe.
-        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
-        probe.unlink()
+        # A random name: never truncate (or remove) a file of that name that is not this probe.
+        probe = folder / f".goldspan-write-test-{secrets.token_hex(8)}"
+        if not probe.exists() and not probe.is_symlink():
+            probe.write_bytes(b"")
+            probe.unlink()
     except OSError as exc:
         raise ExportError(f"{folder}: cannot write the export there: {exc.strerror or exc}") from None
 

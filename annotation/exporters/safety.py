@@ -242,8 +242,8 @@ def read_previous(manifest: Path, root: Path) -> Previous:
         return Previous(foreign=True)
     try:
         raw = manifest.read_bytes()
-    except FileNotFoundError:
-        return Previous()
+    except (FileNotFoundError, NotADirectoryError):
+        return Previous()  # nothing there (or not even a folder yet: that error comes later, clearer)
     except OSError:
         return Previous(foreign=True)
     try:
