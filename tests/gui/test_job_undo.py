@@ -26,12 +26,21 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
+def _back_to_the_window(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """A job that takes over half a second shows a progress dialog, which takes the focus; the
+    user is back in the window when it closes (the offscreen platform needs telling)."""
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=120000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
 def _merge(qtbot, window, other: Path) -> None:  # type: ignore[no-untyped-def]
     from gui.review.merging import merge_file
 
     reports: list[object] = []
     assert merge_file(window.session, window.jobs, str(other), window, on_done=reports.append, interactive=False)
     qtbot.waitUntil(lambda: bool(reports) and not window.jobs.busy, timeout=20000)
+    _back_to_the_window(qtbot, window)
 
 
 def test_ctrl_z_takes_a_merge_back_and_ctrl_shift_z_brings_it_again(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +91,7 @@ def test_ctrl_z_takes_back_an_import_into_an_annotated_project(qtbot, tmp_path: 
     try:
         before = dump(alice)
         assert window.import_paths([str(source)])
-        qtbot.waitUntil(lambda: not window.jobs.busy, timeout=20000)
+        _back_to_the_window(qtbot, window)
         assert store.document_count() == 3
         assert window.undo_action.text() == "&Undo Import more.jsonl"
         imported = store.document_by_ext_id("n1")
@@ -204,9 +213,31 @@ def test_a_job_step_is_not_taken_back_while_another_job_runs(qtbot, tmp_path: Pa
             assert "job is running" in window.statusBar().currentMessage()
         finally:
             release.set()
-        qtbot.waitUntil(lambda: not window.jobs.busy, timeout=20000)
+        _back_to_the_window(qtbot, window)
+        window.article.setFocus()
         qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)  # now it goes
         assert dump(alice) != merged
     finally:
         release.set()
+        _close(window)
+
+
+def test_ctrl_z_takes_back_a_pre_annotation_of_an_annotated_project(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    alice, _ = two_projects(tmp_path)
+    window = _window(qtbot, alice)
+    store = window.session.store
+    finished: list[str] = []
+    window.jobs.finished.connect(lambda title, result: finished.append(title))
+    try:
+        before = dump(alice)
+        window.preannotate_action.trigger()
+        qtbot.waitUntil(lambda: bool(finished) and not window.jobs.busy, timeout=120000)
+        assert dump(alice) != before
+        assert window.undo_action.text() == "&Undo Pre-annotate"
+        _back_to_the_window(qtbot, window)
+        window.article.setFocus()
+        qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)
+        assert dump(alice) == before
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
         _close(window)
