@@ -75,7 +75,8 @@ class Snapshot:
 
 
 def folder(project: Path) -> Path:
-    return project.resolve().parent / FOLDER_NAME / project.name
+    real = project.resolve()  # one folder however the project is reached (a symlink, a relative path)
+    return real.parent / FOLDER_NAME / real.name
 
 
 def list_snapshots(project: Path) -> list[Snapshot]:
@@ -119,11 +120,9 @@ def take(store: "Store", job: str, annotator: str) -> Snapshot:
         where.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SnapshotError(f"{where}: cannot keep snapshots there: {exc.strerror}") from None
+    _clear_leftovers(where)
     existing = list_snapshots(store.path)
     number = max((s.number for s in existing), default=0) + 1
-    # numbers never repeat while any file of a number is left (a crashed half snapshot)
-    while any(where.glob(f"{number:04d}.*")):
-        number += 1
     name = f"{number:04d}.db"
     partial = where / f"{name}.partial"
     partial.unlink(missing_ok=True)
@@ -144,6 +143,16 @@ def take(store: "Store", job: str, annotator: str) -> Snapshot:
     _write_json(where / f"{number:04d}.json", {**asdict(snap), "project_created": created})
     rotate(store.path, keep_number=number)
     return snap
+
+
+def _clear_leftovers(where: Path) -> None:
+    """Remove what a snapshot killed half-way left: a partial copy, or a copy whose metadata
+    was never written. Only the project's writer takes snapshots, so none is in progress."""
+    for leftover in where.glob("*.partial"):
+        leftover.unlink(missing_ok=True)
+    for copy in where.glob("[0-9]*.db"):
+        if not copy.with_suffix(".json").exists():
+            copy.unlink(missing_ok=True)
 
 
 def _write_json(path: Path, data: dict) -> None:  # type: ignore[type-arg]

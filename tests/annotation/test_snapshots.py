@@ -251,3 +251,26 @@ def test_restore_is_refused_while_another_connection_holds_the_write_lock(projec
             other.close()
     assert dump(alice) == merged
     assert len(snapshots.list_snapshots(alice)) == 1  # the refused restore left no snapshot
+
+
+def test_a_snapshot_killed_half_way_is_never_listed_and_is_cleared(projects) -> None:
+    alice, bob = projects
+    assert main(["merge", str(alice), str(bob)]) == 0
+    where = snapshots.folder(alice)
+    (where / "0002.db.partial").write_bytes(b"half a copy")  # killed while copying
+    (where / "0003.db").write_bytes(b"a copy without its metadata")  # killed before the JSON
+    assert [s.number for s in snapshots.list_snapshots(alice)] == [1]
+    assert restore_cli(alice, "3") != 0
+    with Store.open(alice) as store:
+        taken = snapshots.take(store, "job", "alice")
+    assert sorted(p.name for p in where.iterdir()) == ["0001.db", "0001.json", f"{taken.number:04d}.db", f"{taken.number:04d}.json"]
+
+
+def test_one_snapshot_folder_however_the_project_is_reached(projects, tmp_path: Path, monkeypatch) -> None:
+    alice, bob = projects
+    link = tmp_path / "link.db"
+    link.symlink_to(alice)
+    monkeypatch.chdir(tmp_path)
+    assert main(["merge", "link.db", str(bob)]) == 0
+    assert [s.job for s in snapshots.list_snapshots(alice)] == ["Merge ben.db"]
+    assert snapshots.folder(Path("alice.db")) == snapshots.folder(link) == snapshots.folder(alice)
