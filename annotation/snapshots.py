@@ -111,8 +111,9 @@ def find(project: Path, which: str | int | None) -> Snapshot:
     raise SnapshotError(f"{project}: no snapshot {which!r} (there are: {numbers}; list them with: goldspan snapshots {project})")
 
 
-def take(store: "Store", job: str, annotator: str) -> Snapshot:
-    """Copy the project as it is now into a new snapshot, then rotate old ones away."""
+def take(store: "Store", job: str, annotator: str, protect: tuple[int, ...] = ()) -> Snapshot:
+    """Copy the project as it is now into a new snapshot, then rotate old ones away (never
+    the new one, nor those numbered in ``protect``: e.g. the one about to be restored)."""
     if store.path is None:
         raise SnapshotError("an in-memory project has no snapshots")
     where = folder(store.path)
@@ -141,7 +142,7 @@ def take(store: "Store", job: str, annotator: str) -> Snapshot:
         size=(where / name).stat().st_size, file=name,
     )
     _write_json(where / f"{number:04d}.json", {**asdict(snap), "project_created": created})
-    rotate(store.path, keep_number=number)
+    rotate(store.path, protect=(number, *protect))
     return snap
 
 
@@ -172,18 +173,18 @@ def limits() -> tuple[int, int]:
     return max(1, int(number(KEEP_ENV, DEFAULT_KEEP))), int(number(MAX_MB_ENV, DEFAULT_MAX_MB) * 1024 * 1024)
 
 
-def rotate(project: Path, keep_number: int | None = None) -> list[Snapshot]:
-    """Remove the oldest snapshots beyond the limits; returns those removed. ``keep_number``
-    (the one just taken) is never removed, even when it alone exceeds the size cap."""
+def rotate(project: Path, protect: tuple[int, ...] = ()) -> list[Snapshot]:
+    """Remove the oldest snapshots beyond the limits; returns those removed. Those numbered in
+    ``protect`` (the one just taken) stay, even when they alone exceed the limits."""
     keep, max_bytes = limits()
     snaps = list_snapshots(project)
+    removable = [s for s in snaps if s.number not in protect]
     removed = []
-    while snaps and (len(snaps) > keep or sum(s.size for s in snaps) > max_bytes):
-        oldest = snaps[0]
-        if oldest.number == keep_number or len(snaps) == 1:
-            break
+    while removable and (len(snaps) > keep or sum(s.size for s in snaps) > max_bytes):
+        oldest = removable.pop(0)
         _remove(project, oldest)
-        removed.append(snaps.pop(0))
+        snaps.remove(oldest)
+        removed.append(oldest)
     return removed
 
 
@@ -211,7 +212,7 @@ def restore(store: "Store", which: Snapshot | str | int | None, annotator: str,
         raise SnapshotError(f"{store.path}: snapshot {snap.describe()} is of another project; not restored")
     primitives.ensure_no_other_writer(store.conn, store.path)
     what = f"{RESTORE_PREFIX}#{snap.number}" + ("" if snap.is_restore else f" ({snap.job})")
-    saved = take(store, what, annotator) if save_current else None
+    saved = take(store, what, annotator, protect=(snap.number,)) if save_current else None
     try:
         primitives.restore_project_from(store.conn, path, store.path)
     except GoldspanError:

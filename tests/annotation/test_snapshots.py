@@ -274,3 +274,15 @@ def test_one_snapshot_folder_however_the_project_is_reached(projects, tmp_path: 
     assert main(["merge", "link.db", str(bob)]) == 0
     assert [s.job for s in snapshots.list_snapshots(alice)] == ["Merge ben.db"]
     assert snapshots.folder(Path("alice.db")) == snapshots.folder(link) == snapshots.folder(alice)
+
+
+def test_restoring_the_oldest_snapshot_at_the_limit_keeps_it_for_the_restore(projects, monkeypatch) -> None:
+    alice, bob = projects
+    monkeypatch.setenv(snapshots.KEEP_ENV, "2")
+    before = dump(alice)
+    assert main(["merge", str(alice), str(bob)]) == 0  # snapshot 1: before the merge
+    with Store.open(alice) as store:
+        snapshots.take(store, "another job", "alice")  # snapshot 2: the limit is reached
+    assert restore_cli(alice, "1") == 0  # its "before restoring" snapshot must not rotate #1 away first
+    assert dump(alice) == before
+    assert [s.job for s in snapshots.list_snapshots(alice)] == ["Merge ben.db", "before restoring #1 (Merge ben.db)"]
