@@ -1,5 +1,7 @@
 """Snapshots that make bulk jobs undoable: a merge, an import into an annotated project,
-a pre-annotation that changes an annotated project, an adjudication run.
+a pre-annotation that changes an annotated project. (Adjudication today is the review window's
+decisions, each an ordinary undo step logged in the edit log, so it needs none; a batch
+adjudication command would wrap its run in ``before_bulk_job`` like the others.)
 
 Before such a job the whole project is copied (SQLite's online backup API, see
 annotation/store/snapshots.py); taking the job back copies that snapshot into the live project.

@@ -188,6 +188,7 @@ class ReviewWindow(QWidget):
         self._rendered = None
         if self.auto_gold.isChecked() and not self.store.read_only:
             command = agreed_to_gold(self.store, document_id, self.annotators)
+            # an ordinary undo step (no snapshot needed): Ctrl+Z takes this document's batch back
             if command is not None:
                 self.session.push(command)  # one undo step; refreshes through _on_changed
         self._reload(keep_key=None)

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing = sub.add_parser(
         "snapshots", help="list the snapshots taken before bulk jobs (to take a job back with `restore`)",
         description="List the snapshots of a project: one is taken before every merge, import into an annotated "
-        "project, pre-annotation of an annotated project and adjudication run, and before every restore. "
+        "project and pre-annotation of an annotated project (or with --force), and before every restore. "
         + snapshots.ROTATION_HELP,
     )
     listing.add_argument("project")
