@@ -109,3 +109,12 @@ _CALL_FAILED = pytest.StashKey[bool]()
 
 def _passed(request: pytest.FixtureRequest) -> bool:
     return not request.node.stash.get(_CALL_FAILED, True)
+
+
+@pytest.fixture(autouse=True)
+def _check_all_projects_when_asked(request: pytest.FixtureRequest):
+    """GUI tests always end with the project check (tests/gui/conftest.py); core tests do when
+    GOLDSPAN_CHECK_ALL=1, since many of them build broken projects on purpose to test refusals."""
+    if os.environ.get("GOLDSPAN_CHECK_ALL") == "1" and "check_projects_after" not in request.fixturenames:
+        request.getfixturevalue("check_projects_after")
+    yield

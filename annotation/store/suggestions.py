@@ -138,12 +138,36 @@ class SuggestionsMixin:
         return {Unit(r[0], r[1] or None) for r in rows_} & set(units)
 
     def _drop_untouched(self, unit: Unit, annotator: str) -> int:
-        cur = self.conn.execute(
-            "DELETE FROM spans AS s WHERE document_id = ? AND comment_id IS ? AND annotator = ? "
-            f"AND origin = 'model' AND NOT {_KEPT}",
+        """Delete the unit's untouched suggestions. A quotation lives or dies whole: a kept QUOTE
+        keeps the SOURCE and CUE it links to, and a kept part keeps its QUOTEs, so a re-run never
+        leaves a part without its QUOTE nor strips an accepted QUOTE of its speaker."""
+        spans = self.conn.execute(
+            f"SELECT id, origin = 'model' AND NOT {_KEPT} FROM spans AS s "
+            "WHERE document_id = ? AND comment_id IS ? AND annotator = ?",
             (unit.document_id, unit.comment_id, annotator),
-        )
-        return cur.rowcount
+        ).fetchall()
+        droppable = {r[0] for r in spans if r[1]}
+        if not droppable:
+            return 0
+        neighbours: dict[int, list[int]] = {}
+        for head, child in self.conn.execute(
+            "SELECT r.head_id, r.child_id FROM relations r JOIN spans h ON h.id = r.head_id "
+            "WHERE h.document_id = ? AND h.comment_id IS ? AND h.annotator = ? AND r.label IN ('source', 'cue')",
+            (unit.document_id, unit.comment_id, annotator),
+        ):
+            neighbours.setdefault(head, []).append(child)
+            neighbours.setdefault(child, []).append(head)
+        stack = [r[0] for r in spans if r[0] not in droppable]
+        while stack:
+            for other in neighbours.get(stack.pop(), ()):
+                if other in droppable:
+                    droppable.discard(other)
+                    stack.append(other)
+        ids = sorted(droppable)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            self.conn.execute(f"DELETE FROM spans WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        return len(ids)
 
     def _next_span_id(self) -> int:
         # Called after this transaction's first write, so no other connection can take ids now.
@@ -182,8 +206,10 @@ class SuggestionsMixin:
                 dropped.add(span.key)
                 counts.spans_kept_human += 1
         # A relation needs a live head that we add (we never hang suggestions on kept QUOTEs).
+        # A QUOTE's link needs a QUOTE we add (we never hang suggestions on kept QUOTEs); only
+        # those links make a SOURCE or CUE worth adding, never a coref from it alone.
         live = [r for r in item.relations if r.head in resolved and r.child in resolved and resolved[r.head] is None]
-        needed = {r.head for r in live} | {r.child for r in live}
+        needed = {k for r in live if r.label in ("source", "cue") for k in (r.head, r.child)}
         ids: dict[int, int] = {}
         planned: dict[tuple[int, int, str], int] = {}  # a layer holds a span once, even if suggested twice
         for span in item.spans:

@@ -318,3 +318,27 @@ def test_opening_an_old_project_merges_duplicate_spans_and_their_relations(tmp_p
         assert rels == [(1, 4, "source"), (2, 4, "source"), (4, 5, "coref")]
         assert len(store.spans(1, "ann")) == 1
         _clean(store)
+
+
+# -- pre-annotation re-runs ----------------------------------------------------------------
+
+def test_a_forced_rerun_keeps_an_accepted_quote_whole_and_adds_no_orphan_source(store: Store) -> None:
+    from annotation.model import Unit
+    from annotation.store.suggestions import SuggestedRelation, SuggestedSpan, UnitSuggestions
+
+    doc = _doc(store)
+    batch = UnitSuggestions(Unit(doc), [
+        SuggestedSpan(1, 0, 9, "PERSON", ENTITY), SuggestedSpan(2, *Q1, "QUOTE", QUOTE_LAYER),
+        SuggestedSpan(3, SHE_1, SHE_1 + 3, "SOURCE", QUOTE_LAYER), SuggestedSpan(4, SHE_1 + 4, SHE_1 + 8, "CUE", QUOTE_LAYER),
+    ], [SuggestedRelation(2, 3, "source"), SuggestedRelation(2, 4, "cue"), SuggestedRelation(3, 1, "coref")])
+    store.write_suggestions([batch], "ann", "m 1")
+    quote = next(s for s in store.spans(doc) if s.label == "QUOTE")
+    store.apply(UpdateSpan(quote.id, origin=ORIGIN_HUMAN))  # type: ignore[arg-type]  # accepted
+    store.write_suggestions([batch], "ann", "m 1")  # --force: the same suggestions again
+    labels = sorted(s.label for s in store.spans(doc))
+    assert labels == ["CUE", "PERSON", "QUOTE", "SOURCE"]
+    # its own SOURCE and CUE stay linked (the model coref from the SOURCE went with the untouched
+    # PERSON it pointed to, and is not hung on the kept SOURCE again)
+    assert sorted(r.label for r in store.relations(doc)) == ["cue", "source"]
+    assert {r.head_id for r in store.relations(doc)} == {quote.id}
+    _clean(store)
