@@ -13,7 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "preannotate", help="suggest entities and quotations for every unannotated unit",
         description="Run a spaCy pipeline over every article body and comment and store its entities and "
         "quotations (QUOTE with SOURCE and CUE) as model suggestions in the annotator's layer. Units already "
-        "done with the same model are skipped (resumable); human edits are never overwritten or duplicated.",
+        "done with the same model are skipped (resumable); human edits are never overwritten or duplicated. "
+        "When the project has annotations (or with --force) a snapshot is taken first: "
+        "`goldspan restore PROJECT.db --last` takes the run back.",
     )
     p.add_argument("project")
     p.add_argument("--model", help="installed spaCy pipeline: package name or path "
