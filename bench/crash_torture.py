@@ -167,7 +167,7 @@ def run_check(path: Path, work: Path) -> tuple[bool, str]:
     if (ROOT / "annotation" / "cli" / "commands" / "check.py").exists():
         out = subprocess.run([*goldspan_argv(), "check", str(path)], capture_output=True, text=True, env=child_env(work))
         text = (out.stdout + out.stderr).strip()
-        return out.returncode == 0, "goldspan check: " + (text.splitlines()[0] if text else f"exit {out.returncode}") + (
+        return out.returncode == 0, "goldspan check: " + (text.splitlines()[0] if text else "no problem") + f", exit {out.returncode}" + (
             f" (+{len(text.splitlines()) - 1} lines)" if len(text.splitlines()) > 1 else "")
     integrity = query(path, "PRAGMA integrity_check")
     foreign = query(path, "PRAGMA foreign_key_check")
@@ -211,10 +211,22 @@ def build_base(path: Path) -> None:
     from annotation.jobs import run
     from annotation.store import Store
 
+    from annotation.commands import AddSpan, SetStance, SetStatus
+    from annotation.model import ENTITY, ORIGIN_HUMAN, Span
+
     with Store.create(path) as store:
         report = run(import_files(store, [CORPUS, *sorted(DEMO.glob("*.jsonl"))], annotator=ANNOTATOR))
         if report.failed:
             raise SystemExit("crash_torture: cannot build the base project: " + "; ".join(report.errors))
+        # A colleague's few labels: an annotated project, so bulk jobs take their snapshot first.
+        for doc in store.document_ids()[-3:]:
+            text = store.document(doc).text
+            end = text.index(" ")
+            store.apply(AddSpan(Span(None, doc, None, 0, end, "ORG", ENTITY, "alice", ORIGIN_HUMAN)), "alice")
+            store.apply(SetStatus(doc, "alice", "done"), "alice")
+            targets = store.targets(doc)
+            for comment in store.comments(doc)[:3] if targets else []:
+                store.apply(SetStance(comment.id, targets[0], "alice", "favor"), "alice")
 
 
 def suggestion_map(path: Path) -> dict[tuple[int, int], tuple[Any, ...]]:
@@ -250,8 +262,16 @@ class EditResult:
     dialog: str = ""
 
 
-def _ack_records(path: Path) -> list[dict[str, Any]]:
-    out = []
+def _ack_records(folder: Path) -> list[dict[str, Any]]:
+    """Every complete acknowledgement line of every child (one file each)."""
+    out: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("child-*.jsonl")):
+        out += _ack_lines(path)
+    return out
+
+
+def _ack_lines(path: Path) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     if not path.exists():
         return out
     for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
@@ -273,18 +293,20 @@ def torture_edits(start: Path, work: Path, kills: int, seed: int, log=print, rea
     project = folder / "project.db"
     copy_project(start, project)
     shutil.copy(CORPUS, folder / "articles.jsonl")  # something to import, as a researcher's folder has
-    acks = work / "edit-acks.jsonl"
-    acks.unlink(missing_ok=True)
+    acks = work / "edit-acks"
+    if acks.exists():
+        shutil.rmtree(acks)
+    acks.mkdir()
     result = EditResult()
     reader = Reader(project, work) if reader_on else None
     env = child_env(work)
     stderr_path = work / "edit-child.stderr"
     try:
         for k in range(kills):
-            ready_before = sum(1 for r in _ack_records(acks) if r.get("event") == "ready")
+            ack_file = acks / f"child-{k:05d}.jsonl"
             with stderr_path.open("w") as err:
                 child = subprocess.Popen(
-                    [sys.executable, str(CHILD), "edit", str(project), str(acks), str(seed * 100_003 + k), ANNOTATOR,
+                    [sys.executable, str(CHILD), "edit", str(project), str(ack_file), str(seed * 100_003 + k), ANNOTATOR,
                      *({"none": ["--no-dialog"], "plain": ["--plain-dialog"]}.get(dialog, []))],
                     stdout=subprocess.DEVNULL, stderr=err, env=env, start_new_session=True)
             in_startup = rng.random() < 0.15
@@ -293,7 +315,7 @@ def torture_edits(start: Path, work: Path, kills: int, seed: int, log=print, rea
             else:
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline and child.poll() is None:
-                    if sum(1 for r in _ack_records(acks) if r.get("event") == "ready") > ready_before:
+                    if ack_file.exists() and b'"event": "ready"' in ack_file.read_bytes()[:4096]:
                         break
                     time.sleep(0.02)
                 time.sleep(rng.uniform(0.0, 1.5))
@@ -387,6 +409,7 @@ class JobResult:
     rerun_detail: list[str] = field(default_factory=list)
     checks_ok: int = 0
     check_detail: list[str] = field(default_factory=list)
+    snapshots: int = 0  # snapshots listed after the kills and reruns (bulk jobs take one first)
 
 
 def run_job(job: Job, project: Path, work: Path) -> subprocess.Popen:  # type: ignore[type-arg]
@@ -443,11 +466,44 @@ def half_written(job: Job, project: Path, imports: list[Path]) -> list[str]:
     return problems
 
 
+def snapshot_folder(project: Path) -> Path | None:
+    try:
+        from annotation import snapshots
+    except ImportError:
+        return None
+    return snapshots.folder(project)
+
+
+def listed_snapshots(project: Path) -> list[Any]:
+    try:
+        from annotation import snapshots
+    except ImportError:
+        return []
+    return snapshots.list_snapshots(project)
+
+
+def half_snapshots(project: Path) -> list[str]:
+    """A listed snapshot must be a whole project file (a killed job may leave only unlisted
+    leftovers, which the next snapshot clears)."""
+    folder = snapshot_folder(project)
+    problems = []
+    for snap in listed_snapshots(project):
+        path = folder / snap.file  # type: ignore[operator]
+        try:
+            result = query(path, "PRAGMA quick_check")[0][0]
+        except sqlite3.Error as exc:
+            result = str(exc)
+        if result != "ok":
+            problems.append(f"snapshot {snap.file} is listed but damaged: {result}")
+    return problems
+
+
 def torture_job(job: Job, work: Path, kills: int, rng: random.Random, imports: list[Path], log=print) -> JobResult:  # type: ignore[no-untyped-def]
     result = JobResult(job.name)
     project = work / "jobs" / f"{job.name}.db"
     for k in range(kills):
         copy_project(job.start, project)
+        shutil.rmtree(snapshot_folder(project) or work / "no-snapshots", ignore_errors=True)
         reader = Reader(project, work)
         proc = run_job(job, project, work)
         # Mostly while it writes (the second half of an uninterrupted run), now and then anywhere.
@@ -471,7 +527,7 @@ def torture_job(job: Job, work: Path, kills: int, rng: random.Random, imports: l
             result.orphans += len(left)
             kill_group(proc.pid)
             time.sleep(0.2)
-        problems = half_written(job, project, imports)
+        problems = half_written(job, project, imports) + half_snapshots(project)
         result.half_written += len(problems)
         result.half_detail += problems[:3]
         reader.stop()
@@ -484,6 +540,7 @@ def torture_job(job: Job, work: Path, kills: int, rng: random.Random, imports: l
         else:
             diff = {t: (final[t], job.reference[t]) for t in COUNTED if final[t] != job.reference[t]}
             result.rerun_detail.append(f"exit {rerun.returncode}; counts (rerun, uninterrupted) {diff}; {err.strip()[-200:]}")
+        result.snapshots += len(listed_snapshots(project))
         ok, text = run_check(project, work)
         result.checks_ok += ok
         if not ok:
@@ -581,7 +638,8 @@ def report(s: Summary) -> str:
         lines.append(
             f"  {j.name:14} kills {j.kills} (+{j.finished_before_kill} finished first), half-written units/files {j.half_written}, "
             f"lock free after max {max(delays) if delays else 0:.2f} s" + (f" ({stuck} NOT free within 5 s)" if stuck else "")
-            + f", orphan processes (alive 2 s after the kill) {j.orphans}, rerun OK {j.reruns_ok}/{runs}, check clean {j.checks_ok}/{runs}"
+            + f", orphans (alive 2 s after) {j.orphans}, rerun OK {j.reruns_ok}/{runs}, check clean {j.checks_ok}/{runs}"
+            + f", snapshots listed {j.snapshots} (a damaged one counts as half-written)"
         )
         for detail in (j.half_detail[:2] + j.rerun_detail[:2] + j.check_detail[:2]):
             lines.append(f"      {detail[:300]}")

@@ -238,6 +238,8 @@ def edit(project: str, ack_file: str, seed: int, annotator: str, dialog: str = "
         for row in rows:  # committed: store.apply returned after COMMIT
             acks.write({"id": row[0], "action": row[1], "command": row[2], "pid": os.getpid()})
             last = row[0]
+        if editor.seq % 40 == 0 and not window._checker.busy:
+            window.check_integrity_in_background()  # a worker opens the project, checks it, closes it
         if file_dialog is not None and editor.seq % 25 == 0:
             file_dialog.setDirectory(str(folder))  # the dialog looks again
 
