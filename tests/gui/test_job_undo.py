@@ -241,3 +241,29 @@ def test_ctrl_z_takes_back_a_pre_annotation_of_an_annotated_project(qtbot, tmp_p
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         _close(window)
+
+
+def test_ctrl_z_in_the_review_window_takes_the_merge_back_and_the_review_follows(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = two_projects(tmp_path)
+    window = _window(qtbot, alice)
+    try:
+        before = dump(alice)
+        _merge(qtbot, window, bob)
+        window.review_action.trigger()
+        review = window.review_window
+        assert review.annotators == ["alice", "bob"] and review.items
+        with qtbot.waitActive(review):
+            review.show()
+            review.activateWindow()
+        review.differences.setFocus()
+        # opening a document in review put the agreed items into gold: one step above the merge
+        assert window.undo_action.text() == "&Undo Gold: accept agreed items"
+        qtbot.keyClick(review.differences, Qt.Key.Key_Z, CTRL)
+        assert window.undo_action.text() == "&Undo Merge bob.db"
+        qtbot.keyClick(review.differences, Qt.Key.Key_Z, CTRL)
+        assert dump(alice) == before
+        # bob's work is gone, so nothing of his is offered any more
+        assert all(o.empty for item in review.items for o in item.options if o.annotator == "bob")
+        review.close()
+    finally:
+        _close(window)
