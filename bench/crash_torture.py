@@ -562,15 +562,22 @@ class Summary:
     def lost(self) -> int:
         return len(self.edits.lost)
 
+    def failures(self) -> list[str]:
+        e = self.edits
+        out = [] if e.check_ok else ["goldspan check found problems"]
+        out += [] if e.replay_ok else ["the tables differ from a replay of the edit log"]
+        for j in self.jobs:
+            runs = j.kills + j.finished_before_kill
+            out += [f"{j.name}: half-written work"] if j.half_written else []
+            out += [f"{j.name}: processes outlived the kill"] if j.orphans else []
+            out += [f"{j.name}: project not writable within 5 s of the kill"] if None in j.lock_delays else []
+            out += [f"{j.name}: rerun failed or counts differ"] if j.reruns_ok != runs else []
+            out += [f"{j.name}: check found problems"] if j.checks_ok != runs else []
+        return out
+
     @property
     def ok(self) -> bool:
-        e = self.edits
-        jobs_ok = all(
-            j.half_written == 0 and j.orphans == 0 and j.reruns_ok == j.kills + j.finished_before_kill
-            and j.checks_ok == j.kills + j.finished_before_kill and all(d is not None for d in j.lock_delays)
-            for j in self.jobs
-        )
-        return not e.lost and e.check_ok and e.replay_ok and jobs_ok
+        return not self.edits.lost and not self.failures()
 
 
 def prepare(work: Path, project: Path | None, seed: int, import_copies: int, log=print,  # type: ignore[no-untyped-def]
@@ -620,8 +627,8 @@ def report(s: Summary) -> str:
     e = s.edits
     lines = [
         "",
-        f"Edits: {e.kills} kills ({e.kills_in_startup} while starting), outside reader: {e.reader.get('reads', 0)} reads "
-        f"({e.reader.get('errors', 0)} failed); file dialog: {e.dialog or '?'}",
+        f"Edits: {e.kills} kills ({e.kills_in_startup} while starting); outside sqlite3: {e.reader.get('reads', 0)} opens "
+        f"(every 10th a .backup; {e.reader.get('errors', 0)} failed); file dialog: {e.dialog or '?'}",
         f"  edits acknowledged: {e.acknowledged}",
         f"  edits found:        {e.found}",
         f"  lost:               {len(e.lost)}" + ("" if not e.lost else f"   first: {json.dumps(e.lost[0])[:200]}"),
@@ -643,7 +650,8 @@ def report(s: Summary) -> str:
         )
         for detail in (j.half_detail[:2] + j.rerun_detail[:2] + j.check_detail[:2]):
             lines.append(f"      {detail[:300]}")
-    lines.append(f"Result: {'OK' if s.ok else 'FAILED'} (lost {s.lost})")
+    failures = s.failures()
+    lines.append(f"Result: {'OK' if not failures else 'FAILED'}: lost {s.lost}" + ("".join(f"; {f}" for f in failures)))
     return "\n".join(lines)
 
 

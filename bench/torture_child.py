@@ -11,7 +11,8 @@ killed. After each edit returns committed it appends one JSON line per new ``edi
 ACK_FILE (written with one write(), then fsync), so the parent may trust every line it reads.
 
 ``reader`` is a researcher's terminal: ``sqlite3 PROJECT "select count(*) from stances"`` in a
-loop (the sqlite3 shell when installed, else Python's sqlite3), until STOP_FILE exists.
+loop, every tenth time ``sqlite3 PROJECT ".backup COPY"`` as a backup tool would (the sqlite3
+shell when installed, else Python's sqlite3), until STOP_FILE exists.
 """
 from __future__ import annotations
 
@@ -37,15 +38,22 @@ _WORD = re.compile(r"\w+")
 def reader(project: str, stop_file: str, pause: float = 0.03) -> int:
     shell = shutil.which("sqlite3")
     reads = errors = 0
+    backup = Path(stop_file).with_name(Path(stop_file).name + ".backup.db")
     while not os.path.exists(stop_file):
+        # now and then a backup tool instead of a query: it too opens, reads and closes the file
+        command = f".backup '{backup}'" if reads % 10 == 9 else "select count(*) from stances"
         try:
             if shell:
-                out = subprocess.run([shell, project, "select count(*) from stances"],
-                                     capture_output=True, text=True, timeout=10)
+                out = subprocess.run([shell, project, command], capture_output=True, text=True, timeout=10)
                 ok = out.returncode == 0
             else:
                 conn = sqlite3.connect(project, timeout=5)
-                conn.execute("select count(*) from stances").fetchone()
+                if command.startswith(".backup"):
+                    target = sqlite3.connect(backup)
+                    conn.backup(target)
+                    target.close()
+                else:
+                    conn.execute(command).fetchone()
                 conn.close()
                 ok = True
         except (sqlite3.Error, subprocess.SubprocessError, OSError):
@@ -53,6 +61,7 @@ def reader(project: str, stop_file: str, pause: float = 0.03) -> int:
         reads += ok
         errors += not ok
         time.sleep(pause)
+    backup.unlink(missing_ok=True)
     print(json.dumps({"reads": reads, "errors": errors}), flush=True)
     return 0
 
