@@ -83,6 +83,13 @@ class JobUndoCommand(QUndoCommand):
         session.reloaded_after_restore()
 
 
+def _history_mark(session: "Session") -> tuple[int, int, object]:
+    """Changes whenever an edit is pushed, undone or redone (the command objects are kept)."""
+    stack = session.undo_stack
+    index = stack.index()
+    return index, stack.count(), stack.command(index - 1) if index > 0 else None
+
+
 def start_undoable_job(session: "Session", jobs: "JobRunner", title: str, description: str,
                        factory: Callable[[Store, CancelToken], Job[Any]], on_done: Callable[[Any], None] | None = None,
                        needed: Needed = always) -> bool:
@@ -94,6 +101,7 @@ def start_undoable_job(session: "Session", jobs: "JobRunner", title: str, descri
     # Commits by the worker's connection change the main connection's data_version; the
     # session's own edits do not. That tells whether the job wrote anything, however it ended.
     version = data_version(session.store.conn)
+    history_at_start = _history_mark(session)
 
     def job(store: Store, token: CancelToken) -> Job[Any]:
         return snapshots.guarded_job(store, description, annotator, factory(store, token), guards, needed(store))
@@ -114,6 +122,13 @@ def start_undoable_job(session: "Session", jobs: "JobRunner", title: str, descri
             return
         if data_version(session.store.conn) == version and not guard.changed:
             snapshots.discard(session.store.path, guard.snapshot)  # type: ignore[arg-type]
+            return
+        if _history_mark(session) != history_at_start:
+            # Edits were made or undone while the job ran: restoring its snapshot would take them
+            # back too, unseen, under steps still on the stack. No step; the snapshot stays.
+            session.error.emit(f"“{description}” changed the project while you edited, so Undo cannot take it back "
+                               f"alone; `goldspan restore {session.store.path} {guard.snapshot.number}` can "
+                               "(with those edits)")
             return
         session.undo_stack.push(JobUndoCommand(session, description, guard.snapshot))
 

@@ -267,3 +267,39 @@ def test_ctrl_z_in_the_review_window_takes_the_merge_back_and_the_review_follows
         review.close()
     finally:
         _close(window)
+
+
+def test_a_job_during_which_the_user_edited_is_no_undo_step(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from annotation.merge import merge_projects
+    from gui.job_undo import start_undoable_job
+
+    alice, bob = two_projects(tmp_path)
+    window = _window(qtbot, alice)
+    session = window.session
+    started, release = threading.Event(), threading.Event()
+
+    def slow_merge(store, token):  # type: ignore[no-untyped-def]  # the user edits while it waits
+        started.set()
+        release.wait()
+        return (yield from merge_projects(store, str(bob), reviewer="tester", cancel=token))
+
+    try:
+        assert start_undoable_job(session, window.jobs, "Merging", "Merge bob.db", slow_merge)
+        qtbot.waitUntil(started.is_set, timeout=20000)
+        comment = session.store.comments(session.current_document)[0]
+        assert session.push(SetStance(comment.id, "topic", "tester", "against"))  # type: ignore[arg-type]
+        release.set()
+        _back_to_the_window(qtbot, window)
+        # Undo would otherwise restore a project without that label while its step stays below
+        assert "Merge" not in window.undo_action.text()
+        assert "goldspan restore" in window.statusBar().currentMessage()
+        assert [s.job for s in snapshots.list_snapshots(alice)] == ["Merge bob.db"]  # kept for the CLI
+        window.article.setFocus()
+        qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)
+        assert session.store.stance(comment.id, "topic", "tester") is None  # type: ignore[arg-type]
+        assert session.store.spans(session.current_document, "bob")  # the merge stays
+    finally:
+        release.set()
+        _close(window)
