@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, read_text_any_encoding, register
+from annotation.importers.base import FORCED, ImportOptions, read_text_any_encoding, register
 from annotation.model import Comment, Document, ImportedArticle
 
 # A long article is one field; the csv module's 128 KiB default would reject it.
@@ -33,6 +33,7 @@ csv.field_size_limit(2**31 - 1)
 
 _ARTICLE_FIELDS = {"id", "article_id", "title", "url", "published", "comment_id"}
 _COMMENT_FIELDS = {"article_id", "comment_id", "parent_id", "author", "time"}
+_ANNOTATION_COLUMNS = frozenset({"label", "labels", "spans", "entities", "relations", "annotations", "tokens", "stance", "target"})
 
 
 @dataclass
@@ -165,6 +166,11 @@ def read_csv(path: Path, options: ImportOptions, progress: Callable[[int], None]
         if "target" in names and "label" in names:
             raise InputError(str(path), 1, "this looks like a stance-label sheet (target, label columns); import it with --format stance-csv")
         raise InputError(str(path), 1, f"no {text_col!r} column (columns: {', '.join(n for n in names if n)}); choose one with --text-column")
+    carried = sorted(_ANNOTATION_COLUMNS.intersection(names))
+    if carried and not options.extra.get(FORCED):
+        # Articles have no place for these: refuse rather than keep them as mere metadata unasked.
+        raise InputError(str(path), 1, f"columns {', '.join(carried)} carry annotations that plain articles cannot hold "
+                         "(a stance sheet imports with --format stance-csv; --format csv keeps them only as metadata)")
     meta = {"encoding": encoding} if encoding != "utf-8" else {}
     reader = _read_threads if "comment_id" in names else _read_articles
     yield from reader(path, rows, options, text_col, meta)

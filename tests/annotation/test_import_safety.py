@@ -102,6 +102,17 @@ def test_annotation_keys_no_importer_claims_are_refused_not_dropped(project, tmp
     assert main(["import", str(project), str(path), "--format", "jsonl"]) == 0
 
 
+def test_a_labelled_csv_is_refused_rather_than_its_labels_dropped(project, tmp_path, capsys):
+    path = tmp_path / "labelled.csv"
+    path.write_text("text,label\nThe council voted for the ferry.,politics\n", encoding="utf-8")
+    before = state(project)
+    assert main(["import", str(project), str(path)]) == 1
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert line.startswith(f"goldspan: error: {path}:1: ") and "label" in line
+    assert state(project) == before
+    assert main(["import", str(project), str(path), "--format", "csv"]) == 0
+
+
 # -- item 5: spans against the stored text ------------------------------------------------------
 
 
