@@ -4,9 +4,9 @@ files, and whatever a symbolic link points at.
 DESIGN: "An export never writes onto the project, never deletes a file it did not write, never
 follows a symlink out of its folder." Concretely:
 
-- Every path an export is about to write is checked first against the project file and its
-  SQLite and lock side files, by resolved name and by inode, so a hard link or a symbolic link
-  to the project is caught as surely as the project's own name.
+- Every path an export is about to write is checked first against the project file, its
+  SQLite and lock side files and its snapshot folder, by resolved name and by inode, so a hard
+  link or a symbolic link to the project is caught as surely as the project's own name.
 - A path that is a symbolic link, or whose folder resolves outside the export's folder, is
   refused; files are opened with O_NOFOLLOW so a link slipped in later is not written through.
 - An existing file is overwritten only when it is OUT itself (the user named it) or when a
@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from annotation.errors import GoldspanError
+from annotation.snapshots import FOLDER_NAME as SNAPSHOT_FOLDER
 
 MARKER = "goldspan_export"  # the manifest key only Goldspan writes
 MARKER_VERSION = 1
@@ -86,10 +87,14 @@ class OutputGuard:
         resolved = path.resolve()
         if resolved in self._names:
             return True
-        if self._project_dir is not None and resolved.parent == self._project_dir:
-            rest = resolved.name[len(self._project_name):] if resolved.name.startswith(self._project_name) else None
-            if rest is not None and (rest == "" or rest.startswith("-")):
-                return True  # any "<project>-something" SQLite may create next to it
+        if self._project_dir is not None:
+            if resolved.parent == self._project_dir and resolved.name.startswith(self._project_name):
+                rest = resolved.name[len(self._project_name):]
+                if rest in _SIDE_SUFFIXES or rest.startswith("-mj"):  # -mjXXXX: SQLite's super-journals
+                    return True
+            snapshots = self._project_dir / SNAPSHOT_FOLDER
+            if resolved == snapshots or snapshots in resolved.parents:
+                return True  # the snapshots that take bulk jobs back are the project's too
         for candidate in (path, resolved):
             try:
                 st = os.stat(candidate)
@@ -106,9 +111,11 @@ class OutputGuard:
 
     def check_before_start(self) -> None:
         """OUT, its manifest and the folder: refused with one line before any file is touched."""
+        self.refuse_project(self.root)
         for path in (self.out, self.manifest):
             self.refuse_project(path)
-            if path.is_symlink():
+            # OUT may name a folder through a link (the user chose it); a file is never written through one.
+            if path.is_symlink() and not (path is self.out and self.out.resolve() == self.root):
                 raise UnsafeExport(f"{path}: is a symbolic link; an export never writes through a link")
         if self.previous.foreign:
             raise UnsafeExport(f"{self.manifest}: exists and was not written by Goldspan; an export would replace it "

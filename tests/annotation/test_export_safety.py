@@ -221,3 +221,23 @@ def test_brat_round_trip_keeps_documents_whose_ids_look_like_each_others_files(t
         assert sorted(b.document(i).ext_id for i in b.document_ids()) == sorted(TRICKY_IDS[:-1])
         comments = {b.document(i).ext_id: len(b.comments(i)) for i in b.document_ids()}
         assert set(comments.values()) == {2}
+
+
+def test_an_export_never_writes_among_the_projects_snapshots(tmp_path, capsys):
+    project = make_project(tmp_path / "p.db", 2)
+    snapshots = tmp_path / ".goldspan-snapshots" / "p.db"
+    snapshots.mkdir(parents=True)
+    (snapshots / "0001.db").write_bytes(b"a snapshot")
+    for out, fmt in ((snapshots / "0001.db", "prodigy"), (snapshots, "brat"), (snapshots / "x.jsonl", "doccano")):
+        assert main(["export", str(project), str(out), "--format", fmt, "--annotator", "ann", "--quiet"]) == 1
+    assert "project" in capsys.readouterr().err
+    assert sorted(p.name for p in snapshots.iterdir()) == ["0001.db"] and (snapshots / "0001.db").read_bytes() == b"a snapshot"
+
+
+def test_an_export_folder_named_through_a_link_is_fine(tmp_path):
+    project = make_project(tmp_path / "p.db", 2)
+    real = tmp_path / "exports-2026"
+    real.mkdir()
+    (tmp_path / "current").symlink_to(real, target_is_directory=True)
+    assert main(["export", str(project), str(tmp_path / "current"), "--format", "brat", "--annotator", "ann", "--quiet"]) == 0
+    assert (real / "a0.ann").exists() and (real / "manifest.json").exists()
