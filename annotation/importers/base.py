@@ -87,11 +87,12 @@ def read_head(path: Path) -> bytes:
     size = complete = 0
     with path.open("rb") as fh:
         while True:
-            chunk = fh.read(MAX_SNIFF_BYTES if not chunks else 1 << 20)
-            if not chunk:
-                return b"".join(chunks)
+            wanted = MAX_SNIFF_BYTES if not chunks else 1 << 20
+            chunk = fh.read(wanted)
             chunks.append(chunk)
             size += len(chunk)
+            if len(chunk) < wanted:  # the end of the file: all of it, last line unfinished or not
+                return b"".join(chunks)
             if b"\n" in chunk:
                 head = b"".join(chunks)
                 lines = head.split(b"\n")[:-1]  # the last piece is not finished

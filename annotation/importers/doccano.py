@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, first_json_record, loads, read_json_items, register
+from annotation.importers.base import ImportOptions, first_json_record, json_records, loads, read_json_items, register
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.importers.jsonl import iter_json_lines
 from annotation.model import ImportedArticle
@@ -31,15 +31,24 @@ def _first_record(head: bytes) -> Any:
     return record
 
 
-def sniff(path: Path, head: bytes) -> bool:
-    record = _first_record(head)
+def _spans_like(record: Any) -> bool:
+    """doccano's sequence labelling or relation extraction record (not Goldspan's, not Prodigy's)."""
     if not isinstance(record, dict) or "comments" in record or "_input_hash" in record:
         return False
     entities = record.get("entities")
     if isinstance(entities, list) and (not entities or isinstance(entities[0], dict) and "start_offset" in entities[0]):
         return True
-    if any(_is_triples(v) for v in record.values()):
-        return True
+    return any(_is_triples(v) for v in record.values())
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    record = _first_record(head)
+    if record is None and head.lstrip()[:1] in (b"{", b"[") and b'"start_offset"' in head:
+        return True  # pretty-printed relation extraction, longer than the head: only doccano says start_offset
+    if not isinstance(record, dict) or "comments" in record or "_input_hash" in record:
+        return False
+    if _spans_like(record) or any(_spans_like(r) for r in json_records(head)[1:]):
+        return True  # the first record may be one without labels yet
     # classification: a text and a list of class names, with custom column names as often as not
     classes = [v for v in record.values() if isinstance(v, list) and all(isinstance(x, str) for x in v)]
     return bool(classes) and len(record) <= 4 and any(isinstance(v, str) for v in record.values())
