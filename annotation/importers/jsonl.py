@@ -44,12 +44,12 @@ def _str(value: Any) -> str:
 def article_from_record(record: Any, path: Path, line: int, options: ImportOptions, fallback_id: str) -> ImportedArticle:
     if not isinstance(record, dict):
         raise InputError(str(path), line, f"expected a JSON object, got {type(record).__name__}")
+    _refuse_annotations(record.keys(), path, line, options, "the record")
     text = record.get(options.text_column, record.get("text"))
     if not isinstance(text, str):
         raise InputError(str(path), line, f"missing or non-string {options.text_column!r} field")
     if not text.strip():
         raise InputError(str(path), line, "the article text is empty")
-    _refuse_annotations(record.keys(), path, line, options, "the record")
     text = text.replace("\r\n", "\n")
     meta = dict(record.get("meta") or {}) if isinstance(record.get("meta"), dict) else {}
     for key, value in record.items():
