@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import random
 import secrets
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
 from annotation.errors import GoldspanError
-from annotation.exporters.safety import MARKER, OutputGuard, relative_name
+from annotation.exporters.safety import OutputGuard
 from annotation.jobs import CancelToken, Job, Progress
 from annotation.model import GOLD, Comment, Relation, Span, StanceLabel
 from annotation.store.exporting import ExportDocument
@@ -356,7 +353,9 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
             raise ExportError(
                 f"{len(report.misaligned)} span(s) do not align with spaCy tokens, e.g. {'; '.join(report.misaligned[:5])}; "
                 "re-export with --alignment expand (or contract) to snap them")
-        report.manifest = _write_manifest(ctx)
+        from annotation.exporters.manifest import write_manifest
+
+        report.manifest = write_manifest(ctx, _manifest_path(out, spec))
         # A re-export into the same place replaces the previous one: files it wrote that this one
         # did not (documents no longer in the layer, another split) would look like current data.
         # Only files the previous manifest's marker lists, unchanged since, are removed.
@@ -403,35 +402,3 @@ def _check_writable(out: Path, spec: ExporterSpec) -> None:
             probe.unlink()
     except OSError as exc:
         raise ExportError(f"{folder}: cannot write the export there: {exc.strerror or exc}") from None
-
-
-def _write_manifest(ctx: ExportContext) -> Path:
-    models = ctx.store.suggestion_models(ctx.annotator) if ctx.options.include_suggestions else []
-    schema = ctx.schema
-    report = ctx.report
-    manifest = {
-        "project": str(ctx.store.path) if ctx.store.path else ":memory:",
-        "format": ctx.spec.name,
-        "annotator": ctx.annotator,
-        "gold": ctx.annotator == GOLD,
-        "include_suggestions": ctx.options.include_suggestions,
-        "suggestion_models": models,
-        "schema": {"name": schema.name, "entity": list(schema.label_names("entity")), "quote": list(schema.label_names("quote")),
-                   "relation": list(schema.label_names("relation")), "stance_targets": list(schema.stance_targets),
-                   "stance_labels": [d.name for d in schema.stance_labels], "reply_labels": [d.name for d in schema.reply_labels]},
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "split": {"fractions": list(ctx.options.split or ctx.spec.default_split or ()), "seed": ctx.options.seed,
-                  "documents": report.documents},
-        "counts": {kind: dict(sorted(c.items())) for kind, c in report.counts.items()},
-        "alignment": {"mode": ctx.options.alignment, "misaligned": len(report.misaligned), "snapped": report.snapped,
-                      "examples": report.misaligned[:20]},
-        "dropped": report.dropped[:200],
-        "files": [relative_name(ctx.guard.root, p) for p in report.files],
-        # What lets the next export here remove exactly these files, unchanged, and nothing else.
-        MARKER: ctx.guard.marker(report.files),
-    }
-    path = _manifest_path(ctx.out, ctx.spec)
-    with ctx.open(path) as fh:
-        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    report.files.remove(path)  # the manifest describes the files; it is not one of them
-    return path
