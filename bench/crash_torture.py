@@ -508,7 +508,7 @@ def torture_job(job: Job, work: Path, kills: int, rng: random.Random, imports: l
         proc = run_job(job, project, work)
         # Mostly while it writes (the second half of an uninterrupted run), now and then anywhere.
         low = 0.5 if rng.random() < 0.75 else 0.02
-        time.sleep(rng.uniform(low, 1.0) * job.ref_seconds)
+        time.sleep(rng.uniform(low, 0.9) * job.ref_seconds)
         killed = proc.poll() is None
         if killed:
             os.kill(proc.pid, signal.SIGKILL)
@@ -609,7 +609,7 @@ def prepare(work: Path, project: Path | None, seed: int, import_copies: int, log
 
 
 def torture(work: Path, kills: int, job_kills: int, seed: int, project: Path | None = None,  # type: ignore[no-untyped-def]
-            import_copies: int = 40, log=print, reader_on: bool = True, dialog: str = "window") -> Summary:
+            import_copies: int = 80, log=print, reader_on: bool = True, dialog: str = "window") -> Summary:
     work.mkdir(parents=True, exist_ok=True)
     log(f"Preparing projects in {work}")
     annotated, jobs, imports = prepare(work, project, seed, import_copies, log, with_jobs=job_kills > 0)
