@@ -260,6 +260,8 @@ class EditResult:
     replay_text: str = ""
     reader: dict[str, int] = field(default_factory=dict)
     dialog: str = ""
+    imports_started: int = -1  # window-import run: imports the window started (-1: not that run)
+    half_files: list[str] = field(default_factory=list)
 
 
 def _ack_records(folder: Path) -> list[dict[str, Any]]:
@@ -285,15 +287,15 @@ def _ack_lines(path: Path) -> list[dict[str, Any]]:
 
 
 def torture_edits(start: Path, work: Path, kills: int, seed: int, log=print, reader_on: bool = True,  # type: ignore[no-untyped-def]
-                  dialog: str = "window") -> EditResult:
+                  dialog: str = "window", window_import: bool = False) -> EditResult:
     rng = random.Random(seed)
-    folder = work / "edit"
+    folder = work / ("edit-import" if window_import else "edit")
     if folder.exists():
         shutil.rmtree(folder)
     project = folder / "project.db"
     copy_project(start, project)
     shutil.copy(CORPUS, folder / "articles.jsonl")  # something to import, as a researcher's folder has
-    acks = work / "edit-acks"
+    acks = work / f"{folder.name}-acks"
     if acks.exists():
         shutil.rmtree(acks)
     acks.mkdir()
@@ -307,7 +309,8 @@ def torture_edits(start: Path, work: Path, kills: int, seed: int, log=print, rea
             with stderr_path.open("w") as err:
                 child = subprocess.Popen(
                     [sys.executable, str(CHILD), "edit", str(project), str(ack_file), str(seed * 100_003 + k), ANNOTATOR,
-                     *({"none": ["--no-dialog"], "plain": ["--plain-dialog"]}.get(dialog, []))],
+                     *({"none": ["--no-dialog"], "plain": ["--plain-dialog"]}.get(dialog, [])),
+                     *(["--window-import"] if window_import else [])],
                     stdout=subprocess.DEVNULL, stderr=err, env=env, start_new_session=True)
             in_startup = rng.random() < 0.15
             if in_startup:
@@ -345,7 +348,32 @@ def torture_edits(start: Path, work: Path, kills: int, seed: int, log=print, rea
             result.lost.append(r)
     result.check_ok, result.check_text = run_check(project, work)
     result.replay_ok, result.replay_text = replay_matches(start, project, work)
+    if window_import:
+        result.imports_started = sum(1 for r in records if r.get("event") == "import")
+        result.half_files = half_imported(project, sorted(folder.glob("import-*.jsonl")))
     return result
+
+
+def half_imported(project: Path, files: list[Path]) -> list[str]:
+    """Each import file's documents are all in the project or none are, each with all its comments."""
+    problems: list[str] = []
+    for path in files:
+        expected = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                expected[record["id"]] = len(record["comments"])
+        if not expected:
+            continue
+        present = dict(query(project, f"SELECT d.ext_id, (SELECT count(*) FROM comments c WHERE c.document_id = d.id) "
+                                      f"FROM documents d WHERE d.ext_id IN ({','.join('?' * len(expected))})",
+                             tuple(expected)))
+        if present and len(present) != len(expected):
+            problems.append(f"{path.name}: {len(present)} of {len(expected)} documents")
+        short = [ext for ext, n in present.items() if n != expected[ext]]
+        if short:
+            problems.append(f"{path.name}: {len(short)} documents without all their comments (e.g. {short[0]})")
+    return problems
 
 
 def replay_matches(start: Path, project: Path, work: Path) -> tuple[bool, str]:
@@ -361,10 +389,17 @@ def replay_matches(start: Path, project: Path, work: Path) -> tuple[bool, str]:
     rows = query(project, "SELECT id, annotator, action, command FROM edits WHERE id > ? ORDER BY id", (first,))
     applied = failed = 0
     problems: list[str] = []
+    from annotation.import_job import import_files
+    from annotation.jobs import run
+
     with Store.open(replay) as store:
         for edit_id, annotator, action, command in rows:
+            if action == "import":  # the window imported a file: import it again here
+                run(import_files(store, [json.loads(command)["file"]], annotator=annotator))
+                applied += 1
+                continue
             if action not in ("do", "undo", "redo"):
-                problems.append(f"edit {edit_id}: a {action!r} row in an edit-only run")
+                problems.append(f"edit {edit_id}: a {action!r} row the replay cannot redo")
                 continue
             try:
                 store.apply(Command.from_json(command), annotator, action=action)
@@ -435,19 +470,7 @@ def reference_run(job: Job, work: Path) -> None:
 def half_written(job: Job, project: Path, imports: list[Path]) -> list[str]:
     problems: list[str] = []
     if job.name == "import":
-        for path in imports:
-            expected = {}
-            for line in path.read_text(encoding="utf-8").splitlines():
-                record = json.loads(line)
-                expected[record["id"]] = len(record["comments"])
-            present = dict(query(project, f"SELECT d.ext_id, (SELECT count(*) FROM comments c WHERE c.document_id = d.id) "
-                                          f"FROM documents d WHERE d.ext_id IN ({','.join('?' * len(expected))})",
-                                 tuple(expected)))
-            if present and len(present) != len(expected):
-                problems.append(f"{path.name}: {len(present)} of {len(expected)} documents")
-            short = [ext for ext, n in present.items() if n != expected[ext]]
-            if short:
-                problems.append(f"{path.name}: {len(short)} documents without all their comments (e.g. {short[0]})")
+        problems += half_imported(project, imports)
     elif job.name.startswith("preannotate"):
         done = {(r[0], r[1]) for r in query(project, "SELECT document_id, comment_id FROM unit_nlp WHERE annotator = ?", (ANNOTATOR,))}
         have = suggestion_map(project)
@@ -557,15 +580,20 @@ def torture_job(job: Job, work: Path, kills: int, rng: random.Random, imports: l
 class Summary:
     edits: EditResult
     jobs: list[JobResult]
+    window_imports: EditResult | None = None
 
     @property
     def lost(self) -> int:
-        return len(self.edits.lost)
+        return len(self.edits.lost) + (len(self.window_imports.lost) if self.window_imports else 0)
 
     def failures(self) -> list[str]:
-        e = self.edits
-        out = [] if e.check_ok else ["goldspan check found problems"]
-        out += [] if e.replay_ok else ["the tables differ from a replay of the edit log"]
+        out: list[str] = []
+        for name, e in (("edits", self.edits), ("edits with window imports", self.window_imports)):
+            if e is None:
+                continue
+            out += [] if e.check_ok else [f"{name}: goldspan check found problems"]
+            out += [] if e.replay_ok else [f"{name}: the tables differ from a replay of the edit log"]
+            out += [f"{name}: half-imported files"] if e.half_files else []
         for j in self.jobs:
             runs = j.kills + j.finished_before_kill
             out += [f"{j.name}: half-written work"] if j.half_written else []
@@ -577,7 +605,7 @@ class Summary:
 
     @property
     def ok(self) -> bool:
-        return not self.edits.lost and not self.failures()
+        return not self.lost and not self.failures()
 
 
 def prepare(work: Path, project: Path | None, seed: int, import_copies: int, log=print,  # type: ignore[no-untyped-def]
@@ -609,25 +637,41 @@ def prepare(work: Path, project: Path | None, seed: int, import_copies: int, log
 
 
 def torture(work: Path, kills: int, job_kills: int, seed: int, project: Path | None = None,  # type: ignore[no-untyped-def]
-            import_copies: int = 80, log=print, reader_on: bool = True, dialog: str = "window") -> Summary:
+            import_copies: int = 80, log=print, reader_on: bool = True, dialog: str = "window",
+            window_import_kills: int = 0) -> Summary:
     work.mkdir(parents=True, exist_ok=True)
     log(f"Preparing projects in {work}")
     annotated, jobs, imports = prepare(work, project, seed, import_copies, log, with_jobs=job_kills > 0)
     log(f"Edits: {kills} kills of the editing window, with an outside sqlite3 reader")
     edits = torture_edits(annotated, work, kills, seed, log, reader_on, dialog)
+    window_imports = None
+    if window_import_kills:
+        log(f"Edits while the window imports a file on its worker: {window_import_kills} kills")
+        window_imports = torture_edits(annotated, work, window_import_kills, seed + 2, log, reader_on, dialog,
+                                       window_import=True)
     rng = random.Random(seed + 1)
     results = []
     for job in jobs:
         log(f"Job {job.name}: {job_kills} kills")
         results.append(torture_job(job, work, job_kills, rng, imports, log))
-    return Summary(edits, results)
+    return Summary(edits, results, window_imports)
 
 
 def report(s: Summary) -> str:
-    e = s.edits
+    lines = [""]
+    for title, e in (("Edits", s.edits), ("Edits while the window imports", s.window_imports)):
+        if e is not None:
+            lines += edit_report(title, e)
+    lines.append("Jobs:")
+    lines += job_report(s.jobs)
+    failures = s.failures()
+    lines.append(f"Result: {'OK' if not failures else 'FAILED'}: lost {s.lost}" + ("".join(f"; {f}" for f in failures)))
+    return "\n".join(lines)
+
+
+def edit_report(title: str, e: EditResult) -> list[str]:
     lines = [
-        "",
-        f"Edits: {e.kills} kills ({e.kills_in_startup} while starting); outside sqlite3: {e.reader.get('reads', 0)} opens "
+        f"{title}: {e.kills} kills ({e.kills_in_startup} while starting); outside sqlite3: {e.reader.get('reads', 0)} opens "
         f"(every 10th a .backup; {e.reader.get('errors', 0)} failed); file dialog: {e.dialog or '?'}",
         f"  edits acknowledged: {e.acknowledged}",
         f"  edits found:        {e.found}",
@@ -635,10 +679,17 @@ def report(s: Summary) -> str:
         f"  check:              {'clean' if e.check_ok else 'PROBLEMS'} ({e.check_text})",
         f"  replay of the log:  {'match' if e.replay_ok else 'MISMATCH'} ({e.replay_text})",
     ]
+    if e.imports_started >= 0:
+        lines.append(f"  window imports:     {e.imports_started} started, half-imported files {len(e.half_files)}"
+                     + (f" ({e.half_files[0]})" if e.half_files else ""))
     if e.early_exits:
         lines.append(f"  children that exited before their kill: {len(e.early_exits)}; first: {e.early_exits[0][:300]}")
-    lines.append("Jobs:")
-    for j in s.jobs:
+    return lines
+
+
+def job_report(jobs: list[JobResult]) -> list[str]:
+    lines = []
+    for j in jobs:
         delays = [d for d in j.lock_delays if d is not None]
         stuck = sum(1 for d in j.lock_delays if d is None)
         runs = j.kills + j.finished_before_kill
@@ -650,9 +701,7 @@ def report(s: Summary) -> str:
         )
         for detail in (j.half_detail[:2] + j.rerun_detail[:2] + j.check_detail[:2]):
             lines.append(f"      {detail[:300]}")
-    failures = s.failures()
-    lines.append(f"Result: {'OK' if not failures else 'FAILED'}: lost {s.lost}" + ("".join(f"; {f}" for f in failures)))
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -661,7 +710,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job-kills", type=int, default=3, help="kills of each bulk job (default 3)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--project", help="a project .db to start from (copied), or a folder to work and keep files in")
-    parser.add_argument("--quick", action="store_true", help="20 edit kills and 1 kill of each job")
+    parser.add_argument("--window-import-kills", type=int, default=30,
+                        help="kills of the editing window while it also imports a file on its worker (default 30)")
+    parser.add_argument("--quick", action="store_true", help="20 edit kills, 5 with a window import, 1 kill of each job")
     parser.add_argument("--no-reader", action="store_true", help="no outside sqlite3 reader (to tell causes apart)")
     parser.add_argument("--dialog", choices=("window", "plain", "none"), default="window",
                         help="the file dialog shown on the folder: the window's own builder (default; a plain "
@@ -669,7 +720,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits-only", action="store_true", help="skip the bulk jobs")
     args = parser.parse_args(argv)
     if args.quick:
-        args.kills, args.job_kills = 20, 1
+        args.kills, args.job_kills, args.window_import_kills = 20, 1, 5
     project = Path(args.project) if args.project else None
     if project is not None and (project.is_dir() or not project.suffix):
         work, start = project, None
@@ -677,7 +728,7 @@ def main(argv: list[str] | None = None) -> int:
         work, start = Path(tempfile.mkdtemp(prefix="goldspan-torture-")), project
     t0 = time.perf_counter()
     summary = torture(work, args.kills, 0 if args.edits_only else args.job_kills, args.seed, start,
-                      reader_on=not args.no_reader, dialog=args.dialog)
+                      reader_on=not args.no_reader, dialog=args.dialog, window_import_kills=args.window_import_kills)
     print(report(summary))
     print(f"({time.perf_counter() - t0:.0f} s; files in {work})")
     return 0 if summary.ok else 1

@@ -1,6 +1,6 @@
 """Child processes of bench/crash_torture.py.
 
-    python bench/torture_child.py edit PROJECT ACK_FILE SEED ANNOTATOR [--no-dialog | --plain-dialog]
+    python bench/torture_child.py edit PROJECT ACK_FILE SEED ANNOTATOR [--no-dialog | --plain-dialog] [--window-import]
     python bench/torture_child.py reader PROJECT STOP_FILE
 
 ``edit`` opens PROJECT the way ``goldspan open`` does (gui.app.open_window: header check, writer
@@ -106,8 +106,9 @@ def _file_dialog(parent, folder: Path, plain: bool = False):  # type: ignore[no-
 class Editor:
     """Picks the next edit a researcher could make in the window and makes it."""
 
-    def __init__(self, window, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, window, rng: random.Random, undo: bool = True) -> None:  # type: ignore[no-untyped-def]
         self.window = window
+        self.undo = undo
         self.session = window.session
         self.store = window.session.store
         self.annotator = window.session.annotator
@@ -146,12 +147,13 @@ class Editor:
         self.seq += 1
         doc = self._document()
         r = self.rng.random()
-        stack = self.session.undo_stack
+        if r < 0.15 and not self.undo:
+            r = 0.15 + r * 5.6  # no undo in this run: another edit instead
         if r < 0.10:
-            stack.undo()
+            self.window.undo()  # Edit > Undo: the session's undo (a bulk job's step restores its snapshot)
             return "undo"
         if r < 0.15:
-            stack.redo()
+            self.window.redo()
             return "redo"
         if r < 0.40:  # a new entity, or a QUOTE with its SOURCE
             units = self.store.units(doc)
@@ -215,8 +217,29 @@ class Editor:
         return "status"
 
 
-def edit(project: str, ack_file: str, seed: int, annotator: str, dialog: str = "window") -> int:
-    """``dialog``: "window" (the window's own dialog builder), "plain" (a plain QFileDialog) or "none"."""
+def import_file(store, folder: Path, rng: random.Random, articles: int = 30) -> Path:  # type: ignore[no-untyped-def]
+    """New articles with comment threads for the window to import (this child's own file)."""
+    words = " ".join(store.document(d).text for d in store.document_ids()[:5]).split()
+    path = folder / f"import-{os.getpid()}.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for a in range(articles):
+            start = rng.randrange(max(1, len(words) - 400))
+            comments = [{"id": str(c), "parent": str(rng.randrange(c)) if c and rng.random() < 0.4 else None,
+                         "text": " ".join(words[start + c:start + c + rng.randint(5, 30)]) + f" ({os.getpid()}.{a}.{c})"}
+                        for c in range(rng.randint(2, 15))]
+            record = {"id": f"window-{os.getpid()}-{a}", "title": f"Imported in the window {os.getpid()}.{a}",
+                      "text": " ".join(words[start:start + rng.randint(100, 400)]) + f" ({os.getpid()}.{a})",
+                      "comments": [{k: v for k, v in c.items() if v is not None} for c in comments]}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def edit(project: str, ack_file: str, seed: int, annotator: str, dialog: str = "window",
+         window_import: bool = False) -> int:
+    """``dialog``: "window" (the window's own dialog builder), "plain" (a plain QFileDialog) or "none".
+    ``window_import``: at a random moment the window imports a file of new articles from the
+    project's folder on its worker (as Ctrl+I does) while the edits go on; no undo in this mode
+    (undoing the import restores its snapshot, which takes the log rows after it away too)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
@@ -239,8 +262,14 @@ def edit(project: str, ack_file: str, seed: int, annotator: str, dialog: str = "
     store = window.store
     last = store.conn.execute("SELECT coalesce(max(id), 0) FROM edits").fetchone()[0]
     acks.write({"event": "ready", "pid": os.getpid(), "dialog": kind, "last_edit": last})
-    editor = Editor(window, random.Random(seed))
+    rng = random.Random(seed)
+    editor = Editor(window, rng, undo=not window_import)
+    import_at = rng.randint(1, 60) if window_import else -1
     while True:
+        if editor.seq == import_at:
+            path = import_file(store, folder, rng)
+            started = window.import_paths([str(path)])
+            acks.write({"event": "import", "file": str(path), "started": bool(started), "pid": os.getpid()})
         editor.step()
         app.processEvents()
         rows = store.conn.execute("SELECT id, action, command FROM edits WHERE id > ? ORDER BY id", (last,)).fetchall()
@@ -258,7 +287,7 @@ def main(argv: list[str]) -> int:
         return reader(argv[1], argv[2])
     if argv[0] == "edit":
         dialog = "none" if "--no-dialog" in argv else "plain" if "--plain-dialog" in argv else "window"
-        return edit(argv[1], argv[2], int(argv[3]), argv[4], dialog)
+        return edit(argv[1], argv[2], int(argv[3]), argv[4], dialog, "--window-import" in argv)
     raise SystemExit(f"unknown mode {argv[0]!r}")
 
 

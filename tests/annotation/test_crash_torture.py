@@ -1,5 +1,6 @@
 """The crash torture's core, small: 5 SIGKILLs of the editing window (an outside sqlite3 reader
-running, a file dialog open on the project's folder) and one of each bulk job. Nothing the
+running, a file dialog open on the project's folder), 2 more while the window also imports a
+file on its worker, and one of each bulk job. Nothing the
 window acknowledged may be lost; no job may leave half a file or unit behind. No timing is
 asserted: the figures are printed by bench/crash_torture.py."""
 from __future__ import annotations
@@ -29,7 +30,8 @@ def test_nothing_acknowledged_is_lost_and_no_job_leaves_half_its_work(tmp_path: 
     if not ct.CORPUS.exists():
         pytest.skip(f"{ct.CORPUS}: the development corpus is not here")
     lines: list[str] = []
-    summary = ct.torture(tmp_path, kills=5, job_kills=1, seed=11, import_copies=4, log=lines.append)
+    summary = ct.torture(tmp_path, kills=5, job_kills=1, seed=11, import_copies=4, log=lines.append,
+                         window_import_kills=2)
     print("\n".join(lines) + ct.report(summary))
     edits = summary.edits
     assert edits.acknowledged > 0, "the editing window acknowledged no edit: " + "; ".join(edits.early_exits[:2])
@@ -37,6 +39,10 @@ def test_nothing_acknowledged_is_lost_and_no_job_leaves_half_its_work(tmp_path: 
     assert edits.found == edits.acknowledged
     assert edits.check_ok, edits.check_text
     assert edits.replay_ok, edits.replay_text
+    with_import = summary.window_imports
+    assert with_import is not None and with_import.lost == [], f"{len(with_import.lost)} edits lost beside a window import"
+    assert with_import.check_ok and with_import.replay_ok, (with_import.check_text, with_import.replay_text)
+    assert with_import.half_files == []
     assert [j.name for j in summary.jobs] == ["import", "preannotate-1", "preannotate-2", "merge"]
     for job in summary.jobs:
         runs = job.kills + job.finished_before_kill
