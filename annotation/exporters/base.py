@@ -160,6 +160,8 @@ class ExportContext:
         self.store = store
         self.guard = guard
         self.opened: set[Path] = set()  # files this export has written into (removed if it fails)
+        self._tracked: set[Path] = set()
+        self._folders: set[Path] = set()
         self.spec = spec
         self.out = out
         self.options = options
@@ -217,9 +219,12 @@ class ExportContext:
 
     def track(self, path: Path) -> Path:
         """A file the export will write: checked by the guard (it raises before anything is written)."""
-        if path not in self.report.files:
+        if path not in self._tracked:  # a set: brat tracks three files a text, a list would be quadratic
             self.guard.claim(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            self._tracked.add(path)
             self.report.files.append(path)
         return path
 
@@ -359,7 +364,7 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
         # A re-export into the same place replaces the previous one: files it wrote that this one
         # did not (documents no longer in the layer, another split) would look like current data.
         # Only files the previous manifest's marker lists, unchanged since, are removed.
-        guard.remove_stale({p.parent.resolve() / p.name for p in [*report.files, report.manifest]})
+        guard.remove_stale({guard.resolved(p) for p in [*report.files, report.manifest]})
     except BaseException:
         for path in report.files:
             if path in ctx.opened or path.resolve() in guard.created:

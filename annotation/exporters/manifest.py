@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotation.exporters.safety import MARKER, relative_name
+from annotation.exporters.safety import MARKER
 from annotation.model import GOLD
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def write_manifest(ctx: "ExportContext", path: Path) -> Path:
         "alignment": {"mode": ctx.options.alignment, "misaligned": len(report.misaligned), "snapped": report.snapped,
                       "examples": report.misaligned[:20]},
         "dropped": report.dropped[:200],
-        "files": [relative_name(ctx.guard.root, p) for p in report.files],
+        "files": [ctx.guard.relative_name(p) for p in report.files],
         # What lets the next export here remove exactly these files, unchanged, and nothing else.
         MARKER: ctx.guard.marker(report.files),
     }

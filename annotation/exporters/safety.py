@@ -66,11 +66,13 @@ class OutputGuard:
     def __init__(self, project: Path | None, root: Path, out: Path, manifest: Path) -> None:
         self.project = project
         self.root = root.resolve()  # every file of the export stays inside this folder
+        self._root_prefix = str(self.root).rstrip(os.sep) + os.sep
         self.out = out
         self.manifest = manifest
         self._names = {p.resolve() for p in project_files(project)}
         self._project_dir = project.resolve().parent if project is not None else None
         self._project_name = project.resolve().name if project is not None else ""
+        self._snapshots = str(self._project_dir / SNAPSHOT_FOLDER) if self._project_dir is not None else ""
         self._inodes: set[tuple[int, int]] = set()
         for path in project_files(project):
             try:
@@ -79,12 +81,25 @@ class OutputGuard:
                 continue
             self._inodes.add((st.st_dev, st.st_ino))
         self.previous = read_previous(manifest, self.root)
+        self._parents: dict[Path, Path] = {}
+        self._out, self._manifest = out.resolve(), manifest.resolve()
         self.created: set[Path] = set()  # files this export made (did not exist before)
 
     # -- checks --
 
+    def resolved(self, path: Path) -> Path:
+        """``path`` with its folder resolved (cached: thousands of files share a few folders);
+        the last part is kept as it is, so a link there is seen as a link."""
+        parent = self._parents.get(path.parent)
+        if parent is None:
+            parent = self._parents[path.parent] = path.parent.resolve()
+        return parent / path.name
+
     def is_project_file(self, path: Path) -> bool:
-        resolved = path.resolve()
+        return self._is_project(path.resolve(), _stat(path))
+
+    def _is_project(self, resolved: Path, st: os.stat_result | None) -> bool:
+        """``resolved``: a path with no link left in it; ``st``: its stat (following a link), if it exists."""
         if resolved in self._names:
             return True
         if self._project_dir is not None:
@@ -92,17 +107,11 @@ class OutputGuard:
                 rest = resolved.name[len(self._project_name):]
                 if rest in _SIDE_SUFFIXES or rest.startswith("-mj"):  # -mjXXXX: SQLite's super-journals
                     return True
-            snapshots = self._project_dir / SNAPSHOT_FOLDER
-            if resolved == snapshots or snapshots in resolved.parents:
+            text = str(resolved)  # (string tests: this runs for every file of an export)
+            if text == self._snapshots or text.startswith(self._snapshots + os.sep):
                 return True  # the snapshots that take bulk jobs back are the project's too
-        for candidate in (path, resolved):
-            try:
-                st = os.stat(candidate)
-            except OSError:
-                continue
-            if (st.st_dev, st.st_ino) in self._inodes:
-                return True  # a hard link (or a link through another name) to the project
-        return False
+        # A hard link (or a link through another name) to one of the project's files.
+        return st is not None and (st.st_dev, st.st_ino) in self._inodes
 
     def refuse_project(self, path: Path) -> None:
         if self.is_project_file(path):
@@ -123,22 +132,31 @@ class OutputGuard:
 
     def claim(self, path: Path) -> Path:
         """Allow writing ``path`` (raising UnsafeExport when it must not be written); returns it."""
-        self.refuse_project(path)
-        if path.is_symlink():
+        try:
+            st: os.stat_result | None = os.lstat(path)
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise UnsafeExport(f"{path}: cannot write: {exc.strerror or exc}") from None
+        if st is not None and stat.S_ISLNK(st.st_mode):
+            if self.is_project_file(path):
+                self.refuse_project(path)
             raise UnsafeExport(f"{path}: is a symbolic link; an export never writes through a link")
-        parent = path.parent.resolve()
-        if parent != self.root and self.root not in parent.parents:
+        resolved = self.resolved(path)  # no link left: the folder is resolved, the file is none
+        if self._is_project(resolved, st):
+            self.refuse_project(path)
+        if not self._inside(resolved):
             raise UnsafeExport(f"{path}: its folder leads outside {self.root} (a symbolic link?); an export stays in its folder")
-        if path.exists():
-            if not path.is_file():
-                raise UnsafeExport(f"{path}: exists and is not a file; the export will not replace it")
-            resolved = path.resolve()
-            ours = resolved in self.previous.listed or resolved in self.created or _unchanged(path, self.previous.copied.get(resolved))
-            if not ours and resolved != self.out.resolve() and resolved != self.manifest.resolve():
-                raise UnsafeExport(f"{path}: exists and no earlier Goldspan export here wrote it; the export will not "
-                                   "overwrite it (choose an empty folder or another OUT)")
-        else:
-            self.created.add(path.resolve())
+        if st is None:
+            self.created.add(resolved)
+            return path
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeExport(f"{path}: exists and is not a file; the export will not replace it")
+        ours = (resolved in self.previous.listed or resolved in self.created or resolved in (self._out, self._manifest)
+                or _unchanged(path, self.previous.copied.get(resolved)))
+        if not ours:
+            raise UnsafeExport(f"{path}: exists and no earlier Goldspan export here wrote it; the export will not "
+                               "overwrite it (choose an empty folder or another OUT)")
         return path
 
     # -- writing and removing --
@@ -160,10 +178,10 @@ class OutputGuard:
             st = os.lstat(path)
         except OSError:
             return False
-        if not stat.S_ISREG(st.st_mode) or self.is_project_file(path):
+        resolved = self.resolved(path)
+        if not stat.S_ISREG(st.st_mode) or self._is_project(resolved, st):
             return False
-        parent = path.parent.resolve()
-        if parent != self.root and self.root not in parent.parents:
+        if not self._inside(resolved):
             return False
         try:
             path.unlink()
@@ -191,17 +209,28 @@ class OutputGuard:
                 size = os.lstat(path).st_size
             except OSError:
                 continue
-            entries.append({"name": relative_name(self.root, path), "size": size, "sha256": file_digest(path)})
+            entries.append({"name": self.relative_name(path), "size": size, "sha256": file_digest(path)})
         return {"version": MARKER_VERSION, "id": self.previous.export_id or secrets.token_hex(16),
                 "folder": str(self.root), "files": entries}
 
 
-def relative_name(root: Path, path: Path) -> str:
-    resolved = path.parent.resolve() / path.name
+    def _inside(self, resolved: Path) -> bool:
+        """Whether a resolved path lies inside the export's folder (not the folder itself)."""
+        return str(resolved).startswith(self._root_prefix)
+
+    def relative_name(self, path: Path) -> str:
+        """How the manifest names a file: relative to the export's folder."""
+        resolved = self.resolved(path)
+        if not self._inside(resolved):
+            return str(path)
+        return str(resolved)[len(self._root_prefix):].replace(os.sep, "/")
+
+
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        return resolved.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def file_digest(path: Path) -> str:
