@@ -213,7 +213,6 @@ class OutputGuard:
         return {"version": MARKER_VERSION, "id": self.previous.export_id or secrets.token_hex(16),
                 "folder": str(self.root), "files": entries}
 
-
     def _inside(self, resolved: Path) -> bool:
         """Whether a resolved path lies inside the export's folder (not the folder itself)."""
         return str(resolved).startswith(self._root_prefix)
