@@ -267,7 +267,8 @@ class ImportingMixin:
         stored: dict[str | None, str] = {None: self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]}
         for ext_id, text in self.conn.execute("SELECT ext_id, text FROM comments WHERE document_id = ?", (doc_id,)):
             stored[ext_id] = text
-        annotated = {span.comment_ext_id for span in article.spans}
+        # A stance label read on another text is no more about the stored one than a span is.
+        annotated = {span.comment_ext_id for span in article.spans} | {st.comment_ext_id for st in article.stances}
         given: dict[str | None, str] = {None: article.document.text}
         given.update((c.ext_id, c.text) for c in article.comments)
         for unit in annotated:
@@ -275,7 +276,7 @@ class ImportingMixin:
             if mine is not None and theirs and theirs != mine:  # "" = the file names the unit without its text
                 raise InputError(where, article.line, f"the {_unit_name(unit)} of article {article.document.ext_id!r} "
                                  f"differs from the one in the project ({len(theirs)} vs {len(mine)} characters, first "
-                                 f"difference at {_first_difference(theirs, mine)}); its spans were made on another text")
+                                 f"difference at {_first_difference(theirs, mine)}); its annotations were made on another text")
         return stored
 
     def log_bulk(self, annotator: str, action: str, summary: dict) -> None:  # type: ignore[type-arg]
