@@ -365,10 +365,13 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
         # did not (documents no longer in the layer, another split) would look like current data.
         # Only files the previous manifest's marker lists, unchanged since, are removed.
         guard.remove_stale({guard.resolved(p) for p in [*report.files, report.manifest]})
-    except BaseException:
+    except BaseException as exc:
         for path in report.files:
-            if path in ctx.opened or path.resolve() in guard.created:
+            if path in ctx.opened or guard.resolved(path) in guard.created:
                 guard.remove(path)
+        if isinstance(exc, OSError):  # a full disk, a folder gone read-only: one line, not a traceback
+            where = exc.filename or out
+            raise ExportError(f"{where}: cannot write the export: {exc.strerror or exc}; nothing of it was kept") from None
         raise
     finally:
         if collecting:

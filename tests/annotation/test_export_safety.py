@@ -241,3 +241,24 @@ def test_an_export_folder_named_through_a_link_is_fine(tmp_path):
     (tmp_path / "current").symlink_to(real, target_is_directory=True)
     assert main(["export", str(project), str(tmp_path / "current"), "--format", "brat", "--annotator", "ann", "--quiet"]) == 0
     assert (real / "a0.ann").exists() and (real / "manifest.json").exists()
+
+
+def test_a_write_error_mid_export_is_one_line_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+    project = make_project(tmp_path / "p.db", 3)
+    out = tmp_path / "brat"
+    from annotation.exporters import brat
+
+    calls = {"n": 0}
+    real = brat._write
+
+    def full_disk(ctx, path, text):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device", str(path))
+        real(ctx, path, text)
+
+    monkeypatch.setattr(brat, "_write", full_disk)
+    assert main(["export", str(project), str(out), "--format", "brat", "--annotator", "ann", "--quiet"]) == 1
+    lines = _error_lines(capsys.readouterr().err)
+    assert len(lines) == 1 and "No space left on device" in lines[0]
+    assert not out.exists() or not any(out.iterdir())
