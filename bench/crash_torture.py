@@ -217,7 +217,7 @@ def build_base(path: Path) -> None:
     with Store.create(path) as store:
         report = run(import_files(store, [CORPUS, *sorted(DEMO.glob("*.jsonl"))], annotator=ANNOTATOR))
         if report.failed:
-            raise SystemExit("crash_torture: cannot build the base project: " + "; ".join(report.errors))
+            raise RuntimeError("cannot build the base project: " + "; ".join(report.errors))
         # A colleague's few labels: an annotated project, so bulk jobs take their snapshot first.
         for doc in store.document_ids()[-3:]:
             text = store.document(doc).text
@@ -461,7 +461,7 @@ def reference_run(job: Job, work: Path) -> None:
     _, err = proc.communicate()
     job.ref_seconds = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise SystemExit(f"crash_torture: the uninterrupted {job.name} failed: {err.strip()[-500:]}")
+        raise RuntimeError(f"the uninterrupted {job.name} failed (exit {proc.returncode}): {err.strip()[-800:]}")
     job.reference = counts(project)
     if job.name.startswith("preannotate"):
         job.ref_suggestions = suggestion_map(project)
@@ -727,8 +727,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         work, start = Path(tempfile.mkdtemp(prefix="goldspan-torture-")), project
     t0 = time.perf_counter()
-    summary = torture(work, args.kills, 0 if args.edits_only else args.job_kills, args.seed, start,
-                      reader_on=not args.no_reader, dialog=args.dialog, window_import_kills=args.window_import_kills)
+    try:
+        summary = torture(work, args.kills, 0 if args.edits_only else args.job_kills, args.seed, start,
+                          reader_on=not args.no_reader, dialog=args.dialog, window_import_kills=args.window_import_kills)
+    except RuntimeError as exc:
+        print(f"crash_torture: {exc}", file=sys.stderr)
+        return 2
     print(report(summary))
     print(f"({time.perf_counter() - t0:.0f} s; files in {work})")
     return 0 if summary.ok else 1
