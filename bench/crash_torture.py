@@ -665,7 +665,7 @@ def report(s: Summary) -> str:
     lines.append("Jobs:")
     lines += job_report(s.jobs)
     failures = s.failures()
-    lines.append(f"Result: {'OK' if not failures else 'FAILED'}: lost {s.lost}" + ("".join(f"; {f}" for f in failures)))
+    lines.append(f"Result: {'OK' if s.ok else 'FAILED'}: lost {s.lost}" + ("".join(f"; {f}" for f in failures)))
     return "\n".join(lines)
 
 
