@@ -482,7 +482,7 @@ def half_written(job: Job, project: Path, imports: list[Path]) -> list[str]:
     elif job.name == "merge":
         now = counts(project)
         base = counts(job.start)
-        for table in ("spans", "relations"):
+        for table in ("documents", "comments", "spans", "relations", "stances", "doc_status", "targets"):
             added = now[table] - base[table]
             if added not in (0, job.reference[table] - base[table]):
                 problems.append(f"{table}: {added} of {job.reference[table] - base[table]} merged")
