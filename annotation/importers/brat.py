@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, check_not_binary, decode_utf8_strict, register
+from annotation.importers.base import ImportOptions, check_no_surrogates, check_not_binary, decode_utf8_strict, register
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.model import REPLY_TARGET, ImportedArticle
 
@@ -166,6 +166,7 @@ def _thread(base: Path) -> dict[str, Any]:
         raise InputError(str(thread_path), exc.lineno, f"broken thread file: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise InputError(str(thread_path), 1, "broken thread file: JSON nested too deeply") from None
+    check_no_surrogates(thread_path, 1, text, thread)
     if not isinstance(thread, dict):
         raise InputError(str(thread_path), 1, f"a thread file holds one JSON object, not {type(thread).__name__}")
     for key in ("id", "title", "url", "published"):
