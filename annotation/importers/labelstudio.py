@@ -5,6 +5,7 @@ The first annotation that was not cancelled is imported (one task, one annotator
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -15,10 +16,17 @@ from annotation.model import REPLY_TARGET, ImportedArticle
 from annotation.offsets import OffsetMap
 
 
+_DATA_OBJECT = re.compile(rb'"data"\s*:\s*\{')
+
+
 def sniff(path: Path, head: bytes) -> bool:
     text = head.lstrip()
-    return text.startswith(b"[") and b'"data"' in head and (b'"annotations"' in head or b'"predictions"' in head) or (
-        text.startswith(b"{") and b'"data"' in head and b'"annotations"' in head)
+    if not text.startswith((b"[", b"{")):
+        return False
+    if b'"data"' in head and (b'"annotations"' in head or b'"predictions"' in head):
+        return True
+    # A long first text can push "annotations" past the head; tasks are the JSON with "data": {...}.
+    return _DATA_OBJECT.search(head) is not None and b'"text"' not in head.split(b'"data"', 1)[0]
 
 
 def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> UnitRecord:

@@ -89,6 +89,15 @@ def test_the_real_prodigy_fixture_behind_a_long_first_line_is_still_prodigy(proj
     assert _span_count(project) > 0
 
 
+def test_a_pretty_printed_label_studio_file_with_a_long_first_text_is_label_studio(project, tmp_path, capsys):
+    task = {"data": {"text": LONG}, "annotations": [{"result": [
+        {"id": "a", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 13, "labels": ["PERSON"]}}]}]}
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([task], indent=2), encoding="utf-8")
+    assert main(["import", str(project), str(path), "--as-annotator", "ann"]) == 0, capsys.readouterr().err
+    assert _span_count(project) == 1
+
+
 def test_annotation_keys_no_importer_claims_are_refused_not_dropped(project, tmp_path, capsys):
     path = tmp_path / "odd.jsonl"
     path.write_text(json.dumps({"text": "Angela Merkel spoke.", "spans": [{"start": 0, "end": 13, "label": "PERSON"}]}) + "\n",
