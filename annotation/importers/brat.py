@@ -170,7 +170,7 @@ def _thread(base: Path) -> dict[str, Any]:
     if not isinstance(thread, dict):
         raise InputError(str(thread_path), 1, f"a thread file holds one JSON object, not {type(thread).__name__}")
     for key in ("id", "title", "url", "published"):
-        if thread.get(key) is not None and not isinstance(thread[key], (str, int)) or isinstance(thread.get(key), bool):
+        if not _scalar(thread.get(key)):
             raise InputError(str(thread_path), _line_of(text, f'"{key}"'), f"{key!r} must be a string")
     comments = thread.get("comments") or []
     if not isinstance(comments, list):
@@ -182,9 +182,9 @@ def _thread(base: Path) -> dict[str, Any]:
         if not isinstance(comment, dict):
             raise InputError(str(thread_path), where, f"comment {n + 1}: must be an object with id and file, "
                              f"got {type(comment).__name__}")
-        if not isinstance(comment.get("id"), (str, int)) or isinstance(comment.get("id"), bool) or comment.get("id") == "":
+        if comment.get("id") is None or comment.get("id") == "" or not _scalar(comment.get("id")):
             raise InputError(str(thread_path), where, f"comment {n + 1}: no id")
-        file = comment.get("file", f"{base.name}.c{n + 1}")
+        file = _comment_file(comment, base, n)
         if not isinstance(file, str) or not _plain_name(file):
             line = _line_of(text, json.dumps(file, ensure_ascii=False), after=where)
             raise InputError(str(thread_path), line, f"comment {n + 1}: file {file!r} is not a plain file name in this "
@@ -193,10 +193,20 @@ def _thread(base: Path) -> dict[str, Any]:
             raise InputError(str(thread_path), where, f"comment {n + 1}: file {file!r} is listed twice")
         seen_files.add(file)
         for key in ("parent", "author", "time"):
-            value = comment.get(key)
-            if value is not None and (not isinstance(value, (str, int)) or isinstance(value, bool)):
+            if not _scalar(comment.get(key)):
                 raise InputError(str(thread_path), where, f"comment {n + 1}: {key!r} must be a string")
     return thread
+
+
+def _scalar(value: Any) -> bool:
+    """Absent, a string or a number (ids may be numbers): what a thread's fields may hold."""
+    return value is None or (isinstance(value, (str, int)) and not isinstance(value, bool))
+
+
+def _comment_file(comment: dict[str, Any], base: Path, n: int) -> Any:
+    """The file a thread names for its n-th comment (Goldspan's own name when it names none)."""
+    file = comment.get("file")
+    return f"{base.name}.c{n + 1}" if file is None else file
 
 
 def _plain_name(name: str) -> bool:
@@ -249,7 +259,7 @@ def _comment_base(stem: Path) -> Path | None:
     if not base.with_name(base.name + ".thread").exists():
         return None
     thread = _thread(base)
-    listed = {str(c.get("file", f"{base.name}.c{n + 1}")) for n, c in enumerate(thread.get("comments") or [])}
+    listed = {_comment_file(c, base, n) for n, c in enumerate(thread.get("comments") or [])}
     return base if stem.name in listed else None
 
 
@@ -263,7 +273,7 @@ def read_brat(path: Path, options: ImportOptions, progress: Callable[[int], None
                  "published": _str(thread.get("published"))}
     records = [unit_record(stem.with_name(stem.name + ".ann"), options, body_meta if thread else {"id": stem.name})]
     for n, comment in enumerate(thread.get("comments") or []):
-        file = stem.with_name(str(comment.get("file", f"{stem.name}.c{n + 1}")))
+        file = stem.with_name(_comment_file(comment, stem, n))
         meta = {"document": doc_id, "unit": _str(comment.get("id")), "parent": _str(comment.get("parent")) or None,
                 "author": _str(comment.get("author")), "time": _str(comment.get("time"))}
         records.append(unit_record(file.with_name(file.name + ".ann"), options, meta))
