@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
 from annotation.errors import GoldspanError
+from annotation.exporters.manifest import write_manifest
 from annotation.exporters.safety import OutputGuard
 from annotation.jobs import CancelToken, Job, Progress
 from annotation.model import GOLD, Comment, Relation, Span, StanceLabel
@@ -358,8 +359,6 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
             raise ExportError(
                 f"{len(report.misaligned)} span(s) do not align with spaCy tokens, e.g. {'; '.join(report.misaligned[:5])}; "
                 "re-export with --alignment expand (or contract) to snap them")
-        from annotation.exporters.manifest import write_manifest
-
         report.manifest = write_manifest(ctx, _manifest_path(out, spec))
         # A re-export into the same place replaces the previous one: files it wrote that this one
         # did not (documents no longer in the layer, another split) would look like current data.
