@@ -68,6 +68,8 @@ def import_files(
                 raise InputError(str(path), 0, "no such file")
             if path.is_dir():
                 raise InputError(str(path), 0, "is a folder with no supported files")
+            if not path.is_file():  # a pipe or a device would be read for ever
+                raise InputError(str(path), 0, "is not a regular file")
             spec = choose_importer(path, fmt)
             file_options = replace(options, extra={**options.extra, FORCED: bool(fmt)})
             annot = options.as_annotator or (annotator if spec.carries_annotations else "")

@@ -17,6 +17,7 @@ from annotation.model import ImportedArticle
 
 MAX_SNIFF_BYTES = 64 * 1024  # read at least this much, and then on to the end of the line
 SNIFF_RECORDS = 5  # sniffers see up to this many whole records
+MAX_HEAD_BYTES = 256 << 20  # a first line longer than this is sniffed from its start only
 FORCED = "format_forced"  # ImportOptions.extra key: the user chose the format with --format
 
 
@@ -93,6 +94,8 @@ def read_head(path: Path) -> bytes:
             size += len(chunk)
             if len(chunk) < wanted:  # the end of the file: all of it, last line unfinished or not
                 return b"".join(chunks)
+            if b"\x00" in chunks[0] or size >= MAX_HEAD_BYTES:
+                return b"".join(chunks)  # binary (the importer says so), or enough to decide on
             if b"\n" in chunk:
                 head = b"".join(chunks)
                 lines = head.split(b"\n")[:-1]  # the last piece is not finished
