@@ -80,8 +80,10 @@ class OutputGuard:
             except OSError:
                 continue
             self._inodes.add((st.st_dev, st.st_ino))
-        self.previous = read_previous(manifest, self.root)
         self._parents: dict[Path, Path] = {}
+        # Never even read a project file: opening and closing one drops SQLite's POSIX locks in
+        # this process (check_before_start then refuses such a manifest path).
+        self.previous = Previous() if self.is_project_file(manifest) else read_previous(manifest, self.root)
         self._out, self._manifest = out.resolve(), manifest.resolve()
         self.created: set[Path] = set()  # files this export made (did not exist before)
 
@@ -193,8 +195,8 @@ class OutputGuard:
         """Files of the previous export that this one did not write again, when unchanged since."""
         removed = []
         for path, (size, digest) in sorted(self.previous.verified.items()):
-            if path in written or not _no_link_on_the_way(self.root, path):
-                continue
+            if path in written or not _no_link_on_the_way(self.root, path) or self._is_project(path, _stat(path)):
+                continue  # (the project check comes before hashing: reading the project drops its locks)
             if not _unchanged(path, (size, digest)):
                 continue  # changed since Goldspan wrote it: not ours to remove any more
             if self.remove(path):

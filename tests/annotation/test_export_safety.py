@@ -262,3 +262,25 @@ def test_a_write_error_mid_export_is_one_line_and_leaves_nothing(tmp_path, capsy
     lines = _error_lines(capsys.readouterr().err)
     assert len(lines) == 1 and "No space left on device" in lines[0]
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_manifest_listing_the_project_never_gets_it_removed(tmp_path):
+    """An export into the project's own folder whose manifest (forged, or from an older tool)
+    names the project and its side files: the clean-up of a re-export leaves them alone."""
+    import hashlib
+
+    project = make_project(tmp_path / "p.db", 3)
+    with Store.open(project) as store, store.transaction():
+        first = store.document(store.document_ids()[0])
+        store.import_articles([article(first.ext_id, first.text)], "test", "bob")
+    assert main(["export", str(project), str(tmp_path), "--format", "brat", "--annotator", "ann", "--quiet"]) == 0
+    before = _layer(project)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    data = project.read_bytes()
+    for name in ("p.db", "p.db-wal", "p.db-shm", "p.db.lock"):
+        manifest["files"].append(name)
+        manifest["goldspan_export"]["files"].append(
+            {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["export", str(project), str(tmp_path), "--format", "brat", "--annotator", "bob", "--quiet"]) == 0
+    assert project.read_bytes() == data and _integrity(project) == "ok" and _layer(project) == before
