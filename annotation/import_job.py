@@ -8,6 +8,7 @@ from typing import Iterable
 
 from annotation.errors import GoldspanError, InputError
 from annotation.importers import IMPORTERS, ImportOptions, choose_importer
+from annotation.exporters.safety import project_files
 from annotation.importers.base import FORCED
 from annotation.jobs import CancelToken, Cancelled, Job, Progress
 from annotation.store import ImportResult, Store
@@ -58,6 +59,7 @@ def import_files(
     options = options or ImportOptions()
     report = ImportReport()
     files = expand_paths(paths)
+    own = _project_inodes(store.path)
     sizes = {p: (p.stat().st_size if p.is_file() else 0) for p in files}
     total = sum(sizes.values())
     base = 0
@@ -70,6 +72,8 @@ def import_files(
                 raise InputError(str(path), 0, "is a folder with no supported files")
             if not path.is_file():  # a pipe or a device would be read for ever
                 raise InputError(str(path), 0, "is not a regular file")
+            if _inode(path) in own:  # reading it would drop SQLite's locks on it in this process
+                raise InputError(str(path), 0, "is the project itself (or one of its files), not something to import")
             spec = choose_importer(path, fmt)
             file_options = replace(options, extra={**options.extra, FORCED: bool(fmt)})
             annot = options.as_annotator or (annotator if spec.carries_annotations else "")
@@ -127,3 +131,18 @@ def import_files(
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _project_inodes(project: Path | None) -> set[tuple[int, int] | None]:
+    """The project file and its side files by inode, so no name or link to them is read."""
+    inodes = {_inode(p) for p in project_files(project)}
+    inodes.discard(None)
+    return inodes

@@ -285,3 +285,20 @@ def test_a_binary_file_without_line_ends_is_refused_after_the_sniff_stops_readin
     lines = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
     assert lines == [f"goldspan: error: {zeros}:1: binary file (NUL byte at offset 0), not text"]
     assert "good-1" in _ext_ids(project)
+
+
+def test_the_project_itself_is_never_read_as_input(project, tmp_path, capsys):
+    """A link (or hard link) to the project named like an input file: reading it would drop
+    SQLite's locks on the project in this process; it is refused by inode, unread."""
+    import os
+
+    link = tmp_path / "sneaky.jsonl"
+    link.symlink_to(project)
+    hard = tmp_path / "hard.jsonl"
+    os.link(project, hard)
+    good = _good_file(tmp_path)
+    assert main(["import", str(project), str(link), str(hard), str(good)]) == 1
+    lines = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert lines == [f"goldspan: error: {link}: is the project itself (or one of its files), not something to import",
+                     f"goldspan: error: {hard}: is the project itself (or one of its files), not something to import"]
+    assert "good-1" in _ext_ids(project)
