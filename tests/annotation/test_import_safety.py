@@ -302,3 +302,27 @@ def test_the_project_itself_is_never_read_as_input(project, tmp_path, capsys):
     assert lines == [f"goldspan: error: {link}: is the project itself (or one of its files), not something to import",
                      f"goldspan: error: {hard}: is the project itself (or one of its files), not something to import"]
     assert "good-1" in _ext_ids(project)
+
+
+def test_the_real_command_prints_one_line_per_bad_file_and_imports_the_rest(project, tmp_path):
+    """The installed entry point (not just main()): every fuzzing cause in one command, then a good file."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    paths, expected = [], []
+    for n, case in enumerate([*CASES, *BRAT_CASES]):
+        folder = tmp_path / f"case{n}"
+        folder.mkdir()
+        path, named, line = _bad_file(folder, case)
+        paths.append(str(path))
+        expected.append(f"goldspan: error: {named}:{line}: ")
+    paths.append(str(_good_file(tmp_path)))
+    result = subprocess.run([sys.executable, "-m", "gui.launcher", "import", str(project), *paths, "--as-annotator", "ann"],
+                            capture_output=True, text=True, cwd=REPO, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = [x for x in result.stderr.splitlines() if x.strip()]
+    assert len(lines) == len(expected) and all(line.startswith(prefix) for line, prefix in zip(lines, expected)), lines
+    assert "good-1" in _ext_ids(project)
