@@ -159,10 +159,11 @@ def write_brat(ctx: ExportContext) -> Job[None]:
             used.add(base)
             thread: dict[str, Any] = {"id": exdoc.document.ext_id, "title": exdoc.document.title, "url": exdoc.document.url,
                                       "published": exdoc.document.published, "annotator": ctx.annotator, "comments": []}
-            for unit in units_of(exdoc):
+            for n, unit in enumerate(units_of(exdoc)):  # the body first, then comment n is ".c<n>"
                 ctx.count_unit(unit)
                 targets.update(st.target for st in unit.stances)
-                name = base if unit.comment is None else f"{base}.c{unit.comment.position + 1}"
+                # Numbered as written, not by the stored position: distinct by construction.
+                name = base if unit.comment is None else f"{base}.c{n}"
                 _write(ctx, folder / f"{name}.txt", unit.text)
                 _write(ctx, folder / f"{name}.ann", unit_ann(ctx, unit))
                 if unit.comment is not None:
