@@ -230,6 +230,8 @@ class ExportContext:
         return path
 
     def open(self, path: Path) -> IO[str]:
+        if path in self.opened:  # two names that collide would silently lose the first file's data
+            raise ExportError(f"{path}: the {self.spec.name} export would write this file twice (two ids give one name)")
         self.track(path)
         self.opened.add(path)
         return self.guard.open_text(path)
