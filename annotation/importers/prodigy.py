@@ -30,9 +30,9 @@ def _offset_key(span: dict[str, Any], path: Path, line: int) -> tuple[Any, Any, 
     start, end, label = span.get("start"), span.get("end"), span.get("label")
     for name, value in (("start", start), ("end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise InputError(str(path), line, f"span {name} must be an integer, got {value!r}")
+            raise InputError(str(path), line, f"span {name} must be an integer, got {value!r:.60}")
     if label is not None and not isinstance(label, str):
-        raise InputError(str(path), line, f"span label must be a string, got {label!r}")
+        raise InputError(str(path), line, f"span label must be a string, got {label!r:.60}")
     return start, end, label
 
 
