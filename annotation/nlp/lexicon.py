@@ -1,10 +1,12 @@
 """Word lists for the quotation rules. Lemmas, lower case.
 
-Reporting verbs: VerbNet's "say" (37.7) and "complain" (37.8) classes, the "tell"/"advise"
-verbs news uses for speech, and the cognition-free "statement" verbs of the Gender Gap
-Tracker lexicon. Belief verbs (think, believe) are left out: they report a stance, not speech.
-Naming verbs (call, dub, describe as) are left out too, so `call them ‘useful idiots’` stays a
-scare quote.
+Reporting verbs: checked member by member against VerbNet 3's "say" (37.7, with its
+subclasses) and "complain" (37.8) classes, plus the "tell"/"advise"/"inquire" verbs news uses
+for speech, manner-of-speaking verbs, and the cognition-free "statement" verbs of the Gender
+Gap Tracker lexicon. Belief verbs (think, believe) are left out: they report a stance, not
+speech. Naming verbs (VerbNet's dub-29.3 and characterize-29.2: call, dub, describe as) are a
+list of their own: they report speech only with quoted words or an "as" phrase, and only for
+one identifiable speaker, so `call them ‘useful idiots’` stays a scare quote.
 """
 from __future__ import annotations
 
@@ -18,11 +20,21 @@ assert contend maintain allege describe point caution reiterate affirm vow pledg
 estimate forecast advise inform assure remind question wonder demand recommend
 continue quip joke exclaim shout yell scream whisper mutter murmur cry sing
 express voice indicate outline elaborate clarify counter rebut dispute
+insinuate intimate promulgate utter blab relate crab gripe grouch kvetch charge echo reason
+plead beg
 """.split())
+
+# VerbNet dub-29.3 / characterize-29.2 verbs: "called the plan "daylight robbery"",
+# "described the crash as "entirely avoidable"", "characterized homeopathy as quackery".
+NAMING_VERBS = frozenset("call dub label brand term describe characterize characterise portray depict".split())
+
+# "The post read: ...", "the statement read": "read" reports only when someone's message is its
+# subject ("the sign read ..." is an inscription, left out).
+TEXT_NOUNS = frozenset("statement letter message note post tweet email release communique memo blog".split())
 
 # Verbs that report speech only with a complement clause, never as the cue of a direct quote
 # on their own ("continue", "point" need "out", "express" needs a that-clause noun).
-NEEDS_CLAUSE = frozenset("continue point express voice indicate describe question".split())
+NEEDS_CLAUSE = frozenset("continue point express voice indicate describe question relate charge echo plead beg".split())
 
 # "expressed his confidence that ...", "voiced concern that ...": the noun carries the clause.
 CLAUSE_NOUNS = frozenset("""
@@ -55,7 +67,7 @@ SPEAKER_LABELS = frozenset("PERSON ORG GPE NORP".split())
 # Subjects that are not speakers: "Estimates suggest ...", "Results show ...".
 NON_SPEAKERS = frozenset("""
 estimate figure datum data result study poll survey evidence research analysis statistic number
-record document photo image video
+record document photo image video review inquiry
 """.split())
 
 # "X's statement added": the possessor is the speaker. (Not "Trump's advisers": other people.)
@@ -65,7 +77,22 @@ spokeswoman spokesperson office communique press
 """.split())
 
 # Directive verbs whose infinitive complement is reported speech: "asked them not to ...".
-DIRECTIVE_VERBS = frozenset("ask urge tell warn advise instruct order request encourage implore".split())
+DIRECTIVE_VERBS = frozenset("ask urge tell warn advise instruct order request encourage implore plead beg".split())
+
+# Documents that report findings: "The results of the study revealed that ..." is a report
+# (speaker: the study), "Figures suggest ..." is not anyone's speech. Only with these verbs.
+DOCUMENT_SUBJECTS = frozenset("study result analysis research survey poll document report record review inquiry".split())
+DOCUMENT_VERBS = frozenset("say state reveal conclude report note warn claim add".split())
+
+# Who a he/she can be: gendered nouns and titles beside a name.
+MALE_WORDS = frozenset("""
+he him his mr sir man boy father son husband brother king prince actor spokesman chairman
+congressman businessman grandfather uncle nephew
+""".split())
+FEMALE_WORDS = frozenset("""
+she her hers ms mrs miss madam woman girl mother daughter wife sister queen princess actress
+spokeswoman chairwoman congresswoman businesswoman grandmother aunt niece
+""".split())
 
 # Descriptions that stand for one person named nearby ("the minister said"). Other nouns
 # ("one poster", "a reader") are left unresolved rather than pinned on the nearest name.

@@ -27,7 +27,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any
 
-from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NEEDS_CLAUSE, NON_SPEAKERS, SAY_VERBS
+from annotation.nlp.cue_patterns import (
+    furniture, is_naming, naming_quotations, negated, speaker_of, speaks, text_reads, words_cue,
+)
+from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
 from annotation.nlp.quote_marks import QuoteRegion, find_quotes
 from annotation.nlp.sources import find_subject, source_span
@@ -62,9 +65,18 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
                 found.append(q)
         elif tok.dep_ == "xcomp" and tok.head.lemma_ in ("decline", "refuse"):
             continue  # "declined to comment": nothing was said
+        elif words_cue(tok):  # "in the words of the prosecutor, ...", "in her words, ..."
+            cues.append(tok)
+            q = _according_to(tok, index, consumed)
+            if q is not None:
+                found.append(q)
+        elif negated(tok):
+            continue  # "has not said whether ...": nothing was reported
+        elif is_naming(tok) and (named := naming_quotations(tok, index, consumed)):
+            found.extend(named)  # "called the plan "daylight robbery"", "described it as ..."
         elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)) or (
             tok.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
-        ):  # "They call for ...": a demand; a bare "call" names things ("call them ‘idiots’")
+        ) or text_reads(tok):  # "They call for ...": a demand; "The post read: ..."
             cues.append(tok)
             found.extend(_clausal(tok, index, consumed))
     for n, region in enumerate(regions):
@@ -74,6 +86,9 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
         if q is not None:
             found.append(q)
     found.extend(unmarked_quotations(index, cues))
+    skip = furniture(text)
+    if skip:  # captions with a credit, "READ MORE:" lines
+        found = [q for q in found if not any(a <= q.start < b for a, b in skip)]
     found.sort(key=lambda q: q.start)
     found = _drop_nested(found)
     resolve_speakers(doc, found, index)
@@ -96,7 +111,7 @@ _hashes: list[frozenset[int]] = []
 def _cue_hashes(strings: Any) -> frozenset[int]:
     """Hashes of the cue words (a string's hash is the same in every StringStore)."""
     if not _hashes:
-        words = set(SAY_VERBS) | {"according", "call"}
+        words = set(SAY_VERBS) | set(NAMING_VERBS) | {"according", "call", "read", "words"}
         _hashes.append(frozenset(strings.add(w) for w in words | {w.capitalize() for w in words}))
     return _hashes[0]
 
@@ -127,8 +142,8 @@ def _acts_as_verb(tok: "Token") -> bool:
 def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotation]:
     """Quotations whose content is a clause governed by a reporting verb."""
     out: list[Quotation] = []
-    subject = find_subject(verb)
-    if subject is None or subject.lemma_.lower() in NON_SPEAKERS:
+    subject = speaker_of(verb)
+    if subject is None or not speaks(subject, verb):
         return out
     if subject.lower_ in ("i", "you", "we"):
         return out  # "as I said, ..." in a reader's comment is their own opinion, not a report
@@ -187,8 +202,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
 def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: DocIndex,
                   consumed: set[int]) -> Quotation | None:
     doc = index.doc
-    if doc[lo].lower_ in ("whether", "if") or doc[lo].tag_ in ("WDT", "WP", "WRB") and doc[lo].lower_ != "that":
-        return None  # an indirect question ("clarify whether ...") reports no statement
+    if doc[lo].lower_ in ("whether", "if") or doc[lo].tag_ == "WDT" and doc[lo].lower_ != "that":
+        return None  # a yes/no question ("clarify whether ...") reports no statement; "explained how ..." does
     while lo <= hi and (doc[lo].pos_ in _TRIM or (doc[lo].dep_ == "mark" and doc[lo].lower_ == "that")):
         if index.region_of[lo] != -1 and doc[lo].text not in ",;":
             break  # an opening quote mark starts the content
@@ -198,6 +213,13 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
     if hi - lo < 1 or (subject.i >= lo and subject.i <= hi):
         return None
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    opened = index.region_of[lo]
+    close = index.regions[opened].close if opened != -1 else None
+    if close is not None and start > index.regions[opened].open and close < end:
+        # content that starts inside a quote never runs past its closing mark ("we are
+        # thrilled” about the deal ..." is the quote's words, not the reporter's)
+        end = index.regions[opened].end
+        hi = index.token_at(end - 1)
     inside = {index.region_of[i] for i in range(lo, hi + 1)} - {-1}
     if inside:
         quoted = sum(min(end, index.regions[n].end) - max(start, index.regions[n].start) for n in inside)
@@ -208,29 +230,32 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
             return None  # mostly quoted: the direct-quote rule attributes it with this cue
         consumed.update(inside)
         return Quotation(start, end, False, source=source_span(subject, index), cue=cue, mixed=True, source_token=subject.i)
-    directive = any(doc[i].dep_ == "xcomp" and doc[i].head.i == verb.i for i in range(lo, hi + 1))
-    if verb.lemma_.lower() in ("ask", "wonder", "question") and not directive:
-        return None  # asking is not asserting ("asked whether ..."); "asked them to ..." is a request
     return Quotation(start, end, False, source=source_span(subject, index), cue=cue, source_token=subject.i)
 
 
 def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotation | None:
+    """ "According to X, ..." and "in the words of X, ..." / "in her words, ...": the rest of
+    the clause (or sentence), on whichever side of the phrase is longer."""
     doc = index.doc
-    to = doc[tok.i + 1]
-    objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
-    if not objects:
+    source = speaker_of(tok)
+    if source is None:
         return None
-    source = objects[0]
-    phrase_lo = tok.i
-    phrase_hi = max(tok.right_edge.i, to.right_edge.i)
-    clause = tok.head if tok.head is not tok else tok
+    if tok.lower_ == "words":  # the phrase is "in ... words (of X)"
+        phrase_lo, anchor = tok.head.i, tok.head
+        phrase_hi = tok.right_edge.i
+        cue = (doc[phrase_lo].idx, tok.idx + len(tok.text))
+    else:
+        to = doc[tok.i + 1]
+        phrase_lo, anchor = tok.i, tok
+        phrase_hi = max(tok.right_edge.i, to.right_edge.i)
+        cue = (tok.idx, to.idx + len(to.text))
+    clause = anchor.head if anchor.head is not anchor else anchor
     lo_edge, hi_edge = clause.left_edge.i, clause.right_edge.i
-    if hi_edge - lo_edge < 3:
-        lo_edge, hi_edge = tok.sent.start, tok.sent.end - 1
+    if hi_edge - lo_edge < 3 or lo_edge > phrase_lo or hi_edge < phrase_hi:
+        lo_edge, hi_edge = anchor.sent.start, anchor.sent.end - 1
     before = (lo_edge, phrase_lo - 1)
     after = (phrase_hi + 1, hi_edge)
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
-    cue = (tok.idx, to.idx + len(to.text))
     return _from_content(lo, hi, tok, source, cue, index, consumed)
 
 
@@ -255,9 +280,9 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
         return None  # '"Headline" — The Canadian Press, 2008': a cited title
     verb = _cue_for(region, first, last - 1, index, cues)
     if verb is not None and verb.lemma_.lower() not in NEEDS_CLAUSE:
-        subject = find_subject(verb)
+        subject = speaker_of(verb)
         short_ok = has_verb or len(words) >= 4 or (_governs(verb, first, last - 1) and verb.lemma_.lower() != "ask")
-        if subject is not None and short_ok and not (first <= subject.i < last) and subject.lemma_.lower() not in NON_SPEAKERS:
+        if subject is not None and short_ok and not (first <= subject.i < last) and speaks(subject, verb):
             cue = (verb.idx, verb.idx + len(verb.text))
             return Quotation(region.start, region.end, True, source=source_span(subject, index), cue=cue, source_token=subject.i)
     if len(words) < 4:

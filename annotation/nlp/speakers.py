@@ -19,9 +19,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from annotation.nlp.lexicon import (
-    FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS, ROLE_NOUNS,
-    SPEAKER_LABELS, STATEMENT_NOUNS, THING_PRONOUNS,
+    DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS,
+    ROLE_NOUNS, SPEAKER_LABELS, STATEMENT_NOUNS, THING_PRONOUNS,
 )
+from annotation.nlp.speaker_hints import genders, name_line_after, similar_surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as SpacySpan
@@ -81,6 +82,10 @@ def _canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, t
     for ent, text, key in zip(ents, cleaned, keys):
         if len(text) > len(longest.get(key, ("", ""))[0]):
             longest[key] = (text, ent.label_)
+    for key in list(longest):
+        other = similar_surname(key, longest)  # "Ms Bauchtman" is the "Lydia Buchtmann" named before
+        if other is not None and len(longest[other][0].split()) > len(longest[key][0].split()):
+            longest[key] = longest[other]
     for key, (text, label) in list(longest.items()):
         if text.isupper() and 2 <= len(text) <= 6:  # "WHO" -> "World Health Organisation"
             full = next((v for v in longest.values() if _initials(v[0]) == text), None)
@@ -121,14 +126,18 @@ def _person_fix(ent: "SpacySpan") -> "SpacySpan":
     if ent.label_ == "PERSON" or len(ent) != 1 or ent.start == 0:
         return ent
     first = ent.doc[ent.start - 1]
+    # "Valeska Paris" read as two places, "Valeska" and "Paris": one name all the same
+    split_name = first.ent_type_ in ("GPE", "ORG", "NORP") and first.ent_iob_ == "B"
     if first.pos_ == "PROPN" and first.dep_ == "compound" and first.head.i == ent.start and first.is_title \
-            and not first.ent_type_:
+            and (not first.ent_type_ or split_name):
         return SpacySpan(ent.doc, ent.start - 1, ent.end, label="PERSON")
     return ent
 
 
 def _mentions(doc: "Doc", all_ents: list["SpacySpan"]) -> list[_Mention]:
     ents = [_person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
+    people = {e.start for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    ents = [e for e in ents if not (len(e) == 1 and e.label_ != "PERSON" and e.start in people)]
     cleaned = [_clean(e.text) for e in ents]
     names = _canonical_names(ents, cleaned)
     out = []
@@ -143,12 +152,19 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
     mentions = _mentions(doc, index.ents)
     starts = index.starts
     by_offsets = {(m.start, m.end): m for m in mentions}
-    gender: dict[str, str] = {}
+    gender: dict[str, str] = genders(doc, mentions)
+    # a name inside quote marks is talked about, not talking: no antecedent for "he said"
+    speaking = [m for m in mentions if m.ent is None or index.region_of[m.ent.start] == -1]
     last: tuple[int, "Quotation"] | None = None  # index and quotation of the previous attributed one
     text = index.text
     for n, q in enumerate(quotations):
         if q.floating:
-            _floating(doc, q, mentions, last, text, starts)
+            under = name_line_after(text, q.end, mentions)
+            if under is not None:  # a quote line, then the name alone on the next line
+                q.source, q.speaker, q.speaker_label, q.floating, q.layout = (under.start, under.end), \
+                    under.canonical, under.label, False, "pull"
+            else:
+                _floating(doc, q, mentions, last, text, starts)
             continue
         if q.source is None:
             continue
@@ -156,13 +172,15 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         named = _named_at(mentions, head.idx) if head is not None else None
         named = named or by_offsets.get(q.source)
         if named is None and head is not None:
-            named = _possessor(head, mentions)
+            named, owner = _possessor(head, mentions)
             if named is not None:
                 q.coref = (named.start, named.end)
+            elif owner is not None:
+                head = owner  # "the club's statement read": who is "the club"?
         if named is not None:
             q.speaker, q.speaker_label = named.canonical, named.label
         elif head is not None:
-            target = _antecedent(head, q, mentions, last[1] if last else None, gender)
+            target = _antecedent(head, q, speaking, last[1] if last else None, gender)
             if target is not None:
                 q.coref = (target.start, target.end)
                 q.speaker, q.speaker_label = target.canonical, target.label
@@ -197,17 +215,26 @@ def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple
         q.speaker, q.speaker_label, q.coref = prev.speaker, prev.speaker_label, prev.coref
 
 
-def _possessor(head, mentions: list[_Mention]) -> _Mention | None:  # type: ignore[no-untyped-def]
-    """ "Cornyn's statement added": the named possessor of a statement noun speaks."""
-    if head.lemma_.lower() not in STATEMENT_NOUNS:
-        return None
+def _possessor(head, mentions: list[_Mention]) -> tuple[_Mention | None, object]:  # type: ignore[no-untyped-def]
+    """ "Cornyn's statement added", "the results of the X Study revealed": the named owner of a
+    statement or document speaks. An owner that is itself a description ("the club's
+    statement") comes back as a token to resolve like any description."""
+    lemma = head.lemma_.lower()
+    if lemma not in STATEMENT_NOUNS and lemma not in DOCUMENT_SUBJECTS:
+        return None, None
     for child in head.children:
         if child.dep_ == "poss":
             named = _named_at(mentions, child.idx)
             if named is None and child.pos_ == "PROPN":  # the tagger missed the bare surname
                 named = next((m for m in mentions if m.canonical.lower().split()[-1] == child.lower_), None)
-            return named
-    return None
+            if named is None and child.pos_ == "NOUN":
+                return None, child
+            return named, None
+        if child.dep_ == "prep" and child.lower_ == "of" and lemma in DOCUMENT_SUBJECTS:
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return _named_at(mentions, obj.idx) or _named_in(mentions, (obj.left_edge.idx, obj.right_edge.idx + 1)), None
+    return None, None
 
 
 def _paragraph_gap(text: str, end: int, start: int) -> int:
@@ -269,8 +296,10 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
         return next((m for m in reversed(before) if m.label in wanted), None)
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
+    if any(c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another") for c in head.children):
+        return None  # "a spokeswoman for X" is someone new, not X nor the last person named
     noun = head.lemma_.lower()
-    if noun in STATEMENT_NOUNS or noun in NON_SPEAKERS:
+    if (noun in STATEMENT_NOUNS and noun not in ROLE_NOUNS) or noun in NON_SPEAKERS:
         return None  # "the report says": the document speaks for itself
     if noun in ORG_NOUNS:
         # "the ministry" is the Ministry named before; an unnamed "the government" stays as is
@@ -279,6 +308,13 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
             return named
         if prev_mention is not None and prev_mention.label == "ORG":
             return prev_mention
+        # "City United have signed X, the club said": the one organisation named in this
+        # sentence or the one before
+        sent = head.sent
+        lo = head.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        near = {m.canonical for m in before if m.label == "ORG" and m.start >= lo}
+        if len(near) == 1:
+            return next(m for m in reversed(before) if m.canonical in near)
         return None
     described = next((m for m in reversed(before) if m.label == "PERSON" and noun in m.descriptors), None)
     if described is not None:

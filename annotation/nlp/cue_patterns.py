@@ -1,0 +1,167 @@
+"""Reporting constructions beyond "X said (that) ...": naming verbs, "in X's words", "the post
+read", a speaker the parser left unattached, and the tests that keep non-speech out.
+
+Kept apart from quotes.py so each module stays one idea: quotes.py pairs cues with content,
+this module says which words are cues and who stands behind them.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from annotation.nlp.lexicon import (
+    DOCUMENT_SUBJECTS, DOCUMENT_VERBS, GENERIC_NOUNS, NAMING_VERBS, NON_SPEAKERS, TEXT_NOUNS,
+)
+from annotation.nlp.quotation import DocIndex, Quotation
+from annotation.nlp.sources import find_subject, source_span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_HYPOTHETICAL = {"would", "could", "might", "may", "should"}
+_MAX_FRAGMENT_WORDS = 12  # a naming verb's quoted complement is a phrase, not a speech
+
+
+def negated(verb: "Token") -> bool:
+    """ "has not said", "never said": nothing was reported (a "do not mark" case)."""
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def hypothetical(verb: "Token") -> bool:
+    """ "would call them ...": a manner of speaking, not a report of what was said."""
+    return any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in verb.children)
+
+
+def speaks(subject: "Token | None", verb: "Token") -> bool:
+    """A subject that can be a speaker of ``verb``: not "Estimates suggest ...", but "The results
+    of the study revealed that ..." and "PC World's analysis concluded, ..." are reports."""
+    if subject is None:
+        return False
+    lemma = subject.lemma_.lower()
+    if lemma not in NON_SPEAKERS:
+        return True
+    return lemma in DOCUMENT_SUBJECTS and verb.lemma_.lower() in DOCUMENT_VERBS
+
+
+def text_reads(verb: "Token") -> bool:
+    """ "The post read: ...", "the club's statement read": a text as the subject of "read"."""
+    if verb.lemma_.lower() != "read" or verb.pos_ != "VERB":
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and subject.lemma_.lower() in TEXT_NOUNS
+
+
+def words_cue(tok: "Token") -> bool:
+    """ "in the words of the prosecutor, ...", "in her words, ...": "words" under "in"."""
+    return tok.lower_ == "words" and tok.dep_ == "pobj" and tok.head.lower_ == "in"
+
+
+def speaker_of(cue: "Token") -> "Token | None":
+    """Who stands behind a cue: the pobj of "according to" / "in the words of", the owner of
+    "her words", else the reporting verb's subject."""
+    if cue.lower_ == "words":
+        for child in cue.children:
+            if child.dep_ == "poss":
+                return child
+            if child.dep_ == "prep" and child.lower_ == "of":
+                return next((p for p in child.children if p.dep_ == "pobj"), None)
+        return None
+    if cue.lower_ == "according":
+        doc = cue.doc
+        to = doc[cue.i + 1] if cue.i + 1 < len(doc) else cue
+        return next((c for c in list(to.children) + list(cue.children) if c.dep_ == "pobj"), None)
+    subject = find_subject(cue)
+    return subject if subject is not None else unattached_name(cue)
+
+
+def unattached_name(verb: "Token") -> "Token | None":
+    """The speaker the parser hung elsewhere: "Speaking in their defence, Tom Molomby, SC, said
+    that ..." leaves "said" without a subject; the name right before the verb is it."""
+    doc = verb.doc
+    i = verb.i - 1
+    steps = 0
+    while i >= 0 and steps < 8:
+        tok = doc[i]
+        steps += 1
+        if tok.is_punct or tok.is_space:
+            i -= 1
+            continue
+        if tok.dep_ == "appos" and tok.head.i < tok.i:
+            i = tok.head.i  # "Tom Molomby, SC," : skip the post-nominal title to the name
+            continue
+        if tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in ("PERSON", ""):
+            return tok
+        return None
+    return None
+
+
+def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotation]:
+    """ "called the plan "daylight robbery"", "described the crash as "entirely avoidable"",
+    "characterized homeopathy as a form of quackery": what a naming verb reports.
+
+    Quoted words in the verb's complement are the quotation (one per quoted stretch); with no
+    marks, only describe/characterize with an "as" phrase report anything. A generic plural
+    ("Critics called the plan ‘a bit rich’") or a hypothetical ("would call them ...") is no
+    one's quotation: those stay scare quotes.
+    """
+    subject = find_subject(verb)
+    if subject is None or negated(verb) or hypothetical(verb) or not speaks(subject, verb):
+        return []
+    if subject.tag_ == "NNS" and subject.lemma_.lower() in GENERIC_NOUNS | {"critic"}:
+        return []
+    if subject.lower_ in ("i", "we", "you"):
+        return []
+    doc = index.doc
+    source = source_span(subject, index)
+    cue = (verb.idx, verb.idx + len(verb.text))
+    subject_tokens = {t.i for t in subject.subtree}
+    out: list[Quotation] = []
+    seen: set[int] = set()
+    for i in range(verb.i + 1, verb.right_edge.i + 1):
+        n = index.region_of[i]
+        if n == -1 or n in seen or n in consumed or i in subject_tokens:
+            continue
+        seen.add(n)
+        region = index.regions[n]
+        first, last = index.token_range(region.start, region.end)
+        if sum(1 for t in doc[first:last] if t.is_alpha) > _MAX_FRAGMENT_WORDS and verb.lemma_.lower() not in (
+            "describe", "characterize", "characterise"
+        ):
+            continue
+        consumed.add(n)
+        out.append(Quotation(region.start, region.end, False, source=source, cue=cue, mixed=True,
+                             source_token=subject.i))
+    if out or verb.lemma_.lower() not in ("describe", "characterize", "characterise", "portray", "depict"):
+        return out
+    as_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if as_phrase is None or as_phrase.right_edge.i <= as_phrase.i:
+        return out
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < as_phrase.i), None)
+    lo = obj.left_edge.i if obj is not None and obj.tag_ not in ("WDT", "WP") else as_phrase.i
+    hi = as_phrase.right_edge.i
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    out.append(Quotation(doc[lo].idx, doc[hi].idx + len(doc[hi].text), False, source=source, cue=cue,
+                         source_token=subject.i))
+    return out
+
+
+def is_naming(tok: "Token") -> bool:
+    return tok.lemma_.lower() in NAMING_VERBS and tok.pos_ == "VERB"
+
+
+_CREDIT = re.compile(r"(?:^|[.\s])(?:Image|Photo|Photograph|Picture|Video|Audio|Credit|Source)s?:\s*[^.\n]{1,80}\.?\s*$")
+_NAVIGATION = re.compile(r"^\s*(?:READ MORE|READ ALSO|WATCH|LISTEN|SEE ALSO|RELATED|MORE)\s*:", re.IGNORECASE)
+
+
+def furniture(text: str) -> list[tuple[int, int]]:
+    """Paragraphs that are page furniture, not reporting: "READ MORE: ...", "WATCH: ...", and
+    photo captions ending in a credit ("... Image: NASA."). Quotations there are left out."""
+    from annotation.nlp.quote_marks import paragraph_spans
+
+    out = []
+    for start, end in paragraph_spans(text):
+        para = text[start:end]
+        if _NAVIGATION.match(para) or (len(para) < 400 and _CREDIT.search(para)):
+            out.append((start, end))
+    return out
