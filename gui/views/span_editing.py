@@ -54,18 +54,34 @@ class SpanEditingMixin:
             self.message.emit("Select some words first (drag, or Shift+arrows), then press a label key")
             return
         quote = self._quote_anchor if label in QUOTE_PARTS else None
-        if label in QUOTE_PARTS and quote is None and self._same_span(*selection, label) is None:
+        twin = self._same_span(*selection, label)
+        if label in QUOTE_PARTS and quote is None and twin is None:
             # A quotation's parts never outlive it, so none is made without one.
             self.message.emit(f"A {label} belongs to a quotation: select its QUOTE first (or press q to mark one)")
+            return
+        if twin is not None and not twin.is_suggestion and not self._would_link(quote, twin):
+            self._clear_text_selection()  # already the annotator's, and linked: nothing to undo
+            self.select_span(twin.id)
             return
         self._select_new = label
         command = add_span_command(self._unit, *selection, label, layer, self.session.annotator, quote)
         if self.session.push(command):
-            cursor = self.textCursor()
-            cursor.clearSelection()
-            self.setTextCursor(cursor)
-            self._literal_range = None
+            self._clear_text_selection()
+            if twin is not None:  # the store confirmed (and linked) the span already there
+                self.select_span(twin.id)
         self._select_new = None
+
+    def _clear_text_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+        self._literal_range = None
+
+    def _would_link(self, quote: int | None, part: Span) -> bool:
+        """True when adding ``part`` again would tie it to ``quote``, which it is not tied to yet."""
+        if quote is None or part.label not in QUOTE_PARTS:
+            return False
+        return not any((r.head_id, r.child_id) == (quote, part.id) for r in self.span_index.relations.values())
 
     def _same_span(self, start: int, end: int, label: str) -> Span | None:
         """The shown span (the annotator's layer) with these offsets and label, if any."""

@@ -125,3 +125,28 @@ def test_delete_key_on_a_quote_takes_its_parts_and_undo_brings_them_back(qtbot, 
     assert sorted((s.id, s.start, s.end, s.label, s.origin) for s in store.spans(doc)) == before
     assert _links(store, doc) == links
     assert set(view.span_index.placed) == set(ids.values())
+
+
+def test_a_label_key_over_the_annotators_own_identical_span_changes_nothing(qtbot, store, session, view):
+    doc = add_article(store)
+    view.set_unit(Unit(doc))
+    drag(qtbot, view, 2, 9)
+    qtbot.keyClick(view, "p")
+    person = [(s.id, s.start, s.end) for s in store.spans(doc)]
+    steps = session.undo_stack.count()
+    drag(qtbot, view, 3, 8)  # the same words again
+    qtbot.keyClick(view, "p")
+    assert [(s.id, s.start, s.end) for s in store.spans(doc)] == person  # no second PERSON
+    assert session.undo_stack.count() == steps  # and no empty undo step
+    assert view.selected_span_id() == person[0][0]
+
+
+def test_the_confirmed_suggestion_is_selected(qtbot, store, session, view):
+    doc = add_article(store)
+    ids = _suggested_quotation(store, doc)
+    view.set_unit(Unit(doc))
+    click(qtbot, view, Q0 + 3)
+    drag(qtbot, view, SHE + 1, SHE + 2)
+    qtbot.keyClick(view, "s")
+    assert view.selected_span_id() == ids["SOURCE"]
+    assert not view.textCursor().hasSelection()
