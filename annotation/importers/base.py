@@ -19,6 +19,20 @@ MAX_SNIFF_BYTES = 64 * 1024  # read at least this much, and then on to the end o
 SNIFF_RECORDS = 5  # sniffers see up to this many whole records
 MAX_HEAD_BYTES = 256 << 20  # a first line longer than this is sniffed from its start only
 FORCED = "format_forced"  # ImportOptions.extra key: the user chose the format with --format
+# Keys that carry annotations in Prodigy, doccano, Label Studio or spaCy's JSON. An importer that
+# meets one it cannot place refuses the record rather than drop what it holds.
+ANNOTATION_KEYS = frozenset({
+    "spans", "label", "labels", "entities", "relations", "annotations", "predictions", "result", "tokens",
+    "accept", "answer", "options", "cats", "ents", "_input_hash", "_task_hash", "_view_id",
+})
+
+
+def refuse_unplaced(record: dict[str, Any], placed: set[str] | frozenset[str], path: Path, line: int, fmt: str) -> None:
+    """One line when a record carries annotation keys this format's importer does not read."""
+    unplaced = ANNOTATION_KEYS.intersection(record).difference(placed)
+    if unplaced:
+        raise InputError(str(path), line, f"the record carries {', '.join(sorted(unplaced))}, which the {fmt} importer "
+                         "cannot place; refused rather than dropped (is it another tool's file? --format chooses)")
 
 
 @dataclass

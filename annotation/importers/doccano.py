@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, first_json_record, json_records, loads, read_json_items, register
+from annotation.importers.base import (
+    ImportOptions, first_json_record, json_records, loads, read_json_items, refuse_unplaced, register,
+)
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.importers.jsonl import iter_json_lines
 from annotation.model import ImportedArticle
@@ -62,6 +64,7 @@ def line_record(raw: Any, path: Path, line: int, options: ImportOptions) -> Unit
     if not isinstance(text, str):
         raise InputError(str(path), line, f"no string {options.text_column!r} column (set it with --text-column)")
     label_key = options.label_column if options.label_column in raw else ("label" if "label" in raw else "labels")
+    refuse_unplaced(raw, {label_key, "entities", "relations"}, path, line, "doccano")
     meta = dict(raw["meta"]) if isinstance(raw.get("meta"), dict) else {
         k: v for k, v in raw.items() if k not in (text_key, label_key, "entities", "relations")}
     record = UnitRecord(line, text, meta)

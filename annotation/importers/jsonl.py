@@ -16,17 +16,13 @@ from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
 from annotation.importers.base import (
-    FORCED, ImportOptions, check_no_surrogates, check_not_binary, decode_utf8_strict, read_json_items, register,
+    ANNOTATION_KEYS, FORCED, ImportOptions, check_no_surrogates, check_not_binary, decode_utf8_strict, read_json_items,
+    register,
 )
 from annotation.model import Comment, Document, ImportedArticle
 
 _ARTICLE_KEYS = {"id", "title", "url", "published", "text", "comments", "meta"}
 _COMMENT_KEYS = {"id", "parent", "author", "time", "text", "meta"}
-# Keys that carry annotations in Prodigy, doccano, Label Studio or spaCy's JSON: a plain article cannot place them.
-ANNOTATION_KEYS = frozenset({
-    "spans", "label", "labels", "entities", "relations", "annotations", "predictions", "result", "tokens",
-    "accept", "answer", "options", "cats", "ents", "_input_hash", "_task_hash", "_view_id",
-})
 
 
 def _refuse_annotations(keys: Any, path: Path, line: int, options: ImportOptions, what: str) -> None:

@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
-from annotation.importers.base import ImportOptions, json_records, register
+from annotation.importers.base import ImportOptions, json_records, refuse_unplaced, register
 from annotation.importers.interop import UnitRecord, assemble, map_label
 from annotation.importers.jsonl import iter_json_lines
 from annotation.model import ImportedArticle
 
 _MARKS = ("_input_hash", "_task_hash", "_view_id", "_session_id", "_annotator_id")
+# What task_record reads (the other annotation keys of base.ANNOTATION_KEYS would be dropped).
+_PLACED = frozenset({"spans", "tokens", "relations", "answer", "accept", "options", "label",
+                     "_input_hash", "_task_hash", "_view_id"})
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -42,6 +45,7 @@ def task_record(task: Any, path: Path, line: int, options: ImportOptions) -> Uni
     text = task.get("text")
     if not isinstance(text, str):
         raise InputError(str(path), line, "task has no string 'text'")
+    refuse_unplaced(task, _PLACED, path, line, "Prodigy")
     meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
     record = UnitRecord(line, text, dict(meta))
     answer = task.get("answer", "accept")

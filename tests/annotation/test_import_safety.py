@@ -122,6 +122,23 @@ def test_a_labelled_csv_is_refused_rather_than_its_labels_dropped(project, tmp_p
     assert main(["import", str(project), str(path), "--format", "csv"]) == 0
 
 
+@pytest.mark.parametrize("records, fmt", [
+    ([{"text": "Google hired Page.", "entities": [{"id": 0, "start_offset": 0, "end_offset": 6, "label": "ORG"}], "relations": []},
+      {"text": "Angela Merkel spoke.", "spans": [{"start": 0, "end": 13, "label": "PERSON"}]}], "doccano"),
+    ([{"text": "Google hired Page.", "_input_hash": 1, "answer": "accept", "spans": []},
+      {"text": "Angela Merkel spoke.", "_input_hash": 2, "answer": "accept",
+       "entities": [{"id": 0, "start_offset": 0, "end_offset": 13, "label": "PERSON"}]}], "Prodigy"),
+])
+def test_keys_the_chosen_importer_cannot_place_are_refused(project, tmp_path, capsys, records, fmt):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    before = state(project)
+    assert main(["import", str(project), str(path), "--as-annotator", "ann"]) == 1
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
+    assert line.startswith(f"goldspan: error: {path}:2: ") and fmt in line
+    assert state(project) == before
+
+
 # -- item 5: spans against the stored text ------------------------------------------------------
 
 
