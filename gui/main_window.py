@@ -12,13 +12,13 @@ import importlib.util
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
+    QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from annotation.commands import SetStatus
 from annotation.jobs import Progress
 from annotation.model import Changes, Span, Unit
-from gui import settings
+from gui import file_dialogs, settings  # file_dialogs: never reads the listed files
 from gui.cheatsheet import CheatSheet
 from gui.editing import accept_all_command
 from gui.history import rebuild_undo_stack
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
     # -- project and jobs -----------------------------------------------------------------
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "Goldspan projects (*.db *.goldspan);;All files (*)")
+        path = file_dialogs.get_open_file_name(self, "Open project", "", "Goldspan projects (*.db *.goldspan);;All files (*)")
         if path:
             from gui.app import open_window
 
@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
                 self.close()
 
     def import_files_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", "", "Articles (*.txt *.jsonl *.json *.csv *.html *.htm);;All files (*)")
+        paths = file_dialogs.get_open_file_names(self, "Import articles", "", "Articles (*.txt *.jsonl *.json *.csv *.html *.htm);;All files (*)")
         if paths:
             self.import_paths(paths)
 

@@ -8,12 +8,13 @@ from typing import Any, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from annotation.agreement import agreement_job, compute_agreement
 from annotation.agreement.plots import confusion_png, documents_png, label_f1_png
 from annotation.errors import GoldspanError
+from gui import file_dialogs  # never reads the listed files (the open project among them)
 from gui.session import Session
 
 
@@ -141,14 +142,14 @@ class AgreementDashboard(QWidget):
         return self.content.grab().save(path, "PNG")
 
     def save_png_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save dashboard", "agreement.png", "PNG images (*.png)")
+        path = file_dialogs.get_save_file_name(self, "Save dashboard", "agreement.png", "PNG images (*.png)")
         if path:
             self.save_png(path)
 
     def save_html_dialog(self) -> None:
         if self.report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save agreement report", "agreement.html", "HTML (*.html)")
+        path = file_dialogs.get_save_file_name(self, "Save agreement report", "agreement.html", "HTML (*.html)")
         if path:
             from annotation.agreement.html import write_html
 

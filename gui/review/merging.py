@@ -5,10 +5,11 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotation.merge import MergeReport, merge_projects
 from gui.job_undo import start_undoable_job
+from gui import file_dialogs  # never reads the listed files (the open project's among them)
 from gui.session import Session
 
 
@@ -38,5 +39,5 @@ def merge_file(session: Session, jobs, path: str, parent: QWidget | None = None,
 
 
 def merge_file_dialog(session: Session, jobs, parent: QWidget | None = None) -> bool:  # type: ignore[no-untyped-def]
-    path, _ = QFileDialog.getOpenFileName(parent, "Merge annotator file", "", "Goldspan projects (*.db *.goldspan);;All files (*)")
+    path = file_dialogs.get_open_file_name(parent, "Merge annotator file", "", "Goldspan projects (*.db *.goldspan);;All files (*)")
     return merge_file(session, jobs, path, parent) if path else False

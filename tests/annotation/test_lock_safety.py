@@ -67,9 +67,9 @@ def _project(tmp_path: Path) -> tuple[Path, int]:
         return path, result.document_ids[0]
 
 
-def run_and_kill(args: list[str], env: dict[str, str] | None = None) -> None:
+def run_and_kill(args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> None:
     """Start a child, wait for its "committed" line, SIGKILL it."""
-    child = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **(env or {})})
     try:
         line = child.stdout.readline()  # type: ignore[union-attr]

@@ -211,11 +211,13 @@ def test_history_replay_rules():
 
 
 def test_open_project_from_the_file_menu(qtbot, demo, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QApplication, QFileDialog
+    from PySide6.QtWidgets import QApplication
+
+    from gui import file_dialogs
 
     other = make_project(tmp_path / "other.db")
     window = _window(qtbot, demo)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    monkeypatch.setattr(file_dialogs, "get_open_file_name", lambda *a, **k: str(other))
     window.open_project_dialog()
     opened = [w for w in QApplication.topLevelWidgets() if getattr(w, "store", None) is not None
               and w.isVisible() and w.store.path == other]
