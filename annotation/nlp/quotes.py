@@ -92,7 +92,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
     found.sort(key=lambda q: q.start)
     found = _drop_nested(found)
     resolve_speakers(doc, found, index)
-    return _without_orphans(found)
+    return _without_orphans(found, text)
 
 
 def _candidates(doc: "Doc") -> list[int]:
@@ -116,9 +116,11 @@ def _cue_hashes(strings: Any) -> frozenset[int]:
     return _hashes[0]
 
 
-def _without_orphans(found: list[Quotation]) -> list[Quotation]:
-    """Drop floating quotes nobody could be found for (headlines in a source list, slogans)."""
-    keep = [q for q in found if not (q.floating and not q.speaker)]
+def _without_orphans(found: list[Quotation], text: str) -> list[Quotation]:
+    """Drop floating quotes nobody could be found for that do not read like speech (headlines
+    in a source list, slogans). A follow-on quote that reads like speech (first or second
+    person, or a full sentence) is kept with no speaker: the researcher fills it in."""
+    keep = [q for q in found if not (q.floating and not q.speaker and not _speech_like(text[q.start:q.end]))]
     if len(keep) == len(found):
         return found
     new_index = {id(q): n for n, q in enumerate(keep)}
@@ -126,6 +128,17 @@ def _without_orphans(found: list[Quotation]) -> list[Quotation]:
         if q.inherits is not None:
             q.inherits = new_index.get(id(found[q.inherits]))
     return keep
+
+
+_PERSONAL = {"i", "we", "me", "us", "my", "our", "you", "your"}
+
+
+def _speech_like(words: str) -> bool:
+    tokens = words.replace("’", "'").split()
+    if len(tokens) < 4:
+        return False
+    return any(t.strip(".,;:!?\"'").lower() in _PERSONAL for t in tokens) or (
+        words.rstrip("\"”’' ")[-1:] in ".!?" and words[:1].isupper() and len(tokens) >= 8)
 
 
 # -- indirect and mixed ------------------------------------------------------------------
@@ -179,8 +192,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             that = next(c for c in verb.children if c.lower_ == "that")
             ranges.append((that.i + 1, child.right_edge.i))  # "states that ..." parsed loosely
         elif child.dep_ == "xcomp" and verb.lemma_.lower() in DIRECTIVE_VERBS and any(
-            c.dep_ in ("dobj", "dative") for c in verb.children
-        ):
+            c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "with") for c in verb.children
+        ):  # "pleaded with him to ..." too
             ranges.append((child.left_edge.i, child.right_edge.i))  # "asked them not to ..."
         elif child.dep_ == "dobj" and child.lemma_.lower() in CLAUSE_NOUNS:
             for clause in child.children:

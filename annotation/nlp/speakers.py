@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from annotation.nlp.cue_patterns import furniture
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS,
     ROLE_NOUNS, SPEAKER_LABELS, STATEMENT_NOUNS, THING_PRONOUNS,
@@ -153,10 +154,18 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
     starts = index.starts
     by_offsets = {(m.start, m.end): m for m in mentions}
     gender: dict[str, str] = genders(doc, mentions)
+    history: list["Quotation"] = []  # the attributed quotations so far, in order
+    text = index.text
     # a name inside quote marks is talked about, not talking: no antecedent for "he said"
     speaking = [m for m in mentions if m.ent is None or index.region_of[m.ent.start] == -1]
+    subjects: list[_Mention] = []
+    if any(q.floating for q in quotations):
+        captions = furniture(text)
+        # people who are the subject of a sentence in the reporting itself (not inside quote
+        # marks, not in a caption): one of them between two quotes ends the first speaker's turn
+        subjects = [m for m in speaking if m.label == "PERSON" and m.subject
+                    and not any(a <= m.start < b for a, b in captions)]
     last: tuple[int, "Quotation"] | None = None  # index and quotation of the previous attributed one
-    text = index.text
     for n, q in enumerate(quotations):
         if q.floating:
             under = name_line_after(text, q.end, mentions)
@@ -164,7 +173,7 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
                 q.source, q.speaker, q.speaker_label, q.floating, q.layout = (under.start, under.end), \
                     under.canonical, under.label, False, "pull"
             else:
-                _floating(doc, q, mentions, last, text, starts)
+                _floating(doc, q, mentions, last, text, starts, subjects)
             continue
         if q.source is None:
             continue
@@ -180,7 +189,7 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         if named is not None:
             q.speaker, q.speaker_label = named.canonical, named.label
         elif head is not None:
-            target = _antecedent(head, q, speaking, last[1] if last else None, gender)
+            target = _antecedent(head, q, speaking, last[1] if last else None, gender, history)
             if target is not None:
                 q.coref = (target.start, target.end)
                 q.speaker, q.speaker_label = target.canonical, target.label
@@ -189,10 +198,11 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
             else:
                 q.speaker = _expand_acronym(_clean(text[q.source[0]:q.source[1]]), mentions)
         last = (n, q)
+        history.append(q)
 
 
 def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple[int, Quotation] | None", text: str,
-              starts: list[int]) -> None:
+              starts: list[int], subjects: list[_Mention]) -> None:
     """A quote with no cue: the named subject of the sentence just before it in its paragraph
     ("Senator X issued a statement. “…”"), else the previous quotation's speaker nearby."""
     from bisect import bisect_left
@@ -211,6 +221,8 @@ def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple
                 return
     if last is not None and _paragraph_gap(text, last[1].end, q.start) <= _MAX_FLOAT_GAP:
         prev = last[1]
+        if any(m.canonical != prev.speaker and last[1].end <= m.start < q.start for m in subjects):
+            return  # someone else became the subject in between: the quote is kept, unattributed
         q.source, q.inherits = prev.source, last[0]
         q.speaker, q.speaker_label, q.coref = prev.speaker, prev.speaker_label, prev.coref
 
@@ -260,7 +272,7 @@ def _named_at(mentions: list[_Mention], char: int) -> _Mention | None:
 
 
 def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation | None",  # type: ignore[no-untyped-def]
-                gender: dict[str, str]) -> _Mention | None:
+                gender: dict[str, str], history: "list[Quotation]") -> _Mention | None:
     word = head.lower_
     before = [m for m in mentions if m.end <= q.source[0]]  # type: ignore[index]
     if word in FIRST_PERSON:
@@ -285,13 +297,14 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
             return _Mention(start, end, "PERSON", prev.speaker)
         return next((m for m in reversed(before) if ok(m)), None) or _untagged_subject(head)
     if word in GROUP_PRONOUNS or word in THING_PRONOUNS:
+        group = _group_speaker(head.doc, history) if word in GROUP_PRONOUNS else None
+        if group is not None:
+            # "The report's authors say ... They say ...": the same group keeps speaking (a
+            # study quoted in between does not take over: "they" are people)
+            start, end = group.coref or group.source  # type: ignore[misc]
+            return _Mention(start, end, "", group.speaker)
         if prev_mention is not None and prev_mention.label in _ORG_LABELS:
             return prev_mention
-        if word in GROUP_PRONOUNS and prev is not None and prev.source is not None and prev.source_token >= 0 \
-                and head.doc[prev.source_token].tag_ in ("NNS", "NNPS"):
-            # "The report's authors say ... They say ...": the same group keeps speaking
-            start, end = prev.coref or prev.source
-            return _Mention(start, end, "", prev.speaker)
         wanted = ("ORG", "NORP") if word in GROUP_PRONOUNS else ("ORG",)
         return next((m for m in reversed(before) if m.label in wanted), None)
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
@@ -324,6 +337,20 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
     if prev_mention is not None and prev_mention.label == "PERSON":
         return prev_mention
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
+
+
+def _group_speaker(doc: "Doc", history: "list[Quotation]") -> "Quotation | None":
+    """The latest of the last three quotations whose SOURCE is a plural of people."""
+    for q in reversed(history[-3:]):
+        if q.source is None or q.source_token < 0:
+            continue
+        tok = doc[q.source_token]
+        if tok.tag_ in ("NNS", "NNPS"):
+            if tok.lemma_.lower() in DOCUMENT_SUBJECTS or tok.lemma_.lower() in NON_SPEAKERS:
+                continue
+            return q
+        return None  # a singular speaker came in between
+    return None
 
 
 def _untagged_subject(head) -> _Mention | None:  # type: ignore[no-untyped-def]
