@@ -7,8 +7,12 @@ live in annotation/store/suggestions.py). No Qt here: the GUI runs this generato
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import signal
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from annotation.jobs import CancelToken, Job, Progress
 from annotation.model import ENTITY, QUOTE_LAYER, Unit
@@ -71,28 +75,31 @@ def preannotate(
     yield Progress(0, total_chars, f"pre-annotating {len(pending)} units")
     units = [p.unit for p in pending]
     pieces = _pieces(store.iter_unit_texts(units))
-    docs = nlp.pipe(pieces, as_tuples=True, batch_size=max(1, batch_size), n_process=max(1, n_process))
-    batch: list[UnitSuggestions] = []
-    try:
-        for unit, length, ents, quotes, error in _reassemble(docs):
-            if error:
-                report.rule_errors.append(f"{unit.key()}: {error}")
-            batch.append(_suggestions_for(unit, ents, quotes))
-            report.entities += len(ents)
-            report.quotes += len(quotes)
-            done_chars += length
-            if len(batch) >= batch_size:
+    # spaCy forks its worker processes on the first batch: they must die with this process.
+    # Batches commit with synchronous=NORMAL (Store.bulk): the job resumes where a crash left it.
+    with _workers_die_with_parent(), store.bulk():
+        docs = nlp.pipe(pieces, as_tuples=True, batch_size=max(1, batch_size), n_process=max(1, n_process))
+        batch: list[UnitSuggestions] = []
+        try:
+            for unit, length, ents, quotes, error in _reassemble(docs):
+                if error:
+                    report.rule_errors.append(f"{unit.key()}: {error}")
+                batch.append(_suggestions_for(unit, ents, quotes))
+                report.entities += len(ents)
+                report.quotes += len(quotes)
+                done_chars += length
+                if len(batch) >= batch_size:
+                    _write(store, batch, annotator, label, report)
+                    batch = []
+                    yield Progress(done_chars, total_chars, f"pre-annotating ({report.units_done} of {len(pending)} units)")
+                    if cancel is not None:
+                        cancel.check()  # raises Cancelled; every batch before this one is committed
+            if batch:
                 _write(store, batch, annotator, label, report)
-                batch = []
-                yield Progress(done_chars, total_chars, f"pre-annotating ({report.units_done} of {len(pending)} units)")
-                if cancel is not None:
-                    cancel.check()  # raises Cancelled; every batch before this one is committed
-        if batch:
-            _write(store, batch, annotator, label, report)
-    finally:
-        close = getattr(docs, "close", None)
-        if close is not None:
-            close()  # stops nlp.pipe's worker processes on cancel or error
+        finally:
+            close = getattr(docs, "close", None)
+            if close is not None:
+                close()  # stops nlp.pipe's worker processes on cancel or error
     if report.units_done:
         with store.transaction():
             store.log_bulk(annotator, "preannotate", {"model": label, "units": report.units_done,
@@ -192,3 +199,54 @@ def _suggestions_for(unit: Unit, ents: list[tuple[int, int, str]], quotes: list[
         if q.cue is not None:
             item.relations.append(SuggestedRelation(quote_key, key_for(q.cue[0], q.cue[1], "CUE", QUOTE_LAYER), "cue"))
     return item
+
+
+# -- worker processes die with their parent ---------------------------------------------------
+#
+# nlp.pipe(n_process=N) forks N workers. When the parent is SIGKILLed (or the window crashes)
+# nobody stops them: they run on for minutes, and a worker must never keep anything of the
+# parent's alive. Each child forked while pre-annotation runs asks the kernel for SIGKILL when
+# its parent dies (Linux prctl PR_SET_PDEATHSIG) and exits at once if the parent died before
+# that request. (The writer lock's descriptor is closed in every forked child by
+# annotation/store/locking.py, so the lock is free the moment the parent dies.)
+
+_PR_SET_PDEATHSIG = 1
+_forking_parent = 0  # pid whose forked children must die with it; 0 when not pre-annotating
+_prctl: Callable[..., int] | None = None
+
+
+def _resolve_prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up in the parent: dlopen is not safe in a child forked from threads."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not Linux: the getppid check below still helps
+        return None
+
+
+def _die_with_parent_after_fork() -> None:
+    parent = _forking_parent
+    if not parent:
+        return
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died between fork and prctl: no signal will come
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_die_with_parent_after_fork)
+
+
+@contextlib.contextmanager
+def _workers_die_with_parent() -> Iterator[None]:
+    """Children forked inside die when this process dies.
+
+    PR_SET_PDEATHSIG fires when the forking *thread* exits; nlp.pipe forks from the thread that
+    iterates it, which is the job's thread for the job's whole life."""
+    global _forking_parent, _prctl
+    if _prctl is None:
+        _prctl = _resolve_prctl()
+    _forking_parent = os.getpid()
+    try:
+        yield
+    finally:
+        _forking_parent = 0
