@@ -5,17 +5,18 @@ import sqlite3
 from dataclasses import replace
 
 from annotation.commands import (
-    NEW_SPAN, AddRelation, AddSpan, AddTarget, Batch, ClearStance, Command, DeleteRelation, DeleteSpan,
+    AddRelation, AddSpan, AddTarget, Batch, ClearStance, Command, DeleteRelation, DeleteSpan,
     RemoveTarget, SetStance, SetStatus, UpdateSpan,
 )
 from annotation.errors import CommandError
 from annotation.model import ENTITY, ORIGIN_HUMAN, ORIGIN_MODEL, REPLY_TARGET, STATUSES, Changes, Relation, Span, Unit
 from annotation.store import rows
+from annotation.store.quotations import QuotationRulesMixin
 
 _RELATION_LABELS_FALLBACK = ("source", "cue", "coref")
 
 
-class EditingMixin:
+class EditingMixin(QuotationRulesMixin):
     conn: sqlite3.Connection
 
     def apply(self, cmd: Command, annotator: str = "", action: str = "do") -> tuple[Command, Changes]:
@@ -71,15 +72,6 @@ class EditingMixin:
                     "entities may not overlap (delete or resize it first)"
                 )
 
-    def _identical_span(self, span: Span) -> Span | None:
-        """The annotator's span with the same unit, layer, offsets and label, if any."""
-        row = self.conn.execute(
-            "SELECT * FROM spans WHERE document_id = ? AND coalesce(comment_id, -1) = coalesce(?, -1) AND layer = ? "
-            "AND annotator = ? AND start = ? AND end = ? AND label = ?",
-            (span.document_id, span.comment_id, span.layer, span.annotator, span.start, span.end, span.label),
-        ).fetchone()
-        return rows.span(row) if row else None
-
     def _apply_add_span(self, cmd: AddSpan) -> tuple[Command, Changes]:
         span = cmd.span
         twin = self._identical_span(span)
@@ -114,45 +106,6 @@ class EditingMixin:
             spans=frozenset({span_id}), relations=frozenset(rel_ids),
         )
         return DeleteSpan(span_id), changes
-
-    def _confirm_twin(self, twin: Span, cmd: AddSpan) -> tuple[Command, Changes]:
-        """Adding a span the layer already holds confirms that one: a suggestion becomes the
-        annotator's, and the command's relations (a SOURCE's link to its QUOTE) attach to it.
-        The inverse takes back exactly that, so undo leaves the suggestion as it was."""
-        assert twin.id is not None
-        inverses: list[Command] = []
-        changes = Changes(documents=frozenset({twin.document_id}), units=frozenset({twin.unit}), spans=frozenset({twin.id}))
-        if cmd.span.origin == ORIGIN_HUMAN and twin.origin == ORIGIN_MODEL:
-            inverse, sub = self._apply_update_span(UpdateSpan(twin.id, origin=ORIGIN_HUMAN))
-            inverses.append(inverse)
-            changes = changes | sub
-        aliases = {NEW_SPAN, cmd.span.id} - {None}
-        for rel in cmd.relations:
-            rel = replace(
-                rel, id=None, document_id=twin.document_id,
-                head_id=twin.id if rel.head_id in aliases else rel.head_id,
-                child_id=twin.id if rel.child_id in aliases else rel.child_id,
-            )
-            if self._relation_id(rel.head_id, rel.child_id, rel.label) is not None:
-                continue  # already linked: nothing to add
-            rel_id = self._insert_relation(rel)
-            inverses.append(DeleteRelation(rel_id))
-            changes = changes | Changes(relations=frozenset({rel_id}))
-        return Batch(tuple(reversed(inverses)), f"Confirm {twin.label}"), changes
-
-    def _quotation_parts(self, quote: Span) -> list[Span]:
-        """The SOURCE and CUE spans that belong to ``quote`` alone: a part another QUOTE also
-        links to (one speaker of two quotes) is not this quotation's to take along."""
-        if quote.label != "QUOTE":
-            return []
-        result = self.conn.execute(
-            "SELECT DISTINCT c.* FROM relations r JOIN spans c ON c.id = r.child_id "
-            "WHERE r.head_id = ? AND r.label IN ('source', 'cue') AND c.label IN ('SOURCE', 'CUE') "
-            "AND NOT EXISTS (SELECT 1 FROM relations o WHERE o.child_id = c.id AND o.label IN ('source', 'cue') "
-            "AND o.head_id != r.head_id) ORDER BY c.id",
-            (quote.id,),
-        )
-        return [rows.span(r) for r in result]
 
     def _apply_delete_span(self, cmd: DeleteSpan) -> tuple[Command, Changes]:
         cascaded: set[int] = getattr(self, "_cascaded", set())
@@ -209,6 +162,7 @@ class EditingMixin:
         if cmd.label is not None and self.schema.layer_of(cmd.label) != old.layer:  # type: ignore[attr-defined]
             raise CommandError(f"cannot relabel a {old.layer} span as {cmd.label}")
         self._check_span(new, ignore_id=old.id)
+        relinked = self._relabel_links(old, new.label)
         self.conn.execute(
             "UPDATE spans SET start=?, end=?, label=?, origin=?, attrs=?, updated=? WHERE id=?",
             (new.start, new.end, new.label, new.origin, rows.dumps(new.attrs), rows.now(), old.id),
@@ -222,7 +176,8 @@ class EditingMixin:
             attrs=old.attrs if cmd.attrs is not None else None,
         )
         return inverse, Changes(
-            documents=frozenset({old.document_id}), units=frozenset({old.unit}), spans=frozenset({old.id})
+            documents=frozenset({old.document_id}), units=frozenset({old.unit}), spans=frozenset({old.id}),
+            relations=relinked,
         )
 
     # -- relations ----------------------------------------------------------------------
@@ -249,12 +204,6 @@ class EditingMixin:
         cols = ", ".join(values)
         cur = self.conn.execute(f"INSERT INTO relations({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
         return rel.id if rel.id is not None else cur.lastrowid  # type: ignore[return-value]
-
-    def _relation_id(self, head_id: int, child_id: int, label: str) -> int | None:
-        row = self.conn.execute(
-            "SELECT id FROM relations WHERE head_id = ? AND child_id = ? AND label = ?", (head_id, child_id, label)
-        ).fetchone()
-        return row[0] if row else None
 
     def _apply_add_relation(self, cmd: AddRelation) -> tuple[Command, Changes]:
         rel_id = self._insert_relation(cmd.relation)

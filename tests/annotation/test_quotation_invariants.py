@@ -342,3 +342,25 @@ def test_a_forced_rerun_keeps_an_accepted_quote_whole_and_adds_no_orphan_source(
     assert sorted(r.label for r in store.relations(doc)) == ["cue", "source"]
     assert {r.head_id for r in store.relations(doc)} == {quote.id}
     _clean(store)
+
+
+def test_relabelling_inside_a_quotation_keeps_its_links_meaningful(store: Store) -> None:
+    from annotation.errors import CommandError
+
+    doc = _doc(store)
+    ids = _quotation(store, doc)
+    inverse, changes = store.apply(UpdateSpan(ids["SOURCE"], label="CUE"))  # a mislabelled part
+    links = {(r.head_id, r.child_id, r.label) for r in store.relations(doc)}
+    assert (ids["QUOTE"], ids["SOURCE"], "cue") in links and (ids["QUOTE"], ids["SOURCE"], "source") not in links
+    assert changes.relations
+    _clean(store)
+    store.apply(inverse, action="undo")
+    assert (ids["QUOTE"], ids["SOURCE"], "source") in {(r.head_id, r.child_id, r.label) for r in store.relations(doc)}
+    for span_id, label in ((ids["QUOTE"], "SOURCE"), (ids["CUE"], "QUOTE")):
+        try:
+            store.apply(UpdateSpan(span_id, label=label))
+        except CommandError:
+            pass
+        else:
+            raise AssertionError(f"relabelling to {label} broke the quotation")
+    _clean(store)
