@@ -146,6 +146,36 @@ MIGRATIONS: list[str] = [
         ON spans(document_id, coalesce(comment_id, -1), layer, annotator, start, end, label);
     CREATE UNIQUE INDEX relations_identity ON relations(head_id, child_id, label);
     """,
+    # 3: model in the loop (issue 11). `models` registers each trained pipeline (folder, task,
+    # what it was trained on, its held-out scores beside the model it replaced). Stance
+    # suggestions live in their own table rather than as rows of `stances`: every existing
+    # reader of `stances` (exports, agreement, progress, merge, adjudication, check) then keeps
+    # counting human labels only, with no filter to forget; a suggestion shows only where its
+    # annotator has no label, and accepting one writes an ordinary human stance (SetStance).
+    """
+    CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        task TEXT NOT NULL,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        base_model TEXT NOT NULL DEFAULT '',
+        layer TEXT NOT NULL DEFAULT '',
+        trained_on TEXT NOT NULL DEFAULT '{}',
+        scores TEXT NOT NULL DEFAULT '{}',
+        created TEXT NOT NULL
+    );
+    CREATE INDEX models_task ON models(task, id);
+    CREATE TABLE stance_suggestions (
+        comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,
+        target TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        label TEXT NOT NULL,
+        probability REAL NOT NULL,
+        model TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (comment_id, target, annotator)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
