@@ -22,11 +22,12 @@ from annotation.store.rows import now
 from annotation.store.stats import StatsMixin
 from annotation.store.suggestions import SuggestionsMixin
 from annotation.store.checking import CheckingMixin
+from annotation.store.cluster_writes import ClusterWritesMixin
 from annotation.store.models_registry import ModelsRegistryMixin
 from annotation.store.stance_suggestions import StanceSuggestionsMixin
 
 
-class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin, SuggestionsMixin, CheckingMixin, ModelsRegistryMixin, StanceSuggestionsMixin):
+class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin, SuggestionsMixin, CheckingMixin, ModelsRegistryMixin, StanceSuggestionsMixin, ClusterWritesMixin):
     """One open project. Thread use: one Store per thread (workers open their own)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, locked: bool) -> None:
