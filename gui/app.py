@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from annotation.cli.common import resolve_annotator
-from annotation.errors import GoldspanError, ProjectError, ProjectLocked
+from annotation.errors import DiskFull, GoldspanError, ProjectError, ProjectLocked, ProjectReadOnly
 from annotation.store import Store
 
 _windows: list[object] = []  # open main windows (Qt would otherwise collect them)
@@ -82,8 +82,14 @@ def choose_project(project: str | None, annotator: str) -> Path:
     return demo_project(annotator) or empty_project()
 
 
-def open_window(path: str | Path, annotator: str, parent_for_errors: object = None, interactive: bool = True):  # type: ignore[no-untyped-def]
-    """Open ``path`` in a new main window; None (after telling the user) when it cannot be opened."""
+def open_window(path: str | Path, annotator: str, parent_for_errors: object = None, interactive: bool = True,  # type: ignore[no-untyped-def]
+                read_only: bool = False):
+    """Open ``path`` in a new main window; None (after telling the user) when it cannot be opened.
+
+    Falls back to read-only, and says why, when another process is writing to the project or
+    the file or its folder cannot be written. Nothing is written to a project that fails its
+    checks: a non-interactive run (the screenshot) checks the whole file first, the window
+    checks it on a worker and opening itself writes nothing."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
@@ -95,11 +101,14 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
     reason = ""
     try:
         # The integrity check reads the whole file; the window runs it on a worker instead.
+        check = not interactive
         try:
-            store = Store.open(path, check=False)
-        except ProjectLocked as exc:
+            store = Store.open(path, read_only=read_only, check=check)
+        except (ProjectLocked, ProjectReadOnly) as exc:
             reason = f"{exc}\n\nIt is open read-only here: you can read and search, but not edit."
-            store = Store.open(path, read_only=True, check=False)
+            store = Store.open(path, read_only=True, check=check)
+        if store.read_only_reason and not reason:
+            reason = f"{store.read_only_reason}.\n\nYou can read and search, but not edit."
     except ProjectError as exc:
         if interactive:
             box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open project", str(exc), parent=parent_for_errors)  # type: ignore[arg-type]
@@ -109,7 +118,10 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
             print(f"goldspan: error: {exc}", file=sys.stderr)
         return None
     if not store.read_only:
-        store.ensure_annotator(annotator)
+        try:
+            store.ensure_annotator(annotator)
+        except DiskFull as exc:  # the first edit will say so again, with a retry
+            print(f"goldspan: warning: {exc}", file=sys.stderr)
     session = Session(store, annotator)
     window = MainWindow(session, reason)
     _windows.append(window)
@@ -129,8 +141,8 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
     else:
         window.open_first_document()
     window.check_integrity_in_background()
-    if reason and interactive:
-        window.show_message("Read-only: another Goldspan window is writing to this project", error=True)
+    if reason and interactive and not read_only:
+        window.show_message("Read-only: " + reason.split("\n")[0], error=True)
         notice = QMessageBox(QMessageBox.Icon.Information, "Project opened read-only", reason, parent=window)
         notice.setTextFormat(Qt.TextFormat.PlainText)
         notice.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -170,7 +182,7 @@ def take_screenshot(window, out: str) -> bool:  # type: ignore[no-untyped-def]
     return bool(window.grab().save(out))
 
 
-def run_gui(project: str | None, screenshot: str | None, annotator: str | None) -> int:
+def run_gui(project: str | None, screenshot: str | None, annotator: str | None, read_only: bool = False) -> int:
     app = _application(screenshot is not None)
     who = resolve_annotator(annotator)
     if screenshot is not None:
@@ -186,7 +198,7 @@ def run_gui(project: str | None, screenshot: str | None, annotator: str | None) 
             return 1
         return 0
     path = choose_project(project, who)
-    window = open_window(path, who)
+    window = open_window(path, who, read_only=read_only)
     if window is None:
         return 1
     window.show()

@@ -19,6 +19,8 @@ def _extend(parser: argparse.ArgumentParser, sub: argparse._SubParsersAction) ->
     p = sub.add_parser("open", help="open the GUI on a project", description="Open the annotation window on a project file.")
     p.add_argument("project")
     p.add_argument("--annotator", help="who is annotating (default: $GOLDSPAN_ANNOTATOR, then the login name)")
+    p.add_argument("--read-only", action="store_true",
+                   help="open without writing anything (beside another window that writes, or from a read-only folder)")
     p.set_defaults(func=_open_project)
 
 
@@ -31,7 +33,7 @@ def _open_default(args: argparse.Namespace) -> int:
 def _open_project(args: argparse.Namespace) -> int:
     from gui.app import run_gui
 
-    return run_gui(project=args.project, screenshot=None, annotator=args.annotator)
+    return run_gui(project=args.project, screenshot=None, annotator=args.annotator, read_only=args.read_only)
 
 
 def _screenshot(argv: list[str]) -> int:

@@ -10,10 +10,13 @@ import sqlite3
 import weakref
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QMessageBox
 
 from annotation.commands import Command
-from annotation.errors import GoldspanError
+from annotation.errors import DiskFull, GoldspanError
+from annotation.store.connection import is_disk_full
 
 if TYPE_CHECKING:
     from gui.session import Session
@@ -61,12 +64,79 @@ class CoreCommand(QUndoCommand):
         try:
             inverse, changes = self._session.store.apply(command, self._session.annotator, action=action)
         except (GoldspanError, sqlite3.OperationalError) as exc:
-            # OperationalError: a worker (an import) holds the write lock past the busy timeout.
-            message = str(exc) if isinstance(exc, GoldspanError) else (
-                f"the project is busy ({exc}); a long job is writing, try again in a moment")
+            if isinstance(exc, DiskFull) or is_disk_full(exc):
+                message = (f"The disk is full: “{command.describe()}” is not saved. "
+                           "Free some space, then Retry (the edit is kept until then).")
+                if action == "do":  # a new edit: kept aside, re-applied by Retry
+                    unsaved_edits(self._session).keep(command, message)
+            elif isinstance(exc, GoldspanError):
+                message = str(exc)
+            else:  # a worker (an import) holds the write lock past the busy timeout
+                message = f"the project is busy ({exc}); a long job is writing, try again in a moment"
             self.failed = message
             self.setObsolete(True)
             self._session.error.emit(message)
             return None
         self._session.changed.emit(changes)
         return inverse
+
+
+class UnsavedEdits:
+    """Edits the store could not save because the disk was full: listed in a (non-blocking)
+    box with Retry, which pushes them again in order, and Discard. Never dropped silently."""
+
+    def __init__(self, session: "Session") -> None:
+        self._session_ref = weakref.ref(session)
+        self.commands: list[Command] = []
+        self.box: QMessageBox | None = None
+
+    def keep(self, command: Command, message: str) -> None:
+        self.commands.append(command)
+        self._show(message)
+
+    def retry(self) -> bool:
+        """Re-apply the kept edits in order; True when all are saved now."""
+        session = self._session_ref()
+        waiting, self.commands = self.commands, []
+        for number, command in enumerate(waiting):
+            if session is None or not session.push(command):
+                # the failed one put itself back (keep); the ones after it wait behind it
+                self.commands += [c for c in waiting[number + 1:] if c not in self.commands]
+                return False
+        self._close_box()
+        return True
+
+    def discard(self) -> None:
+        self.commands = []
+        self._close_box()
+
+    def _show(self, message: str) -> None:
+        lines = "\n".join(f"• {c.describe()}" for c in self.commands)
+        text = f"{message}\n\nNot saved yet:\n{lines}"
+        if self.box is None:
+            # No parent: the box must outlive a window closed meanwhile; it stays above the others.
+            box = QMessageBox(QMessageBox.Icon.Critical, "The disk is full", "")
+            box.setWindowModality(Qt.WindowModality.NonModal)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # describe() may quote text with markup
+            retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+            discard = box.addButton("Discard these edits", QMessageBox.ButtonRole.DestructiveRole)
+            retry.clicked.connect(self.retry)
+            discard.clicked.connect(self.discard)
+            self.box = box
+        self.box.setText(text)
+        self.box.show()  # not blocking: the window keeps painting and can be read meanwhile
+
+    def _close_box(self) -> None:
+        if self.box is not None:
+            self.box.hide()
+
+
+_unsaved: "weakref.WeakKeyDictionary[Session, UnsavedEdits]" = weakref.WeakKeyDictionary()
+
+
+def unsaved_edits(session: "Session") -> UnsavedEdits:
+    """The session's edits waiting for disk space (one list per session)."""
+    found = _unsaved.get(session)
+    if found is None:
+        found = _unsaved[session] = UnsavedEdits(session)
+    return found
