@@ -91,7 +91,13 @@ def unattached_name(verb: "Token") -> "Token | None":
             continue
         if tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in ("PERSON", ""):
             return tok
-        return None
+        break
+    # '"…,'' said engineer Ruth Ndlovu': the quote marks threw the parser; the name follows
+    for tok in doc[verb.i + 1:min(len(doc), verb.i + 4)]:
+        if tok.ent_type_ == "PERSON":
+            return tok  # any token of the name: the SOURCE span is the whole entity
+        if tok.is_punct:
+            break
     return None
 
 
@@ -107,8 +113,9 @@ def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> lis
     subject = find_subject(verb)
     if subject is None or negated(verb) or hypothetical(verb) or not speaks(subject, verb):
         return []
-    if subject.tag_ == "NNS" and subject.lemma_.lower() in GENERIC_NOUNS | {"critic"}:
-        return []
+    naming = verb.lemma_.lower() in NAMING_VERBS
+    if naming and subject.tag_ == "NNS" and subject.lemma_.lower() in GENERIC_NOUNS | {"critic"}:
+        return []  # "Critics called the plan ‘a bit rich’": a judgement, not one speaker's words
     if subject.lower_ in ("i", "we", "you"):
         return []
     doc = index.doc
@@ -122,6 +129,8 @@ def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> lis
         if n == -1 or n in seen or n in consumed or i in subject_tokens:
             continue
         seen.add(n)
+        if not _complement_of(doc[i], verb):
+            continue  # "expressed his confidence that ... “prospects”": the clause rule takes it
         region = index.regions[n]
         first, last = index.token_range(region.start, region.end)
         if sum(1 for t in doc[first:last] if t.is_alpha) > _MAX_FRAGMENT_WORDS and verb.lemma_.lower() not in (
@@ -146,8 +155,27 @@ def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> lis
     return out
 
 
+# Say-class verbs whose object can be quoted words: "expressed "deep concern"", "voiced "doubts"".
+_FRAGMENT_VERBS = frozenset("express voice echo".split())
+
+
+def _complement_of(tok: "Token", verb: "Token") -> bool:
+    """``tok`` hangs on ``verb`` through its object or "as" phrase, not through a clause."""
+    node = tok
+    for _ in range(8):
+        if node.i == verb.i:
+            return True
+        if node.dep_ in ("acl", "ccomp", "relcl", "advcl") or node.head is node or (
+            node.dep_ == "conj" and node.pos_ in ("VERB", "AUX")
+        ):
+            return False  # "called it "x" and "y"" is one naming; a second clause is not
+        node = node.head
+    return False
+
+
 def is_naming(tok: "Token") -> bool:
-    return tok.lemma_.lower() in NAMING_VERBS and tok.pos_ == "VERB"
+    lemma = tok.lemma_.lower()
+    return (lemma in NAMING_VERBS or lemma in _FRAGMENT_VERBS) and tok.pos_ == "VERB"
 
 
 _CREDIT = re.compile(r"(?:^|[.\s])(?:Image|Photo|Photograph|Picture|Video|Audio|Credit|Source)s?:\s*[^.\n]{1,80}\.?\s*$")

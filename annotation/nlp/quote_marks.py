@@ -2,7 +2,8 @@
 
 Rules (they never raise, and a stray mark never swallows the rest of the text):
 
-- Double quotes, curly (“ ” „ « ») or straight ("). A straight mark opens when no quote is
+- Double quotes, curly (“ ” „ « ») or straight ("), and two apostrophes ('' ’’) typed for one.
+  A straight mark opens when no quote is
   open and closes when one is; curly marks say which they are, and a curly mark used the
   wrong way round is read from its surroundings.
 - News style across paragraphs: a paragraph that ends inside a quote with no closing mark
@@ -83,6 +84,19 @@ def _double_regions(text: str) -> list[QuoteRegion]:
         i = p_start
         while i < p_end:
             ch = text[i]
+            if open_at is not None and text[i:i + 2] in ("''", "’’") and i > p_start and not text[i - 1].isspace():
+                # two apostrophes typed for a closing double quote: "… under water.''"
+                r = _region(text, open_at, i, n_pars)
+                regions.append(QuoteRegion(r.open, i + 1, r.start, r.end, True, n_pars))
+                open_at, n_pars = None, 1
+                i += 2
+                continue
+            if open_at is None and text[i:i + 2] in ("''", "‘‘") and text[i + 2:i + 3].isalnum() and (
+                i == p_start or text[i - 1] in " \t(—–-:"
+            ):
+                open_at, n_pars = i + 1, 1  # "''Don't ask me,'' he said": two apostrophes open
+                i += 2
+                continue
             if ch not in OPEN_DOUBLE and ch not in CLOSE_DOUBLE and ch != STRAIGHT_DOUBLE or i == skip_mark:
                 i += 1
                 continue

@@ -60,6 +60,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
         if index.region_of[i] != -1:
             continue
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            cues.append(tok)  # '“…”, according to the Herald': the cue of a direct quote too
             q = _according_to(tok, index, consumed)
             if q is not None:
                 found.append(q)
@@ -161,7 +162,8 @@ def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotati
     if subject.lower_ in ("i", "you", "we"):
         return out  # "as I said, ..." in a reader's comment is their own opinion, not a report
     for lo, hi in _content_ranges(verb):
-        q = _from_content(lo, hi, verb, subject, (verb.idx, verb.idx + len(verb.text)), index, consumed)
+        q = _from_content(lo, hi, verb, subject, (verb.idx, verb.idx + len(verb.text)), index, consumed,
+                          cue_inside=lo < verb.i < hi)
         if q is not None:
             out.append(q)
     return out
@@ -209,11 +211,25 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # "The talks will go on, he said": the reported clause is the verb's head.
         head = verb.head
         ranges.append((head.left_edge.i, verb.left_edge.i - 1))
+    elif verb.dep_ == "parataxis" and verb.head.i > verb.i and verb.head.pos_ in ("VERB", "AUX") and _set_off(verb):
+        # "Too often, he says, they get it": the cue sits inside; both halves are one quotation
+        head = verb.head
+        ranges.append((head.left_edge.i, head.right_edge.i))
     return ranges
 
 
+def _set_off(verb: "Token") -> bool:
+    """The reporting clause stands between commas (or dashes) inside the sentence."""
+    doc = verb.doc
+    lo, hi = verb.left_edge.i, verb.right_edge.i
+    marks = (",", "—", "–")
+    opened = doc[lo].text in marks or (lo > 0 and doc[lo - 1].text in marks)
+    closed = doc[hi].text in marks or (hi + 1 < len(doc) and doc[hi + 1].text in marks)
+    return lo > 0 and opened and closed
+
+
 def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: DocIndex,
-                  consumed: set[int]) -> Quotation | None:
+                  consumed: set[int], cue_inside: bool = False) -> Quotation | None:
     doc = index.doc
     if doc[lo].lower_ in ("whether", "if") or doc[lo].tag_ == "WDT" and doc[lo].lower_ != "that":
         return None  # a yes/no question ("clarify whether ...") reports no statement; "explained how ..." does
@@ -223,7 +239,7 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
         lo += 1
     while hi >= lo and doc[hi].pos_ in _TRIM and index.region_of[hi] == -1:
         hi -= 1
-    if hi - lo < 1 or (subject.i >= lo and subject.i <= hi):
+    if hi - lo < 1 or (not cue_inside and lo <= subject.i <= hi):
         return None
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
     opened = index.region_of[lo]
@@ -237,7 +253,14 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
     if inside:
         quoted = sum(min(end, index.regions[n].end) - max(start, index.regions[n].start) for n in inside)
         # words of the reporter's own around the quote make it a mixed quote, however short
-        own_words = sum(1 for i in range(lo, hi + 1) if index.region_of[i] == -1 and doc[i].is_alpha)
+        # not counted: the cue clause sitting inside ("Of X, he said, “…”") and a lead-in set off
+        # by a comma right before the first quote ("By this time, “…”, according to the Herald")
+        first_open = min(index.regions[n].open for n in inside)
+        lead = index.token_at(first_open) - 1
+        skip_to = lead if lo < lead <= lo + 6 and doc[lead].text == "," else lo
+        cue_clause = {t.i for t in verb.subtree} if cue_inside else set()
+        own_words = sum(1 for i in range(skip_to, hi + 1)
+                        if index.region_of[i] == -1 and doc[i].is_alpha and i not in cue_clause)
         mostly_quoted = quoted >= 0.5 * (end - start) or len(inside) > 1 and quoted >= 0.4 * (end - start)
         if mostly_quoted and own_words < 3:
             return None  # mostly quoted: the direct-quote rule attributes it with this cue
@@ -268,8 +291,17 @@ def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotatio
         lo_edge, hi_edge = anchor.sent.start, anchor.sent.end - 1
     before = (lo_edge, phrase_lo - 1)
     after = (phrase_hi + 1, hi_edge)
+    if before[1] - before[0] >= 1 and after[1] - after[0] >= 1 and doc[phrase_lo - 1].text == "," and (
+        phrase_hi + 1 < len(doc) and doc[phrase_hi + 1].text == ","
+    ) and _has_verb(doc, after):
+        # "The line, according to the ministry, will open in 2027": mid-sentence, one quotation
+        return _from_content(lo_edge, hi_edge, tok, source, cue, index, consumed, cue_inside=True)
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
     return _from_content(lo, hi, tok, source, cue, index, consumed)
+
+
+def _has_verb(doc: Any, span: tuple[int, int]) -> bool:
+    return any(doc[i].pos_ in ("VERB", "AUX") for i in range(span[0], span[1] + 1))
 
 
 # -- direct ---------------------------------------------------------------------------

@@ -1,0 +1,368 @@
+"""Pre-annotation on a Dask cluster: workers parse, this process (the coordinator) writes.
+
+``goldspan preannotate PROJECT.db --scheduler tcp://HOST:8786`` (an existing cluster) or
+``--scheduler local:N`` (a LocalCluster of N worker processes here). The project file never
+leaves this machine: the coordinator reads the units still to do, sends their texts in batches
+sized by characters (one huge article does not stall a worker behind many small ones), and
+writes each batch that comes back in one transaction that also marks its units done
+(Store.write_suggestions_once), with the row-building of the single-process job, so the
+project ends up exactly as after a plain run.
+
+Exactly once: a result is written only for units not yet done with the model (in this run,
+under --force), checked in the writing transaction; a rerun continues where a stop left off.
+A worker killed mid-batch is Dask's to retry elsewhere. A worker whose model is not the run's
+is refused (one line) and its batch sent again; a lost scheduler stops the run with one line.
+
+Dask is the optional ``goldspan[cluster]`` extra, imported only here and only on this path.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from annotation.errors import GoldspanError
+from annotation.jobs import CancelToken, Job, Progress
+from annotation.nlp.preannotate import DEFAULT_BATCH, PreannotateReport
+
+if TYPE_CHECKING:
+    from annotation.nlp.cluster_worker import BatchDone, UnitText
+    from annotation.store import Store
+
+DEFAULT_BATCH_CHARS = 20_000  # ~2 s of parsing on one core: small enough to balance, big enough to amortise
+MAX_REFUSALS = 20  # a batch refused this often: no worker left with the run's model
+
+
+class ClusterError(GoldspanError):
+    """The cluster cannot be used or was lost; one line, and a rerun continues."""
+
+
+@dataclass(frozen=True)
+class ClusterProgress(Progress):
+    """Progress in characters (for time left) plus what a cluster run shows."""
+
+    units_done: int = 0
+    units_total: int = 0
+    units_per_second: float = 0.0
+    workers: tuple[tuple[str, int], ...] = ()  # (worker address, units it did) in order of first result
+    dashboard: str = ""
+
+
+@dataclass
+class ClusterReport(PreannotateReport):
+    scheduler: str = ""
+    workers: dict[str, int] = field(default_factory=dict)  # units per worker
+    refused: dict[str, str] = field(default_factory=dict)  # worker -> its model
+    duplicates: int = 0  # units that came back again and were not written twice
+
+    def summary(self) -> str:
+        per_worker = ", ".join(f"{w} {n}" for w, n in self.workers.items())
+        text = super().summary() + f" on {self.scheduler} ({len(self.workers)} workers: {per_worker or 'none'})"
+        if self.refused:
+            text += f"; refused {len(self.refused)} workers with another model"
+        return text
+
+
+# -- connecting --------------------------------------------------------------------------------
+
+def parse_scheduler(spec: str) -> tuple[str, int]:
+    """("local", N) for ``local:N``, else ("address", 0) for a scheduler address."""
+    if spec.startswith("local"):
+        _, _, count = spec.partition(":")
+        try:
+            workers = int(count) if count else 2
+        except ValueError:
+            workers = 0
+        if workers < 1:
+            raise ClusterError(f"--scheduler {spec!r}: give local:N with N >= 1 worker processes")
+        return "local", workers
+    if "://" in spec or ":" in spec:
+        return "address", 0
+    raise ClusterError(f"--scheduler {spec!r}: give a scheduler address (tcp://HOST:8786) or local:N")
+
+
+@contextlib.contextmanager
+def connect(spec: str) -> Iterator[tuple[Any, str]]:
+    """A Dask client for ``spec`` and a name for it; a LocalCluster is closed on the way out."""
+    import importlib.util
+
+    from distributed import Client, LocalCluster
+
+    kind, workers = parse_scheduler(spec)
+    cluster = None
+    try:
+        if kind == "local":
+            # Worker processes, one thread each: spaCy runs a pipeline best in one thread, and
+            # processes make local:N behave like N machines (each loads the model once).
+            # The dashboard needs bokeh (the goldspan[cluster] extra brings it).
+            dashboard = ":0" if importlib.util.find_spec("bokeh") is not None else None
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=dashboard, silence_logs=logging.ERROR)
+            client = Client(cluster)
+        else:
+            client = Client(spec, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise ClusterError(f"cannot reach the Dask scheduler at {spec}: {_first_line(exc)}") from None
+    try:
+        yield client, spec
+    finally:
+        with contextlib.suppress(Exception):  # a lost scheduler: closing must not hang or raise
+            client.close(timeout=5)
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=10)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+# -- batches -----------------------------------------------------------------------------------
+
+def char_batches(texts: Iterator[tuple[Any, str]], batch_chars: int) -> Iterator[list["UnitText"]]:
+    """Units in order, cut into batches of about ``batch_chars`` characters; a longer unit goes alone."""
+    batch: list[UnitText] = []
+    size = 0
+    for unit, text in texts:
+        if batch and size + len(text) > batch_chars:
+            yield batch
+            batch, size = [], 0
+        batch.append((unit.document_id, -1 if unit.comment_id is None else unit.comment_id, text))
+        size += len(text)
+    if batch:
+        yield batch
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+class ResultWriter:
+    """The only writer: one transaction per returned batch, each unit at most once."""
+
+    def __init__(self, store: "Store", annotator: str, model: str, report: ClusterReport, since: str | None) -> None:
+        self.store = store
+        self.annotator = annotator
+        self.model = model
+        self.report = report
+        self.since = since  # --force: units done before this stamp are redone, once
+
+    def write(self, result: "BatchDone") -> int:
+        """Write a batch's units not yet written; return how many were. Twice the same: 0."""
+        from annotation.nlp.cluster_worker import unpack
+
+        if result.model != self.model:  # never: refused before; guards the invariant anyway
+            raise ClusterError(f"worker {result.worker} returned suggestions of {result.model}, not {self.model}")
+        batch = [unpack(row) for row in result.rows]
+        counts, written = self.store.write_suggestions_once(batch, self.annotator, self.model, self.since)
+        report = self.report
+        report.duplicates += len(batch) - len(written)
+        if written:
+            report.units_done += len(written)
+            report.spans_added += counts.spans_added
+            report.relations_added += counts.relations_added
+            report.spans_replaced += counts.spans_replaced
+            report.spans_kept_human += counts.spans_kept_human
+            report.entities += result.entities
+            report.quotes += result.quotes
+            report.rule_errors += result.rule_errors
+            report.workers[result.worker] = report.workers.get(result.worker, 0) + len(written)
+        return len(written)
+
+
+# -- the job -----------------------------------------------------------------------------------
+
+def preannotate_on_cluster(
+    store: "Store",
+    annotator: str,
+    scheduler: str,
+    model: str | None = None,
+    batch_chars: int = DEFAULT_BATCH_CHARS,
+    batch_size: int = DEFAULT_BATCH,
+    force: bool = False,
+    cancel: CancelToken | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> Job[ClusterReport]:
+    """Like annotation.nlp.preannotate.preannotate, with the parsing on a Dask cluster.
+
+    Yields ClusterProgress (characters done, units, units/s, per-worker counts); ``notify``
+    gets the lines a user must see (the dashboard link, refused workers)."""
+    from annotation.nlp.models import load_model
+    from annotation.store.rows import now
+
+    say = notify or (lambda line: None)
+    store.require_writable()
+    yield ClusterProgress(0, 0, "loading the language model")
+    label = load_model(model).label  # the run's model: a worker with another one is refused
+    since = now() if force else None
+    pending = store.pending_units(annotator, label, force)
+    total_units = store.pending_units(annotator, label, True) if not force else pending
+    report = ClusterReport(label, units_total=len(total_units), units_skipped=len(total_units) - len(pending),
+                           scheduler=scheduler)
+    total_chars = sum(p.length for p in pending)
+    yield ClusterProgress(0, total_chars, f"connecting to {scheduler}", 0, len(pending))
+    with connect(scheduler) as (client, name):
+        dashboard = _dashboard(client)
+        say(f"Dask dashboard: {dashboard}" if dashboard else "Dask dashboard: not served (install bokeh: the goldspan[cluster] extra)")
+        yield ClusterProgress(0, total_chars, "loading the model on the workers", 0, len(pending), dashboard=dashboard)
+        run = _Run(client, store, annotator, label, model, batch_chars, batch_size, report, since, say)
+        run.start()
+        with store.bulk():
+            for done_chars, elapsed in run.results(pending, cancel):
+                rate = report.units_done / elapsed if elapsed > 0 else 0.0
+                yield ClusterProgress(done_chars, total_chars,
+                                      f"pre-annotating on {name} ({report.units_done} of {len(pending)} units)",
+                                      report.units_done, len(pending), rate, tuple(report.workers.items()), dashboard)
+    if report.units_done:
+        with store.transaction():
+            store.log_bulk(annotator, "preannotate", {"model": label, "units": report.units_done, "scheduler": scheduler,
+                                                      "spans": report.spans_added, "relations": report.relations_added})
+    yield ClusterProgress(total_chars, total_chars, "done", report.units_done, len(pending), 0.0,
+                          tuple(report.workers.items()), dashboard)
+    return report
+
+
+def _dashboard(client: Any) -> str:
+    try:
+        return str(client.dashboard_link or "")
+    except Exception:  # noqa: BLE001 - no dashboard is no reason to stop
+        return ""
+
+
+class _Run:
+    """Keeps a window of batches in flight and writes each result as it comes back."""
+
+    def __init__(self, client: Any, store: "Store", annotator: str, label: str, model: str | None, batch_chars: int,
+                 batch_size: int, report: ClusterReport, since: str | None, say: Callable[[str], None]) -> None:
+        self.client = client
+        self.label = label
+        self.model = model
+        self.batch_chars = max(1, batch_chars)
+        self.batch_size = batch_size
+        self.report = report
+        self.say = say
+        self.store = store
+        self.writer = ResultWriter(store, annotator, label, report, since)
+        self.run_id = uuid.uuid4().hex[:8]
+
+    def start(self) -> None:
+        """Load the model on every worker (now and when one joins) and refuse the wrong ones."""
+        from annotation.nlp.cluster_worker import ModelPlugin, worker_model_label
+
+        try:
+            self.client.register_plugin(ModelPlugin(self.model))
+            labels = self.client.run(worker_model_label, self.model)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"lost the Dask scheduler at {self.report.scheduler}: {_first_line(exc)}") from None
+        for worker, label in sorted(labels.items()):
+            if label != self.label:
+                self._refuse(worker, label)
+        if labels and len(self.report.refused) == len(labels):
+            raise ClusterError(f"no worker of {self.report.scheduler} has the run's model {self.label} "
+                               f"({', '.join(f'{w}: {m}' for w, m in self.report.refused.items())}); "
+                               "install the same Goldspan and model on every worker")
+
+    def _refuse(self, worker: str, label: str) -> None:
+        if worker not in self.report.refused:
+            self.report.refused[worker] = label
+            self.say(f"refused worker {worker}: it has {label}, this run uses {self.label}")
+
+    def results(self, pending: list[Any], cancel: CancelToken | None) -> Iterator[tuple[int, float]]:
+        """Submit batches, write results; yields (characters done, seconds since the start) per batch."""
+        from distributed import as_completed
+
+        texts = self.store.iter_unit_texts([p.unit for p in pending])
+        batches = enumerate(char_batches(texts, self.batch_chars))
+        inflight: dict[Any, tuple[int, list[UnitText], int]] = {}  # future -> (batch, units, refusals)
+        flow = as_completed()
+        started = time.monotonic()
+        done_chars = 0
+
+        def submit(number: int, units: list[UnitText], refusals: int = 0) -> None:
+            from annotation.nlp.cluster_worker import annotate_batch
+
+            good = None  # loose restriction away from refused workers; any worker when none is
+            if self.report.refused:
+                good = [w for w in self._workers() if w not in self.report.refused] or None
+            future = self.client.submit(annotate_batch, number, self.model, self.label, units, self.batch_size,
+                                        key=f"goldspan-{self.run_id}-{number}-{refusals}", pure=False,
+                                        workers=good, allow_other_workers=True if good else False)
+            inflight[future] = (number, units, refusals)
+            flow.add(future)
+
+        def fill() -> None:
+            while len(inflight) < self._window():
+                nxt = next(batches, None)
+                if nxt is None:
+                    return
+                submit(*nxt)
+
+        try:
+            fill()
+            while inflight:
+                future = next(flow)
+                number, units, refusals = inflight.pop(future)
+                result = self._result(future, units)
+                from annotation.nlp.cluster_worker import BatchRefused
+
+                if isinstance(result, BatchRefused):
+                    self._refuse(result.worker, result.model)
+                    if refusals + 1 >= MAX_REFUSALS:
+                        raise ClusterError(f"no worker with the run's model {self.label} took the batch of unit "
+                                           f"{_unit_key(units[0])} after {refusals + 1} tries; refused: "
+                                           + ", ".join(f"{w} ({m})" for w, m in self.report.refused.items()))
+                    submit(number, units, refusals + 1)
+                    continue
+                self.writer.write(result)
+                done_chars += sum(len(u[2]) for u in units)
+                yield done_chars, time.monotonic() - started
+                if cancel is not None:
+                    cancel.check()  # raises Cancelled; every batch written so far stays
+                fill()
+        finally:
+            for future in list(inflight):
+                with contextlib.suppress(Exception):
+                    future.cancel()
+
+    def _window(self) -> int:
+        """Batches in flight: two per worker thread keeps every worker busy while one is written."""
+        threads = sum(w.get("nthreads", 1) for w in self._worker_info().values())
+        return max(4, 2 * threads + 1)
+
+    def _worker_info(self) -> dict[str, Any]:
+        try:
+            return dict(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+        except TypeError:  # older distributed: no n_workers argument
+            return dict(self.client.scheduler_info().get("workers", {}))
+        except Exception:  # noqa: BLE001 - a lost scheduler shows in the next result
+            return {}
+
+    def _workers(self) -> list[str]:
+        return list(self._worker_info())
+
+    def _result(self, future: Any, units: list["UnitText"]) -> Any:
+        """The batch's result; a lost scheduler or a failing batch becomes one ClusterError line."""
+        from concurrent.futures import CancelledError
+
+        from distributed.comm.core import CommClosedError
+        from distributed.scheduler import KilledWorker
+
+        try:
+            return future.result()
+        except KilledWorker:
+            raise ClusterError(f"the batch starting at unit {_unit_key(units[0])} killed every worker that took it "
+                               f"({len(units)} units); rerun to continue, with a smaller --batch-chars") from None
+        except (CancelledError, CommClosedError, OSError, TimeoutError) as exc:
+            raise ClusterError(f"lost the Dask scheduler at {self.report.scheduler} ({_first_line(exc)}): "
+                               f"{self.report.units_done} units written; rerun to continue") from None
+        except Exception as exc:  # noqa: BLE001 - a worker-side error: one line, the run can be rerun
+            raise ClusterError(f"a worker failed on the batch starting at unit {_unit_key(units[0])}: "
+                               f"{type(exc).__name__}: {_first_line(exc)}") from None
+
+
+def _unit_key(unit: "UnitText") -> str:
+    return f"{unit[0]}:{'body' if unit[1] == -1 else unit[1]}"
