@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 import sqlite3
 from pathlib import Path
 from typing import Iterator
@@ -268,9 +268,8 @@ def _open_checked(path: Path, read_only: bool, immutable: bool, check: bool) -> 
 def _build_and_link(path: Path, schema: Schema) -> None:
     """Make the complete project under a temporary name in the same folder, then link it into
     place; link() fails instead of replacing a file that appeared meanwhile."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=path.parent)
-    os.close(fd)  # a fresh temporary file, not the project: no SQLite locks of ours on it
-    tmp = Path(name)
+    # SQLite creates it (with the usual permissions; mkstemp's would be owner-only)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.creating")
     try:
         conn = connection.connect(tmp, create=True)
         try:
