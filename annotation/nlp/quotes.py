@@ -90,6 +90,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
     skip = furniture(text)
     if skip:  # captions with a credit, "READ MORE:" lines
         found = [q for q in found if not any(a <= q.start < b for a, b in skip)]
+    found = [q for q in found if q.end > q.start]  # an empty content span is no quotation
     found.sort(key=lambda q: q.start)
     found = _drop_nested(found)
     resolve_speakers(doc, found, index)
@@ -239,7 +240,7 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
         lo += 1
     while hi >= lo and doc[hi].pos_ in _TRIM and index.region_of[hi] == -1:
         hi -= 1
-    if hi - lo < 1 or (not cue_inside and lo <= subject.i <= hi):
+    if hi - lo < 1 or (not cue_inside and lo <= subject.i <= hi) or hi >= len(doc):
         return None
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
     opened = index.region_of[lo]
@@ -249,6 +250,8 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
         # thrilled” about the deal ..." is the quote's words, not the reporter's)
         end = index.regions[opened].end
         hi = index.token_at(end - 1)
+        if end <= start:
+            return None
     inside = {index.region_of[i] for i in range(lo, hi + 1)} - {-1}
     if inside:
         quoted = sum(min(end, index.regions[n].end) - max(start, index.regions[n].start) for n in inside)
@@ -285,6 +288,9 @@ def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotatio
         phrase_lo, anchor = tok.i, tok
         phrase_hi = max(tok.right_edge.i, to.right_edge.i)
         cue = (tok.idx, to.idx + len(to.text))
+        named = _apposed_name(doc, phrase_hi, index)
+        if named is not None:  # "According to the team's coach, Anna Berg, ...": the name is the source
+            source, phrase_hi = doc[named[0]], named[1]
     clause = anchor.head if anchor.head is not anchor else anchor
     lo_edge, hi_edge = clause.left_edge.i, clause.right_edge.i
     if hi_edge - lo_edge < 3 or lo_edge > phrase_lo or hi_edge < phrase_hi:
@@ -298,6 +304,20 @@ def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotatio
         return _from_content(lo_edge, hi_edge, tok, source, cue, index, consumed, cue_inside=True)
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
     return _from_content(lo, hi, tok, source, cue, index, consumed)
+
+
+def _apposed_name(doc: Any, last: int, index: DocIndex) -> tuple[int, int] | None:
+    """A person's name set off by commas right after a phrase: ", Anna Berg," -> (name head,
+    index of the closing comma)."""
+    if last + 2 >= len(doc) or doc[last + 1].text != ",":
+        return None
+    n = index.ent_at[last + 2]
+    if n == -1 or index.ents[n].label_ != "PERSON" or index.ents[n].start != last + 2:
+        return None
+    ent = index.ents[n]
+    if ent.end < len(doc) and doc[ent.end].text == ",":
+        return ent.end - 1, ent.end
+    return None
 
 
 def _has_verb(doc: Any, span: tuple[int, int]) -> bool:
