@@ -7,7 +7,7 @@ this module says which words are cues and who stands behind them.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, DOCUMENT_VERBS, GENERIC_NOUNS, NAMING_VERBS, NON_SPEAKERS, TEXT_NOUNS,
@@ -193,3 +193,44 @@ def furniture(text: str) -> list[tuple[int, int]]:
         if _NAVIGATION.match(para) or (len(para) < 400 and _CREDIT.search(para)):
             out.append((start, end))
     return out
+
+
+_PERSONAL = {"i", "we", "me", "us", "my", "our", "you", "your"}
+
+
+def speech_like(words: str) -> bool:
+    """A quote with no speaker worth keeping: someone's words (first or second person, or a
+    full sentence), not a slogan or a headline."""
+    tokens = words.replace("’", "'").split()
+    if len(tokens) < 4:
+        return False
+    return any(t.strip(".,;:!?\"'").lower() in _PERSONAL for t in tokens) or (
+        words.rstrip("\"”’' ")[-1:] in ".!?" and words[:1].isupper() and len(tokens) >= 8)
+
+
+def set_off(verb: "Token") -> bool:
+    """The reporting clause stands between commas (or dashes) inside the sentence."""
+    doc = verb.doc
+    lo, hi = verb.left_edge.i, verb.right_edge.i
+    marks = (",", "—", "–")
+    opened = doc[lo].text in marks or (lo > 0 and doc[lo - 1].text in marks)
+    closed = doc[hi].text in marks or (hi + 1 < len(doc) and doc[hi + 1].text in marks)
+    return lo > 0 and opened and closed
+
+
+def apposed_name(doc: Any, last: int, index: DocIndex) -> tuple[int, int] | None:
+    """A person's name set off by commas right after a phrase: ", Anna Berg," -> (name head,
+    index of the closing comma)."""
+    if last + 2 >= len(doc) or doc[last + 1].text != ",":
+        return None
+    n = index.ent_at[last + 2]
+    if n == -1 or index.ents[n].label_ != "PERSON" or index.ents[n].start != last + 2:
+        return None
+    ent = index.ents[n]
+    if ent.end < len(doc) and doc[ent.end].text == ",":
+        return ent.end - 1, ent.end
+    return None
+
+
+def has_verb(doc: Any, span: tuple[int, int]) -> bool:
+    return any(doc[i].pos_ in ("VERB", "AUX") for i in range(span[0], span[1] + 1))

@@ -28,7 +28,8 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.cue_patterns import (
-    furniture, is_naming, naming_quotations, negated, speaker_of, speaks, text_reads, words_cue,
+    apposed_name, furniture, has_verb, is_naming, naming_quotations, negated, set_off, speaker_of, speaks,
+    speech_like, text_reads, words_cue,
 )
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
@@ -122,7 +123,7 @@ def _without_orphans(found: list[Quotation], text: str) -> list[Quotation]:
     """Drop floating quotes nobody could be found for that do not read like speech (headlines
     in a source list, slogans). A follow-on quote that reads like speech (first or second
     person, or a full sentence) is kept with no speaker: the researcher fills it in."""
-    keep = [q for q in found if not (q.floating and not q.speaker and not _speech_like(text[q.start:q.end]))]
+    keep = [q for q in found if not (q.floating and not q.speaker and not speech_like(text[q.start:q.end]))]
     if len(keep) == len(found):
         return found
     new_index = {id(q): n for n, q in enumerate(keep)}
@@ -130,17 +131,6 @@ def _without_orphans(found: list[Quotation], text: str) -> list[Quotation]:
         if q.inherits is not None:
             q.inherits = new_index.get(id(found[q.inherits]))
     return keep
-
-
-_PERSONAL = {"i", "we", "me", "us", "my", "our", "you", "your"}
-
-
-def _speech_like(words: str) -> bool:
-    tokens = words.replace("’", "'").split()
-    if len(tokens) < 4:
-        return False
-    return any(t.strip(".,;:!?\"'").lower() in _PERSONAL for t in tokens) or (
-        words.rstrip("\"”’' ")[-1:] in ".!?" and words[:1].isupper() and len(tokens) >= 8)
 
 
 # -- indirect and mixed ------------------------------------------------------------------
@@ -212,21 +202,11 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # "The talks will go on, he said": the reported clause is the verb's head.
         head = verb.head
         ranges.append((head.left_edge.i, verb.left_edge.i - 1))
-    elif verb.dep_ == "parataxis" and verb.head.i > verb.i and verb.head.pos_ in ("VERB", "AUX") and _set_off(verb):
+    elif verb.dep_ == "parataxis" and verb.head.i > verb.i and verb.head.pos_ in ("VERB", "AUX") and set_off(verb):
         # "Too often, he says, they get it": the cue sits inside; both halves are one quotation
         head = verb.head
         ranges.append((head.left_edge.i, head.right_edge.i))
     return ranges
-
-
-def _set_off(verb: "Token") -> bool:
-    """The reporting clause stands between commas (or dashes) inside the sentence."""
-    doc = verb.doc
-    lo, hi = verb.left_edge.i, verb.right_edge.i
-    marks = (",", "—", "–")
-    opened = doc[lo].text in marks or (lo > 0 and doc[lo - 1].text in marks)
-    closed = doc[hi].text in marks or (hi + 1 < len(doc) and doc[hi + 1].text in marks)
-    return lo > 0 and opened and closed
 
 
 def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: DocIndex,
@@ -288,7 +268,7 @@ def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotatio
         phrase_lo, anchor = tok.i, tok
         phrase_hi = max(tok.right_edge.i, to.right_edge.i)
         cue = (tok.idx, to.idx + len(to.text))
-        named = _apposed_name(doc, phrase_hi, index)
+        named = apposed_name(doc, phrase_hi, index)
         if named is not None:  # "According to the team's coach, Anna Berg, ...": the name is the source
             source, phrase_hi = doc[named[0]], named[1]
     clause = anchor.head if anchor.head is not anchor else anchor
@@ -299,29 +279,11 @@ def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotatio
     after = (phrase_hi + 1, hi_edge)
     if before[1] - before[0] >= 1 and after[1] - after[0] >= 1 and doc[phrase_lo - 1].text == "," and (
         phrase_hi + 1 < len(doc) and doc[phrase_hi + 1].text == ","
-    ) and _has_verb(doc, after):
+    ) and has_verb(doc, after):
         # "The line, according to the ministry, will open in 2027": mid-sentence, one quotation
         return _from_content(lo_edge, hi_edge, tok, source, cue, index, consumed, cue_inside=True)
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
     return _from_content(lo, hi, tok, source, cue, index, consumed)
-
-
-def _apposed_name(doc: Any, last: int, index: DocIndex) -> tuple[int, int] | None:
-    """A person's name set off by commas right after a phrase: ", Anna Berg," -> (name head,
-    index of the closing comma)."""
-    if last + 2 >= len(doc) or doc[last + 1].text != ",":
-        return None
-    n = index.ent_at[last + 2]
-    if n == -1 or index.ents[n].label_ != "PERSON" or index.ents[n].start != last + 2:
-        return None
-    ent = index.ents[n]
-    if ent.end < len(doc) and doc[ent.end].text == ",":
-        return ent.end - 1, ent.end
-    return None
-
-
-def _has_verb(doc: Any, span: tuple[int, int]) -> bool:
-    return any(doc[i].pos_ in ("VERB", "AUX") for i in range(span[0], span[1] + 1))
 
 
 # -- direct ---------------------------------------------------------------------------
