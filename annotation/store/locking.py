@@ -1,9 +1,10 @@
 """The one-writer lock: flock on a separate ``<project>.db.lock`` file beside the project.
 
 Never on the ``.db`` itself: closing any descriptor of the project file drops every POSIX lock
-SQLite holds on it for the whole process (see connection.py). The lock file is never deleted
-(unlinking a lock file while another process waits on it would let two writers in); it is an
-empty-ish file holding one line, who holds the lock, for the error message.
+SQLite holds on it for the whole process (see connection.py). The lock file holds one line,
+who holds the lock, for the error message; the holder removes it on a clean close (while still
+holding it; a taker re-checks after its flock that the file it locked is still the one at the
+path), and one left by a crash is simply reused.
 
 flock is released by the kernel when the holder dies, so a crash never leaves a stale lock. A
 forked child (spaCy's ``nlp.pipe(n_process=...)`` workers) inherits the descriptor and with it
@@ -47,16 +48,21 @@ def acquire_writer_lock(path: Path) -> bool:
         if held:
             held.count += 1
             return False
-        fd = _open_lock_file(lock_path(Path(key)), path)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            who = _lock_owner(lock_path(Path(key)))
-            raise ProjectLocked(
-                f"{path}: the project is open for writing in another Goldspan process{who}; "
-                "close it there first, or open this one read-only (goldspan open --read-only)"
-            ) from None
+        lock = lock_path(Path(key))
+        while True:
+            fd = _open_lock_file(lock, path)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                who = _lock_owner(lock)
+                raise ProjectLocked(
+                    f"{path}: the project is open for writing in another Goldspan process{who}; "
+                    "close it there first, or open this one read-only (goldspan open --read-only)"
+                ) from None
+            if _still_linked(fd, lock):
+                break
+            os.close(fd)  # the holder removed this file as we opened it: take the new one
         _note_holder(fd)
         _locks[key] = _HeldLock(fd, 1)
         return True
@@ -70,6 +76,11 @@ def release_writer_lock(path: Path) -> None:
             return
         held.count -= 1
         if held.count == 0:
+            # Removed while still held, so no project folder keeps a stray lock file; anyone who
+            # opened it meanwhile sees it unlinked after their flock and starts again.
+            with contextlib.suppress(OSError):
+                if _still_linked(held.fd, lock_path(Path(key))):
+                    lock_path(Path(key)).unlink()
             fcntl.flock(held.fd, fcntl.LOCK_UN)
             os.close(held.fd)
             del _locks[key]
@@ -78,6 +89,16 @@ def release_writer_lock(path: Path) -> None:
 def holds_writer_lock(path: Path) -> bool:
     with _locks_guard:
         return str(path.resolve()) in _locks
+
+
+def _still_linked(fd: int, lock: Path) -> bool:
+    """The descriptor is the file now at ``lock`` (not one a releasing holder just unlinked)."""
+    try:
+        now = os.stat(lock, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (now.st_dev, now.st_ino)
 
 
 def _open_lock_file(lock: Path, project: Path) -> int:
