@@ -6,6 +6,7 @@ import argparse
 from annotation.cli.common import add_annotator_option, fail, resolve_annotator, run_with_progress
 from annotation.snapshots import before_bulk_job, is_annotated
 from annotation.store import Store
+from annotation.training.cli_support import entity_model, run_stance
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--batch-size", type=int, default=64, help="units per batch and per transaction (default: 64)")
     p.add_argument("--force", action="store_true", help="redo units already done with this model "
                    "(replaces only the model's untouched suggestions)")
+    p.add_argument("--stance", action="store_true", help="instead of entities: stance suggestions, with their "
+                   "probability, for every unlabelled (comment, target) from a trained stance model (--model latest, "
+                   "#N or a folder; default latest); --force replaces earlier suggestions, never a human label")
     add_annotator_option(p)
     p.set_defaults(func=run)
 
@@ -36,8 +40,11 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"--n-process must be at least 1, got {args.n_process}")
     if args.batch_size < 1:
         return fail(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.stance:
+        return run_stance(args)
     annotator = resolve_annotator(args.annotator)
     with Store.open(args.project) as store:
+        args.model = entity_model(store, args.model)  # latest / #N: a registered model (issue 11)
         load_model(args.model)  # a missing model fails here, before any work, with one line
         with before_bulk_job(store, "Pre-annotate" + (" --force" if args.force else ""), annotator,
                              needed=args.force or is_annotated(store)):

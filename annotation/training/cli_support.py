@@ -1,0 +1,38 @@
+"""Pieces the `preannotate` command uses for trained models (kept here so its module stays small)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotation.training import registry
+
+if TYPE_CHECKING:
+    from annotation.store import Store
+
+
+def entity_model(store: "Store", spec: str | None) -> str | None:
+    """``--model`` for entities: ``latest`` or ``#N`` names a registered NER model; a folder must be
+    an entity pipeline (not a stance model); anything else is a package name, left to load_model."""
+    if spec is None:
+        return None
+    if spec == "latest" or (spec.lstrip("#").isdigit() and not Path(spec).exists()):
+        return str(registry.resolve(store, spec, "ner"))
+    if Path(spec).is_dir():
+        registry.require_task(Path(spec), "ner")
+    return spec
+
+
+def run_stance(args: argparse.Namespace) -> int:
+    """`goldspan preannotate PROJECT.db --stance [--model latest|#N|PATH] [--force]`."""
+    from annotation.cli.common import resolve_annotator, run_with_progress
+    from annotation.store import Store
+    from annotation.training.suggest_stance import suggest_stance
+
+    annotator = resolve_annotator(args.annotator)
+    with Store.open(args.project) as store:
+        registry.resolve(store, args.model or "latest", "stance")  # a missing or wrong model fails before any work
+        report = run_with_progress(suggest_stance(store, annotator, args.model or "latest", args.force,
+                                                  batch_size=max(args.batch_size, 64)), "suggesting stance")
+    print(report.summary())
+    return 0

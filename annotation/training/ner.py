@@ -1,0 +1,225 @@
+"""Training the entity recognizer from a project's confirmed entity spans (a job yielding progress).
+
+Starts from the installed base pipeline's weights, so a small project improves the stock model
+instead of starting from nothing, and saves the whole pipeline (tagger, parser ... untouched)
+so quotation rules keep working with it.
+
+What a training text teaches, per label:
+- *taught* labels (those with confirmed spans in the layer): the confirmed spans, and "no
+  entity" elsewhere in that text, except where an untouched suggestion of a taught label lies
+  (not reviewed: neither right nor wrong, so those tokens are marked missing);
+- every other label (the stock labels nobody annotated): the base model's own predictions,
+  in the annotated texts and in a sample of untouched texts ("pseudo-rehearsal"). Without it
+  the recognizer learns that PERSON or DATE never occur and forgets them (bench/learning_curve.py
+  measures both ways).
+
+Cancel (a CancelToken or Ctrl-C) between batches keeps the best epoch so far, which is saved.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from annotation.jobs import CancelToken, Cancelled, Job, Progress
+from annotation.training import registry
+from annotation.training.report import TrainReport, TrainingError, span_scores
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.training import Example
+
+    from annotation.store import Store
+    from annotation.store.models_registry import EntityUnit
+
+MIN_PER_LABEL = 5
+Ents = list[tuple[int, int, str]]
+
+
+def _overlaps(a: tuple[int, int, str], spans: Iterable[tuple[int, int, str]]) -> bool:
+    return any(a[0] < b[1] and b[0] < a[1] for b in spans)
+
+
+def reference_for(unit: "EntityUnit", taught: set[str], base_ents: Ents) -> tuple[Ents, Ents]:
+    """(entities, missing regions) a training text teaches; see the module doc."""
+    human = [s for s in unit.human]
+    missing = [s for s in unit.suggested if s[2] in taught and not _overlaps(s, human)]
+    kept = [b for b in base_ents if b[2] not in taught and not _overlaps(b, human) and not _overlaps(b, missing)]
+    return sorted(human + kept), missing
+
+
+def _example(nlp: "Language", text: str, ents: Ents, missing: Ents) -> "Example":
+    from spacy.training import Example, offsets_to_biluo_tags
+
+    doc = nlp.make_doc(text)
+    tags = offsets_to_biluo_tags(doc, ents, missing="O")
+    for i, token in enumerate(doc):
+        if _overlaps((token.idx, token.idx + len(token), ""), missing):
+            tags[i] = "-"
+    return Example.from_dict(doc, {"entities": tags})
+
+
+def _predict(nlp: "Language", texts: list[str]) -> list[Ents]:
+    enabled = [p for p in nlp.pipe_names if p == "ner"]
+    with nlp.select_pipes(enable=enabled):
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=32)]
+
+
+def _split_units(units: list["EntityUnit"], eval_split: float, seed: int) -> tuple[list["EntityUnit"], list["EntityUnit"]]:
+    """Held-out split by document (comments of one article never on both sides); by unit when
+    the project has a single annotated document."""
+    docs = sorted({u.document_id for u in units})
+    rng = random.Random(seed)
+    if eval_split <= 0:
+        return units, []
+    if len(docs) >= 2:
+        rng.shuffle(docs)
+        held_docs = set(docs[:max(1, min(len(docs) - 1, round(len(docs) * eval_split)))])
+        return [u for u in units if u.document_id not in held_docs], [u for u in units if u.document_id in held_docs]
+    order = units[:]
+    rng.shuffle(order)
+    n = max(1, min(len(order) - 1, round(len(order) * eval_split)))
+    return order[n:], order[:n]
+
+
+def _score(units: list["EntityUnit"], predicted: list[Ents], taught: set[str], labels: list[str]) -> dict[str, Any]:
+    """Exact-match P/R/F1 of taught labels against confirmed spans; predictions inside an
+    unreviewed suggestion are not counted either way."""
+    gold, pred = [], []
+    for n, (unit, ents) in enumerate(zip(units, predicted)):
+        missing = [s for s in unit.suggested if s[2] in taught and not _overlaps(s, unit.human)]
+        gold.append({(n, s, e, l) for s, e, l in unit.human if l in taught})
+        pred.append({(n, s, e, l) for s, e, l in ents if l in taught and not _overlaps((s, e, l), missing)})
+    return span_scores(gold, pred, labels)
+
+
+def _load(name: str) -> "Language":
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except (OSError, ValueError) as exc:
+        raise TrainingError(f"{name!r} is not a usable spaCy pipeline: {str(exc).splitlines()[0]}") from None
+
+
+def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2, seed: int = 0, epochs: int = 10,
+              base: str | None = None, cancel: CancelToken | None = None, register: bool = True,
+              rehearsal: bool = True, min_per_label: int = MIN_PER_LABEL) -> Job[TrainReport]:
+    """Train, score beside the current model, save the best epoch atomically and register it."""
+    from spacy.util import compounding, fix_random_seed, minibatch
+
+    from annotation.nlp.models import default_model_name
+
+    report = TrainReport("ner", layer)
+    yield Progress(0, epochs, "reading confirmed entity spans")
+    schema_labels = list(store.schema.label_names("entity"))
+    units = store.entity_units(layer)
+    counts: dict[str, int] = {}
+    for unit in units:
+        for _, _, label in unit.human:
+            counts[label] = counts.get(label, 0) + 1
+    unknown = sorted(set(counts) - set(schema_labels))
+    if unknown:
+        raise TrainingError(f"entity label {unknown[0]!r} in layer {layer!r} is not in the project's schema; "
+                            "fix the labels or the schema first")
+    if not counts:
+        raise TrainingError(f"layer {layer!r} has no confirmed entity spans to train on (model suggestions never count); "
+                            f"annotate at least {min_per_label} spans of a label" + ("" if layer != "gold" else ", or give --annotator NAME"))
+    short = {k: min_per_label - v for k, v in counts.items() if v < min_per_label}
+    if short:
+        more = ", ".join(f"{n} more {k}" for k, n in sorted(short.items()))
+        raise TrainingError(f"entities of {layer!r}: too few examples to train (needs {min_per_label} of each label taught): "
+                            f"annotate {more}")
+    taught = set(counts)
+    taught_labels = [l for l in schema_labels if l in taught]
+    train_units, held_units = _split_units(units, eval_split, seed)
+    if not train_units:
+        raise TrainingError("no training text left after the held-out split; lower --eval-split")
+    base_name = base or default_model_name()
+    yield Progress(0, epochs, f"loading {base_name}")
+    fix_random_seed(seed)
+    nlp = _load(base_name)
+    if "ner" not in nlp.pipe_names:
+        raise TrainingError(f"{base_name!r} has no entity recognizer to start from")
+    ner = nlp.get_pipe("ner")
+    stock = set(ner.labels)
+    new_labels = sorted(taught - stock)
+    report.trained_on = {"texts": len(train_units), "held_out_texts": len(held_units), "spans": sum(counts.values()),
+                         "labels": counts, "new_labels": new_labels, "base": base_name}
+    yield Progress(0, epochs, "base predictions for the labels not taught")
+    rehearse = store.unannotated_texts(layer, max(20, len(train_units)), seed) if rehearsal else []
+    base_train = _predict(nlp, [u.text for u in train_units])
+    examples = []
+    for unit, ents in zip(train_units, base_train):
+        if rehearsal:
+            ref, missing = reference_for(unit, taught, ents)
+        else:
+            ref = list(unit.human)
+            missing = [s for s in unit.suggested if s[2] in taught and not _overlaps(s, ref)]
+        examples.append(_example(nlp, unit.text, ref, missing))
+    for text, ents in zip(rehearse, _predict(nlp, rehearse)):
+        examples.append(_example(nlp, text, ents, []))
+    report.trained_on["rehearsal_texts"] = len(rehearse)
+    held_texts = [u.text for u in held_units]
+    # The model the project uses now, on the same held-out texts.
+    current_path = registry.current_model(store, "ner")
+    report.current_name = current_path.name if current_path else base_name
+    current_nlp = _load(str(current_path)) if current_path else nlp
+    current_pred = _predict(current_nlp, held_texts)
+    report.current = _score(held_units, current_pred, taught, taught_labels)
+    base_held = current_pred if current_path is None else _predict(nlp, held_texts)
+    del current_nlp
+    for label in new_labels:
+        ner.add_label(label)
+    optimizer = nlp.resume_training()
+    best_bytes: bytes | None = None
+    best_score = -1.0
+    rng = random.Random(seed)
+    try:
+        with nlp.select_pipes(enable=["ner"]):
+            for epoch in range(1, epochs + 1):
+                rng.shuffle(examples)
+                losses: dict[str, float] = {}
+                for batch in minibatch(examples, size=compounding(1.0, 8.0, 1.2)):
+                    nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
+                    if cancel is not None:
+                        cancel.check()
+                if held_units:
+                    score = _score(held_units, _predict(nlp, held_texts), taught, taught_labels)["micro"]["f"]
+                else:
+                    score = -losses.get("ner", 0.0)  # no held-out split: the lowest training loss
+                if score > best_score:
+                    best_score, best_bytes = score, ner.to_bytes()
+                report.epochs = epoch
+                shown = f"held-out F1 {score:.3f} (best {best_score:.3f})" if held_units else f"loss {losses.get('ner', 0.0):.1f}"
+                yield Progress(epoch, epochs, f"epoch {epoch}/{epochs}: {shown}")
+    except (Cancelled, KeyboardInterrupt):
+        report.cancelled = True
+        if best_bytes is None:
+            raise TrainingError("cancelled before the first epoch ended: nothing saved, the previous model is untouched") from None
+    assert best_bytes is not None
+    ner.from_bytes(best_bytes)
+    yield Progress(report.epochs, epochs, "scoring the best epoch")
+    held_pred = _predict(nlp, held_texts)
+    report.scores = _score(held_units, held_pred, taught, taught_labels)
+    untaught = sorted(stock - taught)
+    if held_units and untaught:
+        kept = span_scores([{(n, *e) for e in ents if e[2] in untaught} for n, ents in enumerate(base_held)],
+                           [{(n, *e) for e in ents if e[2] in untaught} for n, ents in enumerate(held_pred)], untaught)
+        report.scores["stock_kept"] = kept["micro"]
+        report.notes.append(f"stock labels not taught ({len(untaught)}): the new model agrees with {base_name} on them "
+                            f"with F1 {kept['micro']['f']:.3f} on the held-out texts (1.0 = nothing forgotten)")
+    name = registry.new_model_name("ner")
+    nlp.meta["name"] = name
+    nlp.meta["version"] = "1"
+    nlp.meta["goldspan"] = {"task": "ner", "layer": layer, "base": base_name, "trained_on": report.trained_on,
+                            "scores": report.scores}
+    yield Progress(report.epochs, epochs, "saving")
+    path = registry.save_atomically(out_dir, name, lambda folder: nlp.to_disk(folder))
+    report.path, report.name = str(path), name
+    if register:
+        lang = nlp.meta.get("lang", "en")
+        registered = store.register_model("ner", f"{lang}_{name} 1", str(path), base_name, layer, report.trained_on, report.scores)
+        report.model_id = registered.id
+    yield Progress(epochs, epochs, "done")
+    return report
