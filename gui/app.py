@@ -119,7 +119,8 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
         return None
     if not store.read_only:
         try:
-            store.ensure_annotator(annotator)
+            with store.transaction():  # turns a full disk into DiskFull
+                store.ensure_annotator(annotator)
         except DiskFull as exc:  # the first edit will say so again, with a retry
             print(f"goldspan: warning: {exc}", file=sys.stderr)
     session = Session(store, annotator)

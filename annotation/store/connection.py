@@ -163,15 +163,31 @@ def integrity_check(conn: sqlite3.Connection, path: Path | str) -> None:
         raise ProjectDamaged(f"{path}: the project file is damaged ({result}); restore a backup")
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.Error) and (
-        getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or "disk is full" in str(exc))
+SQLITE_IOERR = 10
+_ALMOST_NO_SPACE = 1 << 20  # bytes
+
+
+def is_disk_full(exc: BaseException, path: Path | str | None = None) -> bool:
+    """SQLITE_FULL; or an I/O error where the folder has (almost) no space left: SQLite reports
+    ENOSPC while growing -wal or -shm as "disk I/O error"."""
+    if not isinstance(exc, sqlite3.Error):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == SQLITE_FULL or "disk is full" in str(exc):
+        return True
+    if path is None or str(path) == ":memory:" or (code is None or code & 0xFF != SQLITE_IOERR):
+        return False
+    try:
+        space = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return space.f_bavail * space.f_frsize < _ALMOST_NO_SPACE
 
 
 def user_error(exc: BaseException, path: Path | str | None) -> ProjectError | None:
     """The one-line error for an SQLite failure a user can act on (full disk, damage), else None."""
     where = path or ":memory:"
-    if is_disk_full(exc):
+    if is_disk_full(exc, path):
         return DiskFull(f"{where}: the disk is full; nothing was saved by this step. Free some space and try again")
     if isinstance(exc, sqlite3.DatabaseError) and (
             getattr(exc, "sqlite_errorcode", None) == SQLITE_CORRUPT or "malformed" in str(exc)):

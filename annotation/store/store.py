@@ -290,6 +290,8 @@ def _build_and_link(path: Path, schema: Schema) -> None:
             os.replace(tmp, path)
     except OSError as exc:
         raise ProjectError(f"{path}: cannot create the project: {exc.strerror}") from None
+    except sqlite3.Error as exc:  # e.g. a full disk while building it: nothing was linked in
+        raise connection.user_error(exc, path) or ProjectError(f"{path}: cannot create the project: {exc}") from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
             with contextlib.suppress(FileNotFoundError):
