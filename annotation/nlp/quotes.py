@@ -184,7 +184,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         ):
             that = next(c for c in verb.children if c.lower_ == "that")
             ranges.append((that.i + 1, child.right_edge.i))  # "states that ..." parsed loosely
-        elif child.dep_ == "xcomp" and verb.lemma_.lower() in DIRECTIVE_VERBS and any(
+        elif (child.dep_ == "xcomp" or child.dep_ == "advcl" and any(a.lower_ == "to" for a in child.children)) \
+                and verb.lemma_.lower() in DIRECTIVE_VERBS and any(
             c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "with") for c in verb.children
         ):  # "pleaded with him to ..." too
             ranges.append((child.left_edge.i, child.right_edge.i))  # "asked them not to ..."

@@ -72,6 +72,14 @@ def _title_gender(doc: "Doc", ent: "SpacySpan") -> str | None:
     return None
 
 
+HONORIFICS = frozenset("mr mrs ms miss dr sir madam prof".split())
+
+
+def name_words(name: str) -> int:
+    """Words of a name without its honorific: "Ms Bauchtman" has one."""
+    return sum(1 for w in name.split() if w.rstrip(".").lower() not in HONORIFICS)
+
+
 def similar_surname(key: str, longest: dict[str, tuple[str, str]]) -> str | None:
     """A known surname this one is a misspelling of ("bauchtman" -> "buchtmann"), if exactly one."""
     if len(key) < 5:

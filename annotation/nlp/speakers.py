@@ -23,7 +23,7 @@ from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS,
     ROLE_NOUNS, SPEAKER_LABELS, STATEMENT_NOUNS, THING_PRONOUNS,
 )
-from annotation.nlp.speaker_hints import genders, name_line_after, similar_surname
+from annotation.nlp.speaker_hints import genders, name_line_after, name_words, similar_surname
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as SpacySpan
@@ -56,8 +56,8 @@ class _Mention:
     @cached_property
     def descriptors(self) -> set[str]:
         out: set[str] = set()
-        if self.ent is None or self.label != "PERSON":
-            return out
+        if self.ent is None or self.label not in ("PERSON", "ORG"):
+            return out  # an "ORG" with a person's role beside it is a mis-tagged name
         ent, doc = self.ent, self.ent.doc
         head = ent.root
         # titles before the name and appositions: "Foreign Minister X", "X, a Kremlin adviser"
@@ -85,7 +85,7 @@ def _canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, t
             longest[key] = (text, ent.label_)
     for key in list(longest):
         other = similar_surname(key, longest)  # "Ms Bauchtman" is the "Lydia Buchtmann" named before
-        if other is not None and len(longest[other][0].split()) > len(longest[key][0].split()):
+        if other is not None and name_words(longest[other][0]) > name_words(longest[key][0]):
             longest[key] = longest[other]
     for key, (text, label) in list(longest.items()):
         if text.isupper() and 2 <= len(text) <= 6:  # "WHO" -> "World Health Organisation"
@@ -329,7 +329,8 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
         if len(near) == 1:
             return next(m for m in reversed(before) if m.canonical in near)
         return None
-    described = next((m for m in reversed(before) if m.label == "PERSON" and noun in m.descriptors), None)
+    described = next((m for m in reversed(before) if (m.label == "PERSON" or noun in ROLE_NOUNS and m.label == "ORG")
+                      and noun in m.descriptors), None)
     if described is not None:
         return described
     if noun not in ROLE_NOUNS:
