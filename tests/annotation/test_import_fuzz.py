@@ -83,7 +83,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Bundle]:
 # -- mutations --------------------------------------------------------------------------------
 
 INTERESTING = [b"\x00", b"\xff", b"\xc3", b'"', b"{", b"[", b"]", b"}", b",", b"\n", b"\r", b"\t", b";", b":", b"\\",
-               b"\\ud800", b"-1", b"99999999", b"1e309", b"null", b"<", b"&#0;", b"\xef\xbb\xbf"]
+               b"\\ud800", b"-1", b"99999999", b"1e309", b"null", b"<", b"&#0;", b"\xef\xbb\xbf", b"[" * 5000]
 VALUES: list[Any] = [None, True, False, 0, -1, 10**30, 1.5, "", "x", "\ud800", [], {}, [[1, 2, "X"]], {"a": 1},
                      [None], "../../etc/passwd", "a/b", "PERSON", {"start": "0"}]
 
@@ -146,7 +146,7 @@ def retyped(draw: st.DrawFn, data: bytes) -> bytes:
 
 @st.composite
 def mutated(draw: st.DrawFn, data: bytes) -> bytes:
-    kind = draw(st.sampled_from(["truncate", "insert", "delete", "retype", "retype", "duplicate"]))
+    kind = draw(st.sampled_from(["truncate", "insert", "delete", "retype", "retype", "retype", "duplicate"]))
     at = draw(st.integers(0, len(data)))
     if kind == "truncate":
         return data[:at]
