@@ -18,6 +18,7 @@ Cancel (a CancelToken or Ctrl-C) between batches keeps the best epoch so far, wh
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -57,6 +58,29 @@ def _example(nlp: "Language", text: str, ents: Ents, missing: Ents) -> "Example"
         if _overlaps((token.idx, token.idx + len(token), ""), missing):
             tags[i] = "-"
     return Example.from_dict(doc, {"entities": tags})
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?\"\u201d])\s+(?=[\"\u201c(A-Z0-9])|\n+")
+
+
+def sentence_pieces(text: str, ents: Ents, missing: Ents) -> list[tuple[str, Ents, Ents]]:
+    """Cut a text at sentence ends that fall outside every span, shifting the spans.
+
+    A news body is one long example; its sentences are many short ones, which gives a small
+    project many more updates per epoch (a new label needs them) at the same cost."""
+    cuts = [0]
+    for match in _SENTENCE_END.finditer(text):
+        at = match.end()
+        if not _overlaps((match.start(), at, ""), ents + missing) and at - cuts[-1] > 20:
+            cuts.append(at)
+    cuts.append(len(text))
+    out = []
+    for start, end in zip(cuts, cuts[1:]):
+        if not text[start:end].strip():
+            continue
+        inside = lambda spans: [(s - start, e - start, l) for s, e, l in spans if start <= s and e <= end]  # noqa: E731
+        out.append((text[start:end], inside(ents), inside(missing)))
+    return out
 
 
 def _predict(nlp: "Language", texts: list[str]) -> list[Ents]:
@@ -156,9 +180,9 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
         else:
             ref = list(unit.human)
             missing = [s for s in unit.suggested if s[2] in taught and not _overlaps(s, ref)]
-        examples.append(_example(nlp, unit.text, ref, missing))
+        examples += [_example(nlp, *piece) for piece in sentence_pieces(unit.text, ref, missing)]
     for text, ents in zip(rehearse, _predict(nlp, rehearse)):
-        examples.append(_example(nlp, text, ents, []))
+        examples += [_example(nlp, *piece) for piece in sentence_pieces(text, ents, [])]
     report.trained_on["rehearsal_texts"] = len(rehearse)
     held_texts = [u.text for u in held_units]
     # The model the project uses now, on the same held-out texts.
