@@ -25,12 +25,17 @@ class EditingMixin(QuotationRulesMixin):
         ``action`` is recorded in the edit log: do, undo or redo.
         """
         with self.transaction():  # type: ignore[attr-defined]
+            self.conn.execute("SAVEPOINT apply_edit")
             try:
                 inverse, changes = self._apply(cmd)
+                inverse, changes = self._refuse_new_orphan_parts(cmd, inverse, changes)
             except sqlite3.IntegrityError as exc:
                 # The schema's own guards (unique spans and relations, foreign keys) are the last
                 # line: an edit that trips one is refused like any invalid edit, never a crash.
                 raise CommandError(f"refused: the project would be inconsistent ({exc})") from None
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("RELEASE apply_edit")
             who = annotator or _annotator_of(cmd) or "?"
             self.ensure_annotator(who)  # type: ignore[attr-defined]
             doc = next(iter(changes.documents), None)
@@ -39,6 +44,44 @@ class EditingMixin(QuotationRulesMixin):
                 (rows.now(), who, action, doc, cmd.to_json(), inverse.to_json()),
             )
         return inverse, changes
+
+    def _refuse_new_orphan_parts(self, cmd: Command, inverse: Command, changes: Changes) -> tuple[Command, Changes]:
+        """A SOURCE or CUE never outlives its QUOTE: an edit that leaves one without a QUOTE
+        (added alone, unlinked, its QUOTE relabelled away) is refused as a whole. Parts that were
+        already orphaned before this edit (an old project; `goldspan check` names them) do not
+        block unrelated edits in the same text, so those are measured before the edit."""
+        units = changes.units
+        if not units:
+            return inverse, changes
+        after = self._orphan_parts(units)
+        if not after:
+            return inverse, changes
+        # Rare path: look at the state before the edit, then apply it again (commands are
+        # deterministic: the same ids and rows come back).
+        self.conn.execute("ROLLBACK TO apply_edit")
+        before = self._orphan_parts(units)
+        new = after - before
+        if new:
+            label = self.conn.execute(
+                "SELECT label FROM spans WHERE id = ?", (min(new),)).fetchone()
+            what = label[0] if label else "SOURCE or CUE"
+            raise CommandError(
+                f"refused: this would leave a {what} that belongs to no QUOTE "
+                "(select the QUOTE first, then mark its source with s and its cue with v)")
+        return self._apply(cmd)
+
+    def _orphan_parts(self, units: frozenset[Unit]) -> frozenset[int]:
+        found: set[int] = set()
+        for unit in units:
+            result = self.conn.execute(
+                "SELECT s.id FROM spans s WHERE s.document_id = ? AND s.comment_id IS ? "
+                "AND s.label IN ('SOURCE', 'CUE') AND NOT EXISTS (SELECT 1 FROM relations r "
+                "JOIN spans q ON q.id = r.head_id WHERE r.child_id = s.id AND r.label IN ('source', 'cue') "
+                "AND q.label = 'QUOTE')",
+                (unit.document_id, unit.comment_id),
+            )
+            found.update(r[0] for r in result)
+        return frozenset(found)
 
     def _apply(self, cmd: Command) -> tuple[Command, Changes]:
         handler = getattr(self, f"_apply_{cmd.kind}", None)

@@ -80,11 +80,12 @@ def done(store: Store, who: str, doc_ext: str) -> None:
 
 
 def quote_with_source(store: Store, who: str, doc_ext: str, quote: str, source: str) -> None:
-    source_id = add(store, who, doc_ext, source, "SOURCE", QUOTE_LAYER)
+    # The QUOTE first: the store refuses a SOURCE that belongs to no QUOTE.
+    quote_id = add(store, who, doc_ext, quote, "QUOTE", QUOTE_LAYER)
     doc = store.document_by_ext_id(doc_ext)
     assert doc is not None and doc.id is not None
-    add(store, who, doc_ext, quote, "QUOTE", QUOTE_LAYER,
-        relations=(Relation(None, doc.id, 0, source_id, "source", who),))
+    add(store, who, doc_ext, source, "SOURCE", QUOTE_LAYER,
+        relations=(Relation(None, doc.id, quote_id, 0, "source", who),))
 
 
 def annotate_alice(store: Store) -> None:

@@ -364,3 +364,50 @@ def test_relabelling_inside_a_quotation_keeps_its_links_meaningful(store: Store)
         else:
             raise AssertionError(f"relabelling to {label} broke the quotation")
     _clean(store)
+
+
+def test_the_store_refuses_a_part_without_its_quote(tmp_path: Path) -> None:
+    """Not only the window: any command that would leave a SOURCE or CUE without a QUOTE is
+    refused whole (a lone part, unlinking a part, relabelling its QUOTE away)."""
+    from annotation.commands import Batch, DeleteRelation
+    from annotation.errors import CommandError
+
+    import pytest
+
+    with Store.create(tmp_path / "p.db") as store:
+        doc = _doc(store)
+        before = _state(store, doc)
+        with pytest.raises(CommandError, match="belongs to no QUOTE"):
+            store.apply(AddSpan(_span(doc, SHE_1, SHE_1 + 3, "SOURCE")))
+        assert _state(store, doc) == before
+        quote = _add(store, _span(doc, *Q1, "QUOTE"))
+        source = _add(store, _span(doc, SHE_1, SHE_1 + 3, "SOURCE"), (quote, "source"))
+        link = next(r.id for r in store.relations(doc) if r.child_id == source)
+        before = _state(store, doc)
+        with pytest.raises(CommandError, match="belongs to no QUOTE"):
+            store.apply(DeleteRelation(link))
+        with pytest.raises(CommandError):
+            store.apply(UpdateSpan(quote, label="PERSON"))
+        assert _state(store, doc) == before
+        # One batch that adds the QUOTE and then its SOURCE is whole at its end: accepted.
+        store.apply(Batch((AddSpan(_span(doc, *Q2, "QUOTE")),), "Quote"))
+        _clean(store)
+
+
+def test_old_orphans_do_not_block_other_edits(tmp_path: Path) -> None:
+    """A project written before the rule may hold an orphan part; `check` names it, and edits
+    elsewhere in the same text still work."""
+    path = tmp_path / "p.db"
+    with Store.create(path) as store:
+        doc = _doc(store)
+    raw = sqlite3.connect(path)
+    raw.execute("INSERT INTO spans(document_id, comment_id, start, end, label, layer, annotator, origin, created, updated) "
+                "VALUES (?, NULL, ?, ?, 'SOURCE', 'quote', 'ann', 'human', 'x', 'x')", (doc, SHE_2, SHE_2 + 3))
+    raw.commit()
+    raw.close()
+    with Store.open(path) as store:
+        _add(store, _span(doc, 0, 9, "PERSON"))
+        quote = _add(store, _span(doc, *Q1, "QUOTE"))
+        _add(store, _span(doc, SHE_1, SHE_1 + 3, "SOURCE"), (quote, "source"))
+        assert [p.line().split(":")[0] for p in store.check_problems()] != []
+        assert len(store.check_problems()) == 1
