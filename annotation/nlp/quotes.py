@@ -199,7 +199,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         left = (head.left_edge.i, verb.left_edge.i - 1)
         right = (verb.right_edge.i + 1, head.right_edge.i)
         ranges.append(right if right[1] - right[0] >= left[1] - left[0] else left)
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX"):
+    own_clause = any(r[0] > verb.i for r in ranges)  # "X announced that ...": the report is after
+    if verb.dep_ == "parataxis" and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX") and not own_clause:
         # "The talks will go on, he said": the reported clause is the verb's head.
         head = verb.head
         ranges.append((head.left_edge.i, verb.left_edge.i - 1))
@@ -207,6 +208,10 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # "Too often, he says, they get it": the cue sits inside; both halves are one quotation
         head = verb.head
         ranges.append((head.left_edge.i, head.right_edge.i))
+    if any(lo > verb.i for lo, _ in ranges):
+        # "With X complete, Microsoft announced that ...": a clause before the verb is a misparse
+        # when the verb reports a clause after it
+        ranges = [r for r in ranges if r[1] > verb.i]
     return ranges
 
 

@@ -9,7 +9,7 @@ from annotation.nlp.quotation import DocIndex, Quotation
 from annotation.nlp.sources import find_subject, source_span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Span, Token
 
 
 def unmarked_quotations(index: DocIndex, cues: list["Token"]) -> list[Quotation]:
@@ -71,9 +71,9 @@ def _pull(index: DocIndex, p_start: int, p_end: int) -> Quotation | None:
     first, last = index.token_range(p_start, p_end)
     people = [index.ents[n] for n in sorted({index.ent_at[i] for i in range(first, last)} - {-1})
               if index.ents[n].label_ == "PERSON" and first <= index.ents[n].start and index.ents[n].end <= last]
-    if not people:
+    name = people[-1] if people else _trailing_name(index, first, last)
+    if name is None:
         return None
-    name = people[-1]
     tail = text[name.end_char:p_end].strip()
     if tail and not (tail.startswith(",") and len(tail) <= 60 and not any(
         t.pos_ == "VERB" for t in doc[name.end:last]
@@ -83,6 +83,23 @@ def _pull(index: DocIndex, p_start: int, p_end: int) -> Quotation | None:
     if end - start < 20 or text[end - 1] not in ".!?" or len(text[start:end].split()) < 6:
         return None
     return Quotation(start, end, True, source=(name.start_char, name.end_char), layout="pull", source_token=name.root.i)
+
+
+def _trailing_name(index: DocIndex, first: int, last: int) -> "Span | None":
+    """ "... because she was suppressive. Valeska Paris": a name the tagger read as places,
+    closing a first-person paragraph after its last full stop."""
+    doc = index.doc
+    end = last
+    while end > first and doc[end - 1].is_space:
+        end -= 1
+    start = end
+    while start > first and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title:
+        start -= 1
+    if not 2 <= end - start <= 3 or start == first or doc[start - 1].text not in (".", "!", "?"):
+        return None
+    if not any(t.lower_ in ("i", "we", "my", "our", "me", "us") for t in doc[first:start]):
+        return None  # a pull quote is someone's own words
+    return doc[start:end]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -216,3 +216,22 @@ def test_navigation_captions_negated_speech_and_first_person_are_left_out(nlp):
             "The president has not said whether he would veto the bill.\n\n"
             "I visited the festival on Saturday and said to myself that it was too crowded.")
     assert _quotes(nlp, text) == []
+
+
+def test_a_pull_quote_ending_in_a_name_the_tagger_missed(nlp):
+    from annotation.nlp.quotes import detect_quotations
+
+    text = ("The ferry company denied the claims.\n\n"
+            "I was told to keep quiet about the engines or lose my job. Marta Lisbon\n\n"
+            "The inquiry opens in May.")
+    quotes = detect_quotations(nlp(text))
+    pulls = [q for q in quotes if q.layout == "pull"]
+    assert [text[q.start:q.end] for q in pulls] == ["I was told to keep quiet about the engines or lose my job."]
+    assert "Lisbon" in pulls[0].speaker
+
+
+def test_a_fronted_clause_is_not_content_when_the_verb_reports_what_follows(nlp):
+    text = ("With the new terminal almost finished, the airport announced on Friday that flights would resume "
+            "in March.")
+    quotes = _quotes(nlp, text)
+    assert [q["text"] for q in quotes] == ["flights would resume in March"]
