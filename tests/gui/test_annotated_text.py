@@ -180,6 +180,11 @@ def test_coref_link_from_pronoun_source(qtbot, store, session, view):
     doc = add_article(store)
     person = add_suggestion(store, doc, 0, 11, "PERSON", "tester")
     view.set_unit(Unit(doc))
+    # A SOURCE belongs to a QUOTE: mark the quote first, then its source.
+    q0, q1 = ARTICLE.index("We will"), ARTICLE.index("by May") + len("by May")
+    view.select_text(q0, q1)
+    qtbot.keyClick(view, "q")
+    quote = next(s for s in store.spans(doc) if s.label == "QUOTE")
     she = ARTICLE.index("she said")
     view.select_text(she, she + 3)
     qtbot.keyClick(view, "s")
@@ -187,7 +192,8 @@ def test_coref_link_from_pronoun_source(qtbot, store, session, view):
     assert view.selected_span_id() == source.id
     qtbot.keyClick(view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     click(qtbot, view, 3)
-    assert [(r.head_id, r.child_id, r.label) for r in store.relations(doc)] == [(source.id, person, "coref")]
+    assert sorted((r.head_id, r.child_id, r.label) for r in store.relations(doc)) == sorted(
+        [(quote.id, source.id, "source"), (source.id, person, "coref")])
 
 
 def test_markup_is_literal_and_invalid_spans_listed(qtbot, store, session, view):

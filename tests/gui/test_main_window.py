@@ -47,8 +47,9 @@ def test_done_when_flow_survives_restart(qtbot, demo):
     assert view.selected_span().label == "ORG"
     qtbot.keyClick(view, "p")
     wrong = [s for s in store.spans(doc, "tester") if s.start == 0]
-    assert [(s.label, s.origin) for s in wrong] == [("PERSON", "model")]
-    qtbot.keyClick(view, Qt.Key.Key_Return)  # accept it: now the annotator's own
+    # An edit of a suggestion makes it the annotator's (as in Prodigy and INCEpTION).
+    assert [(s.label, s.origin) for s in wrong] == [("PERSON", "human")]
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # already accepted: Enter moves on
     assert store.span(wrong[0].id).origin == ORIGIN_HUMAN
     # Build a quotation with source and cue, mouse for the quote, keys for the rest.
     q0, q1 = ARTICLE.index("We will"), ARTICLE.index("by May") + len("by May")
