@@ -83,6 +83,10 @@ def _canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, t
     for ent, text, key in zip(ents, cleaned, keys):
         if len(text) > len(longest.get(key, ("", ""))[0]):
             longest[key] = (text, ent.label_)
+    # a full name is its own canonical name: "John Mills" and "Carol Mills" are two people;
+    # only a bare "Mills" is read as the longest name ending so
+    own = {text: (text, ent.label_) for ent, text in zip(ents, cleaned)
+           if ent.label_ == "PERSON" and name_words(text) >= 2}
     for key in list(longest):
         other = similar_surname(key, longest)  # "Ms Bauchtman" is the "Lydia Buchtmann" named before
         if other is not None and name_words(longest[other][0]) > name_words(longest[key][0]):
@@ -92,7 +96,7 @@ def _canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, t
             full = next((v for v in longest.values() if _initials(v[0]) == text), None)
             if full is not None:
                 longest[key] = full
-    return {text: longest[key] for text, key in zip(cleaned, keys)}
+    return {text: own.get(text) or longest[key] for text, key in zip(cleaned, keys)}
 
 
 def _expand_acronym(name: str, mentions: list[_Mention]) -> str:
@@ -163,7 +167,7 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         captions = furniture(text)
         # people who are the subject of a sentence in the reporting itself (not inside quote
         # marks, not in a caption): one of them between two quotes ends the first speaker's turn
-        subjects = [m for m in speaking if m.label == "PERSON" and m.subject
+        subjects = [m for m in speaking if m.label == "PERSON" and m.subject and not _passive_subject(m)
                     and not any(a <= m.start < b for a, b in captions)]
     last: tuple[int, "Quotation"] | None = None  # index and quotation of the previous attributed one
     for n, q in enumerate(quotations):
@@ -180,6 +184,8 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         head = doc[q.source_token] if q.source_token >= 0 else None
         named = _named_at(mentions, head.idx) if head is not None else None
         named = named or by_offsets.get(q.source)
+        if named is not None and named.label == "NORP" and _person_description(head):
+            named = None  # "The Swede said": a person described by nationality
         if named is None and head is not None:
             named, owner = _possessor(head, mentions)
             if named is not None:
@@ -189,7 +195,7 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         if named is not None:
             q.speaker, q.speaker_label = named.canonical, named.label
         elif head is not None:
-            target = _antecedent(head, q, speaking, last[1] if last else None, gender, history)
+            target = _antecedent(head, q, speaking, last[1] if last else None, gender, history, index.region_of)
             if target is not None:
                 q.coref = (target.start, target.end)
                 q.speaker, q.speaker_label = target.canonical, target.label
@@ -214,8 +220,9 @@ def _floating(doc: "Doc", q: "Quotation", mentions: list[_Mention], last: "tuple
         fresh = last is None or prev_sent.start_char >= last[1].end
         words = [t for t in prev_sent if not t.is_space]
         if fresh and words and "\n" not in text[words[-1].idx:q.start]:
+            # "Captain Jo Baker agreed. “…”" (not "Her brother was killed in the attack. “…”")
             subject = next((m for m in mentions if m.subject and prev_sent.start_char <= m.start < prev_sent.end_char
-                            and m.label in ("PERSON", "ORG")), None)
+                            and m.label in ("PERSON", "ORG") and not _passive_subject(m)), None)
             if subject is not None:
                 q.source, q.speaker, q.speaker_label = (subject.start, subject.end), subject.canonical, subject.label
                 return
@@ -272,7 +279,7 @@ def _named_at(mentions: list[_Mention], char: int) -> _Mention | None:
 
 
 def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation | None",  # type: ignore[no-untyped-def]
-                gender: dict[str, str], history: "list[Quotation]") -> _Mention | None:
+                gender: dict[str, str], history: "list[Quotation]", quoted: list[int]) -> _Mention | None:
     word = head.lower_
     before = [m for m in mentions if m.end <= q.source[0]]  # type: ignore[index]
     if word in FIRST_PERSON:
@@ -288,6 +295,9 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
                       and m.sentence >= _sentence_before(head)), None)
         if topic is not None:
             return topic
+        untagged = _untagged_subject(head, names_only=True, quoted=quoted)
+        if untagged is not None and untagged.start >= since and gender.get(untagged.canonical) != other:
+            return untagged  # "Ana Ruiz met Tom Bell. She said ...": a subject the tagger missed
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \
@@ -307,6 +317,16 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
             return prev_mention
         wanted = ("ORG", "NORP") if word in GROUP_PRONOUNS else ("ORG",)
         return next((m for m in reversed(before) if m.label in wanted), None)
+    if _person_description(head):
+        # "the 52-year-old told the BBC", "The Swede said": the person being written about
+        since = prev.end if prev is not None else -1
+        topic = next((m for m in reversed(before) if m.label == "PERSON" and m.subject and m.start >= since
+                      and m.sentence >= _sentence_before(head)), None)
+        if topic is not None:
+            return topic
+        if prev_mention is not None and prev_mention.label == "PERSON":
+            return prev_mention
+        return next((m for m in reversed(before) if m.label == "PERSON"), None)
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
     if any(c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another") for c in head.children):
@@ -340,6 +360,25 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
 
 
+def _passive_subject(m: _Mention) -> bool:
+    root = m.ent.root if m.ent is not None else None
+    if root is None:
+        return False
+    if root.dep_ == "appos":
+        root = root.head
+    return root.dep_ == "nsubjpass" and root.head.lemma_.lower() not in ("ask", "quote", "question", "interview")
+
+
+def _person_description(head) -> bool:  # type: ignore[no-untyped-def]
+    """ "the 52-year-old", "the Swede": an age or a nationality standing for a person."""
+    definite = any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+    if not definite:
+        return False
+    if head.lower_.endswith("-year-old") or (head.lower_ == "old" and "year" in head.doc[max(0, head.i - 3):head.i].text):
+        return True
+    return head.ent_type_ == "NORP" and head.tag_ == "NNP"
+
+
 def _group_speaker(doc: "Doc", history: "list[Quotation]") -> "Quotation | None":
     """The latest of the last three quotations whose SOURCE is a plural of people."""
     for q in reversed(history[-3:]):
@@ -354,7 +393,8 @@ def _group_speaker(doc: "Doc", history: "list[Quotation]") -> "Quotation | None"
     return None
 
 
-def _untagged_subject(head) -> _Mention | None:  # type: ignore[no-untyped-def]
+def _untagged_subject(head, names_only: bool = False,  # type: ignore[no-untyped-def]
+                     quoted: "list[int] | None" = None) -> _Mention | None:
     """Last resort for he/she: a proper-noun subject the tagger did not call a person, in this
     sentence or the one before ("De Waal, who ..., had been under pressure. She said ...")."""
     doc = head.doc
@@ -362,7 +402,9 @@ def _untagged_subject(head) -> _Mention | None:  # type: ignore[no-untyped-def]
     if start > 0:
         start = doc[start - 1].sent.start
     for tok in reversed(doc[start:head.i]):
-        if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and tok.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE"):
+        if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and tok.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE") \
+                and not (names_only and tok.ent_type_) and tok.is_title \
+                and not (quoted is not None and quoted[tok.i] != -1):  # "“Leo knows ...,” she said"
             first = tok.left_edge.i
             while first < tok.i and doc[first].pos_ not in ("PROPN",):
                 first += 1

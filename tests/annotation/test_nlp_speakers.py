@@ -235,3 +235,25 @@ def test_a_fronted_clause_is_not_content_when_the_verb_reports_what_follows(nlp)
             "in March.")
     quotes = _quotes(nlp, text)
     assert [q["text"] for q in quotes] == ["flights would resume in March"]
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    # the tagger missed the woman's name; "she" is still the subject just before, not the man
+    ("Ana Ruiz met Tom Bell on Monday. She said the talks went well.", "talks went well", "Ana Ruiz"),
+    # "his" inside her own apposition is about someone else: it does not make her a "he"
+    ("Tom Bell said the talks went well. Ana Ruiz, his deputy, was less sure. \"We need more time,\" she said.",
+     "We need more time", "Ana Ruiz"),
+    # an age or a nationality standing for the person just described
+    ("Dr Helen Cho, a virologist at the institute, said the strain was mild. "
+     "\"There is no reason to panic,\" the 52-year-old told the BBC.", "no reason to panic", "Helen Cho"),
+    ("Former champion Lars Berg, 61, watched from the stands. The Swede said the young players had impressed him.",
+     "young players had impressed", "Lars Berg"),
+    # two people sharing a surname stay two people; "his wife" makes her a "she"
+    ("John Mills told the court he had been at home. His wife, Carol Mills, said he had gone out. "
+     "She said she was sure of it.", "she was sure of it", "Carol Mills"),
+    # someone killed in the attack did not say the follow-on quote
+    ("\"It is a sad day,\" said Nadia Perez. Her brother, Luis Perez, was killed in the attack. "
+     "\"He was the kindest man I knew.\"", "kindest man I knew", "Nadia Perez"),
+])
+def test_pronouns_and_descriptions_in_context(nlp, text, fragment, speaker):
+    assert _find(_quotes(nlp, text), fragment)["speaker"] == speaker
