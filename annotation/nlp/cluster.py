@@ -278,7 +278,7 @@ class _Run:
         texts = self.store.iter_unit_texts([p.unit for p in pending])
         batches = enumerate(char_batches(texts, self.batch_chars))
         inflight: dict[Any, tuple[int, list[UnitText], int]] = {}  # future -> (batch, units, refusals)
-        flow = as_completed()
+        flow = as_completed(loop=self.client.loop)  # this client's loop, not whichever client is the default
         started = time.monotonic()
         done_chars = 0
 
@@ -317,12 +317,13 @@ class _Run:
                                            + ", ".join(f"{w} ({m})" for w, m in self.report.refused.items()))
                     submit(number, units, refusals + 1)
                     continue
+                if cancel is None or not cancel.cancelled:
+                    fill()  # before writing: the workers never wait for the single writer
                 self.writer.write(result)
                 done_chars += sum(len(u[2]) for u in units)
                 yield done_chars, time.monotonic() - started
                 if cancel is not None:
                     cancel.check()  # raises Cancelled; every batch written so far stays
-                fill()
         finally:
             for future in list(inflight):
                 with contextlib.suppress(Exception):

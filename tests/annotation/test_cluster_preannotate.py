@@ -1,0 +1,236 @@
+"""Pre-annotation on a Dask cluster gives the project a plain run gives, exactly once.
+
+One LocalCluster of 2 worker processes (each loads the model once) serves the module; the
+coordinator reaches it by its tcp:// address, as it would a cluster on other machines.
+Reference: the single-process job on the same project (the Wikinews corpus plus an article
+with reader comments). Every comparison is a multiset, so a unit written twice shows.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from annotation.jobs import run
+from annotation.model import Comment, Document, ImportedArticle
+from annotation.store import Store
+from tests.helpers import CORPUS, REPO, shared
+
+distributed = pytest.importorskip("distributed")
+
+ANN = "ann"
+BATCH_CHARS = 4_000  # small batches: many of them, so a kill lands mid-run
+COMMENTS = ["“We were never told,” she said, and nobody asked her again.", "According to the minister, nothing changed.",
+            "The mayor told reporters that the plan would work. It did not.", "lol", ""]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from annotation.import_job import import_files
+
+    path = tmp_path_factory.mktemp("cluster") / "template.db"
+    with Store.create(path) as store:
+        run(import_files(store, [shared(*CORPUS)]))
+        with store.transaction():
+            store.import_articles([ImportedArticle(
+                Document(None, "with-comments", "Harbour", "The harbour reopens in May, the minister said on Monday."),
+                tuple(Comment(None, None, f"c{k}", text) for k, text in enumerate(COMMENTS)))], "test")
+    return path
+
+
+def _copy(template: Path, folder: Path, name: str) -> Path:
+    path = folder / name
+    shutil.copy(template, path)
+    return path
+
+
+def _suggestions(path: Path) -> Counter:  # type: ignore[type-arg]
+    """Every suggestion and relation by content (ids differ with the order of writes)."""
+    found: Counter = Counter()  # type: ignore[type-arg]
+    with Store.open(path, read_only=True) as store:
+        for doc in store.document_ids():
+            spans = {s.id: s for s in store.spans(doc, ANN)}
+
+            def key(span):  # type: ignore[no-untyped-def]
+                return (span.document_id, span.comment_id, span.start, span.end, span.label, span.layer,
+                        span.origin, span.model, json.dumps(span.attrs, sort_keys=True))
+
+            found.update(("span", key(s)) for s in spans.values())
+            found.update(("relation", key(spans[r.head_id]), key(spans[r.child_id]), r.label, r.origin)
+                         for r in store.relations(doc, ANN))
+    return found
+
+
+@pytest.fixture(scope="module")
+def reference(template: Path, tmp_path_factory: pytest.TempPathFactory) -> Counter:  # type: ignore[type-arg]
+    from annotation.nlp.preannotate import preannotate
+
+    path = _copy(template, tmp_path_factory.mktemp("reference"), "single.db")
+    with Store.open(path) as store:
+        report = run(preannotate(store, ANN))
+    assert report.units_done == report.units_total > 24 and report.spans_added > 500
+    return _suggestions(path)
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> str:
+    """A 2-worker LocalCluster (processes with nannies: a killed worker is restarted)."""
+    import logging
+
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def _run_cluster(path: Path, scheduler: str, **kw):  # type: ignore[no-untyped-def]
+    from annotation.nlp.cluster import preannotate_on_cluster
+
+    with Store.open(path) as store:
+        return run(preannotate_on_cluster(store, ANN, scheduler, batch_chars=BATCH_CHARS, **kw))
+
+
+def test_two_workers_write_what_one_process_writes(template, reference, scheduler, tmp_path):
+    path = _copy(template, tmp_path, "cluster.db")
+    lines: list[str] = []
+    report = _run_cluster(path, scheduler, notify=lines.append)
+    assert _suggestions(path) == reference
+    assert report.units_done == report.units_total and report.duplicates == 0
+    assert len(report.workers) == 2 and sum(report.workers.values()) == report.units_done  # both worked
+    assert any(line.startswith("Dask dashboard") for line in lines)
+    # A rerun finds nothing left to do and changes nothing.
+    again = _run_cluster(path, scheduler)
+    assert again.units_done == 0 and again.units_skipped == report.units_total
+    assert _suggestions(path) == reference
+    with Store.open(path) as store:
+        store.check_integrity()
+
+
+def test_a_worker_killed_mid_run_changes_nothing(template, reference, scheduler, tmp_path):
+    from distributed import Client
+
+    from annotation.nlp.cluster import preannotate_on_cluster
+
+    path = _copy(template, tmp_path, "killed.db")
+    killed = None
+    with Client(scheduler) as observer, Store.open(path) as store:
+        job = preannotate_on_cluster(store, ANN, scheduler, batch_chars=BATCH_CHARS)
+        try:
+            while True:
+                progress = next(job)
+                if killed is None and getattr(progress, "units_done", 0) > 0:
+                    busy = [w for w, keys in observer.processing().items() if keys]
+                    if busy:  # mid-batch: its nanny restarts it, Dask retries the batch
+                        pid = observer.run(os.getpid, workers=[busy[0]])[busy[0]]
+                        os.kill(pid, signal.SIGKILL)
+                        killed = busy[0]
+        except StopIteration as stop:
+            report = stop.value
+    assert killed is not None, "no worker was ever seen with a batch to kill"
+    assert report.units_done == report.units_total
+    assert _suggestions(path) == reference
+
+
+def test_rerun_after_the_coordinator_is_killed_writes_each_unit_once(template, reference, scheduler, tmp_path):
+    path = _copy(template, tmp_path, "coordinator.db")
+    with Store.open(path, read_only=True) as store:
+        total = len(store.pending_units(ANN, "-", True))
+    coordinator = subprocess.Popen(
+        [sys.executable, "-m", "annotation.cli", "preannotate", str(path), "--scheduler", scheduler,
+         "--batch-chars", "2000", "--annotator", ANN],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        done = _wait_for_units_done(path, coordinator)
+        assert 0 < done < total, "the coordinator finished before it could be killed"
+    finally:
+        coordinator.send_signal(signal.SIGKILL)
+        coordinator.wait()
+    report = _run_cluster(path, scheduler)
+    assert 0 < report.units_done < total and report.units_skipped == total - report.units_done
+    assert _suggestions(path) == reference  # a multiset: a unit written twice would show
+    with Store.open(path) as store:
+        store.check_integrity()
+
+
+def _wait_for_units_done(path: Path, process: subprocess.Popen) -> int:  # type: ignore[type-arg]
+    """Units the coordinator has written, once it has written some; the limit only keeps a broken run from hanging."""
+    from annotation.nlp.models import load_model
+
+    label = load_model().label
+    end = time.monotonic() + 300
+    while time.monotonic() < end:
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else "coordinator exited"
+        with Store.open(path, read_only=True, check=False) as store:
+            total = len(store.pending_units(ANN, label, True))
+            done = total - len(store.pending_units(ANN, label))
+        if done:
+            return done
+        time.sleep(0.02)
+    raise AssertionError("the coordinator wrote nothing")
+
+
+def test_a_batch_that_comes_back_twice_writes_nothing_the_second_time(template, tmp_path):
+    from annotation.nlp.cluster import ClusterReport, ResultWriter, char_batches
+    from annotation.nlp.cluster_worker import annotate_batch
+    from annotation.nlp.models import load_model
+
+    label = load_model().label
+    path = _copy(template, tmp_path, "twice.db")
+    with Store.open(path) as store:
+        units = [p.unit for p in store.pending_units(ANN, label)]
+        first = next(char_batches(store.iter_unit_texts(units), 8_000))
+        result = annotate_batch(0, None, label, first, 64)  # what a worker returns, computed here
+        report = ClusterReport(label)
+        writer = ResultWriter(store, ANN, label, report, since=None)
+        assert writer.write(result) == len(first) > 1
+        after_first = (_suggestions(path), store.edit_log(limit=10_000))
+        assert writer.write(result) == 0  # the same result again, as after a retried task
+        assert writer.write(annotate_batch(0, None, label, first, 64)) == 0  # or a recomputed one
+        assert (_suggestions(path), store.edit_log(limit=10_000)) == after_first
+        assert report.units_done == len(first) and report.duplicates == 2 * len(first)
+        # --force redoes done units, but a duplicate within the run still writes nothing.
+        from annotation.store.rows import now
+
+        forced = ResultWriter(store, ANN, label, ClusterReport(label), since=now())
+        assert forced.write(result) == len(first)
+        assert forced.write(result) == 0
+        assert _suggestions(path) == after_first[0]
+
+
+def test_a_worker_with_another_model_is_refused(template, tmp_path, monkeypatch):
+    """An in-process cluster whose only worker has another version: refused, one line, nothing written."""
+    import logging
+
+    from distributed import LocalCluster
+
+    from annotation.nlp import cluster_worker
+    from annotation.nlp.cluster import ClusterError
+    from annotation.nlp.models import load_model
+
+    label = load_model().label
+    name, version = label.rsplit(" ", 1)
+    other = type("Loaded", (), {"label": f"{name} 0.0.1", "nlp": None})()
+    monkeypatch.setitem(cluster_worker._loaded, None, other)  # the worker threads share this process
+    assert isinstance(cluster_worker.annotate_batch(0, None, label, [(1, -1, "Hello.")], 8), cluster_worker.BatchRefused)
+    path = _copy(template, tmp_path, "refused.db")
+    lines: list[str] = []
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster:
+        with pytest.raises(ClusterError) as error:
+            _run_cluster(path, cluster.scheduler_address, notify=lines.append)
+    assert "\n" not in str(error.value) and f"{name} 0.0.1" in str(error.value) and label in str(error.value)
+    refused = [line for line in lines if line.startswith("refused worker")]
+    assert len(refused) == 1 and f"{name} 0.0.1" in refused[0]
+    assert not _suggestions(path)
