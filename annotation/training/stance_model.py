@@ -107,13 +107,18 @@ class StanceModel:
 
     def predict_proba(self, rows: Sequence[tuple[str, str, str]]) -> np.ndarray:
         """(n, n_labels) probabilities in ``self.labels`` order."""
-        scores = np.zeros((len(rows), self.coef.shape[0]), dtype=np.float64)
-        for n, row in enumerate(rows):
+        from scipy.sparse import csr_matrix
+
+        indptr, indices, values = [0], [], []
+        for row in rows:
             for name, value in features(*row).items():
                 index = self.vocabulary.get(name)
                 if index is not None:
-                    scores[n] += value * self.coef[:, index]
-        scores += self.intercept
+                    indices.append(index)
+                    values.append(value)
+            indptr.append(len(indices))
+        x = csr_matrix((values, indices, indptr), shape=(len(rows), len(self.vocabulary)), dtype=np.float64)
+        scores = np.asarray(x @ self.coef.T.astype(np.float64)) + self.intercept
         if self.coef.shape[0] == 1:  # binary: one column of log-odds for labels[1]
             p1 = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             return np.stack([1.0 - p1, p1], axis=1)
