@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.jobs.failed.connect(self._job_failed)
         session.set_job_runner(self.jobs)  # a job step cannot be taken back while a job writes
         self._checker = JobRunner(self)  # the background integrity check, beside any job
-        self._checker.failed.connect(self._job_failed)
+        self._checker.failed.connect(self._integrity_failed)
         self._following_undo = False
         self.remember_layout = True  # False for the offscreen screenshot: it must not change preferences
         title = self.store.path.name if self.store.path else "in-memory project"
@@ -382,6 +382,15 @@ class MainWindow(QMainWindow):
             return True
 
         self._checker.start("Checking the project file", self.store, job, show_dialog=False)
+
+    def _integrity_failed(self, title: str, message: str) -> None:
+        """A damaged file is not written to any more: every later edit could make it worse, and
+        the researcher's next step is a backup or `goldspan check`, not more annotation."""
+        if "Cancelled" not in message and not self.store.read_only:
+            self.store.read_only = True
+            self.setWindowTitle(self.windowTitle() + " (read-only: damaged)")
+            message = f"{message.splitlines()[0]}\nThe project is now read-only in this window; nothing more is written to it."
+        self._job_failed(title, message)
 
     def _job_failed(self, title: str, message: str) -> None:
         self.show_message(f"{title}: {message.splitlines()[0]}", error=True)
