@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from annotation.errors import GoldspanError, InputError
+from annotation.errors import DiskFull, GoldspanError, InputError
 from annotation.importers import IMPORTERS, ImportOptions, choose_importer
 from annotation.exporters.safety import project_files
 from annotation.importers.base import FORCED
@@ -106,6 +106,9 @@ def import_files(
             if exc.path == path.name:  # the store names the file as recorded (its name): say which one
                 exc = InputError(str(path), exc.line, exc.reason, offset=exc.offset)
             report.errors.append(str(exc))
+        except DiskFull:
+            # Every later file would fail the same way: stop, the files imported so far are kept.
+            raise
         except GoldspanError as exc:
             report.errors.append(str(exc))
         except OSError as exc:

@@ -206,3 +206,22 @@ def test_a_full_disk_edit_raises_disk_full_and_leaves_nothing_half_done(tmp_path
         store.conn.execute(f"PRAGMA max_page_count = {pages * 10}")
         store.apply(SetStatus(doc, "ann", "done"), "ann")  # and the next try works
         assert store.status(doc, "ann").status == "done"
+
+
+def test_a_full_disk_stops_the_whole_import(tmp_path, monkeypatch, capsys):
+    """Every later file would fail the same way: one line about the disk, not one per file."""
+    from annotation.cli import main
+
+    path, _ = _project(tmp_path / "p.db", 1)
+    files = []
+    for name in ("a", "b", "c"):
+        article = tmp_path / f"{name}.csv"
+        article.write_text("id,text\n" + "".join(f"{name}{n},{'Some long text. ' * 400}\n" for n in range(20)))
+        files.append(str(article))
+    before = _digest(path)
+    _full_disk(monkeypatch)
+    assert main(["import", str(path), *files]) == 1
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and "disk is full" in err[0], err
+    monkeypatch.undo()
+    assert _digest(path) == before
