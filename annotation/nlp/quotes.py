@@ -306,7 +306,9 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
     has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "npadvmod") for t in tokens)
     if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and any(
         w.text[:1].isupper() for w in words
-    ) and not (tokens[0].is_sent_start and has_verb and len(words) > 3):
+    ) and not (tokens[0].is_sent_start and has_verb and len(words) > 3) and not (
+        has_verb and len(words) > 3 and index.text[region.end - 1:region.end] in ".!?"
+    ):  # ("Thank you for everything, Leo." ends like a sentence: speech, not a title)
         return None  # a title: "Insurgency Wiki", "Cowboys and Indians"
     after = index.text[region.outer_end:region.outer_end + 4].lstrip(" ,")
     if after[:1] in ("—", "–"):

@@ -257,3 +257,15 @@ def test_a_fronted_clause_is_not_content_when_the_verb_reports_what_follows(nlp)
 ])
 def test_pronouns_and_descriptions_in_context(nlp, text, fragment, speaker):
     assert _find(_quotes(nlp, text), fragment)["speaker"] == speaker
+
+
+def test_a_participle_report_belongs_to_the_reporting_verb_above_it(nlp):
+    text = "The senator warned that the deal would collapse, saying the votes were not there."
+    q = _find(_quotes(nlp, text), "the votes were not there")
+    assert q["speaker"] == "senator" and q["cue"] == "saying"
+
+
+def test_a_short_sentence_in_quotes_after_a_colon_is_not_a_title(nlp):
+    text = "In a tweet, the club wrote: \"Thank you for everything, Leo.\""
+    q = _find(_quotes(nlp, text), "Thank you for everything")
+    assert q["cue"] == "wrote" and q["direct"] is True
