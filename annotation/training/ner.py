@@ -197,7 +197,7 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
         ner.add_label(label)
     optimizer = nlp.resume_training()
     best_bytes: bytes | None = None
-    best_score = -1.0
+    best_score = float("-inf")
     rng = random.Random(seed)
     try:
         with nlp.select_pipes(enable=["ner"]):
