@@ -193,3 +193,21 @@ class Batch(Command):
 
 
 NEW_SPAN = 0  # in AddSpan.relations, stands for the id of the span being added
+
+
+@dataclass(frozen=True)
+class SetOrigins(Command):
+    """Accept many suggestions at once (origin ``human``), or take that back (``model``): one
+    transaction and one statement, so accept-all of thousands of spans and its undo stay fast.
+    Only the origin changes: offsets and labels are the ones already checked when stored."""
+
+    kind: ClassVar[str] = "set_origins"
+    span_ids: tuple[int, ...]
+    origin: str
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "span_ids", tuple(self.span_ids))  # a list when read back from the edit log
+
+    def describe(self) -> str:
+        return self.text or ("Accept suggestions" if self.origin == "human" else "Restore suggestions")

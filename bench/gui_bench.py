@@ -266,6 +266,166 @@ def bench_synchronous(path: Path, rounds: int = 8, per_round: int = 15) -> None:
           f"  target < 16 ms per edit with FULL: {'OK' if full < 0.016 else 'MISSED'}")
 
 
+def build_suggestions_project(path: Path, n_spans: int = 5000) -> None:
+    """A 10,000-word article whose every other word is an entity suggestion (model origin)."""
+    rng = random.Random(11)
+    text, words = long_article(rng)
+    spans = [ImportedSpan(f"e{i}", *words[i * 2], ENTITY_LABELS[i % len(ENTITY_LABELS)]) for i in range(n_spans)]
+    article = ImportedArticle(Document(None, "suggested", "Suggestions everywhere", text), (), tuple(spans), ())
+    with Store.create(path) as store, store.transaction():
+        store.import_articles([article], "bench", annotator="bench", origin=ORIGIN_MODEL)
+
+
+def build_huge_project(path: Path, paragraphs: bool, n_spans: int = 50_000, size: int = 5_000_000) -> None:
+    """A ~5 MB article with ``n_spans`` entity spans: one paragraph, or paragraphs of ~90 words."""
+    rng = random.Random(5)
+    parts: list[str] = []
+    words: list[tuple[int, int]] = []
+    position = 0
+    i = 0
+    while position < size:
+        word = rng.choice(WORDS)
+        sep = "\n" if (paragraphs and i and i % 90 == 0) else " "
+        if i:
+            parts.append(sep)
+            position += 1
+        parts.append(word)
+        words.append((position, position + len(word)))
+        position += len(word)
+        i += 1
+    text = "".join(parts)
+    step = max(1, len(words) // n_spans)
+    spans = [ImportedSpan(f"e{k}", *words[k * step], ENTITY_LABELS[k % len(ENTITY_LABELS)])
+             for k in range(min(n_spans, len(words) // step))]
+    article = ImportedArticle(Document(None, "huge", "A huge article", text), (), tuple(spans), ())
+    with Store.create(path) as store, store.transaction():
+        store.import_articles([article], "bench", annotator="bench", origin=ORIGIN_MODEL)
+
+
+class StallMeter:
+    """The longest time the event loop went without running a 0 ms timer: a UI-thread stall."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer(interval=0)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def __enter__(self) -> "StallMeter":
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._tick()
+        self._timer.stop()
+
+
+def _settle(app: object, seconds: float) -> None:
+    """Run the event loop for ``seconds`` (idle formatting, deferred repaints)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()  # type: ignore[attr-defined]
+
+
+def bench_accept_all(path: Path) -> None:
+    """Document > Accept all on 5,000 suggestions, then its undo, in the main window."""
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+    from gui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    store = Store.open(path)
+    doc = store.document_ids()[0]
+    n = sum(1 for s in store.spans(doc, "bench") if s.origin == ORIGIN_MODEL)
+    window = MainWindow(Session(store, "bench"))
+    window.remember_layout = False
+    window.resize(1400, 860)
+    window.show()
+    window.open_document(doc)
+    _settle(app, 0.5)
+    accept, undo = Clock(), Clock()
+    stall_accept = stall_undo = 0.0
+    for _ in range(3):
+        with StallMeter() as meter:
+            with accept:
+                window.accept_all()
+                window.repaint()
+                app.processEvents()
+            _settle(app, 0.2)
+        stall_accept = max(stall_accept, meter.longest)
+        assert not any(s.origin == ORIGIN_MODEL for s in store.spans(doc, "bench")), "accept-all left suggestions"
+        with StallMeter() as meter:
+            with undo:
+                window.undo()
+                window.repaint()
+                app.processEvents()
+            _settle(app, 0.2)
+        stall_undo = max(stall_undo, meter.longest)
+        assert sum(1 for s in store.spans(doc, "bench") if s.origin == ORIGIN_MODEL) == n
+    window.close()
+    store.close()
+    print(f"Accept all {n:,} suggestions (main window, to database and screen, best of 3):")
+    print(f"  accept-all: {accept.best()}, longest UI stall {_ms(stall_accept)}"
+          f"  target < 300 ms: {'OK' if min(accept.wall) < 0.3 else 'MISSED'}")
+    print(f"  its undo  : {undo.best()}, longest UI stall {_ms(stall_undo)}"
+          f"  target < 300 ms: {'OK' if min(undo.wall) < 0.3 else 'MISSED'}")
+
+
+def bench_huge(path: Path, label: str) -> None:
+    """Open a ~5 MB article with 50,000 spans in the main window, beside a bare QPlainTextEdit."""
+    import resource
+
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from gui.main_window import MainWindow
+    from gui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    store = Store.open(path)
+    doc = store.document_ids()[0]
+    text = store.document(doc).text
+    bare = QPlainTextEdit()
+    bare.resize(700, 800)
+    bare.show()
+    app.processEvents()
+    bare_clock = Clock()
+    with bare_clock:
+        bare.setPlainText(text)
+        bare.viewport().repaint()
+    bare.close()
+    window = MainWindow(Session(store, "bench"))
+    window.remember_layout = False
+    window.resize(1400, 860)
+    window.show()
+    app.processEvents()
+    clock = Clock()
+    with StallMeter() as meter:
+        with clock:
+            window.open_document(doc)
+            window.repaint()
+            app.processEvents()
+        _settle(app, 1.0)  # idle formatting of the rest must not stall the window either
+    n = len(window.article.span_index.placed)
+    window.close()
+    store.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Huge article, {label}: {len(text) / 1e6:.1f} MB, {n:,} spans")
+    print(f"  bare QPlainTextEdit.setPlainText + paint: {bare_clock.best()}")
+    print(f"  main window open + paint: {clock.best()} (ratio {min(clock.wall) / min(bare_clock.wall):.1f}x bare),"
+          f" longest UI stall in the next second {_ms(meter.longest)}, peak RSS {rss:.0f} MB"
+          f"  target < 1 s: {'OK' if min(clock.wall) < 1 else 'MISSED'}")
+
+
 def child_open_big(path: str) -> None:
     """Runs in a child process: open the project in a main window, report time and peak RSS."""
     import resource
@@ -301,15 +461,38 @@ def child_open_big(path: str) -> None:
     store.close()
 
 
+def run_new_scenarios(folder: Path, which: list[str]) -> None:
+    """Accept-all and the two 5 MB articles; each huge one in a child so its memory is its own."""
+    if "accept-all" in which:
+        db = folder / "suggestions5000.db"
+        if not db.exists():
+            build_suggestions_project(db)
+        bench_accept_all(db)
+    for name, paragraphs in (("huge-paragraphs", True), ("huge-one", False)):
+        if name in which:
+            db = folder / f"{name}.db"
+            if not db.exists():
+                build_huge_project(db, paragraphs)
+            label = "paragraphs of 90 words" if paragraphs else "one paragraph"
+            out = subprocess.run([sys.executable, __file__, "--child-huge", str(db), label],
+                                 capture_output=True, text=True, timeout=900)
+            print(out.stdout.rstrip() or out.stderr.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--keep", help="build the projects in this folder and keep them")
     parser.add_argument("--child-open", help=argparse.SUPPRESS)
     parser.add_argument("--synchronous-only", action="store_true", help="only the synchronous=FULL vs NORMAL per-edit cost")
+    parser.add_argument("--only", choices=("accept-all", "huge-one", "huge-paragraphs"), help="run one new scenario alone")
+    parser.add_argument("--child-huge", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_open:
         child_open_big(args.child_open)
+        return 0
+    if args.child_huge:
+        bench_huge(Path(args.child_huge[0]), args.child_huge[1])
         return 0
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="goldspan-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -319,6 +502,9 @@ def main() -> int:
     if args.synchronous_only:
         bench_synchronous(article_db)
         return 0
+    if args.only:
+        run_new_scenarios(folder, [args.only])
+        return 0
     if not big_db.exists():
         t0 = time.perf_counter()
         build_big_project(big_db, args.documents)
@@ -326,6 +512,7 @@ def main() -> int:
 
     bench_article(article_db)
     bench_synchronous(article_db)
+    run_new_scenarios(folder, ["accept-all", "huge-paragraphs", "huge-one"])
     out = subprocess.run([sys.executable, __file__, "--child-open", str(big_db)], capture_output=True, text=True, check=True)
     big = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"Project of {big['rows']:,} documents: Store.open {_ms(big['store_open_s'])}, window {_ms(big['window_s'])},"

@@ -2,7 +2,7 @@
 made while a QUOTE is current is linked to it; accept-all is one undo step) are testable alone."""
 from __future__ import annotations
 
-from annotation.commands import NEW_SPAN, AddRelation, AddSpan, Batch, Command, UpdateSpan
+from annotation.commands import NEW_SPAN, AddRelation, AddSpan, Command, SetOrigins, UpdateSpan
 from annotation.model import ORIGIN_HUMAN, ORIGIN_MODEL, Relation, Span, Unit
 from annotation.store import Store
 
@@ -30,9 +30,9 @@ def accept_command(span: Span) -> UpdateSpan | None:
 
 
 def accept_all_command(store: Store, document_id: int, annotator: str) -> Command | None:
-    """Every suggestion of the document (article and comments) accepted as one undo step."""
-    updates = tuple(
-        UpdateSpan(s.id, origin=ORIGIN_HUMAN)  # type: ignore[arg-type]
-        for s in store.spans(document_id, annotator) if s.origin == ORIGIN_MODEL
-    )
-    return Batch(updates, f"Accept {len(updates)} suggestions") if updates else None
+    """Every suggestion of the document (article and comments) accepted as one undo step, in one
+    statement (``SetOrigins``): thousands of suggestions are accepted, and undone, in milliseconds."""
+    ids = tuple(s.id for s in store.spans(document_id, annotator) if s.origin == ORIGIN_MODEL and s.id is not None)
+    if not ids:
+        return None
+    return SetOrigins(ids, ORIGIN_HUMAN, f"Accept {len(ids):,} suggestion{'s' if len(ids) != 1 else ''}")

@@ -25,6 +25,7 @@ from gui.views.span_index import SpanIndex
 
 _EAGER_UTF16 = 8000  # formatted at once when a text opens: more than a screenful
 _IDLE_BATCH = 6  # deferred blocks formatted per idle step (each re-lays out its block: ~0.5 ms)
+_BULK_SPANS = 200  # a change to more spans than this (accept-all) reloads the text's spans at once
 
 
 class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
@@ -107,7 +108,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
     def quote_anchor(self) -> int | None:
         return self._quote_anchor
 
-    def select_span(self, span_id: int | None) -> None:
+    def select_span(self, span_id: int | None, scroll: bool = True) -> None:
         if span_id is not None and span_id not in self.span_index.placed:
             span_id = None
         before = self._group_ranges()
@@ -120,7 +121,8 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             cursor = self.textCursor()
             cursor.setPosition(placed.start)
             self.setTextCursor(cursor)
-            self.ensureCursorVisible()
+            if scroll:
+                self.ensureCursorVisible()
         self._update_ranges(before + self._group_ranges())
         self.span_selected.emit(self.selected_span())
 
@@ -174,13 +176,13 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if unit is None:
             return
         if changes.everything or changes.schema:
-            scroll = self.verticalScrollBar().value()
-            selected = self._selected
-            self.set_unit(unit)
-            self.verticalScrollBar().setValue(scroll)
-            self.select_span(selected)
+            self._reload()
             return
         if unit not in changes.units:
+            return
+        if len(changes.spans) > _BULK_SPANS:
+            # One query and a lazy re-format beat thousands of single-span refreshes.
+            self._reload()
             return
         store = self.session.store
         self.rect_cache.forget(changes.spans)
@@ -216,6 +218,19 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if self._quote_anchor not in self.span_index.placed:
             self._quote_anchor = None
         self._update_ranges(dirty + self._group_ranges())
+
+    def _reload(self) -> None:
+        """Reload the unit's spans where the reader is: same scroll position, same selection."""
+        unit = self._unit
+        if unit is None:
+            return
+        scroll = self.verticalScrollBar().value()
+        selected, anchor = self._selected, self._quote_anchor
+        self.set_unit(unit, text=self._text)
+        self.verticalScrollBar().setValue(scroll)
+        self.select_span(selected, scroll=False)
+        if anchor in self.span_index.placed:
+            self._quote_anchor = anchor
 
     def _group_ranges(self) -> list[tuple[int, int]]:
         """Extents of the spans outlined now (selected and hovered groups)."""
