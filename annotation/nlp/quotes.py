@@ -175,8 +175,11 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
                 ):
                     hi = sibling.right_edge.i
             for conj in child.children:
-                # "claimed X and claim Y": the second report is its own quotation
-                if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i:
+                # "claimed X and claim Y": the second report is its own quotation; so is
+                # "warned that X, saying Y"
+                if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i or (
+                    conj.dep_ == "advcl" and conj.tag_ == "VBG" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i
+                ):
                     hi = min(hi, conj.left_edge.i - 1)
             ranges.append((lo, hi))
         elif child.dep_ in ("advcl", "dep") and child.i > verb.i and any(
