@@ -35,7 +35,7 @@ def run_cluster_job(make_job: Callable[[Callable[[str], None]], Job[T]], quiet: 
     worker_rows: dict[str, int] = {}
 
     def notify(line: str) -> None:
-        console.print(line, highlight=False, soft_wrap=True)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)  # "goldspan[cluster]" is not markup
 
     with bar:
         main = bar.add_task("pre-annotating", total=None, units="", rate="")

@@ -18,6 +18,7 @@ Dask is the optional ``goldspan[cluster]`` extra, imported only here and only on
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import time
 import uuid
@@ -87,8 +88,6 @@ def parse_scheduler(spec: str) -> tuple[str, int]:
 @contextlib.contextmanager
 def connect(spec: str) -> Iterator[tuple[Any, str]]:
     """A Dask client for ``spec`` and a name for it; a LocalCluster is closed on the way out."""
-    import importlib.util
-
     from distributed import Client, LocalCluster
 
     kind, workers = parse_scheduler(spec)
@@ -97,10 +96,9 @@ def connect(spec: str) -> Iterator[tuple[Any, str]]:
         if kind == "local":
             # Worker processes, one thread each: spaCy runs a pipeline best in one thread, and
             # processes make local:N behave like N machines (each loads the model once).
-            # The dashboard needs bokeh (the goldspan[cluster] extra brings it).
-            dashboard = ":0" if importlib.util.find_spec("bokeh") is not None else None
+            # Any free port for the dashboard: 8787 may be another cluster's.
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=dashboard, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
         else:
             client = Client(spec, timeout="20s")
@@ -111,8 +109,16 @@ def connect(spec: str) -> Iterator[tuple[Any, str]]:
     try:
         yield client, spec
     finally:
-        with contextlib.suppress(Exception):  # a lost scheduler: closing must not hang or raise
-            client.close(timeout=5)
+        # After a lost scheduler the client is still trying to reconnect; closing cancels that,
+        # which distributed logs as an error with a traceback: the user has had the one line.
+        quiet = logging.getLogger("distributed.client")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
+        try:
+            with contextlib.suppress(Exception):  # closing must not hang or raise
+                client.close(timeout=5)
+        finally:
+            quiet.setLevel(level)
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close(timeout=10)
@@ -207,7 +213,10 @@ def preannotate_on_cluster(
     yield ClusterProgress(0, total_chars, f"connecting to {scheduler}", 0, len(pending))
     with connect(scheduler) as (client, name):
         dashboard = _dashboard(client)
-        say(f"Dask dashboard: {dashboard}" if dashboard else "Dask dashboard: not served (install bokeh: the goldspan[cluster] extra)")
+        if dashboard and scheduler.startswith("local") and importlib.util.find_spec("bokeh") is None:
+            say(f"Dask dashboard: {dashboard} (its pages need bokeh: install the goldspan[cluster] extra)")
+        else:
+            say(f"Dask dashboard: {dashboard or 'not served by this scheduler'}")
         yield ClusterProgress(0, total_chars, "loading the model on the workers", 0, len(pending), dashboard=dashboard)
         run = _Run(client, store, annotator, label, model, batch_chars, batch_size, report, since, say)
         run.start()
@@ -256,8 +265,9 @@ class _Run:
         try:
             self.client.register_plugin(ModelPlugin(self.model))
             labels = self.client.run(worker_model_label, self.model)
-        except (OSError, TimeoutError) as exc:
-            raise ClusterError(f"lost the Dask scheduler at {self.report.scheduler}: {_first_line(exc)}") from None
+        except (OSError, TimeoutError):
+            raise ClusterError(f"lost the Dask scheduler at {self.report.scheduler} while loading the model on the "
+                               "workers; nothing written, rerun to start") from None
         for worker, label in sorted(labels.items()):
             if label != self.label:
                 self._refuse(worker, label)
@@ -357,7 +367,10 @@ class _Run:
         except KilledWorker:
             raise ClusterError(f"the batch starting at unit {_unit_key(units[0])} killed every worker that took it "
                                f"({len(units)} units); rerun to continue, with a smaller --batch-chars") from None
-        except (CancelledError, CommClosedError, OSError, TimeoutError) as exc:
+        except CancelledError:  # the client cancels every future when its scheduler connection is gone
+            raise ClusterError(f"lost the Dask scheduler at {self.report.scheduler}: {self.report.units_done} units "
+                               "written; rerun to continue") from None
+        except (CommClosedError, OSError, TimeoutError) as exc:
             raise ClusterError(f"lost the Dask scheduler at {self.report.scheduler} ({_first_line(exc)}): "
                                f"{self.report.units_done} units written; rerun to continue") from None
         except Exception as exc:  # noqa: BLE001 - a worker-side error: one line, the run can be rerun

@@ -87,7 +87,7 @@ def scheduler() -> str:
 
     from distributed import LocalCluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     try:
         yield cluster.scheduler_address
@@ -226,7 +226,7 @@ def test_a_worker_with_another_model_is_refused(template, tmp_path, monkeypatch)
     assert isinstance(cluster_worker.annotate_batch(0, None, label, [(1, -1, "Hello.")], 8), cluster_worker.BatchRefused)
     path = _copy(template, tmp_path, "refused.db")
     lines: list[str] = []
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None,
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster:
         with pytest.raises(ClusterError) as error:
             _run_cluster(path, cluster.scheduler_address, notify=lines.append)
