@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
 
         add_review_actions(self, bar, file_menu)
 
+        importlib.import_module("gui.model_menu").install(self, bar)  # Model: train, use model, suggest stance
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard cheat sheet", self.show_cheat_sheet, "F1")
 

@@ -72,6 +72,11 @@ class ModelsRegistryMixin:
             )
         return self.registered_model(int(cur.lastrowid))  # type: ignore[arg-type]
 
+    def unregister_model(self, model_id: int) -> None:
+        """Forget a registration (the folder stays): "keep the old model" after a worse one."""
+        with self.transaction():  # type: ignore[attr-defined]
+            self.conn.execute("DELETE FROM models WHERE id = ?", (model_id,))
+
     def registered_model(self, model_id: int) -> RegisteredModel:
         row = self.conn.execute("SELECT * FROM models WHERE id = ?", (model_id,)).fetchone()
         if row is None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotation.model import REPLY_TARGET, Changes, Comment, StanceLabel
 from annotation.store import Store
+from annotation.store.stance_suggestions import StanceSuggestion
 
 ROOT = 0  # internalId of top-level rows' parent; comment ids start at 1
 PAGE = 200  # rows handed to the view per fetchMore
@@ -34,6 +35,7 @@ UnlabelledRole = CommentIdRole + 7  # True when no target has a label (as store.
 CompleteRole = CommentIdRole + 8  # current target labelled, and the reply stance too for a reply
 ParentMissingRole = CommentIdRole + 9
 IsReplyRole = CommentIdRole + 10
+SuggestionRole = CommentIdRole + 11  # (label, probability) a model suggests for the current target, or None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class ThreadModel(QAbstractItemModel):
         self._order: list[int] = []  # every comment in reading order (parents before replies)
         self._stances: dict[int, dict[str, StanceLabel]] = {}
         self._targets: list[str] = []
+        # Stance suggestions (issue 11) where the annotator has no label: shown, never counted.
+        self._suggested: dict[int, dict[str, StanceSuggestion]] = {}
         self.current_target = ""
 
     # -- loading ------------------------------------------------------------------------
@@ -81,11 +85,14 @@ class ThreadModel(QAbstractItemModel):
         self.document_id = document_id
         self._rows, self._children, self._parent_of, self._row_of = {}, {ROOT: []}, {}, {}
         self._fetched, self._order, self._stances, self._targets = {ROOT: 0}, [], {}, []
+        self._suggested = {}
         if document_id is not None:
             self._build(self._store.comments(document_id))
             for label in self._store.stances(document_id, self._annotator):
                 self._stances.setdefault(label.comment_id, {})[label.target] = label
             self._targets = self._store.targets(document_id)
+            for suggestion in self._store.stance_suggestions(document_id, self._annotator):
+                self._suggested.setdefault(suggestion.comment_id, {})[suggestion.target] = suggestion
         if self.current_target not in self._targets:
             self.current_target = self._targets[0] if self._targets else ""
         self.endResetModel()
@@ -133,6 +140,12 @@ class ThreadModel(QAbstractItemModel):
 
     def stance_of(self, comment_id: int, target: str) -> StanceLabel | None:
         return self._stances.get(comment_id, {}).get(target)
+
+    def suggestion_of(self, comment_id: int, target: str) -> StanceSuggestion | None:
+        """The model's suggestion for a pair the annotator has not labelled, else None."""
+        if target in self._stances.get(comment_id, {}):
+            return None
+        return self._suggested.get(comment_id, {}).get(target)
 
     def is_unlabelled(self, comment_id: int) -> bool:
         return not any(t != REPLY_TARGET for t in self._stances.get(comment_id, {}))
@@ -186,6 +199,12 @@ class ThreadModel(QAbstractItemModel):
                 if label is not None:
                     labels[target] = label
             self._stances[comment_id] = labels
+            suggested = {}
+            for target in self._targets + [REPLY_TARGET]:
+                suggestion = self._store.stance_suggestion(comment_id, target, self._annotator)
+                if suggestion is not None:
+                    suggested[target] = suggestion
+            self._suggested[comment_id] = suggested
             if self._is_fetched(comment_id):
                 first = self.createIndex(self._row_of[comment_id], COMMENT_COLUMN, comment_id)
                 last = self.createIndex(self._row_of[comment_id], REPLY_COLUMN, comment_id)
@@ -275,6 +294,10 @@ class ThreadModel(QAbstractItemModel):
         labels = self._stances.get(comment_id, {})
         current = labels.get(self.current_target)
         reply = labels.get(REPLY_TARGET)
+        if column in (STANCE_COLUMN, REPLY_COLUMN) and role in _SUGGESTION_ROLES:
+            suggestion = self.suggestion_of(comment_id, self.current_target if column == STANCE_COLUMN else REPLY_TARGET)
+            if suggestion is not None and (column == STANCE_COLUMN or row.is_reply):
+                return self._suggestion_data(role, suggestion)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COMMENT_COLUMN:
                 return _display(row)
@@ -307,7 +330,27 @@ class ThreadModel(QAbstractItemModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         return self._custom(role, comment_id, row, labels)
 
+    def _suggestion_data(self, role: int, suggestion: StanceSuggestion) -> Any:
+        """A suggestion looks unlike a label: "favor? 83%" in italics on a pale tint of the
+        label's colour, dashed in spirit like a span suggestion; Enter accepts it."""
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{suggestion.label}? {suggestion.probability:.0%}"
+        if role == Qt.ItemDataRole.FontRole:
+            return _font("italic")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"<qt>suggested by {_escape(suggestion.model)}: <b>{_escape(suggestion.label)}</b> "
+                    f"({suggestion.probability:.0%}); Enter accepts, a label key chooses another</qt>")
+        color = self._color(suggestion.label)
+        if role == Qt.ItemDataRole.BackgroundRole and color is not None:
+            return _brush(color.lighter(170).name())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _brush("#333333")
+        return None
+
     def _custom(self, role: int, comment_id: int, row: CommentRow, labels: dict[str, StanceLabel]) -> Any:
+        if role == SuggestionRole:
+            suggestion = self.suggestion_of(comment_id, self.current_target)
+            return (suggestion.label, suggestion.probability) if suggestion else None
         if role == CommentIdRole:
             return comment_id
         if role == AuthorRole:
@@ -352,6 +395,9 @@ class ThreadModel(QAbstractItemModel):
             lines.append(f"<b>{_escape(name)}</b>: {_escape(text)}{note}")
         return "<qt>" + "<br>".join(lines) + "</qt>"
 
+
+_SUGGESTION_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
+                     Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)
 
 # data() runs for every visible cell on every paint: share one font and brush per style rather
 # than building new ones each call.

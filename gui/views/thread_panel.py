@@ -207,6 +207,21 @@ class ThreadPanel(TargetsMixin, QWidget):
         return self._push(SetStance(self.current_comment, target, self.session.annotator, label,
                                     row.note.text(), row.unsure.isChecked()))
 
+    def accept_suggestion(self) -> bool:
+        """The open comment's stance suggestions (current target, and toward its parent) become
+        the annotator's labels: one undo step, and undo shows the suggestions again."""
+        if self.current_comment is None:
+            return False
+        comment = self.current_comment
+        targets = [self.current_target] + ([REPLY_TARGET] if self.model.row(comment).is_reply else [])
+        commands = [SetStance(comment, t, self.session.annotator, s.label)
+                    for t in targets if (s := self.model.suggestion_of(comment, t)) is not None]
+        if not commands or not self._push(Batch(tuple(commands), "Accept stance suggestion")):
+            return False
+        if self.auto_advance.isChecked() and self.model.is_complete(comment):
+            self.next_comment(1)
+        return True
+
     def clear_current(self) -> bool:
         if self.current_comment is None:
             return False
@@ -264,7 +279,9 @@ class ThreadPanel(TargetsMixin, QWidget):
             "next target": lambda: self.switch_target(1), "previous target": lambda: self.switch_target(-1),
             "next unlabelled": self.next_unlabelled, "clear": self.clear_current,
             "unsure": lambda: self._set_flag(False, unsure=not self.controls.target_row.unsure.isChecked()),
-            "note": self.controls.target_row.note.setFocus, "edit text": self.text_view.setFocus,
+            "note": self.controls.target_row.note.setFocus,
+            # Enter accepts a model's stance suggestion when the comment has one, else edits the text.
+            "edit text": lambda: self.accept_suggestion() or self.text_view.setFocus(),
         }
         if name in actions:
             actions[name]()

@@ -1,0 +1,163 @@
+"""The Model menu (issue 11): train from this project, choose the entity model, suggest stance.
+
+Every action runs a core job on the window's JobRunner (progress with live scores, Cancel).
+Cancelling training keeps the best epoch so far: the job sees the cancel itself and finishes,
+instead of being stopped between two progress reports.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog, QMenu, QMenuBar, QMessageBox
+
+from annotation.jobs import CancelToken, Job
+from annotation.model import GOLD
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+TASKS = {"Stance of comments": "stance", "Entities (NER)": "ner"}
+STOCK = "the installed spaCy pipeline"
+ENTITY_MODEL_KEY = "entity_model"  # project meta: the folder "Use model…" chose ('' = stock)
+
+
+def install(window: "MainWindow", bar: QMenuBar) -> QMenu:
+    """Add the Model menu to ``window``'s menu bar; returns it (tests drive its actions)."""
+    menu = bar.addMenu("&Model")
+    actions = ModelActions(window)
+    window.model_actions = actions  # type: ignore[attr-defined]
+    for text, slot in (("&Train…", actions.train_dialog), ("&Use model…", actions.use_model_dialog),
+                       ("&Pre-annotate entities with the chosen model", actions.preannotate_entities),
+                       (None, None),
+                       ("Suggest stance for this &document", lambda: actions.suggest_stance(current_only=True)),
+                       ("Suggest stance for the &project", lambda: actions.suggest_stance(current_only=False))):
+        if text is None:
+            menu.addSeparator()
+            continue
+        action = QAction(text, window)
+        action.triggered.connect(lambda _=False, slot=slot: slot())
+        action.setEnabled(not window.store.read_only)
+        menu.addAction(action)
+    return menu
+
+
+def keep_best_on_cancel(job: Job[Any], token: CancelToken) -> Job[Any]:
+    """Pass ``job``'s progress on, but never report once ``token`` is cancelled: the runner stops
+    a job right after a report, and training must instead see the cancel itself (between
+    batches), keep its best epoch and finish."""
+    while True:
+        try:
+            progress = next(job)
+        except StopIteration as stop:
+            return stop.value
+        if token.cancelled:
+            while True:  # the job winds down by itself: save the best so far, then return
+                try:
+                    next(job)
+                except StopIteration as stop:
+                    return stop.value
+        yield progress
+
+
+class ModelActions:
+    def __init__(self, window: "MainWindow") -> None:
+        self.window = window
+        self.last_report: Any = None
+
+    @property
+    def store(self) -> Any:
+        return self.window.store
+
+    # -- training --------------------------------------------------------------------------
+
+    def train_dialog(self) -> None:
+        task_name, ok = QInputDialog.getItem(self.window, "Train a model", "What to learn:", list(TASKS), 0, False)
+        if not ok:
+            return
+        layers = [GOLD] + [a for a in self.store.annotators() if a != GOLD]
+        layer, ok = QInputDialog.getItem(self.window, "Train a model", "From the annotations of:", layers, 0, False)
+        if ok:
+            self.train(TASKS[task_name], layer)
+
+    def train(self, task: str, layer: str, epochs: int = 10) -> bool:
+        from annotation.training import registry
+
+        out = registry.default_out_dir(self.store.path)
+
+        def factory(store: Any, token: CancelToken) -> Job[Any]:
+            if task == "stance":
+                from annotation.training.stance import train_stance
+
+                job = train_stance(store, layer, out, cancel=token)
+            else:
+                from annotation.training.ner import train_ner
+
+                job = train_ner(store, layer, out, epochs=epochs, cancel=token)
+            return keep_best_on_cancel(job, token)
+
+        return self.window.jobs.start(f"Training the {task} model", self.store, factory, on_done=self._trained)
+
+    def _trained(self, report: Any) -> None:
+        """Show the new scores beside the old with a plain verdict; offer to keep the old model."""
+        self.last_report = report
+        box = QMessageBox(QMessageBox.Icon.Information, "Training finished", report.verdict().capitalize(), parent=self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDetailedText(report.summary())
+        box.setInformativeText(report.table())
+        keep_new = box.addButton("Use the new model", QMessageBox.ButtonRole.AcceptRole)
+        keep_old = box.addButton("Keep the old model", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep_new)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._choose(report, button is keep_old))
+        box.open()
+        self.window.last_notice = box  # type: ignore[attr-defined]
+        self.window.show_message(f"Trained {report.task} model {report.name}: {report.verdict()}")
+
+    def _choose(self, report: Any, keep_old: bool) -> None:
+        if keep_old and report.model_id is not None:
+            self.store.unregister_model(report.model_id)  # the folder stays; "latest" is the old one again
+            self.window.show_message(f"Kept the previous {report.task} model")
+
+    # -- using models ----------------------------------------------------------------------
+
+    def use_model_dialog(self) -> None:
+        models = self.store.registered_models("ner")
+        names = [STOCK] + [f"#{m.id} {m.name} ({m.created[:16]})" for m in reversed(models)]
+        choice, ok = QInputDialog.getItem(self.window, "Use model", "Pre-annotate entities with:", names, 0, False)
+        if ok:
+            path = "" if choice == STOCK else next(m.path for m in models if choice.startswith(f"#{m.id} "))
+            self.use_entity_model(path)
+
+    def use_entity_model(self, path: str) -> None:
+        self.store.set_meta_value(ENTITY_MODEL_KEY, path)
+        self.window.show_message(f"Entity suggestions will come from {path or STOCK}")
+
+    def preannotate_entities(self) -> bool:
+        from annotation.nlp.preannotate import preannotate
+
+        model = self.store.meta_value(ENTITY_MODEL_KEY) or None
+        annotator = self.window.session.annotator
+        return self.window.jobs.start(
+            "Pre-annotating", self.store,
+            lambda store, token: preannotate(store, annotator=annotator, model=model, cancel=token),
+            on_done=self.window._preannotate_done)
+
+    def suggest_stance(self, current_only: bool) -> bool:
+        from annotation.training.suggest_stance import suggest_stance
+
+        document = self.window.session.current_document
+        if current_only and document is None:
+            self.window.show_message("Open a document first", error=True)
+            return False
+        annotator = self.window.session.annotator
+        ids = [document] if current_only else None
+        return self.window.jobs.start(
+            "Suggesting stance", self.store,
+            lambda store, token: suggest_stance(store, annotator, "latest", document_ids=ids, cancel=token),
+            on_done=self._suggested)
+
+    def _suggested(self, report: Any) -> None:
+        self.window.session.refresh_all()
+        self.window.show_message(report.summary() + " (Enter accepts one in the thread)")

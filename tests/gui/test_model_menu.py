@@ -1,0 +1,108 @@
+"""Model in the loop in the window: stance suggestions in the thread (shown apart, Enter accepts,
+undo brings them back) and the Model menu's jobs (train with a verdict, suggest stance)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotation.cli import main as cli_main
+from annotation.jobs import run
+from annotation.store import Store
+from annotation.training.suggest_stance import suggest_stance
+from gui.models.thread_model import STANCE_COLUMN, SuggestionRole
+from tests.annotation.train_helpers import add_stance_project
+
+ANNOTATOR = "tester"
+
+
+@pytest.fixture
+def trained(tmp_path: Path) -> Path:
+    path = tmp_path / "stance.db"
+    with Store.create(path) as store:
+        add_stance_project(store, replies=True)
+    assert cli_main(["train", str(path), "--task", "stance"]) == 0
+    return path
+
+
+@pytest.fixture
+def panel(qtbot, trained: Path):
+    from gui.session import Session
+    from gui.views.thread_panel import ThreadPanel
+
+    store = Store.open(trained)
+    run(suggest_stance(store, ANNOTATOR))
+    widget = ThreadPanel(Session(store, ANNOTATOR))
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    doc = store.document_ids()[0]
+    widget.set_document(doc)
+    widget.set_target(store.targets(doc)[-1])  # the motion
+    widget.tree.setFocus()
+    yield widget
+    store.close()
+
+
+def test_a_suggestion_is_shown_apart_and_enter_accepts_it(qtbot, panel):
+    store, model = panel.store, panel.model
+    first = panel.current_comment
+    suggestion = store.stance_suggestion(first, panel.current_target, ANNOTATOR)
+    cell = model.index_of(first, STANCE_COLUMN)
+    assert cell.data() == f"{suggestion.label}? {suggestion.probability:.0%}"
+    assert cell.data(Qt.ItemDataRole.FontRole).italic()
+    assert cell.data(SuggestionRole) == (suggestion.label, suggestion.probability)
+    assert panel.progress()[0] == 0  # a suggestion is not a label
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Return)
+    label = store.stance(first, panel.current_target, ANNOTATOR)
+    assert label is not None and label.label == suggestion.label  # now the annotator's, a human label
+    assert model.index_of(first, STANCE_COLUMN).data() == suggestion.label
+    assert panel.current_comment != first  # auto-advance, as after a label key
+    panel.session.undo_stack.undo()
+    assert store.stance(first, panel.current_target, ANNOTATOR) is None
+    assert model.index_of(first, STANCE_COLUMN).data() == f"{suggestion.label}? {suggestion.probability:.0%}"
+
+
+def test_a_label_key_over_a_suggestion_chooses_another_label(qtbot, panel):
+    store = panel.store
+    first = panel.current_comment
+    suggestion = store.stance_suggestion(first, panel.current_target, ANNOTATOR)
+    other = "against" if suggestion.label == "favor" else "favor"
+    key = next(d.key for d in store.schema.stance_labels if d.name == other)
+    qtbot.keyClicks(panel.tree, key)
+    assert store.stance(first, panel.current_target, ANNOTATOR).label == other
+    assert store.stance_suggestion(first, panel.current_target, ANNOTATOR) is None
+
+
+def test_model_menu_trains_with_a_verdict_and_suggests_stance(qtbot, trained: Path):
+    from gui.app import open_window
+
+    window = open_window(trained, ANNOTATOR)
+    assert window is not None
+    window.show()
+    try:
+        titles = [a.text() for a in window.menuBar().actions()]
+        assert "&Model" in titles
+        actions = window.model_actions
+        store = window.store
+        before = len(store.registered_models("stance"))
+        assert actions.train("stance", "gold")
+        qtbot.waitUntil(lambda: actions.last_report is not None, timeout=60000)
+        assert len(store.registered_models("stance")) == before + 1
+        assert "held-out scores" in actions.last_report.table()
+        actions._choose(actions.last_report, keep_old=True)  # "Keep the old model"
+        assert len(store.registered_models("stance")) == before
+        window.session.open_document(store.document_ids()[1])
+        assert actions.suggest_stance(current_only=True)
+        qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60000)
+        docs = {store.comment(s.comment_id).document_id for s in store.stance_suggestions(annotator=ANNOTATOR)}
+        assert docs == {store.document_ids()[1]}
+        panel = window.thread
+        first = panel.model.comment_ids()[0]
+        assert any(panel.model.suggestion_of(first, t) for t in panel.model.targets)
+    finally:
+        store = window.session.store
+        window.close()
+        store.close()
