@@ -234,3 +234,41 @@ def test_a_worker_with_another_model_is_refused(template, tmp_path, monkeypatch)
     refused = [line for line in lines if line.startswith("refused worker")]
     assert len(refused) == 1 and f"{name} 0.0.1" in refused[0]
     assert not _suggestions(path)
+
+
+def test_a_lost_scheduler_stops_with_one_line_and_a_rerun_continues(template, reference, scheduler, tmp_path):
+    """A scheduler and a worker as separate programs (as on other machines); the scheduler dies mid-run."""
+    from annotation.nlp.cluster import ClusterError, preannotate_on_cluster
+
+    path = _copy(template, tmp_path, "lost.db")
+    address_file = tmp_path / "scheduler.json"
+    started = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                 "--port", "0", "--dashboard-address", ":0", "--scheduler-file", str(address_file)],
+                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        end = time.monotonic() + 120  # only keeps a broken start from hanging the suite
+        while not address_file.exists() or not address_file.read_text().strip():
+            assert time.monotonic() < end and started[0].poll() is None, "the scheduler did not start"
+            time.sleep(0.1)
+        remote = json.loads(address_file.read_text())["address"]
+        started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", "--nthreads", "1",
+                                         "--no-nanny", remote], cwd=REPO, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL))
+        lines: list[str] = []
+        with Store.open(path) as store:
+            job = preannotate_on_cluster(store, ANN, remote, batch_chars=BATCH_CHARS, notify=lines.append)
+            with pytest.raises(ClusterError) as error:
+                for progress in job:
+                    if getattr(progress, "units_done", 0) > 0 and started[0].poll() is None:
+                        started[0].send_signal(signal.SIGKILL)
+                        started[0].wait()
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
+    message = str(error.value)
+    assert message.startswith(f"lost the Dask scheduler at {remote}") and "\n" not in message
+    assert "rerun to continue" in message
+    report = _run_cluster(path, scheduler)  # the rerun, on another cluster
+    assert 0 < report.units_done < report.units_total
+    assert _suggestions(path) == reference
