@@ -93,18 +93,12 @@ class TrainReport:
         return text + (": keep the old model?" if worse else "")
 
     def table(self) -> str:
-        """Per-label P/R/F1 of the new model beside the current one."""
-        new, old = self.scores.get("labels", {}), self.current.get("labels", {})
-        width = max([len(k) for k in new] + [5])
-        head = f"{'label':<{width}}  {'new P':>6} {'R':>6} {'F1':>6}   {'now P':>6} {'R':>6} {'F1':>6}  {'n':>5}"
-        lines = [f"held-out scores: new model vs {self.current_name or 'current'}", head]
-        for label, s in new.items():
-            o = old.get(label)
-            now = f"{o['p']:>6.3f} {o['r']:>6.3f} {o['f']:>6.3f}" if o else f"{'-':>6} {'-':>6} {'-':>6}"
-            lines.append(f"{label:<{width}}  {s['p']:>6.3f} {s['r']:>6.3f} {s['f']:>6.3f}   {now}  {s['n']:>5}")
-        for key in ("accuracy", "macro_f1"):
-            if key in self.scores:
-                lines.append(f"{key}: new {self.scores[key]:.3f}, now {self.current.get(key, 0.0):.3f}")
+        """Per-label P/R/F1 of the new model beside the current one (and the reply head's)."""
+        lines = [f"held-out scores: new model vs {self.current_name or 'current'}"]
+        lines += _rows(self.scores, self.current)
+        if "reply" in self.scores:
+            lines.append("reply stance toward the parent comment:")
+            lines += _rows(self.scores["reply"], self.current.get("reply", {}))
         if "micro" in self.scores:
             m, o = self.scores["micro"], self.current.get("micro", {})
             lines.append(f"all labels F1: new {m['f']:.3f}, now {o.get('f', 0.0):.3f}")
@@ -118,3 +112,19 @@ class TrainReport:
         lines += self.notes
         lines.append(f"saved to {self.path}" + (f" and registered as model #{self.model_id}" if self.model_id else ""))
         return "\n".join(lines)
+
+
+def _rows(scores: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    new, old = scores.get("labels", {}), current.get("labels", {})
+    if not new:
+        return ["(no held-out split: nothing scored)"]
+    width = max([len(k) for k in new] + [5])
+    lines = [f"{'label':<{width}}  {'new P':>6} {'R':>6} {'F1':>6}   {'now P':>6} {'R':>6} {'F1':>6}  {'n':>5}"]
+    for label, s in new.items():
+        o = old.get(label)
+        now = f"{o['p']:>6.3f} {o['r']:>6.3f} {o['f']:>6.3f}" if o else f"{'-':>6} {'-':>6} {'-':>6}"
+        lines.append(f"{label:<{width}}  {s['p']:>6.3f} {s['r']:>6.3f} {s['f']:>6.3f}   {now}  {s['n']:>5}")
+    for key in ("accuracy", "macro_f1"):
+        if key in scores:
+            lines.append(f"{key}: new {scores[key]:.3f}, now {current.get(key, 0.0):.3f}")
+    return lines
