@@ -199,8 +199,8 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
             if target is not None:
                 q.coref = (target.start, target.end)
                 q.speaker, q.speaker_label = target.canonical, target.label
-                if head.lower_ in ("he", "she"):
-                    gender[target.canonical] = head.lower_
+                if head.lower_ in ("he", "she", "him", "her"):
+                    gender[target.canonical] = "he" if head.lower_ in ("he", "him") else "she"
             else:
                 q.speaker = _expand_acronym(_clean(text[q.source[0]:q.source[1]]), mentions)
         last = (n, q)
@@ -286,7 +286,7 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
         return None
     prev_mention = _latest_of(before, prev.speaker) if prev is not None and prev.speaker else None
     if word in PERSON_PRONOUNS:
-        other = "she" if word == "he" else "he"
+        other = "she" if word in ("he", "him") else "he"  # "him" is a he too
         ok = lambda m: m.label == "PERSON" and gender.get(m.canonical) != other  # noqa: E731
         # A person made the subject since the last quotation ("Kane won the award. He said")
         # outranks the previous speaker; otherwise the previous speaker keeps the floor.
@@ -296,6 +296,12 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
         if topic is not None:
             return topic
         untagged = _untagged_subject(head, names_only=True, quoted=quoted)
+        if untagged is not None:
+            # "Marsh disagreed. According to him, ...": the bare surname of a name seen before
+            last_word = untagged.canonical.split()[-1].lower()
+            known = next((m for m in reversed(mentions) if m.canonical.split()[-1].lower() == last_word), None)
+            if known is not None:
+                untagged = _Mention(untagged.start, untagged.end, "PERSON", known.canonical)
         if untagged is not None and untagged.start >= since and gender.get(untagged.canonical) != other:
             return untagged  # "Ana Ruiz met Tom Bell. She said ...": a subject the tagger missed
         if prev_mention is not None and ok(prev_mention):
@@ -402,7 +408,8 @@ def _untagged_subject(head, names_only: bool = False,  # type: ignore[no-untyped
     if start > 0:
         start = doc[start - 1].sent.start
     for tok in reversed(doc[start:head.i]):
-        if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and tok.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE") \
+        if tok.dep_ in (("nsubj", "nsubjpass") if names_only else ("nsubj",)) and tok.pos_ == "PROPN" \
+                and tok.ent_type_ not in ("GPE", "NORP", "LOC", "FAC", "DATE") \
                 and not (names_only and tok.ent_type_) and tok.is_title \
                 and not (quoted is not None and quoted[tok.i] != -1):  # "“Leo knows ...,” she said"
             first = tok.left_edge.i

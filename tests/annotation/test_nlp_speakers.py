@@ -269,3 +269,19 @@ def test_a_short_sentence_in_quotes_after_a_colon_is_not_a_title(nlp):
     text = "In a tweet, the club wrote: \"Thank you for everything, Leo.\""
     q = _find(_quotes(nlp, text), "Thank you for everything")
     assert q["cue"] == "wrote" and q["direct"] is True
+
+
+def test_him_is_a_man_and_a_bare_surname_is_the_full_name(nlp):
+    text = ("The hospital's chief executive, David Marsh, said the demands would cost £4 million. "
+            "Nurse Joy Lane said she had worked three double shifts.\n\n"
+            "Marsh disagreed with the union's figures. According to him, pay was above the regional average.")
+    q = _find(_quotes(nlp, text), "above the regional average")
+    assert q["speaker"] == "David Marsh"
+
+
+def test_she_after_a_passive_sentence_about_her(nlp):
+    text = ("Union representative Grace Obi said the nurses had been patient. "
+            "\"The numbers are simply wrong,\" a hospital spokesman said.\n\n"
+            "Obi was unmoved. She described the offer as \"an insult to every nurse\".")
+    q = _find(_quotes(nlp, text), "an insult to every nurse")
+    assert q["speaker"] == "Grace Obi"
