@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QMenuBar, QMessageBox
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TASKS = {"Stance of comments": "stance", "Entities (NER)": "ner"}
 STOCK = "the installed spaCy pipeline"
+UNCERTAIN_FIRST_KEY = "model/uncertain_first"
 ENTITY_MODEL_KEY = "entity_model"  # project meta: the folder "Use model…" chose ('' = stock)
 
 
@@ -40,6 +41,14 @@ def install(window: "MainWindow", bar: QMenuBar) -> QMenu:
         action.triggered.connect(lambda _=False, slot=slot: slot())
         action.setEnabled(not window.store.read_only)
         menu.addAction(action)
+    menu.addSeparator()
+    uncertain = QAction("&N: next unlabelled where the model is least sure", window)
+    uncertain.setCheckable(True)
+    uncertain.toggled.connect(actions.set_uncertain_first)
+    uncertain.setChecked(QSettings().value(UNCERTAIN_FIRST_KEY, False, type=bool))
+    actions.set_uncertain_first(uncertain.isChecked())
+    menu.addAction(uncertain)
+    window.uncertain_first_action = uncertain  # type: ignore[attr-defined]
     return menu
 
 
@@ -69,6 +78,10 @@ class ModelActions:
     @property
     def store(self) -> Any:
         return self.window.store
+
+    def set_uncertain_first(self, on: bool) -> None:
+        self.window.thread.uncertain_first = on
+        QSettings().setValue(UNCERTAIN_FIRST_KEY, on)
 
     # -- training --------------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ class ThreadPanel(TargetsMixin, QWidget):
         self.current_comment: int | None = None
         self._progress = (0, 0)
         self._progress_key: tuple[int | None, int, int] = (None, -1, -1)
+        self.uncertain_first = False  # N: next unlabelled by the stance model's uncertainty (Model menu)
 
         self.model = ThreadModel(self.store, session.annotator, self)
         self.tree = _thread_tree(self.model, self)
@@ -180,12 +181,18 @@ class ThreadPanel(TargetsMixin, QWidget):
         for a reply, toward its parent. False when every comment is done."""
         ids = self.model.comment_ids()
         at = ids.index(self.current_comment) if self.current_comment in ids else -1
-        for comment_id in ids[at + 1:] + ids[: at + 1]:
-            if not self.model.is_complete(comment_id):
-                self.select_comment(comment_id)
-                return True
+        todo = [c for c in ids[at + 1:] + ids[: at + 1] if not self.model.is_complete(c)]
+        if self.uncertain_first:  # the Model menu's setting: where the model is least sure first
+            todo.sort(key=self._certainty)  # stable: ties (and unsuggested comments) keep reading order
+        for comment_id in todo:
+            self.select_comment(comment_id)
+            return True
         self.message.emit(f"Every comment is labelled for {self.current_target}")
         return False
+
+    def _certainty(self, comment_id: int) -> float:
+        suggestion = self.model.suggestion_of(comment_id, self.current_target)
+        return suggestion.probability if suggestion is not None else 2.0  # no suggestion: last
 
     def switch_target(self, step: int = 1) -> None:
         targets = self.model.targets

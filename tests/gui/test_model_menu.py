@@ -106,3 +106,16 @@ def test_model_menu_trains_with_a_verdict_and_suggests_stance(qtbot, trained: Pa
         store = window.session.store
         window.close()
         store.close()
+
+
+def test_n_can_go_where_the_model_is_least_sure(qtbot, panel):
+    model, target = panel.model, panel.current_target
+    suggested = [c for c in model.comment_ids() if model.suggestion_of(c, target)]
+    least = min(suggested, key=lambda c: model.suggestion_of(c, target).probability)
+    panel.uncertain_first = True
+    qtbot.keyClicks(panel.tree, "n")
+    assert panel.current_comment == least
+    panel.uncertain_first = False
+    panel.select_comment(model.comment_ids()[0])
+    qtbot.keyClicks(panel.tree, "n")
+    assert panel.current_comment == model.comment_ids()[1]  # reading order
