@@ -187,6 +187,10 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     held_texts = [u.text for u in held_units]
     # The model the project uses now, on the same held-out texts.
     current_path = registry.current_model(store, "ner")
+    gone = store.latest_model("ner")
+    if current_path is None and gone is not None:
+        report.notes.append(f"the registered model {gone.name} (#{gone.id}) is gone from {gone.path}: "
+                            "compared with the base pipeline instead")
     report.current_name = current_path.name if current_path else base_name
     current_nlp = _load(str(current_path)) if current_path else nlp
     current_pred = _predict(current_nlp, held_texts)

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from annotation.jobs import CancelToken, Cancelled, Job, Progress
+from annotation.jobs import CancelToken, Job, Progress
 from annotation.training import registry
 from annotation.training.report import TrainReport, TrainingError, classification_scores
 from annotation.training.stance_model import StanceModel, target_text
@@ -104,6 +104,10 @@ def train_stance(store: "Store", layer: str, out_dir: Path, eval_split: float = 
             cancel.check()  # nothing saved yet: the project and the previous model are untouched
     yield Progress(2, 4, "scoring on the held-out split")
     current_path = registry.current_model(store, "stance")
+    gone = store.latest_model("stance")
+    if current_path is None and gone is not None:
+        report.notes.append(f"the registered model {gone.name} (#{gone.id}) is gone from {gone.path}: "
+                            "compared with the majority label instead")
     current = load_heads(current_path) if current_path else {}
     report.current_name = current_path.name if current_path else "no model (majority label)"
     for head, (train, held, labels) in heads.items():
@@ -155,4 +159,3 @@ def load_heads(path: Path) -> dict[str, StanceModel]:
     return out
 
 
-__all__ = ["train_stance", "load_heads", "Cancelled"]

@@ -126,6 +126,8 @@ def test_model_folders_for_the_wrong_task_or_none_are_refused(project: Path, tmp
     empty.mkdir()
     assert cli_main(["preannotate", str(project), "--stance", "--model", str(empty)]) == 1
     assert "not a spaCy pipeline or Goldspan model" in capsys.readouterr().err
+    assert cli_main(["preannotate", str(project), "--model", str(empty)]) == 1  # entities: the same line
+    assert "not a spaCy pipeline or Goldspan model" in capsys.readouterr().err
     assert cli_main(["preannotate", str(project), "--stance"]) == 1
     assert "no stance model is registered" in capsys.readouterr().err
     assert cli_main(["train", str(project), "--task", "stance"]) == 0
@@ -140,3 +142,14 @@ def test_model_folders_for_the_wrong_task_or_none_are_refused(project: Path, tmp
     shutil.rmtree(stance_folder)
     assert cli_main(["preannotate", str(project), "--stance"]) == 1
     assert "was deleted or moved" in capsys.readouterr().err
+
+
+def test_a_registered_model_whose_folder_is_gone_is_named_and_training_goes_on(store: Store):
+    import shutil
+
+    add_stance_project(store)
+    first = run(train_stance(store, "gold", store.path.parent / "m"))
+    shutil.rmtree(first.path)
+    second = run(train_stance(store, "gold", store.path.parent / "m"))
+    assert second.current_name == "no model (majority label)"
+    assert any("is gone from" in note and first.name in note for note in second.notes)
