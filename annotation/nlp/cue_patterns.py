@@ -24,7 +24,8 @@ _MAX_FRAGMENT_WORDS = 12  # a naming verb's quoted complement is a phrase, not a
 
 def negated(verb: "Token") -> bool:
     """ "has not said", "never said": nothing was reported (a "do not mark" case)."""
-    return any(c.dep_ == "neg" for c in verb.children)
+    # before the verb: a "not" inside the quote ('replied: "Absolutely not."') negates nothing
+    return any(c.dep_ == "neg" and c.i < verb.i for c in verb.children)
 
 
 def hypothetical(verb: "Token") -> bool:

@@ -309,7 +309,8 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
     has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "npadvmod") for t in tokens)
     if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and any(
         w.text[:1].isupper() for w in words
-    ) and not (tokens[0].is_sent_start and has_verb and len(words) > 3) and not (
+    ) and not index.text[max(0, region.open - 4):region.open].rstrip().endswith(":") and not (
+        tokens[0].is_sent_start and has_verb and len(words) > 3) and not (
         has_verb and len(words) > 3 and index.text[region.end - 1:region.end] in ".!?"
     ):  # ("Thank you for everything, Leo." ends like a sentence: speech, not a title)
         return None  # a title: "Insurgency Wiki", "Cowboys and Indians"
@@ -319,11 +320,14 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
     verb = _cue_for(region, first, last - 1, index, cues)
     if verb is not None and verb.lemma_.lower() not in NEEDS_CLAUSE:
         subject = speaker_of(verb)
-        short_ok = has_verb or len(words) >= 4 or (_governs(verb, first, last - 1) and verb.lemma_.lower() != "ask")
+        introduced = index.text[verb.idx + len(verb.text):region.open].strip() == ":"  # 'replied: "No."'
+        short_ok = has_verb or len(words) >= 4 or introduced or (
+            _governs(verb, first, last - 1) and verb.lemma_.lower() != "ask")
         if subject is not None and short_ok and not (first <= subject.i < last) and speaks(subject, verb):
             cue = (verb.idx, verb.idx + len(verb.text))
             return Quotation(region.start, region.end, True, source=source_span(subject, index), cue=cue, source_token=subject.i)
-    if len(words) < 4:
+    sentence = has_verb and words[:1] and words[0].text[:1].isupper() and index.text[region.end - 1:region.end] in ".!?"
+    if len(words) < 4 and not sentence:
         return None  # no cue and a few words: a scare quote ("pills", "route out"), not speech
     if not has_verb and _inside_noun_phrase(tokens, first, last - 1):
         return None

@@ -285,3 +285,12 @@ def test_she_after_a_passive_sentence_about_her(nlp):
             "Obi was unmoved. She described the offer as \"an insult to every nurse\".")
     q = _find(_quotes(nlp, text), "an insult to every nurse")
     assert q["speaker"] == "Grace Obi"
+
+
+def test_short_answers_and_short_sentences_in_quotes(nlp):
+    text = ("Asked if he would resign, Hart replied: \"Absolutely not.\" "
+            "\"The figures speak for themselves,\" said Dr. Anne Weber of the Institute. \"Emissions are rising.\"")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "Absolutely not")["cue"] == "replied"
+    q = _find(quotes, "Emissions are rising")
+    assert q["floating"] and q["speaker"] == "Anne Weber"
