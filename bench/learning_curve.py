@@ -215,6 +215,7 @@ def ner_curve(workdir: Path, epochs: int) -> dict[str, Any]:
     before = evaluate(base)
     print(f"NER before (base {base_name}): ROLE F1 {before['role_f1']:.3f}, stock F1 {before['stock_f1']:.3f}", flush=True)
     points = []
+    points_paths: list[str] = []  # models trained with rehearsal, by size
     for n in (5, 10, 20):
         for rehearsal in (True, False):
             project = workdir / f"ner-{n}-{int(rehearsal)}.db"
@@ -237,13 +238,46 @@ def ner_curve(workdir: Path, epochs: int) -> dict[str, Any]:
                 # spaCy allocates mostly outside Python's allocator: the process high-water mark
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             after = evaluate(spacy.load(report.path))
+            if rehearsal:
+                points_paths.append(report.path)  # the rehearsal models: the last one is timed below
             point = {"docs": n, "rehearsal": rehearsal, "role_spans": spans, **after,
                      "train_seconds": round(seconds, 1), "peak_mb": round(peak, 1)}
             points.append(point)
             print(f"NER {n:>2} docs ({spans} ROLE spans), rehearsal {'on ' if rehearsal else 'off'}: "
                   f"ROLE F1 {after['role_f1']:.3f} (P {after['role_p']:.3f} R {after['role_r']:.3f}), "
                   f"stock F1 {after['stock_f1']:.3f} | train {seconds:.1f} s, process peak RSS {peak:.0f} MB", flush=True)
-    return {"base": base_name, "held_out_docs": [a["id"] for a in held], "epochs": epochs, "before": before, "points": points}
+    throughput = entity_throughput(workdir / "ner-20-1.db", points_paths[-1] if points_paths else "")
+    return {"base": base_name, "held_out_docs": [a["id"] for a in held], "epochs": epochs, "before": before,
+            "points": points, "suggestion_throughput": throughput}
+
+
+def entity_throughput(project: Path, model_path: str) -> dict[str, Any]:
+    """`preannotate --model <trained>` (pipe + quotation rules + writes) against bare nlp.pipe of
+    the same pipeline over the same texts; best of two each, after a warm-up."""
+    from annotation.jobs import run
+    from annotation.nlp.component import with_suggestions
+    from annotation.nlp.models import load_model
+    from annotation.nlp.preannotate import preannotate
+    from annotation.store import Store
+
+    nlp = with_suggestions(load_model(model_path).nlp)
+    with Store.open(project) as store:
+        units = [p.unit for p in store.pending_units("bench", "-", force=True)]
+        texts = [t for _, t in store.iter_unit_texts(units)]
+        list(nlp.pipe(texts[:2]))
+        bare = ours = float("inf")
+        for _ in range(2):
+            start = time.perf_counter()
+            for _doc in nlp.pipe(texts, batch_size=64):
+                pass
+            bare = min(bare, time.perf_counter() - start)
+            start = time.perf_counter()
+            run(preannotate(store, "bench", model_path, force=True))
+            ours = min(ours, time.perf_counter() - start)
+    result = {"units": len(texts), "bare_seconds": round(bare, 2), "job_seconds": round(ours, 2), "ratio": round(bare / ours, 3)}
+    print(f"entity suggestions with the trained model: {len(texts)} units, bare nlp.pipe {bare:.2f} s, "
+          f"preannotate {ours:.2f} s, throughput ratio {result['ratio']:.2f} (target >= 0.9)", flush=True)
+    return result
 
 
 def main() -> None:

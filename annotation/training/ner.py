@@ -171,7 +171,8 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     report.trained_on = {"texts": len(train_units), "held_out_texts": len(held_units), "spans": sum(counts.values()),
                          "labels": counts, "new_labels": new_labels, "base": base_name}
     yield Progress(0, epochs, "base predictions for the labels not taught")
-    rehearse = store.unannotated_texts(layer, max(20, len(train_units)), seed) if rehearsal else []
+    # as many untouched texts as taught ones: enough to remind, not so many the new label drowns
+    rehearse = store.unannotated_texts(layer, len(train_units), seed) if rehearsal else []
     base_train = _predict(nlp, [u.text for u in train_units])
     examples = []
     for unit, ents in zip(train_units, base_train):
