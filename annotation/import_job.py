@@ -63,6 +63,7 @@ def import_files(
     sizes = {p: (p.stat().st_size if p.is_file() else 0) for p in files}
     total = sum(sizes.values())
     base = 0
+    articles_read: set[Path] = set()  # formats whose article spans several files: each read once
     for path in files:
         yield Progress(base, total, f"importing {path.name}")
         try:
@@ -75,6 +76,13 @@ def import_files(
             if _inode(path) in own:  # reading it would drop SQLite's locks on it in this process
                 raise InputError(str(path), 0, "is the project itself (or one of its files), not something to import")
             spec = choose_importer(path, fmt)
+            if spec.article_of is not None:
+                article = spec.article_of(path).resolve()
+                if article in articles_read:
+                    report.files_ok.append(str(path))  # read with the article named before
+                    base += sizes[path]
+                    continue
+                articles_read.add(article)
             file_options = replace(options, extra={**options.extra, FORCED: bool(fmt)})
             annot = options.as_annotator or (annotator if spec.carries_annotations else "")
             last = [0]

@@ -95,6 +95,9 @@ class ImportedArticle:
     # The other tool says the text was fully annotated (a Prodigy task answered "accept"): marked
     # done for the annotator, so a text with no entity still exports as a true negative.
     reviewed: bool = False
+    # Line (or record) where each comment's own record starts (by ext_id), so an error about one
+    # comment names its line rather than the article's first one.
+    unit_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ class ImportedSpan:
     layer: str = ENTITY
     comment_ext_id: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    line: int = field(default=0, compare=False, hash=False)  # where the file gives it (0: the article's line)
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class ImportedRelation:
     head: str
     child: str
     label: str
+    line: int = field(default=0, compare=False, hash=False)  # where the file gives it (0: the article's line)
 
 
 @dataclass(frozen=True)

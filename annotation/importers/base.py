@@ -60,15 +60,20 @@ class ImporterSpec:
     sniff: Callable[[Path, bytes], bool] | None = None  # claims a file among those sharing an extension
     carries_annotations: bool = False
     description: str = ""
+    # For formats that spread one article over several files (brat: .txt, .ann, a comment's
+    # .c<n>.ann): the file that names the article. The job reads each article once, however
+    # many of its files a folder lists (reading it per file made a 1,000-comment article quadratic).
+    article_of: Callable[[Path], Path] | None = None
 
 
 IMPORTERS: dict[str, ImporterSpec] = {}
 
 
 def register(name: str, extensions: tuple[str, ...], *, sniff: Callable[[Path, bytes], bool] | None = None,
-             carries_annotations: bool = False, description: str = "") -> Callable[[Reader], Reader]:
+             carries_annotations: bool = False, description: str = "",
+             article_of: Callable[[Path], Path] | None = None) -> Callable[[Reader], Reader]:
     def wrap(read: Reader) -> Reader:
-        IMPORTERS[name] = ImporterSpec(name, extensions, read, sniff, carries_annotations, description)
+        IMPORTERS[name] = ImporterSpec(name, extensions, read, sniff, carries_annotations, description, article_of)
         return read
     return wrap
 

@@ -1,6 +1,6 @@
 """brat standoff: ``X.ann`` with its ``X.txt``; ``T`` (fragments with ``;``), ``R``, ``E``, ``A``, ``#``.
 
-A fragmented span is imported as one span from its first start to its last end. An
+The lines of one ``.ann`` are read by brat_ann.py (fragments, events, roles). An
 ``Attribution`` event becomes a QUOTE's ``source``/``cue`` relations (its trigger is not a
 span); any other event becomes relations from its trigger to each argument, named by role.
 ``A`` attributes: ``Stance_<target>``/``Reply`` on a ``Comment`` span are stance labels,
@@ -17,12 +17,10 @@ from typing import Any, Callable, Iterator
 
 from annotation.errors import InputError
 from annotation.importers.base import ImportOptions, check_no_surrogates, check_not_binary, decode_utf8_strict, register
-from annotation.importers.interop import UnitRecord, assemble, map_label
-from annotation.model import REPLY_TARGET, ImportedArticle
+from annotation.importers import brat_ann
+from annotation.importers.interop import UnitRecord, assemble
+from annotation.model import ImportedArticle
 
-EVENT = "Attribution"
-COMMENT_TYPE = "Comment"
-ROLES = {"source": "source", "cue": "cue"}
 _COMMENT_FILE = re.compile(r"^(?P<base>.+)\.c(?P<n>\d+)$")
 
 
@@ -42,114 +40,8 @@ def unit_record(ann_path: Path, options: ImportOptions, meta: dict[str, Any]) ->
     txt_path = ann_path.with_suffix(".txt")
     if not txt_path.exists():
         raise InputError(str(ann_path), 0, f"no {txt_path.name} beside it (brat keeps the text in a .txt of the same name)")
-    record = UnitRecord(1, _read(txt_path), meta)
-    spans: dict[str, tuple[int, int, str, int]] = {}  # T id -> start, end, type, line
-    keys: dict[str, str] = {}
-    comment_spans: set[str] = set()
-    later: list[tuple[int, str, list[str]]] = []
-    triggers: set[str] = set()
-    lines = _read(ann_path).splitlines() if ann_path.exists() else []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        parts = line.split("\t")
-        ident = parts[0]
-        record.line = number
-        if ident.startswith("T"):
-            if len(parts) < 2:
-                raise InputError(str(ann_path), number, "text-bound annotation without type and offsets")
-            label, _, where = parts[1].partition(" ")
-            try:
-                frags = [tuple(int(x) for x in frag.split()) for frag in where.split(";")]
-            except ValueError:
-                raise InputError(str(ann_path), number, f"offsets {where!r} are not numbers") from None
-            if not frags or any(len(f) != 2 or not 0 <= f[0] <= f[1] <= len(record.text) for f in frags):
-                raise InputError(str(ann_path), number, f"offsets {where!r} are beyond the text (length {len(record.text)})")
-            if len(parts) > 2 and parts[2] != " ".join(record.text[s:e] for s, e in frags):
-                raise InputError(str(ann_path), number, f"{ident}: the file says {parts[2]!r} but the text at {where} is "
-                                 f"{' '.join(record.text[s:e] for s, e in frags)!r}")
-            spans[ident] = (frags[0][0], frags[-1][1], label, number)
-            if label == COMMENT_TYPE:
-                comment_spans.add(ident)
-        elif ident[:1] in ("R", "E", "A", "#"):
-            later.append((number, ident, parts))
-        elif ident.startswith("*"):
-            raise InputError(str(ann_path), number, "equivalence (*) lines are not supported; express them as R relations")
-        else:
-            raise InputError(str(ann_path), number, f"unknown annotation line {ident!r}")
-    for number, ident, parts in later:
-        if ident.startswith("E"):
-            args = parts[1].split() if len(parts) > 1 else []
-            if args:
-                triggers.add(args[0].split(":", 1)[1] if ":" in args[0] else "")
-    for ident, (start, end, label, number) in spans.items():
-        if ident in comment_spans or (ident in triggers and label == EVENT):
-            continue
-        record.line = number
-        keys[ident] = record.add_span(ann_path, start, end, label, options, key=ident)
-    attrs: dict[str, dict[str, Any]] = {}
-    for number, ident, parts in later:
-        record.line = number
-        fields = parts[1].split() if len(parts) > 1 else []
-        if ident.startswith("R"):
-            if len(fields) != 3:
-                raise InputError(str(ann_path), number, "a relation needs a type and two arguments (Arg1:T1 Arg2:T2)")
-            head, child = (_ref(f, keys, ann_path, number) for f in fields[1:])
-            record.relations.append((head, child, map_label(fields[0], options)))
-        elif ident.startswith("E"):
-            _event(record, fields, keys, spans, ann_path, number, options)
-        elif ident.startswith("A"):
-            if len(fields) < 2:
-                raise InputError(str(ann_path), number, "an attribute needs a name and a target")
-            name, target = fields[0], fields[1]
-            value = fields[2] if len(fields) > 2 else None
-            if target in comment_spans and (name == "Reply" or name.startswith("Stance_")):
-                if not record.is_comment:
-                    raise InputError(str(ann_path), number, f"stance attribute {name} on a text that is not a comment")
-                if value is None:
-                    raise InputError(str(ann_path), number, f"stance attribute {name} without a value")
-                record.add_stance_or_category(REPLY_TARGET if name == "Reply" else name[len("Stance_"):], value, options)
-            elif target in keys:
-                attrs.setdefault(target, {}).update({"direct": False} if name == "Indirect" else {name: value if value is not None else True})
-            else:
-                raise InputError(str(ann_path), number, f"attribute {name} on unknown annotation {target}")
-        elif ident.startswith("#") and len(fields) >= 2 and fields[1] in keys:
-            attrs.setdefault(fields[1], {})["note"] = parts[2] if len(parts) > 2 else ""
-    if attrs:
-        record.spans = [(k, s, e, lab, {**a, **attrs.get(k, {})}) for k, s, e, lab, a in record.spans]
-    record.line = 1
-    return record
-
-
-def _ref(arg: str, keys: dict[str, str], path: Path, number: int) -> str:
-    ident = arg.split(":", 1)[-1]
-    if ident not in keys:
-        raise InputError(str(path), number, f"argument {arg} refers to an annotation that is not a span here")
-    return keys[ident]
-
-
-def _event(record: UnitRecord, fields: list[str], keys: dict[str, str], spans: dict[str, tuple[int, int, str, int]],
-           path: Path, number: int, options: ImportOptions) -> None:
-    if not fields or ":" not in fields[0]:
-        raise InputError(str(path), number, "an event needs TYPE:TRIGGER and role arguments")
-    kind, trigger = fields[0].split(":", 1)
-    args = [(re.sub(r"\d+$", "", role), ident) for role, _, ident in (f.partition(":") for f in fields[1:])]
-    if kind == EVENT:
-        content = [ident for role, ident in args if role == "Content"]
-        if len(content) != 1:
-            raise InputError(str(path), number, "an Attribution event needs exactly one Content argument")
-        head = _ref(content[0], keys, path, number)
-        for role, ident in args:
-            if role != "Content":
-                record.relations.append((head, _ref(ident, keys, path, number), map_label(ROLES.get(role.lower(), role.lower()), options)))
-        return
-    if trigger not in keys:
-        if trigger not in spans:
-            raise InputError(str(path), number, f"event trigger {trigger} is not a text-bound annotation")
-        start, end, label, _ = spans[trigger]
-        keys[trigger] = record.add_span(path, start, end, label, options, key=trigger)
-    for role, ident in args:
-        record.relations.append((keys[trigger], _ref(ident, keys, path, number), map_label(role.lower(), options)))
+    text = _read(txt_path)
+    return brat_ann.unit_record(ann_path, text, _read(ann_path) if ann_path.exists() else "", options, meta)
 
 
 def _thread(base: Path) -> dict[str, Any]:
@@ -263,7 +155,15 @@ def _comment_base(stem: Path) -> Path | None:
     return base if stem.name in listed else None
 
 
-@register("brat", (".ann", ".txt"), sniff=sniff, carries_annotations=True, description="brat standoff (.ann beside .txt)")
+def article_of(path: Path) -> Path:
+    """The body's .ann of the article a file belongs to (its .txt, a comment's file, the .ann)."""
+    stem = path.with_suffix("")
+    stem = _comment_base(stem) or stem
+    return stem.with_name(stem.name + ".ann")
+
+
+@register("brat", (".ann", ".txt"), sniff=sniff, carries_annotations=True, description="brat standoff (.ann beside .txt)",
+          article_of=article_of)
 def read_brat(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
     stem = path.with_suffix("")
     stem = _comment_base(stem) or stem  # a comment's file: read its whole article

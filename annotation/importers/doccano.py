@@ -87,7 +87,7 @@ def line_record(raw: Any, path: Path, line: int, options: ImportOptions) -> Unit
         kind = rel.get("type") or rel.get("label")
         if not isinstance(kind, str) or not kind:
             raise InputError(str(path), line, "relation without a type")
-        record.relations.append((ids[rel["from_id"]], ids[rel["to_id"]], map_label(kind, options)))
+        record.add_relation(ids[rel["from_id"]], ids[rel["to_id"]], map_label(kind, options))
     labels = raw.get(label_key)
     if labels is None:
         return record

@@ -47,8 +47,9 @@ class UnitRecord:
     line: int
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
-    spans: list[tuple[str, int, int, str, dict[str, Any]]] = field(default_factory=list)  # key, start, end, label, attrs
-    relations: list[tuple[str, str, str]] = field(default_factory=list)  # head key, child key, label
+    # key, start, end, label, attrs, line (where the file gives the span, for error messages)
+    spans: list[tuple[str, int, int, str, dict[str, Any], int]] = field(default_factory=list)
+    relations: list[tuple[str, str, str, int]] = field(default_factory=list)  # head key, child key, label, line
     stances: list[tuple[str, str, str, bool]] = field(default_factory=list)  # target, label, note, unsure
     categories: dict[str, float] = field(default_factory=dict)
     reviewed: bool = False  # an accepted task: the text was annotated in full
@@ -74,8 +75,12 @@ class UnitRecord:
             raise InputError(str(path), self.line, f"span {start}-{end} ({label}): the file says {claimed!r} "
                              f"but the text there is {self.text[start:end]!r}")
         key = key or f"{start}:{end}:{label}"
-        self.spans.append((key, start, end, map_label(label, options), attrs or {}))
+        self.spans.append((key, start, end, map_label(label, options), attrs or {}, self.line))
         return key
+
+    def add_relation(self, head: str, child: str, label: str, line: int | None = None) -> None:
+        """A relation between two span keys of this record (label already mapped)."""
+        self.relations.append((head, child, label, self.line if line is None else line))
 
     def add_stance_or_category(self, target: str | None, label: str, options: ImportOptions, value: float = 1.0) -> None:
         """A classification label: a stance when it is on one of Goldspan's comments, else a document category."""
@@ -157,20 +162,37 @@ class _Article:
         relations: list[ImportedRelation] = []
         stances: list[ImportedStance] = []
         categories: dict[str, float] = {}
+        label_of: dict[str, str] = {}
         for n, rec in enumerate(self.records):
             unit = rec.meta["unit"] if rec.is_comment else None
-            for key, start, end, label, attrs in rec.spans:
+            for key, start, end, label, attrs, line in rec.spans:
                 ident = (unit, start, end, label)
                 if ident not in spans:
-                    spans[ident] = ImportedSpan(f"{n}:{key}", start, end, label, comment_ext_id=unit, attrs=attrs)
+                    spans[ident] = ImportedSpan(f"{n}:{key}", start, end, label, comment_ext_id=unit, attrs=attrs, line=line)
+                    label_of[spans[ident].key] = label
                 keys[f"{n}:{key}"] = spans[ident].key
-            for head, child, label in rec.relations:
-                relations.append(ImportedRelation(keys[f"{n}:{head}"], keys[f"{n}:{child}"], label))
+            for head, child, label, line in rec.relations:
+                relations.append(_oriented(ImportedRelation(keys[f"{n}:{head}"], keys[f"{n}:{child}"], label, line), label_of))
             for target, label, note, unsure in rec.stances:
                 stances.append(ImportedStance(unit or "", target, label, note=note, unsure=unsure))
             categories.update(rec.categories)
         return ImportedArticle(doc, comments, tuple(spans.values()), tuple(dict.fromkeys(relations)), tuple(stances),
-                               line=self.body.line, categories=categories, reviewed=any(r.reviewed for r in self.records))
+                               line=self.body.line, categories=categories, reviewed=any(r.reviewed for r in self.records),
+                               unit_lines={unit: rec.line for unit, rec in self.units.items()})
+
+
+# A quotation's part hangs from its QUOTE: ``source`` goes QUOTE -> SOURCE, ``cue`` QUOTE -> CUE.
+_PART_OF_RELATION = {"source": "SOURCE", "cue": "CUE"}
+
+
+def _oriented(rel: ImportedRelation, label_of: dict[str, str]) -> ImportedRelation:
+    """Tools draw the arrow either way (brat R lines, Label Studio, Prodigy): a ``source`` or
+    ``cue`` relation from the part to its QUOTE means the same link, so it is turned around
+    rather than refused; any other pair of ends is left for the store to refuse, with the line."""
+    part = _PART_OF_RELATION.get(rel.label)
+    if part and label_of.get(rel.head) == part and label_of.get(rel.child) == "QUOTE":
+        return ImportedRelation(rel.child, rel.head, rel.label, rel.line)
+    return rel
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -83,19 +83,36 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
             continue  # free-text and scores are not annotations Goldspan holds
         else:
             raise InputError(str(path), number, f"result type {kind!r} is not supported (labels, choices, relation are)")
+    label_of = {key: label for key, _, _, label, _, _ in record.spans}
     for rel in relations:
         head, child = ids.get(str(rel.get("from_id"))), ids.get(str(rel.get("to_id")))
         labels = _strings(rel.get("labels"), "labels", path, number)
         if head is None or child is None:
             raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} refers to a result that is not a span")
+        if rel.get("direction") == "left":  # Label Studio draws this arrow from to_id to from_id
+            head, child = child, head
+        if not labels:
+            # An unlabelled arrow between a QUOTE and its SOURCE or CUE can only mean that link
+            # (a researcher draws it and leaves the name out): it attaches the part to its QUOTE.
+            part = _part_link(label_of.get(head), label_of.get(child))
+            labels = [part] if part else labels
         if not labels and "" in options.label_map:
             labels = [""]  # Label Studio allows unlabelled relations; --label-map =LABEL names them
         if not labels:
             raise InputError(str(path), number, f"relation {rel.get('from_id')}->{rel.get('to_id')} has no label "
                              "(name unlabelled relations with --label-map =LABEL)")
         for label in labels:
-            record.relations.append((head, child, map_label(label, options)))
+            record.add_relation(head, child, map_label(label, options))
     return record
+
+
+def _part_link(a: str | None, b: str | None) -> str | None:
+    """``source`` or ``cue`` when the two ends are a QUOTE and its SOURCE or CUE (either way round)."""
+    ends = {a, b}
+    for relation, part in (("source", "SOURCE"), ("cue", "CUE")):
+        if ends == {"QUOTE", part}:
+            return relation
+    return None
 
 
 def _strings(value: Any, name: str, path: Path, number: int) -> list[str]:

@@ -72,7 +72,7 @@ def task_record(task: Any, path: Path, line: int, options: ImportOptions) -> Uni
         if not isinstance(relations, list):
             raise InputError(str(path), line, f"'relations' must be a list, got {type(relations).__name__}")
         for rel in relations:
-            record.relations.append(_relation(rel, record, by_offsets, path, line, options))
+            record.add_relation(*_relation(rel, record, by_offsets, path, line, options))
     options_list = task.get("options")
     if isinstance(options_list, list) and "accept" in task:
         accepted = task.get("accept") or []

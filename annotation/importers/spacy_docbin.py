@@ -32,7 +32,7 @@ def doc_record(doc: Any, number: int, path: Path, options: ImportOptions) -> Uni
             head, child = keys[tuple(rel["head"])], keys[tuple(rel["child"])]  # type: ignore[index]
         except (KeyError, TypeError):
             raise InputError(str(path), number, f"Doc {number}: relation {rel!r} refers to a span that is not in the Doc") from None
-        record.relations.append((head, child, map_label(str(rel["label"]), options)))
+        record.add_relation(head, child, map_label(str(rel["label"]), options))
     for name, score in doc.cats.items():
         if record.is_comment and ":" in name:
             record.add_stance_or_category(None, name, options, float(score))

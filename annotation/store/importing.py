@@ -189,17 +189,19 @@ class ImportingMixin:
         stamp = rows.now()
         span_ids: dict[str, int] = {}
         texts = self._stored_texts(article, doc_id, where)
+        new_parts: list = []  # type: ignore[type-arg]  # SOURCE and CUE spans this import adds
         for span in article.spans:
             text = texts.get(span.comment_ext_id)
+            line = span.line or article.line
             if text is None:
-                raise InputError(where, article.line, f"span {span.key}: no comment {span.comment_ext_id!r} in this article")
+                raise InputError(where, line, f"span {span.key}: no comment {span.comment_ext_id!r} in this article")
             if not (0 <= span.start < span.end <= len(text)):
-                raise InputError(where, article.line, f"span {span.start}-{span.end} ({span.label}) is outside the "
+                raise InputError(where, line, f"span {span.start}-{span.end} ({span.label}) is outside the "
                                  f"{_unit_name(span.comment_ext_id)} as stored in the project (length {len(text)})")
             layer = schema.layer_of(span.label)
             if layer is None:
                 known = ", ".join(schema.label_names("entity") + schema.label_names("quote"))
-                raise InputError(where, article.line, f"unknown label {span.label!r}; the project's labels are: {known} (map it with --label-map)")
+                raise InputError(where, line, f"unknown label {span.label!r}; the project's labels are: {known} (map it with --label-map)")
             comment_id = None if span.comment_ext_id is None else comment_ids[span.comment_ext_id]
             dup = self.conn.execute(
                 "SELECT id FROM spans WHERE document_id=? AND comment_id IS ? AND annotator=? AND start=? AND end=? AND label=?",
@@ -214,7 +216,7 @@ class ImportingMixin:
                     (doc_id, comment_id, annotator, span.end, span.start),
                 ).fetchone()
                 if clash:
-                    raise InputError(where, article.line, f"entity {span.label} {span.start}-{span.end} overlaps {clash['label']} {clash['start']}-{clash['end']}")
+                    raise InputError(where, line, f"entity {span.label} {span.start}-{span.end} overlaps {clash['label']} {clash['start']}-{clash['end']}")
             cur = self.conn.execute(
                 "INSERT INTO spans(document_id, comment_id, start, end, label, layer, annotator, origin, model, attrs, created, updated) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -222,12 +224,25 @@ class ImportingMixin:
             )
             span_ids[span.key] = cur.lastrowid  # type: ignore[assignment]
             result.spans_added += 1
+            if span.label in _PARTS.values():
+                new_parts.append(span)
         relation_names = schema.label_names("relation")
+        label_of = {span.key: span.label for span in article.spans}
+        attached: set[str] = set()
         for rel in article.relations:
+            line = rel.line or article.line
             if rel.head not in span_ids or rel.child not in span_ids:
-                raise InputError(where, article.line, f"relation {rel.label}: refers to a span that is not in this record")
+                raise InputError(where, line, f"relation {rel.label}: refers to a span that is not in this record")
             if rel.label not in relation_names:
-                raise InputError(where, article.line, f"unknown relation {rel.label!r}; the project's relations are: {', '.join(relation_names)}")
+                raise InputError(where, line, f"unknown relation {rel.label!r}; the project's relations are: {', '.join(relation_names)}")
+            part = _PARTS.get(rel.label)
+            if part is not None:
+                # The store's invariant (see editing.py): source/cue go from a QUOTE to its part.
+                ends = (label_of.get(rel.head), label_of.get(rel.child))
+                if ends != ("QUOTE", part):
+                    raise InputError(where, line, f"relation {rel.label} goes from {ends[0]} to {ends[1]}; "
+                                     f"it must go from a QUOTE to its {part}")
+                attached.add(rel.child)
             dup = self.conn.execute(
                 "SELECT 1 FROM relations WHERE head_id=? AND child_id=? AND label=? AND annotator=?",
                 (span_ids[rel.head], span_ids[rel.child], rel.label, annotator),
@@ -239,6 +254,14 @@ class ImportingMixin:
                 (doc_id, span_ids[rel.head], span_ids[rel.child], rel.label, annotator, origin, stamp),
             )
             result.relations_added += 1
+        for span in new_parts:
+            if span.key not in attached:
+                # A SOURCE or CUE never outlives its QUOTE (as in the editor): the file gives a part
+                # with no quotation to hang from, so the whole file is refused, naming the part's line.
+                raise InputError(where, span.line or article.line, f"{span.label} {span.start}-{span.end} "
+                                 f"{_excerpt(texts.get(span.comment_ext_id, ''), span)} belongs to no QUOTE (link it "
+                                 f"from its QUOTE with a {span.label.lower()} relation, or map the label to an entity "
+                                 "with --label-map)")
         stance_names = {d.name for d in schema.stance_labels}
         reply_names = {d.name for d in schema.reply_labels}
         for st in article.stances:
@@ -274,7 +297,8 @@ class ImportingMixin:
         for unit in annotated:
             mine, theirs = stored.get(unit), given.get(unit)
             if mine is not None and theirs and theirs != mine:  # "" = the file names the unit without its text
-                raise InputError(where, article.line, f"the {_unit_name(unit)} of article {article.document.ext_id!r} "
+                line = article.line if unit is None else article.unit_lines.get(unit, article.line)
+                raise InputError(where, line, f"the {_unit_name(unit)} of article {article.document.ext_id!r} "
                                  f"differs from the one in the project ({len(theirs)} vs {len(mine)} characters, first "
                                  f"difference at {_first_difference(theirs, mine)}); its annotations were made on another text")
         return stored
@@ -285,6 +309,13 @@ class ImportingMixin:
             "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)",
             (rows.now(), annotator or "?", action, None, rows.dumps(summary), "{}"),
         )
+
+
+_PARTS = {"source": "SOURCE", "cue": "CUE"}  # relation -> the quotation part it links to its QUOTE
+
+
+def _excerpt(text: str, span) -> str:  # type: ignore[no-untyped-def]
+    return repr(text[span.start:span.end][:40])
 
 
 def _unit_name(comment_ext_id: str | None) -> str:

@@ -143,19 +143,25 @@ def test_spacy_docbin_that_is_not_one(store, tmp_path, content):
 
 
 def test_labelstudio_unlabelled_relation_needs_a_name(store, tmp_path):
-    text = "He is Sergey Lavrov."
+    text = "He is Sergey Lavrov. He said so."
     result = [
         {"id": "a", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 2, "labels": ["SOURCE"]}},
         {"id": "b", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 6, "end": 19, "labels": ["PERSON"]}},
+        {"id": "q", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 29, "end": 31, "labels": ["QUOTE"]}},
         {"from_id": "a", "to_id": "b", "type": "relation", "direction": "right", "labels": []},
+        # An unlabelled arrow from the SOURCE to its QUOTE can only be that link: named and turned round.
+        {"from_id": "a", "to_id": "q", "type": "relation", "direction": "right", "labels": []},
     ]
     path = tmp_path / "ls.json"
     path.write_text(json.dumps([{"id": 7, "data": {"text": text}, "annotations": [{"result": result}]}]), encoding="utf-8")
     report = _import(store, path)
     assert report.errors and "has no label" in report.errors[0] and "--label-map =LABEL" in report.errors[0]
     assert not _import(store, path, label_map={"": "coref"}).errors
-    (rel,) = store.relations(store.document_ids()[0])
-    assert rel.label == "coref" and store.document(store.document_ids()[0]).ext_id == "7"
+    doc_id = store.document_ids()[0]
+    labels = {s.id: s.label for s in store.spans(doc_id)}
+    rels = {(labels[r.head_id], labels[r.child_id], r.label) for r in store.relations(doc_id)}
+    assert rels == {("SOURCE", "PERSON", "coref"), ("QUOTE", "SOURCE", "source")}
+    assert store.document(doc_id).ext_id == "7"
 
 
 def test_prodigy_relation_finds_its_span_by_label_when_offsets_repeat(store, tmp_path):
