@@ -1,6 +1,7 @@
 """CoNLL-2003-style IOB2 for entities: ``token _ _ TAG`` a line, a blank line between
-sentences (line breaks in the text), ``-DOCSTART- -X- -X- O`` before each text (the body,
-then each comment). Tokens come from spaCy's tokenizer; --alignment decides about spans
+sentences (line breaks in the text), ``-DOCSTART- -X- O O`` before each text (the body,
+then each comment), exactly as CoNLL-2003 writes it: spaCy's ``spacy convert -c ner`` starts
+a new Doc only at that line (``-X- -X- O`` made a whole export one Doc). Tokens come from spaCy's tokenizer; --alignment decides about spans
 that do not fall on token boundaries. Only entities fit in this format: the manifest says
 how many quote spans, relations and stance labels were left out.
 """
@@ -12,7 +13,7 @@ from annotation.exporters.base import ExportContext, ExportUnit, register, units
 from annotation.jobs import Job
 from annotation.model import ENTITY
 
-DOCSTART = "-DOCSTART- -X- -X- O"
+DOCSTART = "-DOCSTART- -X- O O"
 
 
 def unit_lines(ctx: ExportContext, unit: ExportUnit) -> list[str]:

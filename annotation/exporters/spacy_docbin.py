@@ -31,6 +31,7 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
     doc = ctx.nlp.make_doc(unit.text)
     ents = []
     quotes = []
+    placed: dict[int, tuple[int, int]] = {}  # span id -> its offsets in the Doc (after snapping)
     char_span = doc.char_span
     for span in unit.spans:
         token_span = char_span(span.start, span.end, label=span.label)
@@ -39,11 +40,19 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
             if token_span is None:
                 continue
         (ents if span.layer == ENTITY else quotes).append(token_span)
+        placed[span.id] = (token_span.start_char, token_span.end_char)  # type: ignore[index]
+    kept = ents
     if ents:
-        doc.set_ents(ents if _disjoint(ents) else _without_overlaps(ctx, ents, unit.where()))
+        kept = ents if _disjoint(ents) else _without_overlaps(ctx, ents, unit.where())
+        doc.set_ents(kept)
+        if kept is not ents:  # an entity left out after snapping takes its relations with it
+            left = {(e.start_char, e.end_char, e.label_) for e in kept}
+            by_id = _by_id(unit)
+            placed = {i: where for i, where in placed.items()
+                      if by_id[i].layer != ENTITY or (*where, by_id[i].label) in left}
     if quotes:
         doc.spans[QUOTES_KEY] = quotes
-    ctx.report.counts["spans"].update([s.label_ for s in ents] + [s.label_ for s in quotes])
+    ctx.report.counts["spans"].update([s.label_ for s in kept] + [s.label_ for s in quotes])
     if unit.comment is not None:
         doc.cats = _stance_cats(ctx, unit)
     elif unit.doc.categories:
@@ -51,19 +60,25 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
     meta: dict[str, Any] = unit_meta(unit, ctx.annotator)
     meta["relations"] = []
     if unit.relations:
-        by_id = {s.id: s for s in unit.spans}
-        meta["relations"] = [
-            {"head": [by_id[r.head_id].start, by_id[r.head_id].end, by_id[r.head_id].label],
-             "child": [by_id[r.child_id].start, by_id[r.child_id].end, by_id[r.child_id].label], "label": r.label}
-            for r in unit.relations
-        ]
-    attrs = [[s.start, s.end, s.label, s.attrs] for s in unit.spans if s.attrs]
+        # Relations name their ends by the offsets the Doc holds: a snapped span moved, and the
+        # importer finds spans by those offsets (pre-snap offsets made our own export unreadable).
+        by_id = _by_id(unit)
+        for r in unit.relations:
+            if r.head_id not in placed or r.child_id not in placed:
+                ctx.report.dropped.append(f"{unit.where()}: relation {r.label}: one of its spans is not in the Doc")
+                continue
+            meta["relations"].append({"head": [*placed[r.head_id], by_id[r.head_id].label],
+                                      "child": [*placed[r.child_id], by_id[r.child_id].label], "label": r.label})
+            ctx.report.counts["relations"][r.label] += 1
+    attrs = [[*placed[s.id], s.label, s.attrs] for s in unit.spans if s.attrs and s.id in placed]  # type: ignore[index]
     if attrs:
         meta["span_attrs"] = attrs
     doc.user_data[USER_KEY] = meta
-    if unit.relations:
-        ctx.report.counts["relations"].update(r.label for r in unit.relations)
     return doc
+
+
+def _by_id(unit: ExportUnit) -> dict[int, Any]:
+    return {s.id: s for s in unit.spans}  # type: ignore[misc]
 
 
 def _disjoint(ents: list) -> bool:  # type: ignore[type-arg]
@@ -175,6 +190,10 @@ def write_config(path: Path, pipeline: list[str], train: Path, dev: Path) -> Non
         weights = config["training"]["score_weights"]
         for suffix in ("f", "p", "r"):
             weights[f"spans_{QUOTES_KEY}_{suffix}"] = weights.pop(f"spans_sc_{suffix}", 0.0)
+            # spancat's factory brings back its default weights for the "sc" key when spaCy loads
+            # the config, on a score that is always 0 here (our spans are under "quotes"): a None
+            # override keeps it out of the sum, or `spacy train` reports half the real score.
+            weights[f"spans_sc_{suffix}"] = None
     config.to_disk(path)
 
 

@@ -160,7 +160,8 @@ def test_spans_are_checked_against_the_stored_comment_not_the_files(project, tmp
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assert main(["import", str(project), str(path), "--as-annotator", "ann"]) == 1
     (line,) = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
-    assert line.startswith(f"goldspan: error: {path}:1:") and "'c1'" in line and "differs" in line
+    # the comment's own record (line 2), not the article's first line
+    assert line.startswith(f"goldspan: error: {path}:2:") and "'c1'" in line and "differs" in line
     assert state(project) == before  # not even the body's span
 
 
