@@ -107,7 +107,7 @@ class TrainReport:
     def summary(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.trained_on.items() if not isinstance(v, dict))
         head = (f"{'cancelled: kept the best model so far' if self.cancelled else 'trained'} {self.task} model "
-                f"{self.name} from layer {self.layer!r} ({counts})")
+                f"{self.name} from layer {self.layer!r} ({counts})" + (f" after {self.epochs} epochs" if self.task == "ner" else ""))
         lines = [head, self.table(), "verdict: " + self.verdict()]
         lines += self.notes
         lines.append(f"saved to {self.path}" + (f" and registered as model #{self.model_id}" if self.model_id else ""))

@@ -94,3 +94,20 @@ def test_suggestions_never_count_and_too_few_spans_say_how_many_more(tmp_path: P
                 "VALUES (?, NULL, 0, 5, 'PERSON', 'entity', 'bob', 'model', 'm', 'now', 'now')", (ids[0],))
         with pytest.raises(TrainingError, match="no confirmed entity spans"):
             run(train_ner(store, "bob", tmp_path / "m"))
+
+
+def test_ctrl_c_after_an_epoch_keeps_it(drug_project: Path):
+    """Ctrl-C reaches the job as KeyboardInterrupt wherever it runs; after an epoch it saves that
+    epoch, like a cancel (checked once by hand with SIGINT on `goldspan train`)."""
+    with Store.open(drug_project) as store:
+        job = train_ner(store, "gold", drug_project.parent / "models", epochs=5)
+        while not next(job).message.startswith("epoch 1/"):
+            pass
+        progress = job.throw(KeyboardInterrupt())
+        report = run(_rest(job, progress))
+        assert report.cancelled and report.epochs == 1 and store.latest_model("ner").path == report.path
+
+
+def _rest(job, first):  # noqa: ANN001, ANN202 - the rest of a started job, as a job
+    yield first
+    return (yield from job)
