@@ -52,6 +52,12 @@ def text_reads(verb: "Token") -> bool:
     return subject is not None and subject.lemma_.lower() in TEXT_NOUNS
 
 
+def goes_on(verb: "Token") -> bool:
+    """ "Hughes went on: “…”": carrying on speaking. ("went on to say that ..." reports through "say".)"""
+    return verb.lemma_.lower() == "go" and verb.pos_ == "VERB" and any(
+        c.dep_ == "prt" and c.lower_ == "on" for c in verb.children) and not any(c.dep_ == "xcomp" for c in verb.children)
+
+
 def words_cue(tok: "Token") -> bool:
     """ "in the words of the prosecutor, ...", "in her words, ...": "words" under "in"."""
     return tok.lower_ == "words" and tok.dep_ == "pobj" and tok.head.lower_ == "in"

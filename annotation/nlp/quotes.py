@@ -28,7 +28,7 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.cue_patterns import (
-    apposed_name, furniture, has_verb, is_naming, naming_quotations, negated, set_off, speaker_of, speaks,
+    apposed_name, furniture, goes_on, has_verb, is_naming, naming_quotations, negated, set_off, speaker_of, speaks,
     speech_like, text_reads, words_cue,
 )
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
@@ -78,7 +78,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
             found.extend(named)  # "called the plan "daylight robbery"", "described it as ..."
         elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)) or (
             tok.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
-        ) or text_reads(tok):  # "They call for ...": a demand; "The post read: ..."
+        ) or text_reads(tok) or goes_on(tok):  # "They call for ...": a demand; "The post read: ..."; "went on: ..."
             cues.append(tok)
             found.extend(_clausal(tok, index, consumed))
     for n, region in enumerate(regions):
@@ -114,7 +114,7 @@ _hashes: list[frozenset[int]] = []
 def _cue_hashes(strings: Any) -> frozenset[int]:
     """Hashes of the cue words (a string's hash is the same in every StringStore)."""
     if not _hashes:
-        words = set(SAY_VERBS) | set(NAMING_VERBS) | {"according", "call", "read", "words"}
+        words = set(SAY_VERBS) | set(NAMING_VERBS) | {"according", "call", "read", "words", "go"}
         _hashes.append(frozenset(strings.add(w) for w in words | {w.capitalize() for w in words}))
     return _hashes[0]
 

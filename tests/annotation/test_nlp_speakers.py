@@ -294,3 +294,12 @@ def test_short_answers_and_short_sentences_in_quotes(nlp):
     assert _find(quotes, "Absolutely not")["cue"] == "replied"
     q = _find(quotes, "Emissions are rising")
     assert q["floating"] and q["speaker"] == "Anne Weber"
+
+
+def test_went_on_and_echoed(nlp):
+    text = ("Hughes went on: \"We will not stop until the town is safe.\" "
+            "Another resident echoed that view, saying the council had acted too late. The talks went on for hours.")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "We will not stop")["speaker"] == "Hughes"
+    assert "resident" in _find(quotes, "the council had acted too late")["speaker"]
+    assert len(quotes) == 2
