@@ -15,9 +15,29 @@ from annotation.importers.interop import UnitRecord, assemble
 from annotation.model import ImportedArticle
 
 
+class _Scheme:
+    """What the file's tags say about its scheme, across all its documents. ``I-X`` right after
+    ``O`` (or another type) starts a span only in IOB1; in IOB2 and BIOES it is an error that
+    reading on would turn into a span nobody marked. Accepted when nothing in the file says
+    it is not IOB1 (a ``B-`` opening a span, an ``E-`` or ``S-``), else refused on its line."""
+
+    def __init__(self) -> None:
+        self.first_i_start = 0  # line of the first I-X that starts a span
+        self.first_b_start = 0  # line of the first B-X that starts a span after O or another type
+        self.first_bioes = 0  # line of the first E- or S- tag
+
+    def check(self, path: Path) -> None:
+        other = self.first_b_start or self.first_bioes
+        if self.first_i_start and other:
+            scheme = "BIOES" if self.first_bioes else "IOB2"
+            raise InputError(str(path), self.first_i_start, f"an I- tag after O starts a span, which only IOB1 allows, but "
+                             f"line {other} is {scheme}; fix the tag (B-) or write the whole file in one scheme")
+
+
 class _Builder:
-    def __init__(self, line: int) -> None:
+    def __init__(self, line: int, scheme: _Scheme | None = None) -> None:
         self.line = line
+        self.scheme = scheme or _Scheme()
         self.parts: list[str] = []
         self.length = 0
         self.spans: list[tuple[int, int, str, int]] = []  # start, end, label, line
@@ -36,7 +56,14 @@ class _Builder:
         prefix, _, label = tag.partition("-")
         if prefix not in ("B", "I", "E", "S") or not label:
             raise InputError(str(path), line, f"tag {tag!r} is not IOB (expected O, B-X, I-X, E-X or S-X)")
-        if prefix in ("B", "S") or self.open is None or self.open[2] != label:
+        continues = self.open is not None and self.open[2] == label
+        if prefix in ("E", "S") and not self.scheme.first_bioes:
+            self.scheme.first_bioes = line
+        elif prefix == "I" and not continues and not self.scheme.first_i_start:
+            self.scheme.first_i_start = line
+        elif prefix == "B" and not continues and not self.scheme.first_b_start:
+            self.scheme.first_b_start = line
+        if prefix in ("B", "S") or not continues:
             self.close()
             self.open = (start, self.length, label, line)
         else:
@@ -54,7 +81,7 @@ class _Builder:
         self.sentence_open = False
 
 
-def _records(path: Path, options: ImportOptions) -> Iterator[UnitRecord]:
+def _records(path: Path, options: ImportOptions, scheme: _Scheme) -> Iterator[UnitRecord]:
     data = path.read_bytes()
     check_not_binary(path, data)
     text = decode_utf8_strict(path, data)
@@ -74,10 +101,10 @@ def _records(path: Path, options: ImportOptions) -> Iterator[UnitRecord]:
         fields = line.split()
         if fields and fields[0] == "-DOCSTART-":
             yield from finish(builder)
-            builder = _Builder(number)
+            builder = _Builder(number, scheme)
             continue
         if builder is None:
-            builder = _Builder(number)
+            builder = _Builder(number, scheme)
         if not fields:
             builder.end_sentence()
             continue
@@ -89,6 +116,8 @@ def _records(path: Path, options: ImportOptions) -> Iterator[UnitRecord]:
 
 @register("conll", (".conll", ".conll03", ".iob", ".bio"), carries_annotations=True, description="CoNLL-2003 IOB columns")
 def read_conll(path: Path, options: ImportOptions, progress: Callable[[int], None]) -> Iterator[ImportedArticle]:
-    records = list(_records(path, options))
+    scheme = _Scheme()
+    records = list(_records(path, options, scheme))
+    scheme.check(path)
     progress(path.stat().st_size)
     yield from assemble(records, path)

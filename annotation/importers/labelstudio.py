@@ -66,6 +66,10 @@ def task_record(task: Any, path: Path, number: int, options: ImportOptions) -> U
             if not isinstance(start, int) or not isinstance(end, int):
                 raise InputError(str(path), number, f"result {item.get('id')}: start/end must be integers")
             start_cp, end_cp = offsets.to_codepoint(start), offsets.to_codepoint(end)
+            for name, u16, cp in (("start", start, start_cp), ("end", end, end_cp)):
+                if offsets.to_utf16(cp) != u16:  # between the two halves of an emoji: no character boundary
+                    raise InputError(str(path), number, f"result {item.get('id')}: {name} {u16} falls inside the "
+                                     f"character {text[cp]!r} (a surrogate pair in Label Studio's UTF-16 offsets)")
             attrs = item["meta"].get("attrs") if isinstance(item.get("meta"), dict) else None
             attrs = attrs if isinstance(attrs, dict) else None
             for label in _strings(value.get("labels"), "labels", path, number):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from annotation.cli.common import resolve_annotator, run_with_progress
@@ -42,6 +43,14 @@ def run(args: argparse.Namespace) -> int:
     )
     with Store.open(args.project, read_only=True) as store:
         report = run_with_progress(run_export(store, args.out, args.format, options), "exporting", quiet=args.quiet)
+    try:
+        _summarise(args, options, report)
+    except BrokenPipeError:  # piped into head: stop writing, without a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def _summarise(args: argparse.Namespace, options: ExportOptions, report) -> None:  # type: ignore[no-untyped-def]
     counts = report.counts
     docs = ", ".join(f"{n} {split}" for split, n in report.documents.items()) if len(report.documents) > 1 else f"{sum(report.documents.values())}"
     print(f"exported {docs} document(s), {sum(counts['units'].values())} text(s), {sum(counts['spans'].values())} spans, "
@@ -55,4 +64,4 @@ def run(args: argparse.Namespace) -> int:
     print(f"manifest: {report.manifest}")
     for hint in report.hints:
         print(f"train with:\n  {hint}")
-    return 0
+    sys.stdout.flush()

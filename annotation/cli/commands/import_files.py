@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from annotation.cli.common import add_annotator_option, resolve_annotator, run_with_progress
@@ -44,10 +45,24 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(args.project) as store, before_bulk_job(  # only an annotated project needs a way back
             store, f"Import {_files_label(args.paths)}", annotator, needed=is_annotated(store)):
         report = run_with_progress(import_files(store, args.paths, options, args.format, annotator), "importing")
+    try:
+        _summarise(report)
+    except BrokenPipeError:
+        _quiet_stdout()
+    for error in report.errors:
+        print(f"goldspan: error: {error}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _quiet_stdout() -> None:
+    """Output piped into ``head`` (which closed the pipe): stop writing, without a traceback
+    (Python's own advice: point stdout at devnull so the exit flush cannot fail again)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _summarise(report) -> None:  # type: ignore[no-untyped-def]
     r = report.result
     print(f"imported {r.documents_added} new documents ({r.documents_existing} already present), "
           f"{r.comments_added} comments, {r.spans_added} spans, {r.relations_added} relations, "
           f"{r.stances_added} stance labels from {len(report.files_ok)} file(s)")
-    for error in report.errors:
-        print(f"goldspan: error: {error}", file=sys.stderr)
-    return 1 if report.failed else 0
+    sys.stdout.flush()

@@ -1,0 +1,58 @@
+"""Edges of other tools' files: CoNLL I- after O only in files that are IOB1 throughout, a
+Label Studio offset inside a surrogate pair, and output piped into a reader that stops early."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from annotation.import_job import import_files
+from annotation.importers import ImportOptions
+from annotation.jobs import run
+from tests.annotation.test_export_support import make_project
+
+
+def _import(store, path: Path, **kw):  # type: ignore[no-untyped-def]
+    return run(import_files(store, [path], ImportOptions(as_annotator="x", **kw)))
+
+
+def test_conll_iob1_throughout_is_read_as_iob1(store, tmp_path):
+    path = tmp_path / "iob1.conll"
+    # IOB1: I- opens a span, B- only between two adjacent spans of one type
+    path.write_text("EU I-ORG\nrejects O\nGerman I-MISC\ncall O\nto O\nParis I-LOC\nBerlin B-LOC\n", encoding="utf-8")
+    assert not _import(store, path, label_map={"MISC": "NORP"}).errors
+    doc_id = store.document_ids()[0]
+    text = store.document(doc_id).text
+    assert [(text[s.start:s.end], s.label) for s in store.spans(doc_id)] == [
+        ("EU", "ORG"), ("German", "NORP"), ("Paris", "LOC"), ("Berlin", "LOC")]
+
+
+def test_conll_i_after_o_in_an_iob2_file_is_refused_with_its_line(store, tmp_path):
+    path = tmp_path / "mixed.conll"
+    path.write_text("-DOCSTART- -X- O O\n\nEU B-ORG\nrejects O\nGerman I-MISC\ncall O\n", encoding="utf-8")
+    report = _import(store, path)
+    assert report.errors == [f"{path}:5: an I- tag after O starts a span, which only IOB1 allows, but line 3 is IOB2; "
+                             "fix the tag (B-) or write the whole file in one scheme"]
+    assert store.document_count() == 0
+
+
+def test_labelstudio_offset_inside_a_surrogate_pair_is_refused(store, tmp_path):
+    text = "I 😀 Paris"  # the emoji is UTF-16 units 2-3
+    result = [{"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
+               "value": {"start": 3, "end": 10, "labels": ["GPE"]}}]
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([{"id": 1, "data": {"text": text}, "annotations": [{"result": result}]}]), encoding="utf-8")
+    report = _import(store, path)
+    assert report.errors == [f"{path}:1: result a: start 3 falls inside the character '😀' (a surrogate pair in "
+                             "Label Studio's UTF-16 offsets)"]
+
+
+def test_output_piped_into_a_reader_that_stops_prints_no_traceback(tmp_path):
+    project = make_project(tmp_path / "p.db", n=2)
+    goldspan = f"'{sys.executable}' -m annotation.cli"
+    for command in (f"{goldspan} export '{project}' '{tmp_path / 'o.jsonl'}' --format prodigy --annotator ann --quiet",
+                    f"{goldspan} import '{project}' '{tmp_path / 'o.jsonl'}' --as-annotator bob"):
+        done = subprocess.run(["sh", "-c", f"{command} | true"], capture_output=True, text=True, timeout=300,
+                              cwd=Path(__file__).resolve().parents[2])
+        assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
