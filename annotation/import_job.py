@@ -10,6 +10,7 @@ from annotation.errors import DiskFull, GoldspanError, InputError
 from annotation.importers import IMPORTERS, ImportOptions, choose_importer
 from annotation.exporters.safety import project_files
 from annotation.importers.base import FORCED
+from annotation.importers.interop import aliases_used
 from annotation.jobs import CancelToken, Cancelled, Job, Progress
 from annotation.store import ImportResult, Store
 
@@ -19,6 +20,7 @@ class ImportReport:
     result: ImportResult = field(default_factory=ImportResult)
     files_ok: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: file:line: reason
+    aliases: dict[str, str] = field(default_factory=dict)  # their label -> ours, by a built-in alias
 
     @property
     def failed(self) -> bool:
@@ -104,11 +106,14 @@ def import_files(
                 file_result += store.import_articles(batch, path.name, annot)
                 if file_result.documents_added + file_result.documents_existing == 0:
                     raise InputError(str(path), 0, "no articles found in the file")
+                aliases = aliases_used(path, file_options)  # refuses labels merged by aliases alone
                 store.log_bulk(annotator, "import", {"file": str(path), "format": spec.name,
                                                      "documents": file_result.documents_added,
                                                      "comments": file_result.comments_added,
-                                                     "spans": file_result.spans_added})
+                                                     "spans": file_result.spans_added,
+                                                     **({"labels_mapped": aliases} if aliases else {})})
             report.result += file_result
+            report.aliases.update(aliases)
             report.files_ok.append(str(path))
         except InputError as exc:
             if exc.path == path.name:  # the store names the file as recorded (its name): say which one

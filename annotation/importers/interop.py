@@ -34,10 +34,48 @@ ALIASES = {
 }
 
 
+LABEL_SOURCES = "label_sources"  # ImportOptions.extra key: ours -> {theirs: through a built-in alias}
+
+
 def map_label(label: str, options: ImportOptions) -> str:
+    """The project's label for a file's label: --label-map first, then a built-in alias. What
+    aliases did is noted in ``options.extra`` (one ImportOptions a file), so the job can say
+    which labels were mapped and refuse two labels of one file merged by aliases alone."""
     if label in options.label_map:
         return options.label_map[label]
-    return ALIASES.get(label, label)
+    target = ALIASES.get(label, label)
+    seen = options.extra.setdefault(LABEL_SOURCES, {}).setdefault(target, {})
+    if label not in seen:
+        seen[label] = target != label
+    return target
+
+
+def aliases_used(path: Path, options: ImportOptions) -> dict[str, str]:
+    """The built-in aliases a file's import applied (theirs -> ours). Refuses the file when an
+    alias would merge two of its labels into one (CITY and COUNTRY both GPE, or CITY and GPE):
+    the distinction was the annotator's; only --label-map may drop it."""
+    sources: dict[str, dict[str, bool]] = options.extra.get(LABEL_SOURCES) or {}
+    for target, labels in sources.items():
+        if len(labels) > 1 and any(labels.values()):
+            names = sorted(labels)
+            raise InputError(str(path), _first_line_naming(path, [n for n in names if labels[n]][-1]),
+                             f"labels {' and '.join(names)} would all become {target} through built-in aliases; "
+                             f"merging them is for --label-map to say ({', '.join(f'--label-map {n}={target}' for n in names if labels[n])}), "
+                             "or map them to different labels")
+    return {label: target for target, labels in sources.items() for label, via in labels.items() if via}
+
+
+def _first_line_naming(path: Path, label: str) -> int:
+    """The line where a label first appears in a text file (0 when it cannot be told)."""
+    try:
+        with path.open("rb") as fh:
+            needle = label.encode("utf-8")
+            for number, line in enumerate(fh, 1):
+                if needle in line:
+                    return number
+    except OSError:
+        pass
+    return 0
 
 
 @dataclass

@@ -56,3 +56,24 @@ def test_output_piped_into_a_reader_that_stops_prints_no_traceback(tmp_path):
         done = subprocess.run(["sh", "-c", f"{command} | true"], capture_output=True, text=True, timeout=300,
                               cwd=Path(__file__).resolve().parents[2])
         assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+def _task(text: str, *spans: tuple[int, int, str]) -> str:
+    return json.dumps({"text": text, "_input_hash": hash(text) % 1000, "answer": "accept",
+                       "spans": [{"start": s, "end": e, "label": label} for s, e, label in spans]}) + "\n"
+
+
+def test_built_in_aliases_are_said_and_never_merge_two_labels(store, tmp_path, capsys):
+    from annotation.cli import main
+
+    merged = tmp_path / "merged.jsonl"
+    merged.write_text(_task("Paris is in France.", (0, 5, "CITY")) + _task("Lyon and Spain.", (9, 14, "COUNTRY")), encoding="utf-8")
+    report = _import(store, merged)
+    assert report.errors == [f"{merged}:2: labels CITY and COUNTRY would all become GPE through built-in aliases; merging "
+                             "them is for --label-map to say (--label-map CITY=GPE, --label-map COUNTRY=GPE), or map them "
+                             "to different labels"]
+    assert not _import(store, merged, label_map={"CITY": "GPE", "COUNTRY": "GPE"}).errors
+    one = tmp_path / "one.jsonl"
+    one.write_text(_task("Berlin is big.", (0, 6, "LOCATION")), encoding="utf-8")
+    assert main(["import", str(store.path), str(one), "--as-annotator", "x"]) == 0
+    assert "labels mapped by built-in aliases: LOCATION->LOC" in capsys.readouterr().out

@@ -65,4 +65,6 @@ def _summarise(report) -> None:  # type: ignore[no-untyped-def]
     print(f"imported {r.documents_added} new documents ({r.documents_existing} already present), "
           f"{r.comments_added} comments, {r.spans_added} spans, {r.relations_added} relations, "
           f"{r.stances_added} stance labels from {len(report.files_ok)} file(s)")
+    if report.aliases:
+        print("labels mapped by built-in aliases: " + ", ".join(f"{theirs}->{ours}" for theirs, ours in sorted(report.aliases.items())))
     sys.stdout.flush()
