@@ -43,6 +43,8 @@ class ImportOptions:
     title_column: str = "title"
     id_column: str = "id"
     label_column: str = "label"  # doccano's configurable column names
+    target_column: str = "target"  # stance CSV of a stance corpus: the target of each row
+    group_by: str = ""  # stance CSV of a stance corpus: one document per value of this column
     label_map: dict[str, str] = field(default_factory=dict)  # other tool's label -> ours
     as_annotator: str = ""
     extra: dict[str, Any] = field(default_factory=dict)

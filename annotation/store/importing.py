@@ -276,10 +276,15 @@ class ImportingMixin:
                 self.conn.execute(
                     "INSERT OR IGNORE INTO targets(document_id, name, span_id, created) VALUES (?,?,NULL,?)", (doc_id, st.target, stamp)
                 )
+            comment_id = comment_ids[st.comment_ext_id]
+            held = self.conn.execute("SELECT label, note, unsure FROM stances WHERE comment_id=? AND target=? AND annotator=?",
+                                     (comment_id, st.target, who)).fetchone()
+            if held is not None and tuple(held) == (st.label, st.note, int(st.unsure)):
+                continue  # a repeated row stores nothing, and is not counted as imported
             self.conn.execute(
                 "INSERT INTO stances(comment_id, target, label, annotator, note, unsure, created, updated) VALUES (?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(comment_id, target, annotator) DO UPDATE SET label=excluded.label, note=excluded.note, unsure=excluded.unsure, updated=excluded.updated",
-                (comment_ids[st.comment_ext_id], st.target, st.label, who, st.note, int(st.unsure), stamp, stamp),
+                (comment_id, st.target, st.label, who, st.note, int(st.unsure), stamp, stamp),
             )
             result.stances_added += 1
 

@@ -77,3 +77,27 @@ def test_built_in_aliases_are_said_and_never_merge_two_labels(store, tmp_path, c
     one.write_text(_task("Berlin is big.", (0, 6, "LOCATION")), encoding="utf-8")
     assert main(["import", str(store.path), str(one), "--as-annotator", "x"]) == 0
     assert "labels mapped by built-in aliases: LOCATION->LOC" in capsys.readouterr().out
+
+
+def test_stance_corpus_rows_import_with_columns_and_count_what_was_stored(project, tmp_path, capsys):
+    from annotation.cli import main
+    from annotation.store import Store
+
+    path = tmp_path / "semeval.csv"
+    path.write_text('Tweet,Target,Stance\n"I love God, truly",Atheism,0\nGod is dead,Atheism,2\n"I love God, truly",Atheism,0\n'
+                    'Hillary rocks,Hillary Clinton,2\n', encoding="utf-8")
+    args = ["import", str(project), str(path), "--format", "stance-csv", "--text-column", "Tweet", "--target-column", "Target",
+            "--label-column", "Stance", "--group-by", "Target", "--as-annotator", "x",
+            "--label-map", "0=against", "--label-map", "1=neutral", "--label-map", "2=favor"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "imported 2 new documents" in out and "3 comments" in out and "3 stance labels" in out  # the repeated row is not
+    with Store.open(project) as store:
+        got = set()
+        for doc_id in store.document_ids():
+            texts = {c.id: c.text for c in store.comments(doc_id)}
+            got |= {(store.document(doc_id).text, texts[s.comment_id], s.target, s.label) for s in store.stances(doc_id, "x")}
+    assert got == {("Atheism", "I love God, truly", "Atheism", "against"), ("Atheism", "God is dead", "Atheism", "favor"),
+                   ("Hillary Clinton", "Hillary rocks", "Hillary Clinton", "favor")}
+    assert main(args) == 0  # again: nothing new is stored, and nothing is counted
+    assert "0 comments, 0 spans, 0 relations, 0 stance labels" in capsys.readouterr().out

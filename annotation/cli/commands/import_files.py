@@ -23,7 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", choices=sorted(IMPORTERS), help="force a format instead of choosing by extension")
     p.add_argument("--text-column", default="text", help="CSV/JSONL column holding the text (default: text)")
     p.add_argument("--title-column", default="title")
-    p.add_argument("--label-column", default="label", help="doccano: column holding the labels")
+    p.add_argument("--label-column", default="label", help="doccano and stance-csv: column holding the labels")
+    p.add_argument("--target-column", default="target", help="stance-csv: column holding each row's stance target")
+    p.add_argument("--group-by", default="", metavar="COLUMN",
+                   help="stance-csv rows without ids: one document per value of COLUMN (default: one for the file)")
     p.add_argument("--as-annotator", default="", help="whose annotations the file carries (other tools' files)")
     p.add_argument("--label-map", action="append", default=[], metavar="THEIRS=OURS", help="map a label of the file to one of the project's")
     add_annotator_option(p)
@@ -39,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         label_map[theirs] = ours
     options = ImportOptions(
         text_column=args.text_column, title_column=args.title_column, label_column=args.label_column,
+        target_column=args.target_column, group_by=args.group_by,
         label_map=label_map, as_annotator=args.as_annotator,
     )
     annotator = resolve_annotator(args.annotator)
