@@ -105,3 +105,13 @@ chancellor king queen prince princess pope captain general commander curator edi
 actor actress singer player striker goalkeeper star candidate lawmaker head deputy envoy
 man woman boy girl father mother husband wife son daughter
 """.split())
+
+# People described by what happened to them or what they do, not by a title: they stand for a
+# person only when that person is what the sentence before is about ("Kim Yoo-jin defected in
+# 2019. The defector told reporters ..."), never for whoever spoke last.
+PERSON_NOUNS = frozenset("""
+defector victim witness survivor suspect driver pilot nurse teacher student farmer worker soldier
+activist protester veteran refugee migrant patient passenger labourer laborer fisherman journalist
+reporter photographer artist writer musician athlete champion winner runner climber designer
+engineer scientist economist analyst pensioner resident neighbour neighbor
+""".split())

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from annotation.nlp.cue_patterns import furniture
 from annotation.nlp.lexicon import (
-    DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_PRONOUNS,
-    ROLE_NOUNS, SPEAKER_LABELS, STATEMENT_NOUNS, THING_PRONOUNS,
+    DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
+    PERSON_PRONOUNS, ROLE_NOUNS, SPEAKER_LABELS, STATEMENT_NOUNS, THING_PRONOUNS,
 )
 from annotation.nlp.speaker_hints import genders, name_line_after, name_words, similar_surname
 
@@ -359,6 +359,13 @@ def _antecedent(head, q: "Quotation", mentions: list[_Mention], prev: "Quotation
                       and noun in m.descriptors), None)
     if described is not None:
         return described
+    if any(c.dep_ == "poss" for c in head.children):
+        return None  # "His lawyer said": someone beside the last speaker, unnamed unless apposed
+    if noun in PERSON_NOUNS:
+        # "The defector told reporters": only the person this or the previous sentence is about
+        since = prev.end if prev is not None else -1
+        return next((m for m in reversed(before) if m.label == "PERSON" and m.subject and m.start >= since
+                     and m.sentence >= _sentence_before(head)), None)
     if noun not in ROLE_NOUNS:
         return None
     if prev_mention is not None and prev_mention.label == "PERSON":

@@ -303,3 +303,13 @@ def test_went_on_and_echoed(nlp):
     assert _find(quotes, "We will not stop")["speaker"] == "Hughes"
     assert "resident" in _find(quotes, "the council had acted too late")["speaker"]
     assert len(quotes) == 2
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    ("Peter Lund denies the charges. His lawyer said the evidence was weak.", "evidence was weak", "His lawyer"),
+    ("Kim Yoo-jin, a former soldier, defected in 2019. The defector told reporters she had walked for three days.",
+     "walked for three days", "Kim Yoo-jin"),
+    ("Acme Corp cut 300 jobs on Monday. The company said demand had collapsed.", "demand had collapsed", "Acme Corp"),
+])
+def test_descriptions_someone_else_or_the_one_just_named(nlp, text, fragment, speaker):
+    assert _find(_quotes(nlp, text), fragment)["speaker"] == speaker
