@@ -120,7 +120,9 @@ def read_head(path: Path) -> bytes:
             if b"\n" in chunk:
                 head = b"".join(chunks)
                 lines = head.split(b"\n")[:-1]  # the last piece is not finished
-                complete = sum(1 for line in lines if line.strip())
+                # A lone "[" (our JSON exports put one task a line after it) is no record to sniff:
+                # a first task longer than the head was cut off and the file went unrecognised.
+                complete = sum(1 for line in lines if line.strip() not in (b"", b"[", b"{"))
                 if complete >= SNIFF_RECORDS or (complete and size >= MAX_SNIFF_BYTES):
                     return head[: head.rfind(b"\n") + 1]
                 chunks = [head]

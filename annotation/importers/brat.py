@@ -10,6 +10,7 @@ with ids and parents: they are read together into one article, whichever of them
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -148,11 +149,21 @@ def _comment_base(stem: Path) -> Path | None:
     if not match:
         return None
     base = stem.with_name(match["base"])
-    if not base.with_name(base.name + ".thread").exists():
+    thread_path = base.with_name(base.name + ".thread")
+    try:
+        st = thread_path.stat()
+    except OSError:
         return None
-    thread = _thread(base)
-    listed = {_comment_file(c, base, n) for n, c in enumerate(thread.get("comments") or [])}
+    listed = _listed_files(base, st.st_mtime_ns, st.st_size)
     return base if stem.name in listed else None
+
+
+@functools.lru_cache(maxsize=8)
+def _listed_files(base: Path, mtime_ns: int, size: int) -> frozenset[str]:
+    """The comment files a thread lists, read once per version of the thread file: asked for
+    each of an article's 1,000 files, reading it again each time made a folder quadratic."""
+    thread = _thread(base)
+    return frozenset(_comment_file(c, base, n) for n, c in enumerate(thread.get("comments") or []))
 
 
 def article_of(path: Path) -> Path:

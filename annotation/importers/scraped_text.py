@@ -74,6 +74,7 @@ def split_article(text: str) -> tuple[str, list[Comment]]:
     items: list[_Item] = []
     top_number = 0
     stack: list[_Item] = []  # open replies, by indentation
+    replies: dict[str, int] = {}  # replies so far per parent (counting them again was quadratic)
     current: _Item | None = None
     for line in comment_lines:
         if not line.strip():
@@ -90,7 +91,7 @@ def split_article(text: str) -> tuple[str, list[Comment]]:
             while len(stack) > 1 and stack[-1].indent >= indent:
                 stack.pop()
             parent = stack[-1]
-            reply_number = sum(1 for it in items if it.parent == parent.ext_id) + 1
+            reply_number = replies[parent.ext_id] = replies.get(parent.ext_id, 0) + 1
             current = _Item(f"{parent.ext_id}.{reply_number}", indent, parent.ext_id, [bullet.group(2).strip()])
             items.append(current)
             stack.append(current)

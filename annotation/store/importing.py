@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from hashlib import sha256  # the same digest as model.text_hash, without a call per comment
 
@@ -46,15 +46,32 @@ def check_thread(article: ImportedArticle, where: str) -> bool:
         parents[ext_id] = parent
     if in_order:
         return True
-    for start in parents:
-        seen = {start}
-        node = parents.get(start)
-        while node is not None and node in parents:
-            if node in seen:
-                raise InputError(where, article.line, f"comment {start!r}: its parent chain is a cycle through {node!r}")
-            seen.add(node)
-            node = parents[node]
+    thread_depths(parents, lambda start, node: InputError(
+        where, article.unit_lines.get(start, article.line), f"comment {start!r}: its parent chain is a cycle through {node!r}"))
     return False
+
+
+def thread_depths(parents: dict[str, str | None], cycle: Callable[[str, str], Exception]) -> dict[str, int]:
+    """Each comment's depth in its thread (0: no parent here), every chain walked once: a reply
+    chain of 20,000 comments listed newest first was walked from each of its comments (quadratic).
+    Raises ``cycle(start, node)`` for a parent chain that comes back to itself."""
+    depth: dict[str, int] = {}
+    for start in parents:
+        if start in depth:
+            continue
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node in parents and node not in depth:
+            if node in on_path:
+                raise cycle(start, node)
+            path.append(node)
+            on_path.add(node)
+            node = parents[node]
+        base = depth[node] + 1 if node is not None and node in depth else 0
+        for n, ext_id in enumerate(reversed(path)):
+            depth[ext_id] = base + n
+    return depth
 
 
 def _dumps(meta: dict) -> str:  # type: ignore[type-arg]
@@ -65,14 +82,8 @@ def _parents_first(comments: list[Comment]) -> list[Comment]:
     """Replies after their parents, so the parent_id foreign key holds row by row (the caller
     keeps each comment's position in the file). check_thread has refused cycles."""
     parents = {c.ext_id: c.parent_ext_id for c in comments}
-
-    def depth(ext_id: str) -> int:
-        n, node = 0, parents.get(ext_id)
-        while node is not None and node in parents:
-            n, node = n + 1, parents[node]
-        return n
-
-    return sorted(comments, key=lambda c: depth(c.ext_id))
+    depths = thread_depths(parents, lambda start, node: ValueError(f"cycle through {node!r}"))
+    return sorted(comments, key=lambda c: depths[c.ext_id])
 
 
 class ImportingMixin:
@@ -190,6 +201,16 @@ class ImportingMixin:
         span_ids: dict[str, int] = {}
         texts = self._stored_texts(article, doc_id, where)
         new_parts: list = []  # type: ignore[type-arg]  # SOURCE and CUE spans this import adds
+        # This layer's spans of the document, read once: a query per span scanned the unit's
+        # spans every time (50,000 spans on one article took minutes).
+        held: dict[tuple[int | None, int, int, str], int] = {}
+        old_entities: dict[int | None, list[tuple[int, int, str, int]]] = {}
+        for span_id, comment_id, start, end, label, layer in self.conn.execute(
+                "SELECT id, comment_id, start, end, label, layer FROM spans WHERE document_id=? AND annotator=?", (doc_id, annotator)):
+            held[(comment_id, start, end, label)] = span_id
+            if layer == ENTITY:
+                old_entities.setdefault(comment_id, []).append((start, end, label, 0))
+        entities: dict[int | None, list[tuple[int, int, str, int]]] = {}  # added now, with their lines
         for span in article.spans:
             text = texts.get(span.comment_ext_id)
             line = span.line or article.line
@@ -203,29 +224,23 @@ class ImportingMixin:
                 known = ", ".join(schema.label_names("entity") + schema.label_names("quote"))
                 raise InputError(where, line, f"unknown label {span.label!r}; the project's labels are: {known} (map it with --label-map)")
             comment_id = None if span.comment_ext_id is None else comment_ids[span.comment_ext_id]
-            dup = self.conn.execute(
-                "SELECT id FROM spans WHERE document_id=? AND comment_id IS ? AND annotator=? AND start=? AND end=? AND label=?",
-                (doc_id, comment_id, annotator, span.start, span.end, span.label),
-            ).fetchone()
-            if dup:
-                span_ids[span.key] = dup[0]
+            ident = (comment_id, span.start, span.end, span.label)
+            if ident in held:
+                span_ids[span.key] = held[ident]
                 continue
-            if layer == ENTITY:
-                clash = self.conn.execute(
-                    "SELECT label, start, end FROM spans WHERE document_id=? AND comment_id IS ? AND annotator=? AND layer='entity' AND start < ? AND end > ?",
-                    (doc_id, comment_id, annotator, span.end, span.start),
-                ).fetchone()
-                if clash:
-                    raise InputError(where, line, f"entity {span.label} {span.start}-{span.end} overlaps {clash['label']} {clash['start']}-{clash['end']}")
             cur = self.conn.execute(
                 "INSERT INTO spans(document_id, comment_id, start, end, label, layer, annotator, origin, model, attrs, created, updated) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, comment_id, span.start, span.end, span.label, layer, annotator, origin, "", rows.dumps(span.attrs), stamp, stamp),
             )
-            span_ids[span.key] = cur.lastrowid  # type: ignore[assignment]
+            span_ids[span.key] = held[ident] = cur.lastrowid  # type: ignore[assignment]
             result.spans_added += 1
+            if layer == ENTITY:
+                entities.setdefault(comment_id, []).append((span.start, span.end, span.label, line))
             if span.label in _PARTS.values():
                 new_parts.append(span)
+        for comment_id, added in entities.items():
+            _refuse_overlaps(old_entities.get(comment_id, []), added, where)
         relation_names = schema.label_names("relation")
         label_of = {span.key: span.label for span in article.spans}
         attached: set[str] = set()
@@ -314,6 +329,25 @@ class ImportingMixin:
             "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)",
             (rows.now(), annotator or "?", action, None, rows.dumps(summary), "{}"),
         )
+
+
+def _refuse_overlaps(held: list[tuple[int, int, str, int]], added: list[tuple[int, int, str, int]], where: str) -> None:
+    """Entities of one layer never overlap: one sweep by start over the unit's held and added
+    entities finds any added one that overlaps another (entities held before, even overlapping
+    each other in an old project, do not block the import)."""
+    items = sorted([(s, e, lab, line, False) for s, e, lab, line in held] + [(s, e, lab, line, True) for s, e, lab, line in added])
+    reach_all: tuple[int, int, str, int, bool] | None = None  # the furthest-reaching entity so far
+    reach_new: tuple[int, int, str, int, bool] | None = None  # ... among the added ones
+    for item in items:
+        start, end, label, line, new = item
+        other = reach_all if new else reach_new
+        if other is not None and start < other[1]:
+            mine, theirs = (item, other) if new else (other, item)
+            raise InputError(where, mine[3], f"entity {mine[2]} {mine[0]}-{mine[1]} overlaps {theirs[2]} {theirs[0]}-{theirs[1]}")
+        if reach_all is None or end > reach_all[1]:
+            reach_all = item
+        if new and (reach_new is None or end > reach_new[1]):
+            reach_new = item
 
 
 _PARTS = {"source": "SOURCE", "cue": "CUE"}  # relation -> the quotation part it links to its QUOTE
