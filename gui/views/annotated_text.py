@@ -8,7 +8,7 @@ refreshes from the ``Changes`` record the store returns, touching only the named
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -19,6 +19,7 @@ from gui import colors
 from gui.session import Session
 from gui.tokens import Tokens
 from gui.views import span_overlay
+from gui.views.display_text import display_text
 from gui.views.span_editing import SpanEditingMixin
 from gui.views.span_highlighter import SpanHighlighter
 from gui.views.span_index import SpanIndex
@@ -83,14 +84,23 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._selected = self._hover = self._quote_anchor = self._link_source = None
         self._literal_range = None
         self._highlighter.begin(_EAGER_UTF16)
-        # Qt turns "\r\n" into one paragraph break; a space keeps every offset where it was.
-        self.setPlainText(self._text.replace("\r", " ") if "\r" in self._text else self._text)
+        # Same offsets as the text; "\r" shown as a space, very long paragraphs cut into blocks.
+        self.setPlainText(display_text(self._text))
         if self._highlighter.deferred:
             self._idle.start()
         self.span_selected.emit(None)
 
     def unit(self) -> Unit | None:
         return self._unit
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt API)
+        """Copy gives the stored characters, not the display's paragraph breaks."""
+        cursor = self.textCursor()
+        data = QMimeData()
+        start = self.span_index.to_codepoint(cursor.selectionStart())
+        end = self.span_index.to_codepoint(cursor.selectionEnd())
+        data.setText(self._text[start:end])
+        return data
 
     def text(self) -> str:
         return self._text

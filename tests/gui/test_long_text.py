@@ -1,0 +1,53 @@
+"""A very long paragraph is shown in blocks without moving any offset: spans, clicks and copy
+stay on the stored characters (how fast it opens is measured in bench/gui_bench.py)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotation.model import Unit
+from annotation.store import Store
+from gui.session import Session
+from gui.views.annotated_text import AnnotatedTextView
+from gui.views.display_text import display_text
+from tests.gui.gui_helpers import add_article, add_suggestion
+from tests.gui.test_annotated_text import click
+
+
+def test_display_text_keeps_length_and_every_other_character():
+    text = ("The minister said it would rise. " * 400) + "Tail\r\nend " + "x" * 5000 + " y"
+    shown = display_text(text, limit=500)
+    assert len(shown) == len(text)
+    changed = [i for i, (a, b) in enumerate(zip(text, shown)) if a != b]
+    assert changed and all(text[i] in " \r" and shown[i] in " \n" for i in changed)
+    assert max(len(p) for p in shown.split("\n")[:-2]) <= 500  # the cut paragraphs
+    # cuts fall after a sentence where there is one
+    assert all(text[i - 1] == "." for i in changed if text[i] == " " and i < 400 * 33)
+
+
+def test_long_paragraph_spans_clicks_and_copy(qtbot, tmp_path):
+    sentence = "Maria Öberg said the bridge 🙂 would open. "
+    text = sentence * 300  # one paragraph of ~13,000 characters, with astral characters
+    store = Store.create(tmp_path / "long.db")
+    doc = add_article(store, text, "Long")
+    start = text.index("bridge", len(text) - 200)
+    span_id = add_suggestion(store, doc, start, start + len("bridge"), "ORG", "tester")
+    session = Session(store, "tester")
+    view = AnnotatedTextView(session)
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    view.set_unit(Unit(doc))
+    assert view.document().blockCount() > 5  # shown in blocks
+    assert view.text() == text
+    view.select_span(span_id)  # scrolls there; the deferred blocks are formatted as they show
+    qtbot.wait(10)
+    click(qtbot, view, start + 2)
+    assert view.selected_span_id() == span_id
+    qtbot.keyClick(view, "p")  # relabel by key: reaches the store
+    assert store.span(span_id).label == "PERSON"
+    view.select_text(0, len(sentence) * 2)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == sentence * 2
+    view.close()
+    store.close()
