@@ -326,6 +326,11 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
         if subject is not None and short_ok and not (first <= subject.i < last) and speaks(subject, verb):
             cue = (verb.idx, verb.idx + len(verb.text))
             return Quotation(region.start, region.end, True, source=source_span(subject, index), cue=cue, source_token=subject.i)
+    inner = _cue_inside_marks(tokens) if len(words) >= 6 else None
+    if inner is not None:  # '"We are ready, he said, for anything."': the writer never closed the quote
+        verb, subject = inner
+        return Quotation(region.start, region.end, True, source=source_span(subject, index),
+                         cue=(verb.idx, verb.idx + len(verb.text)), source_token=subject.i)
     sentence = has_verb and words[:1] and words[0].text[:1].isupper() and index.text[region.end - 1:region.end] in ".!?"
     if len(words) < 4 and not sentence:
         return None  # no cue and a few words: a scare quote ("pills", "route out"), not speech
@@ -366,6 +371,31 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: DocIndex, cues: 
         if distance < best_distance:
             best, best_distance = verb, distance
     return best
+
+
+def _cue_inside_marks(tokens: Any) -> "tuple[Token, Token] | None":
+    """A parenthetical "..., he said, ..." / "..., said Ruth Ndlovu." inside one pair of marks,
+    read off the words (the parser makes the whole quote hang on such a verb): between a comma
+    and the next comma or full stop, only the verb and who said it."""
+    doc = tokens.doc
+    for verb in tokens:
+        if verb.lemma_.lower() not in SAY_VERBS or verb.pos_ != "VERB" or verb.lemma_.lower() in NEEDS_CLAUSE:
+            continue
+        lo = verb.i - 1
+        while lo > tokens.start and verb.i - lo <= 5 and doc[lo].text != ",":
+            lo -= 1
+        hi = verb.i + 1
+        while hi < tokens.end - 1 and hi - verb.i <= 5 and doc[hi].text not in (",", "."):
+            hi += 1
+        if doc[lo].text != "," or doc[hi].text not in (",", "."):
+            continue
+        between = [t for t in doc[lo + 1:hi] if t.i != verb.i]
+        if not between or not all(t.pos_ in ("PRON", "PROPN", "NOUN", "DET", "ADJ") for t in between):
+            continue
+        who = [t for t in between if t.pos_ == "PROPN"] or [t for t in between if t.pos_ == "PRON"]
+        if who and who[-1].lower_ not in ("i", "we", "you", "me", "us"):
+            return verb, who[-1]
+    return None
 
 
 def _crosses_other_quote(verb_i: int, first: int, last: int, index: DocIndex, region: QuoteRegion) -> bool:

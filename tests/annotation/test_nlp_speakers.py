@@ -313,3 +313,13 @@ def test_went_on_and_echoed(nlp):
 ])
 def test_descriptions_someone_else_or_the_one_just_named(nlp, text, fragment, speaker):
     assert _find(_quotes(nlp, text), fragment)["speaker"] == speaker
+
+
+def test_a_cue_inside_unbalanced_marks(nlp):
+    text = ("Flood waters reached the high street on Sunday.\n\n"
+            "\"The water came up so fast, said resident Ruth Ndlovu. We had no time to move the car.\"\n\n"
+            "\"When I said no, they laughed at me and walked away from the table.\"")
+    quotes = _quotes(nlp, text)
+    q = _find(quotes, "The water came up so fast")
+    assert q["speaker"] == "Ruth Ndlovu" and q["cue"] == "said" and not q["floating"]
+    assert _find(quotes, "When I said no")["cue"] is None  # the speaker's own "I said" is no cue
