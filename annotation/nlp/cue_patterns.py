@@ -10,7 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.lexicon import (
-    DOCUMENT_SUBJECTS, DOCUMENT_VERBS, GENERIC_NOUNS, NAMING_VERBS, NON_SPEAKERS, TEXT_NOUNS,
+    DOCUMENT_SUBJECTS, DOCUMENT_VERBS, GENERIC_NOUNS, NAMING_VERBS, NEEDS_CLAUSE, NON_SPEAKERS, SAY_VERBS, TEXT_NOUNS,
 )
 from annotation.nlp.quotation import DocIndex, Quotation
 from annotation.nlp.sources import find_subject, source_span
@@ -241,3 +241,28 @@ def apposed_name(doc: Any, last: int, index: DocIndex) -> tuple[int, int] | None
 
 def has_verb(doc: Any, span: tuple[int, int]) -> bool:
     return any(doc[i].pos_ in ("VERB", "AUX") for i in range(span[0], span[1] + 1))
+
+
+def cue_inside_marks(tokens: Any) -> "tuple[Token, Token] | None":
+    """A parenthetical "..., he said, ..." / "..., said Ruth Ndlovu." inside one pair of marks,
+    read off the words (the parser makes the whole quote hang on such a verb): between a comma
+    and the next comma or full stop, only the verb and who said it."""
+    doc = tokens.doc
+    for verb in tokens:
+        if verb.lemma_.lower() not in SAY_VERBS or verb.pos_ != "VERB" or verb.lemma_.lower() in NEEDS_CLAUSE:
+            continue
+        lo = verb.i - 1
+        while lo > tokens.start and verb.i - lo <= 5 and doc[lo].text != ",":
+            lo -= 1
+        hi = verb.i + 1
+        while hi < tokens.end - 1 and hi - verb.i <= 5 and doc[hi].text not in (",", "."):
+            hi += 1
+        if doc[lo].text != "," or doc[hi].text not in (",", "."):
+            continue
+        between = [t for t in doc[lo + 1:hi] if t.i != verb.i]
+        if not between or not all(t.pos_ in ("PRON", "PROPN", "NOUN", "DET", "ADJ") for t in between):
+            continue
+        who = [t for t in between if t.pos_ == "PROPN"] or [t for t in between if t.pos_ == "PRON"]
+        if who and who[-1].lower_ not in ("i", "we", "you", "me", "us"):
+            return verb, who[-1]
+    return None

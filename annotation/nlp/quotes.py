@@ -28,11 +28,12 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.cue_patterns import (
-    apposed_name, furniture, goes_on, has_verb, is_naming, naming_quotations, negated, set_off, speaker_of, speaks,
-    speech_like, text_reads, words_cue,
+    apposed_name, cue_inside_marks, furniture, goes_on, has_verb, is_naming, naming_quotations, negated, set_off,
+    speaker_of, speaks, text_reads, words_cue,
 )
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
+from annotation.nlp.quote_filters import drop_nested, without_orphans
 from annotation.nlp.quote_marks import QuoteRegion, find_quotes
 from annotation.nlp.sources import find_subject, source_span
 from annotation.nlp.unmarked_quotes import unmarked_quotations
@@ -93,9 +94,9 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
         found = [q for q in found if not any(a <= q.start < b for a, b in skip)]
     found = [q for q in found if q.end > q.start]  # an empty content span is no quotation
     found.sort(key=lambda q: q.start)
-    found = _drop_nested(found)
+    found = drop_nested(found)
     resolve_speakers(doc, found, index)
-    return _without_orphans(found, text)
+    return without_orphans(found, text)
 
 
 def _candidates(doc: "Doc") -> list[int]:
@@ -117,20 +118,6 @@ def _cue_hashes(strings: Any) -> frozenset[int]:
         words = set(SAY_VERBS) | set(NAMING_VERBS) | {"according", "call", "read", "words", "go"}
         _hashes.append(frozenset(strings.add(w) for w in words | {w.capitalize() for w in words}))
     return _hashes[0]
-
-
-def _without_orphans(found: list[Quotation], text: str) -> list[Quotation]:
-    """Drop floating quotes nobody could be found for that do not read like speech (headlines
-    in a source list, slogans). A follow-on quote that reads like speech (first or second
-    person, or a full sentence) is kept with no speaker: the researcher fills it in."""
-    keep = [q for q in found if not (q.floating and not q.speaker and not speech_like(text[q.start:q.end]))]
-    if len(keep) == len(found):
-        return found
-    new_index = {id(q): n for n, q in enumerate(keep)}
-    for q in keep:
-        if q.inherits is not None:
-            q.inherits = new_index.get(id(found[q.inherits]))
-    return keep
 
 
 # -- indirect and mixed ------------------------------------------------------------------
@@ -326,7 +313,7 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
         if subject is not None and short_ok and not (first <= subject.i < last) and speaks(subject, verb):
             cue = (verb.idx, verb.idx + len(verb.text))
             return Quotation(region.start, region.end, True, source=source_span(subject, index), cue=cue, source_token=subject.i)
-    inner = _cue_inside_marks(tokens) if len(words) >= 6 else None
+    inner = cue_inside_marks(tokens) if len(words) >= 6 else None
     if inner is not None:  # '"We are ready, he said, for anything."': the writer never closed the quote
         verb, subject = inner
         return Quotation(region.start, region.end, True, source=source_span(subject, index),
@@ -373,31 +360,6 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: DocIndex, cues: 
     return best
 
 
-def _cue_inside_marks(tokens: Any) -> "tuple[Token, Token] | None":
-    """A parenthetical "..., he said, ..." / "..., said Ruth Ndlovu." inside one pair of marks,
-    read off the words (the parser makes the whole quote hang on such a verb): between a comma
-    and the next comma or full stop, only the verb and who said it."""
-    doc = tokens.doc
-    for verb in tokens:
-        if verb.lemma_.lower() not in SAY_VERBS or verb.pos_ != "VERB" or verb.lemma_.lower() in NEEDS_CLAUSE:
-            continue
-        lo = verb.i - 1
-        while lo > tokens.start and verb.i - lo <= 5 and doc[lo].text != ",":
-            lo -= 1
-        hi = verb.i + 1
-        while hi < tokens.end - 1 and hi - verb.i <= 5 and doc[hi].text not in (",", "."):
-            hi += 1
-        if doc[lo].text != "," or doc[hi].text not in (",", "."):
-            continue
-        between = [t for t in doc[lo + 1:hi] if t.i != verb.i]
-        if not between or not all(t.pos_ in ("PRON", "PROPN", "NOUN", "DET", "ADJ") for t in between):
-            continue
-        who = [t for t in between if t.pos_ == "PROPN"] or [t for t in between if t.pos_ == "PRON"]
-        if who and who[-1].lower_ not in ("i", "we", "you", "me", "us"):
-            return verb, who[-1]
-    return None
-
-
 def _crosses_other_quote(verb_i: int, first: int, last: int, index: DocIndex, region: QuoteRegion) -> bool:
     """A cue separated from this quote by another complete quote belongs to that one."""
     lo, hi = (verb_i, first) if verb_i < first else (last, verb_i)
@@ -417,18 +379,3 @@ def _inside_noun_phrase(tokens: Any, first: int, last: int) -> bool:
         if not (first <= head.i <= last):
             return head.pos_ in ("NOUN", "PROPN", "ADP", "DET", "ADJ") or tok.dep_ in ("amod", "compound", "pobj", "dobj")
     return False
-
-
-def _drop_nested(found: list[Quotation]) -> list[Quotation]:
-    """One quotation per stretch: a quote inside another is dropped (the outer one is kept)."""
-    out: list[Quotation] = []
-    for q in found:
-        if out and q.start < out[-1].end:
-            prev = out[-1]
-            outer, inner = (q, prev) if q.end - q.start > prev.end - prev.start else (prev, q)
-            # "According to the Herald, X said ...": X's report is the quotation, not the Herald's
-            chain = inner.source is not None and outer.start <= inner.source[0] < outer.end
-            out[-1] = inner if chain else outer
-            continue
-        out.append(q)
-    return out

@@ -65,7 +65,7 @@ def test_a_statement_speaks_for_its_named_owner(nlp):
 
 def test_the_text_says_who_is_a_he(nlp):
     from annotation.nlp.speaker_hints import genders
-    from annotation.nlp.speakers import _mentions
+    from annotation.nlp.mentions import named_mentions as _mentions
 
     doc = nlp("Nina Park left the firm in 2019. Her former partner, Oscar Lane, sold his shares after he lost "
               "the case. Mr Dale Ford did not comment.")

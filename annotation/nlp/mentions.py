@@ -1,0 +1,157 @@
+"""Named mentions a speaker can be: spaCy's PERSON/ORG/GPE/NORP entities, repaired where the
+small model splits or mislabels a name, each with its canonical name ("Lavrov" -> "Sergey
+Lavrov") and, on demand, whether it is a subject and which titles describe it."""
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from annotation.nlp.lexicon import SPEAKER_LABELS
+from annotation.nlp.speaker_hints import name_words, similar_surname
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span as SpacySpan
+
+
+class Mention:
+    """A named speaker mention. What only some rules need (its sentence, whether it is a
+    subject, the titles describing it) is computed on first use: most mentions never ask."""
+
+    def __init__(self, start: int, end: int, label: str, canonical: str, ent: "SpacySpan | None" = None) -> None:
+        self.start, self.end, self.label, self.canonical, self.ent = start, end, label, canonical, ent
+
+    @cached_property
+    def subject(self) -> bool:
+        if self.ent is None:
+            return False
+        root = self.ent.root
+        # "The company's chief executive, Jürgen Aalto-Fischer, apologised": the apposition counts
+        return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"))
+
+    @cached_property
+    def sentence(self) -> int:
+        return self.ent.root.sent.start_char if self.ent is not None else 0
+
+    @cached_property
+    def descriptors(self) -> set[str]:
+        out: set[str] = set()
+        if self.ent is None or self.label not in ("PERSON", "ORG"):
+            return out  # an "ORG" with a person's role beside it is a mis-tagged name
+        ent, doc = self.ent, self.ent.doc
+        head = ent.root
+        # titles before the name and appositions: "Foreign Minister X", "X, a Kremlin adviser"
+        for tok in doc[max(0, ent.start - 4): ent.start]:
+            if tok.pos_ in ("NOUN", "PROPN") and ent.start <= tok.head.i < ent.end:
+                out.add(tok.lemma_.lower())
+        for child in head.children:
+            if child.dep_ == "appos":
+                out.update(t.lemma_.lower() for t in child.subtree if t.pos_ == "NOUN")
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+            out.add(head.head.lemma_.lower())
+        return out
+
+
+def canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, tuple[str, str]]:
+    """Each mention text -> (name, label) of the longest mention sharing its last word.
+
+    The label comes from that longest mention too: the tagger often calls a bare surname an
+    ORG or a GPE ("Paris claims ...") after naming the full person right.
+    """
+    longest: dict[str, tuple[str, str]] = {}
+    keys = [text.split()[-1].lower() if text.split() else "" for text in cleaned]
+    for ent, text, key in zip(ents, cleaned, keys):
+        if len(text) > len(longest.get(key, ("", ""))[0]):
+            longest[key] = (text, ent.label_)
+    # a full name is its own canonical name: "John Mills" and "Carol Mills" are two people;
+    # only a bare "Mills" is read as the longest name ending so
+    own = {text: (text, ent.label_) for ent, text in zip(ents, cleaned)
+           if ent.label_ == "PERSON" and name_words(text) >= 2}
+    for key in list(longest):
+        other = similar_surname(key, longest)  # "Ms Bauchtman" is the "Lydia Buchtmann" named before
+        if other is not None and name_words(longest[other][0]) > name_words(longest[key][0]):
+            longest[key] = longest[other]
+    for key, (text, label) in list(longest.items()):
+        if text.isupper() and 2 <= len(text) <= 6:  # "WHO" -> "World Health Organisation"
+            full = next((v for v in longest.values() if initials(v[0]) == text), None)
+            if full is not None:
+                longest[key] = full
+    return {text: own.get(text) or longest[key] for text, key in zip(cleaned, keys)}
+
+
+def expand_acronym(name: str, mentions: list[Mention]) -> str:
+    if name.isupper() and 2 <= len(name) <= 6:
+        return next((m.canonical for m in mentions if initials(m.canonical) == name), name)
+    return name
+
+
+def initials(name: str) -> str:
+    name = name.split("(")[0]
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def clean_name(text: str) -> str:
+    text = " ".join(text.split())
+    if "(" in text and not text.startswith("("):
+        text = text.split("(")[0].strip()  # "The World Health Organisation (WHO"
+    for prefix in ("the ", "The "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    for suffix in ("'s", "’s"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text
+
+
+def person_fix(ent: "SpacySpan") -> "SpacySpan":
+    """ "Tomasz Wróbel" tagged as an ORG "Wróbel" (unfamiliar names often are): a one-word
+    ORG/GPE right after a capitalised first-name-like token is a person's name."""
+    from spacy.tokens import Span as SpacySpan
+
+    if ent.label_ == "PERSON" or len(ent) != 1 or ent.start == 0:
+        return ent
+    first = ent.doc[ent.start - 1]
+    # "Valeska Paris" read as two places, "Valeska" and "Paris": one name all the same
+    split_name = first.ent_type_ in ("GPE", "ORG", "NORP") and first.ent_iob_ == "B"
+    if first.pos_ == "PROPN" and first.dep_ == "compound" and first.head.i == ent.start and first.is_title \
+            and (not first.ent_type_ or split_name):
+        return SpacySpan(ent.doc, ent.start - 1, ent.end, label="PERSON")
+    return ent
+
+
+def named_mentions(doc: "Doc", all_ents: list["SpacySpan"]) -> list[Mention]:
+    ents = [person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
+    people = {e.start for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    ents = [e for e in ents if not (len(e) == 1 and e.label_ != "PERSON" and e.start in people)]
+    cleaned = [clean_name(e.text) for e in ents]
+    names = canonical_names(ents, cleaned)
+    out = []
+    for ent, text in zip(ents, cleaned):
+        canonical, label = names[text]
+        out.append(Mention(ent.start_char, ent.end_char, label, canonical, ent))
+    return out
+
+
+def named_in(mentions: list[Mention], span: tuple[int, int]) -> Mention | None:
+    for m in mentions:
+        if m.start >= span[0] and m.end <= span[1]:
+            return m
+    return None
+
+
+def named_at(mentions: list[Mention], char: int) -> Mention | None:
+    """The named mention containing the SOURCE's head ("Trump's advisers" is not Trump)."""
+    from bisect import bisect_right
+
+    n = bisect_right([m.start for m in mentions], char) - 1  # mentions are in text order
+    if n >= 0 and mentions[n].start <= char < mentions[n].end:
+        return mentions[n]
+    return None
+
+
+def passive_subject(m: Mention) -> bool:
+    root = m.ent.root if m.ent is not None else None
+    if root is None:
+        return False
+    if root.dep_ == "appos":
+        root = root.head
+    return root.dep_ == "nsubjpass" and root.head.lemma_.lower() not in ("ask", "quote", "question", "interview")

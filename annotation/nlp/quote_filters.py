@@ -1,0 +1,35 @@
+"""Last passes over the found quotations: one quotation per stretch, and follow-on quotes
+that nobody said dropped unless they read like speech."""
+from __future__ import annotations
+
+from annotation.nlp.cue_patterns import speech_like
+from annotation.nlp.quotation import Quotation
+
+
+def without_orphans(found: list[Quotation], text: str) -> list[Quotation]:
+    """Drop floating quotes nobody could be found for that do not read like speech (headlines
+    in a source list, slogans). A follow-on quote that reads like speech (first or second
+    person, or a full sentence) is kept with no speaker: the researcher fills it in."""
+    keep = [q for q in found if not (q.floating and not q.speaker and not speech_like(text[q.start:q.end]))]
+    if len(keep) == len(found):
+        return found
+    new_index = {id(q): n for n, q in enumerate(keep)}
+    for q in keep:
+        if q.inherits is not None:
+            q.inherits = new_index.get(id(found[q.inherits]))
+    return keep
+
+
+def drop_nested(found: list[Quotation]) -> list[Quotation]:
+    """One quotation per stretch: a quote inside another is dropped (the outer one is kept)."""
+    out: list[Quotation] = []
+    for q in found:
+        if out and q.start < out[-1].end:
+            prev = out[-1]
+            outer, inner = (q, prev) if q.end - q.start > prev.end - prev.start else (prev, q)
+            # "According to the Herald, X said ...": X's report is the quotation, not the Herald's
+            chain = inner.source is not None and outer.start <= inner.source[0] < outer.end
+            out[-1] = inner if chain else outer
+            continue
+        out.append(q)
+    return out
