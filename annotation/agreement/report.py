@@ -10,6 +10,7 @@ import numpy as np
 from annotation.agreement import stats
 from annotation.agreement.collect import AgreementData, AgreementError, AnnotatorData, choose_annotators, load
 from annotation.agreement.spans import Counts, PairResult, SourceCounts, compare_spans
+from annotation.agreement.tokens import token_agreement, unit_texts
 from annotation.jobs import Job, Progress, run
 from annotation.model import LAYERS, REPLY_TARGET
 
@@ -29,7 +30,29 @@ DEFINITIONS = {
     "quote_sources": "of the quotations matched by overlap, how many have the same source (both none, or overlapping SOURCE spans or the entities they corefer to)",
     "documents": "per-document figures, worst first by score = mean of f1_exact and stance_agreement where defined",
     "null": "undefined (nothing to compare, or chance agreement is 1)",
+    "n_a": "spans of the pair's first annotator (the reference) in the compared documents",
+    "n_b": "spans of the pair's second annotator in the compared documents",
+    "matched_exact": "pairs of spans matched exactly (one-to-one)",
+    "matched_overlap": "pairs of spans matched by overlap: a maximum one-to-one matching (most pairs, then most overlap), the same whichever annotator comes first",
+    "precision_exact": "matched_exact / n_b (the second annotator's spans that the first has)",
+    "recall_exact": "matched_exact / n_a (the first annotator's spans that the second has)",
+    "f1_exact": "2 * matched_exact / (n_a + n_b): symmetric in the two annotators",
+    "precision_overlap": "matched_overlap / n_b", "recall_overlap": "matched_overlap / n_a",
+    "f1_overlap": "2 * matched_overlap / (n_a + n_b): symmetric in the two annotators",
+    "n_items": "the items a figure rests on: comments (stance) or tokens (span_tokens) labelled by two or more annotators",
+    "fleiss_n_items": "items every compared annotator labelled (Fleiss' kappa needs the same raters for every item)",
+    "percent_agreement": "share of items on which every label given is the same",
+    "pairs": "one entry per pair of annotators; documents = documents both have spans in or marked done",
+    "documents[].n_spans": "spans of both annotators in the document, summed over every pair (n_a + n_b)",
+    "documents[].n_stance_items": "comments of the document labelled for a target by two or more annotators",
+    "span_tokens.<layer>": "token-level agreement: every token of the compared documents' texts (spaCy's English tokenizer) is an item labelled by the span covering it ('O' outside), missing for an annotator who did not work on the document",
+    "span_tokens.<layer>.cohen_kappa": "Cohen's kappa over tokens both annotators labelled (two annotators; see pairwise for more)",
+    "span_tokens.<layer>.fleiss_kappa": "Fleiss' kappa over tokens every annotator labelled",
+    "span_tokens.<layer>.krippendorff_alpha": "Krippendorff's alpha, nominal, missing allowed",
+    "stance_targets": "the stance targets each annotator used and those they have in common (a target only one annotator used has no items to compare)",
+    "warnings": "figures resting on fewer than 20 items (too few to say much), and targets not in common",
 }
+FEW_ITEMS = 20
 
 
 def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -38,7 +61,8 @@ def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[st
     data = load(store, names)
     yield Progress(1, 3, "comparing spans")
     pairs, per_document = _span_pairs(data)
-    if not any(p["documents"] for p in pairs) and not _stance_overlap(data):
+    targets = _targets(data)
+    if not any(p["documents"] for p in pairs) and not _stance_overlap(data) and not _stance_documents_shared(data):
         raise AgreementError(
             f"{store.path or 'the project'}: {', '.join(names)} have no document in common; nothing to compare "
             "(model suggestions count only in documents the annotator marked done)"
@@ -62,7 +86,10 @@ def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[st
             for p in pairs
         ],
         "documents": _documents(data, per_document, stance_docs),
+        "span_tokens": token_agreement(data, unit_texts(store, {d for a in data.annotators for d in a.span_documents})),
+        "stance_targets": targets,
     }
+    report["warnings"] = _warnings(report, targets)
     yield Progress(3, 3, "done")
     return report
 
@@ -83,6 +110,41 @@ def _span_pairs(data: AgreementData) -> tuple[list[dict[str, Any]], dict[int, Pa
             per_document[doc] += doc_result
         pairs.append({"a": a.name, "b": b.name, "documents": len(shared), "result": result})
     return pairs, per_document
+
+
+def _targets(data: AgreementData) -> dict[str, Any]:
+    used = {a.name: sorted({t for _, t in a.stances}) for a in data.annotators}
+    labelled = [set(ts) for ts in used.values() if ts]
+    common = sorted(set.intersection(*labelled)) if len(labelled) >= 2 else []
+    return {"common": common, "by_annotator": used}
+
+
+def _stance_documents_shared(data: AgreementData) -> bool:
+    """Two annotators labelled stance in one document (for different targets, maybe)."""
+    seen: dict[int, int] = defaultdict(int)
+    for a in data.annotators:
+        for doc in set(a.stance_documents.values()):
+            seen[doc] += 1
+    return any(n >= 2 for n in seen.values())
+
+
+def _warnings(report: dict[str, Any], targets: dict[str, Any]) -> list[str]:
+    out = []
+    for target, block in report["stance"].items():
+        if block["n_items"] < FEW_ITEMS:
+            out.append(f"stance.{target}: rests on {block['n_items']} comment(s), fewer than {FEW_ITEMS}")
+    for layer, block in report["span_tokens"].items():
+        if 0 < block["n_items"] < FEW_ITEMS:
+            out.append(f"span_tokens.{layer}: rests on {block['n_items']} token(s), fewer than {FEW_ITEMS}")
+    for layer, figures in report["spans_overall"].items():
+        n = figures["n_a"] + figures["n_b"]
+        if layer != "all" and 0 < n < FEW_ITEMS:
+            out.append(f"spans.{layer}: rests on {n} span(s), fewer than {FEW_ITEMS}")
+    used = {name: ts for name, ts in targets["by_annotator"].items() if ts}
+    if len(used) >= 2 and any(set(ts) != set(targets["common"]) for ts in used.values()):
+        only = "; ".join(f"{name}: {', '.join(t for t in ts if t not in targets['common']) or '-'}" for name, ts in used.items())
+        out.append(f"stance targets not in common are not compared ({only}); common: {', '.join(targets['common']) or 'none'}")
+    return out
 
 
 def _stance_overlap(data: AgreementData) -> bool:
