@@ -166,3 +166,20 @@ def test_span_ending_in_line_breaks_is_trimmed_and_said_in_the_manifest(store, t
     assert (out / "d.ann").read_text(encoding="utf-8") == "T1\tPERSON 0 6\tJay Z.\n"
     dropped = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["dropped"]
     assert any("begin or end with a line break or tab: trimmed" in line for line in dropped)
+
+
+def test_brat_corpus_survives_every_other_format(store, tmp_path):
+    """brat -> Goldspan -> each of our formats -> Goldspan -> brat: the same .ann (fragments,
+    repeated roles and the corpus's event type travel in span attributes)."""
+    path = _corpus(tmp_path / "in")
+    assert not run(import_files(store, [path], ImportOptions(as_annotator="x", label_map=MAP))).errors
+    for fmt, out_name, import_name in (("prodigy", "o.jsonl", "o.jsonl"), ("doccano", "o.jsonl", "o.jsonl"),
+                                       ("labelstudio", "o.json", "o.json"), ("spacy", "o", "o/train.spacy")):
+        folder = tmp_path / fmt
+        kw = {"split": (1.0,)} if fmt == "spacy" else {}
+        run(run_export(store, folder / out_name, fmt, ExportOptions("x", **kw)))
+        with Store.create(tmp_path / f"{fmt}.db") as other:
+            report = run(import_files(other, [folder / import_name], ImportOptions(as_annotator="x")))
+            assert not report.errors, (fmt, report.errors)
+            run(run_export(other, folder / "brat", "brat", ExportOptions("x")))
+        assert canonical((folder / "brat" / "doc.ann").read_text(encoding="utf-8")) == canonical(CORPUS), fmt
