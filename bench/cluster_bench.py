@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -80,27 +81,36 @@ def fresh_copy(template: Path, folder: Path) -> Path:
     return copy
 
 
-def run_plain(template: Path, folder: Path, n_process: int) -> tuple[float, Any]:
+def cpu_with_children() -> float:
+    """CPU seconds of this process and of its finished (reaped) descendants: spaCy's forked
+    workers, a LocalCluster's worker processes. On a machine shared with other work this is the
+    steadier measure of what a way costs."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_plain(template: Path, folder: Path, n_process: int) -> tuple[float, float, Any]:
+    """Wall seconds, CPU seconds (this process and its workers), report."""
     from annotation.jobs import run
     from annotation.nlp.preannotate import preannotate
     from annotation.store import Store
 
     with Store.open(fresh_copy(template, folder)) as store:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_with_children()
         report = run(preannotate(store, ANN, n_process=n_process))
-        return time.perf_counter() - start, report
+        return time.perf_counter() - start, cpu_with_children() - cpu, report
 
 
-def run_cluster(template: Path, folder: Path, scheduler: str, batch_chars: int) -> tuple[float, float, Any]:
-    """Wall seconds, this process's CPU seconds, report."""
+def run_cluster(template: Path, folder: Path, scheduler: str, batch_chars: int) -> tuple[float, float, float, Any]:
+    """Wall seconds, CPU seconds of this process alone, of it and its reaped children, report."""
     from annotation.jobs import run
     from annotation.nlp.cluster import preannotate_on_cluster
     from annotation.store import Store
 
     with Store.open(fresh_copy(template, folder)) as store:
-        start, cpu = time.perf_counter(), time.process_time()
+        start, mine, cpu = time.perf_counter(), time.process_time(), cpu_with_children()
         report = run(preannotate_on_cluster(store, ANN, scheduler, batch_chars=batch_chars))
-        return time.perf_counter() - start, time.process_time() - cpu, report
+        return time.perf_counter() - start, time.process_time() - mine, cpu_with_children() - cpu, report
 
 
 class SeparateCluster:
@@ -141,10 +151,25 @@ class SeparateCluster:
                 process.wait()
 
     def scheduler_cpu(self) -> float:
-        import psutil
+        return _tree_cpu(self.processes[0].pid)
 
-        times = psutil.Process(self.processes[0].pid).cpu_times()
-        return float(times.user + times.system)
+    def workers_cpu(self) -> float:
+        return _tree_cpu(self.processes[1].pid)
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a running process and its running descendants."""
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(pid)
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def main() -> int:
@@ -165,40 +190,48 @@ def main() -> int:
         units, chars = len(texts), sum(len(t) for t in texts)
         print(f"{len(articles)} articles, {units} units, {chars:,} characters; model {loaded.label}; "
               f"batches of {args.batch_chars:,} characters")
-        best: dict[str, float] = {}
+        best: dict[str, float] = {}  # wall seconds, best of --repeat
+        cpu: dict[str, float] = {}  # CPU seconds of everything that did the work, best of --repeat
         reports: dict[str, Any] = {}
 
-        def keep(way: str, seconds: float, report: Any) -> None:
+        def keep(way: str, seconds: float, cpu_seconds: float, report: Any) -> None:
             best[way] = min(best.get(way, float("inf")), seconds)
+            cpu[way] = min(cpu.get(way, float("inf")), cpu_seconds)
             reports[way] = report
 
-        for _ in range(args.repeat):
+        for _ in range(args.repeat):  # interleaved, so drifting load hits every way alike
             for n_process in (1, 2):
                 keep(f"n{n_process}", *run_plain(template, folder, n_process))
-            wall, _cpu, report = run_cluster(template, folder, "local:2", args.batch_chars)
-            keep("local:2", wall, report)
+            wall, _mine, total_cpu, report = run_cluster(template, folder, "local:2", args.batch_chars)
+            keep("local:2", wall, total_cpu, report)
         with SeparateCluster(folder, 2) as cluster, Client(cluster.address) as observer:
             observer.run_on_scheduler(install_byte_counter)
             install_byte_counter()
-            sched_cpu0, coord_bytes0 = cluster.scheduler_cpu(), byte_counts()
+            sched_cpu0, workers_cpu0, coord_bytes0 = cluster.scheduler_cpu(), cluster.workers_cpu(), byte_counts()
             sched_bytes0 = observer.run_on_scheduler(byte_counts)
-            wall, coord_cpu, report = run_cluster(template, folder, cluster.address, args.batch_chars)
-            sched_cpu = cluster.scheduler_cpu() - sched_cpu0
+            wall, coord_cpu, _total, report = run_cluster(template, folder, cluster.address, args.batch_chars)
+            sched_cpu, workers_cpu = cluster.scheduler_cpu() - sched_cpu0, cluster.workers_cpu() - workers_cpu0
             sched_bytes = observer.run_on_scheduler(byte_counts)
             coord_bytes = byte_counts()
-            keep("tcp", wall, report)
+            keep("tcp", wall, coord_cpu + sched_cpu + workers_cpu, report)
+        print(f"{'':>22}  {'wall':>8}  {'units/s':>8}  {'chars/s':>9}  {'CPU s':>7}  {'units/CPU s':>11}")
         for way, label in (("n1", "1 process"), ("n2", "--n-process 2"), ("local:2", "--scheduler local:2"),
                            ("tcp", "tcp://, 2 workers")):
             r = reports[way]
-            print(f"{label:>22}: {best[way]:7.2f} s  {units / best[way]:6.2f} units/s  {chars / best[way]:9,.0f} chars/s"
-                  f"   ({r.spans_added} spans, {r.relations_added} relations)")
+            setup = f"   (of which {r.setup_seconds:.1f} s starting and loading the model)" if hasattr(r, "setup_seconds") else ""
+            print(f"{label:>22}  {best[way]:7.2f}s  {units / best[way]:8.2f}  {chars / best[way]:9,.0f}  "
+                  f"{cpu[way]:7.1f}  {units / cpu[way]:11.2f}{setup}")
         same = len({(r.spans_added, r.relations_added, r.units_done) for r in reports.values()}) == 1
-        print(f"same suggestions counted by every way: {'yes' if same else 'NO'}")
-        print(f"ratio local:2 / --n-process 2: {best['n2'] / best['local:2']:.3f} (target >= 0.9); "
-              f"tcp / --n-process 2: {best['n2'] / best['tcp']:.3f}; --n-process 2 / 1: {best['n1'] / best['n2']:.2f}x")
+        print(f"same suggestions counted by every way: {'yes' if same else 'NO'} "
+              f"({reports['n1'].spans_added} spans, {reports['n1'].relations_added} relations)")
+        local = reports["local:2"]
+        steady = best["local:2"] - local.setup_seconds
+        print(f"ratio local:2 / --n-process 2 (target >= 0.9): wall {best['n2'] / best['local:2']:.3f}, "
+              f"wall after the cluster is up {best['n2'] / steady:.3f}, CPU {cpu['n2'] / cpu['local:2']:.3f}; "
+              f"tcp / --n-process 2 wall {best['n2'] / best['tcp']:.3f}; --n-process 2 / 1 wall {best['n1'] / best['n2']:.2f}x")
         per_k = coord_cpu / units * 1000
         print(f"coordinator CPU: {per_k:.2f} s per 1,000 units -> one coordinator can take in at most "
-              f"~{1000 / per_k:,.0f} units/s (~{1000 / per_k / (units / best['n1']):,.0f} single-core workers' worth)")
+              f"~{1000 / per_k:,.0f} units/s (~{1000 / per_k / (units / cpu['n1']):,.0f} single-core workers' worth)")
         print(f"scheduler CPU: {sched_cpu / units * 1000:.2f} s per 1,000 units -> ~{units / sched_cpu:,.0f} units/s at most")
         through = (sched_bytes["sent"] - sched_bytes0["sent"]) + (sched_bytes["received"] - sched_bytes0["received"])
         mine = (coord_bytes["sent"] - coord_bytes0["sent"]) + (coord_bytes["received"] - coord_bytes0["received"])

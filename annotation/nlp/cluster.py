@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import logging
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from annotation.store import Store
 
 DEFAULT_BATCH_CHARS = 20_000  # ~2 s of parsing on one core: small enough to balance, big enough to amortise
+WORKERS_EVERY = 2.0  # seconds between asking the scheduler which workers it has
 MAX_REFUSALS = 20  # a batch refused this often: no worker left with the run's model
 
 
@@ -58,6 +60,7 @@ class ClusterReport(PreannotateReport):
     workers: dict[str, int] = field(default_factory=dict)  # units per worker
     refused: dict[str, str] = field(default_factory=dict)  # worker -> its model
     duplicates: int = 0  # units that came back again and were not written twice
+    setup_seconds: float = 0.0  # connecting (starting a LocalCluster) and loading the model on the workers
 
     def summary(self) -> str:
         per_worker = ", ".join(f"{w} {n}" for w, n in self.workers.items())
@@ -95,10 +98,17 @@ def connect(spec: str) -> Iterator[tuple[Any, str]]:
     try:
         if kind == "local":
             # Worker processes, one thread each: spaCy runs a pipeline best in one thread, and
-            # processes make local:N behave like N machines (each loads the model once).
+            # processes make local:N behave like N machines. On Linux they are forked from this
+            # process, which has loaded the pipeline already (as nlp.pipe's n_process workers
+            # are): started in a fraction of a second instead of each importing spaCy and
+            # loading the model again. A worker restarted later is spawned and loads it itself.
             # Any free port for the dashboard: 8787 may be another cluster's.
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", silence_logs=logging.ERROR)
+            import dask
+
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
         else:
             client = Client(spec, timeout="20s")
@@ -197,6 +207,7 @@ def preannotate_on_cluster(
 
     Yields ClusterProgress (characters done, units, units/s, per-worker counts); ``notify``
     gets the lines a user must see (the dashboard link, refused workers)."""
+    from annotation.nlp.cluster_worker import worker_model_label
     from annotation.nlp.models import load_model
     from annotation.store.rows import now
 
@@ -204,13 +215,18 @@ def preannotate_on_cluster(
     store.require_writable()
     yield ClusterProgress(0, 0, "loading the language model")
     label = load_model(model).label  # the run's model: a worker with another one is refused
+    worker_model_label(model)  # the pipeline as workers use it, ready before local:N forks them
     since = now() if force else None
     pending = store.pending_units(annotator, label, force)
     total_units = store.pending_units(annotator, label, True) if not force else pending
     report = ClusterReport(label, units_total=len(total_units), units_skipped=len(total_units) - len(pending),
                            scheduler=scheduler)
     total_chars = sum(p.length for p in pending)
+    if not pending:  # nothing left: no cluster to start or to bother
+        yield ClusterProgress(0, 0, "done", 0, 0)
+        return report
     yield ClusterProgress(0, total_chars, f"connecting to {scheduler}", 0, len(pending))
+    setup_start = time.perf_counter()
     with connect(scheduler) as (client, name):
         dashboard = _dashboard(client)
         if dashboard and scheduler.startswith("local") and importlib.util.find_spec("bokeh") is None:
@@ -220,6 +236,7 @@ def preannotate_on_cluster(
         yield ClusterProgress(0, total_chars, "loading the model on the workers", 0, len(pending), dashboard=dashboard)
         run = _Run(client, store, annotator, label, model, batch_chars, batch_size, report, since, say)
         run.start()
+        report.setup_seconds = time.perf_counter() - setup_start
         with store.bulk():
             for done_chars, elapsed in run.results(pending, cancel):
                 rate = report.units_done / elapsed if elapsed > 0 else 0.0
@@ -257,6 +274,8 @@ class _Run:
         self.store = store
         self.writer = ResultWriter(store, annotator, label, report, since)
         self.run_id = uuid.uuid4().hex[:8]
+        self._workers_cache: dict[str, Any] | None = None
+        self._workers_asked = 0.0
 
     def start(self) -> None:
         """Load the model on every worker (now and when one joins) and refuse the wrong ones."""
@@ -345,12 +364,19 @@ class _Run:
         return max(4, 2 * threads + 1)
 
     def _worker_info(self) -> dict[str, Any]:
+        """The scheduler's worker list, asked at most every WORKERS_EVERY seconds: each ask is a
+        round trip, and the single writer must not spend its time on them."""
+        now = time.monotonic()
+        if self._workers_cache is not None and now - self._workers_asked < WORKERS_EVERY:
+            return self._workers_cache
         try:
-            return dict(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+            info = dict(self.client.scheduler_info(n_workers=-1).get("workers", {}))
         except TypeError:  # older distributed: no n_workers argument
-            return dict(self.client.scheduler_info().get("workers", {}))
+            info = dict(self.client.scheduler_info().get("workers", {}))
         except Exception:  # noqa: BLE001 - a lost scheduler shows in the next result
-            return {}
+            info = {}
+        self._workers_cache, self._workers_asked = info, now
+        return info
 
     def _workers(self) -> list[str]:
         return list(self._worker_info())

@@ -144,24 +144,56 @@ def test_a_worker_killed_mid_run_changes_nothing(template, reference, scheduler,
 
 
 def test_rerun_after_the_coordinator_is_killed_writes_each_unit_once(template, reference, scheduler, tmp_path):
+    """`goldspan preannotate --scheduler local:2` SIGKILLed mid-run: its workers go with it, the
+    lock is free, and a rerun (here on the module's cluster) writes each remaining unit once."""
     path = _copy(template, tmp_path, "coordinator.db")
     with Store.open(path, read_only=True) as store:
         total = len(store.pending_units(ANN, "-", True))
     coordinator = subprocess.Popen(
-        [sys.executable, "-m", "annotation.cli", "preannotate", str(path), "--scheduler", scheduler,
+        [sys.executable, "-m", "annotation.cli", "preannotate", str(path), "--scheduler", "local:2",
          "--batch-chars", "2000", "--annotator", ANN],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         done = _wait_for_units_done(path, coordinator)
         assert 0 < done < total, "the coordinator finished before it could be killed"
+        workers = _descendants(coordinator.pid)
+        assert len(workers) >= 2
     finally:
         coordinator.send_signal(signal.SIGKILL)
         coordinator.wait()
+    Store.open(path).close()  # the writer lock died with the coordinator
+    end = time.monotonic() + 120  # only keeps a broken run from hanging the suite
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < end, "the local cluster's workers outlived their coordinator"
+        time.sleep(0.1)
     report = _run_cluster(path, scheduler)
     assert 0 < report.units_done < total and report.units_skipped == total - report.units_done
     assert _suggestions(path) == reference  # a multiset: a unit written twice would show
     with Store.open(path) as store:
         store.check_integrity()
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _wait_for_units_done(path: Path, process: subprocess.Popen) -> int:  # type: ignore[type-arg]
