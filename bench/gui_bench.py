@@ -416,11 +416,17 @@ def bench_huge(path: Path, label: str) -> None:
     window.show()
     app.processEvents()
     clock = Clock()
+    t0 = time.perf_counter()
     with StallMeter() as meter:
         with clock:
             window.open_document(doc)
             window.repaint()
             app.processEvents()
+        pending = getattr(window.article, "spans_pending", lambda: False)
+        while pending() and time.perf_counter() - t0 < 300:
+            app.processEvents()  # long texts: the spans come from a worker
+        window.repaint()
+        spans_shown = time.perf_counter() - t0
         _settle(app, 1.0)  # idle formatting of the rest must not stall the window either
     n = len(window.article.span_index.placed)
     window.close()
@@ -428,9 +434,10 @@ def bench_huge(path: Path, label: str) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Huge article, {label}: {len(text) / 1e6:.1f} MB, {n:,} spans")
     print(f"  bare QPlainTextEdit.setPlainText + paint: {bare_clock.best()}")
-    print(f"  main window open + paint: {clock.best()} (ratio {min(clock.wall) / min(bare_clock.wall):.1f}x bare),"
-          f" longest UI stall in the next second {_ms(meter.longest)}, peak RSS {rss:.0f} MB"
-          f"  target < 1 s: {'OK' if min(clock.wall) < 1 else 'MISSED'}")
+    print(f"  main window open, text painted: {clock.best()} (ratio {min(clock.wall) / min(bare_clock.wall):.1f}x bare)")
+    print(f"  every span drawn: {_ms(spans_shown)} wall; longest UI stall from open to 1 s after: {_ms(meter.longest)},"
+          f" peak RSS {rss:.0f} MB  target < 1 s: {'OK' if spans_shown < 1 else 'MISSED'},"
+          f" stall < 100 ms: {'OK' if meter.longest < 0.1 else 'MISSED'}")
 
 
 def child_open_big(path: str) -> None:
@@ -468,8 +475,51 @@ def child_open_big(path: str) -> None:
     store.close()
 
 
+def bench_preannotate_start(path: Path) -> None:
+    """File > Pre-annotate: time until its dialog is up, and the longest UI stall while the
+    worker imports spaCy and loads the model (the job is cancelled once it counts)."""
+    import shutil
+
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+    from gui.session import Session
+
+    app = QApplication.instance() or QApplication([])
+    copy = path.with_name("preannotate-start.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    shutil.copy(path, copy)
+    store = Store.open(copy)
+    window = MainWindow(Session(store, "bench"))
+    window.remember_layout = False
+    window.resize(1400, 860)
+    window.show()
+    window.open_first_document()
+    _settle(app, 0.3)
+    clock = Clock()
+    with StallMeter() as meter:
+        with clock:
+            window.preannotate()
+            app.processEvents()
+        dialog_up = bool(window.jobs.dialog and window.jobs.dialog.isVisible())
+        t0 = time.perf_counter()
+        while window.jobs.busy and time.perf_counter() - t0 < 120:
+            app.processEvents()
+            if window.jobs.dialog is not None and window.jobs.dialog.value() > 0:
+                window.jobs.cancel()
+    window.jobs.wait(30000)
+    window.close()
+    store.close()
+    print(f"Pre-annotate start: dialog {'up' if dialog_up else 'NOT up'} after {clock.best()};"
+          f" longest UI stall while the model loaded {_ms(meter.longest)}"
+          f"  target < 100 ms: {'OK' if meter.longest < 0.1 else 'MISSED'}")
+
+
 def run_new_scenarios(folder: Path, which: list[str]) -> None:
     """Accept-all and the two 5 MB articles; each huge one in a child so its memory is its own."""
+    if "preannotate-start" in which:
+        bench_preannotate_start(folder / "article.db")
     if "accept-all" in which:
         db = folder / "suggestions5000.db"
         if not db.exists():
@@ -492,7 +542,7 @@ def main() -> int:
     parser.add_argument("--keep", help="build the projects in this folder and keep them")
     parser.add_argument("--child-open", help=argparse.SUPPRESS)
     parser.add_argument("--synchronous-only", action="store_true", help="only the synchronous=FULL vs NORMAL per-edit cost")
-    parser.add_argument("--only", choices=("accept-all", "huge-one", "huge-paragraphs"), help="run one new scenario alone")
+    parser.add_argument("--only", choices=("accept-all", "huge-one", "huge-paragraphs", "preannotate-start"), help="run one new scenario alone")
     parser.add_argument("--child-huge", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_open:
@@ -519,7 +569,7 @@ def main() -> int:
 
     bench_article(article_db)
     bench_synchronous(article_db)
-    run_new_scenarios(folder, ["accept-all", "huge-paragraphs", "huge-one"])
+    run_new_scenarios(folder, ["accept-all", "preannotate-start", "huge-paragraphs", "huge-one"])
     out = subprocess.run([sys.executable, __file__, "--child-open", str(big_db)], capture_output=True, text=True, check=True)
     big = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"Project of {big['rows']:,} documents: Store.open {_ms(big['store_open_s'])}, window {_ms(big['window_s'])},"

@@ -362,11 +362,16 @@ class MainWindow(QMainWindow):
     def preannotate(self) -> None:
         from annotation.snapshots import is_annotated
 
-        module = importlib.import_module("annotation.nlp.preannotate")
         annotator = self.session.annotator
+
+        def job(store, token):  # type: ignore[no-untyped-def]
+            # Imported on the worker: spaCy takes seconds to import, the window must not wait.
+            module = importlib.import_module("annotation.nlp.preannotate")
+            return module.preannotate(store, annotator=annotator, cancel=token)
+
+        self.jobs.show_next_at_once("characters")  # the dialog now, the model loads in the job
         start_undoable_job(  # of an annotated project: one undo step
-            self.session, self.jobs, "Pre-annotating", "Pre-annotate",
-            lambda store, token: module.preannotate(store, annotator=annotator, cancel=token),
+            self.session, self.jobs, "Pre-annotating", "Pre-annotate", job,
             on_done=self._preannotate_done, needed=is_annotated,
         )
 

@@ -7,6 +7,7 @@ back). Errors from any job reach one handler: ``JobRunner.failed``.
 """
 from __future__ import annotations
 
+import time
 import traceback
 from typing import Any, Callable
 
@@ -74,6 +75,16 @@ class JobRunner(QObject):
         self._parent_widget = parent_widget
         self._pool = QThreadPool.globalInstance()
         self._running: tuple[CancelToken, QProgressDialog | None, _Signals] | None = None
+        self._next_at_once = False
+        self._next_unit = ""
+        self.dialog: QProgressDialog | None = None  # the running job's dialog (tests read it)
+
+    def show_next_at_once(self, unit: str = "") -> None:
+        """The next job's dialog appears at once (a job known to be long, e.g. pre-annotation,
+        whose first step loads a model), and counts its progress in ``unit`` with a rate and
+        the time left."""
+        self._next_at_once = True
+        self._next_unit = unit
 
     @property
     def busy(self) -> bool:
@@ -82,6 +93,7 @@ class JobRunner(QObject):
     def start(self, title: str, store: Store, factory: JobFactory, show_dialog: bool = True,
               on_done: Callable[[Any], None] | None = None) -> bool:
         if self._running is not None:
+            self._next_at_once, self._next_unit = False, ""
             self.failed.emit(title, "Another job is still running; wait for it or cancel it first.")
             return False
         token = CancelToken()
@@ -91,16 +103,26 @@ class JobRunner(QObject):
             dialog = QProgressDialog(title, "Cancel", 0, _SCALE, self._parent_widget)
             dialog.setWindowTitle(title)
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            dialog.setMinimumDuration(500)  # only long jobs show a dialog
+            dialog.setMinimumDuration(0 if self._next_at_once else 500)  # only long jobs show a dialog
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
             dialog.setValue(0)
             dialog.canceled.connect(token.cancel)
+            if self._next_at_once:
+                dialog.setLabelText(f"{title}: starting…")
+                dialog.show()
+        unit = self._next_unit
+        self._next_at_once, self._next_unit = False, ""
         self._running = (token, dialog, signals)
+        self.dialog = dialog
+        rate = _Rate()
 
         def progress(p: Progress) -> None:
             if dialog is not None:
-                dialog.setLabelText(p.message or title)
+                text = p.message or title
+                if unit and p.total:
+                    text += "\n" + rate.describe(p.done, p.total, unit)
+                dialog.setLabelText(text)
                 dialog.setMaximum(_SCALE if p.total else 0)  # 0: a busy indicator
                 dialog.setValue(int(p.fraction * _SCALE))
 
@@ -126,6 +148,7 @@ class JobRunner(QObject):
             return
         _, dialog, _ = self._running
         self._running = None
+        self.dialog = None
         if dialog is not None:
             dialog.reset()
             dialog.close()
@@ -133,3 +156,31 @@ class JobRunner(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+class _Rate:
+    """Done so far, the rate since counting began (after the model loaded) and the time left."""
+
+    def __init__(self) -> None:
+        self._start: tuple[float, float] | None = None  # (time, done) at the first counted report
+
+    def describe(self, done: float, total: float, unit: str) -> str:
+        now = time.monotonic()
+        if self._start is None:
+            self._start = (now, done)
+        elapsed = now - self._start[0]
+        counted = done - self._start[1]
+        text = f"{done:,.0f} of {total:,.0f} {unit}"
+        if elapsed > 0.5 and counted > 0:
+            per_second = counted / elapsed
+            left = (total - done) / per_second
+            text += f" · {per_second:,.0f} {unit}/s · about {_duration(left)} left"
+        return text
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -23,6 +23,7 @@ from gui.views.display_text import display_text
 from gui.views.span_editing import SpanEditingMixin
 from gui.views.span_highlighter import SpanHighlighter
 from gui.views.span_index import SpanIndex
+from gui.views.span_loader import SpanLoader, can_load_async
 
 _EAGER_UTF16 = 8000  # formatted at once when a text opens: more than a screenful
 _IDLE_BATCH = 6  # deferred blocks formatted per idle step (each re-lays out its block: ~0.5 ms)
@@ -32,6 +33,7 @@ _BULK_SPANS = 200  # a change to more spans than this (accept-all) reloads the t
 class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
     span_selected = Signal(object)  # Span or None
     message = Signal(str)  # a hint or a refusal for the status bar
+    spans_loaded = Signal()  # a long text's spans arrived from the worker (see span_loader)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +63,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._press_pos: QPoint | None = None
         self._idle = QTimer(self, singleShot=True, interval=0)
         self._idle.timeout.connect(self._highlight_deferred)
+        self._loader = SpanLoader(self._spans_loaded)
         session.changed.connect(self._on_changed)
 
     # -- public API -----------------------------------------------------------------------
@@ -73,13 +76,20 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._unit = unit
         self._text = store.unit_text(unit) if text is None else text
         self._tokens = None
-        if spans is None:
+        background = spans is None and can_load_async(store, self._text)
+        if background:
+            spans, relations = [], []  # the text shows now; its spans follow from a worker
+        elif spans is None:
             spans = store.spans(unit.document_id, self.session.annotator, comment_id=unit.comment_id)
         ids = {s.id for s in spans}
         if relations is None:
             relations = store.relations(unit.document_id, self.session.annotator)
         relations = [r for r in relations if r.head_id in ids or r.child_id in ids]
         self.span_index.reset(OffsetMap(self._text), spans, relations)
+        if background:
+            self._loader.start(store, unit, self.session.annotator, self._text)
+        else:
+            self._loader.forget()
         self.rect_cache.clear()
         self._selected = self._hover = self._quote_anchor = self._link_source = None
         self._literal_range = None
@@ -92,6 +102,22 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
 
     def unit(self) -> Unit | None:
         return self._unit
+
+    def spans_pending(self) -> bool:
+        """True while a long text's spans are still being read on a worker."""
+        return self._loader.pending
+
+    def _spans_loaded(self, result: object) -> None:
+        if isinstance(result, str):
+            self.message.emit(result)
+            return
+        self.span_index.adopt(result)  # type: ignore[arg-type]
+        self.rect_cache.clear()
+        self._highlighter.defer_all(self.document().blockCount())
+        self._highlight_visible()
+        self._idle.start()
+        self.viewport().update()
+        self.spans_loaded.emit()
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt API)
         """Copy gives the stored characters, not the display's paragraph breaks."""
@@ -190,6 +216,9 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             return
         if unit not in changes.units:
             return
+        if self._loader.pending:  # the spans on their way may predate this edit: read again
+            self._loader.start(self.session.store, unit, self.session.annotator, self._text)
+            return
         if len(changes.spans) > _BULK_SPANS:
             # One query and a lazy re-format beat thousands of single-span refreshes.
             self._reload()
@@ -275,7 +304,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             while block.isValid() and block.position() <= end:
                 if block.blockNumber() not in done:
                     done.add(block.blockNumber())
-                    self._highlighter.rehighlightBlock(block)
+                    self._highlighter.highlight_now(block)  # even past the eagerly formatted start
                     # A new format can re-wrap the block (bold SOURCE): its spans' boxes move.
                     stale = self.span_index.overlapping(block.position(), block.position() + block.length())
                     self.rect_cache.forget(p.span.id for p in stale if p.span.id is not None)

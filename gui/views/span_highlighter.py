@@ -35,6 +35,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         self.deferred.clear()
         self._eager_until = eager_until
 
+    def defer_all(self, block_count: int) -> None:
+        """Spans arrived after the text (loaded on a worker): every block is formatted again,
+        the visible ones first (``highlight_now``), the rest when idle."""
+        self.deferred = set(range(block_count))
+
     def highlight_now(self, block: QTextBlock) -> None:
         self.deferred.discard(block.blockNumber())
         self._force = True

@@ -48,6 +48,12 @@ class SpanIndex:
         self.relations = {r.id: r for r in relations if r.id is not None}
         self._reorder()
 
+    def adopt(self, other: "SpanIndex") -> None:
+        """Take over an index built elsewhere (on a worker): the highlighter keeps this object."""
+        self._offsets = other._offsets
+        self.placed, self.invalid, self.relations = other.placed, other.invalid, other.relations
+        self._order, self._keys, self._starts, self._longest = other._order, other._keys, other._starts, other._longest
+
     def upsert(self, span: Span) -> tuple[Placed | None, Placed | None]:
         """Insert or replace a span; returns (old, new) placements for a repaint."""
         assert span.id is not None

@@ -1,0 +1,86 @@
+"""Loads a long text's spans on a worker thread, so opening a 5 MB article with 50,000 spans
+shows its text at once and never blocks the window: reading and indexing that many rows takes
+most of a second, which the UI thread must not spend (nothing over 100 ms there).
+
+The worker opens its own connection (``Store.worker``), reads the unit's spans and relations,
+builds the ``SpanIndex`` (plain Python, no Qt) and hands it to the view, which adopts it if the
+view still shows that unit and nothing changed meanwhile (a generation number says so).
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from annotation.model import Unit
+from annotation.offsets import OffsetMap
+from annotation.store import Store
+from gui.views.span_index import SpanIndex
+
+ASYNC_CHARS = 300_000  # texts longer than this load their spans on a worker
+
+
+class _Signals(QObject):
+    loaded = Signal(int, object)  # generation, SpanIndex (or an error message)
+
+
+class _Load(QRunnable):
+    def __init__(self, store: Store, unit: Unit, annotator: str, text: str, generation: int, signals: _Signals) -> None:
+        super().__init__()
+        self._store, self._unit, self._annotator, self._text = store, unit, annotator, text
+        self._generation = generation
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            worker = self._store.worker()
+        except Exception as exc:  # noqa: BLE001 - reported to the view, which shows it
+            self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")
+            return
+        try:
+            unit = self._unit
+            spans = worker.spans(unit.document_id, self._annotator, comment_id=unit.comment_id)
+            ids = {s.id for s in spans}
+            relations = [r for r in worker.relations(unit.document_id, self._annotator)
+                         if r.head_id in ids or r.child_id in ids]
+            index = SpanIndex(OffsetMap(self._text))
+            index.reset(OffsetMap(self._text), spans, relations)
+            self.signals.loaded.emit(self._generation, index)
+        except Exception as exc:  # noqa: BLE001
+            self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")
+        finally:
+            worker.close()
+
+
+class SpanLoader:
+    """One view's background loads; only the newest one's result is delivered."""
+
+    def __init__(self, deliver: Callable[[SpanIndex | str], None]) -> None:
+        self._deliver_ref = weakref.WeakMethod(deliver)  # type: ignore[arg-type]
+        self._signals = _Signals()
+        self._signals.loaded.connect(self._arrived)
+        self.generation = 0
+        self.pending = False
+
+    def start(self, store: Store, unit: Unit, annotator: str, text: str) -> None:
+        self.generation += 1
+        self.pending = True
+        QThreadPool.globalInstance().start(_Load(store, unit, annotator, text, self.generation, self._signals))
+
+    def forget(self) -> None:
+        """A newer text was shown synchronously: drop whatever is still on its way."""
+        self.generation += 1
+        self.pending = False
+
+    def _arrived(self, generation: int, result: object) -> None:
+        if generation != self.generation or not self.pending:
+            return
+        self.pending = False
+        deliver = self._deliver_ref()
+        if deliver is not None:
+            deliver(result)  # type: ignore[arg-type]
+
+
+def can_load_async(store: Store, text: str) -> bool:
+    return len(text) > ASYNC_CHARS and store.path is not None
