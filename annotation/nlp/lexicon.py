@@ -113,5 +113,5 @@ PERSON_NOUNS = frozenset("""
 defector victim witness survivor suspect driver pilot nurse teacher student farmer worker soldier
 activist protester veteran refugee migrant patient passenger labourer laborer fisherman journalist
 reporter photographer artist writer musician athlete champion winner runner climber designer
-engineer scientist economist analyst pensioner resident neighbour neighbor
+engineer scientist economist analyst pensioner resident neighbour neighbor teenager youngster
 """.split())

@@ -164,7 +164,7 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             for conj in child.children:
                 # "claimed X and claim Y": the second report is its own quotation; so is
                 # "warned that X, saying Y"
-                if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i or (
+                if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS | NAMING_VERBS and conj.i > child.i or (
                     conj.dep_ == "advcl" and conj.tag_ == "VBG" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i
                 ):
                     hi = min(hi, conj.left_edge.i - 1)

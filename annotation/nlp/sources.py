@@ -17,9 +17,11 @@ def find_subject(verb: "Token") -> "Token | None":
     if verb.pos_ == "NOUN":  # a mis-tagged cue: "The U.S. Department of Agriculture notes, ..."
         named = [c for c in verb.children if c.i < verb.i and c.dep_ in ("nsubj", "nmod", "compound") and c.pos_ in ("PROPN", "NOUN", "PRON")]
         return named[-1] if named else None
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj"):
-        # "The senator warned that the deal would collapse, saying ...": the participle hangs
-        # inside the reported clause, but the one saying it is the senator
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj") or (
+        verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and not any(c.dep_.startswith("nsubj") for c in verb.children)
+    ):
+        # "The senator warned that the deal would collapse, saying ...", "He said X, and called
+        # the decision ...": the verb hangs inside the reported clause, but the senator says it
         from annotation.nlp.lexicon import SAY_VERBS
 
         reporter = next((a for a in verb.ancestors if a.lemma_.lower() in SAY_VERBS and a.tag_ != "VBG"), None)

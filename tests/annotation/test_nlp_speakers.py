@@ -323,3 +323,15 @@ def test_a_cue_inside_unbalanced_marks(nlp):
     q = _find(quotes, "The water came up so fast")
     assert q["speaker"] == "Ruth Ndlovu" and q["cue"] == "said" and not q["floating"]
     assert _find(quotes, "When I said no")["cue"] is None  # the speaker's own "I said" is no cue
+
+
+def test_a_match_report(nlp):
+    text = ("Rovers manager Helen Drake praised her players. Substitute Kofi Mensah, 19, scored twice.\n\n"
+            "The teenager said he had dreamed of a day like this since he was a boy.\n\n"
+            "Athletic coach Jorge Ramos blamed the referee. He said the second goal should have been ruled out "
+            "for offside, and called the decision \"a scandal\".")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "dreamed of a day like this")["speaker"] == "Kofi Mensah"
+    ruled = _find(quotes, "should have been ruled out")
+    assert "scandal" not in ruled["text"] and ruled["speaker"] == "Jorge Ramos"
+    assert _find(quotes, "a scandal")["speaker"] == "Jorge Ramos"
