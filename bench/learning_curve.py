@@ -207,8 +207,12 @@ def ner_curve(workdir: Path, epochs: int) -> dict[str, Any]:
         pred = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(held_texts)]
         role = span_scores([{(n, *s) for s in role_spans(t)} for n, t in enumerate(held_texts)],
                            [{(n, *e) for e in p if e[2] == "ROLE"} for n, p in enumerate(pred)], ["ROLE"])
-        kept = span_scores([{(n, *e) for e in b if e[2] in stock} for n, b in enumerate(base_held)],
-                           [{(n, *e) for e in p if e[2] in stock} for n, p in enumerate(pred)], stock)
+        # Stock entities overlapping a ROLE are left out on both sides: there the base model's
+        # answer is rightly replaced ("Prime Minister's Office"), which is not forgetting.
+        roles = [role_spans(t) for t in held_texts]
+        away = lambda e, n: e[2] in stock and not any(e[0] < r[1] and r[0] < e[1] for r in roles[n])  # noqa: E731
+        kept = span_scores([{(n, *e) for e in b if away(e, n)} for n, b in enumerate(base_held)],
+                           [{(n, *e) for e in p if away(e, n)} for n, p in enumerate(pred)], stock)
         return {"role_f1": role["micro"]["f"], "role_p": role["micro"]["p"], "role_r": role["micro"]["r"],
                 "stock_f1": kept["micro"]["f"]}
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from annotation.store.models_registry import EntityUnit
 
 MIN_PER_LABEL = 5
+OVERSAMPLE = 3  # passes an epoch over sentences holding a taught span (bench/learning_curve.py)
 Ents = list[tuple[int, int, str]]
 
 
@@ -117,6 +118,15 @@ def _score(units: list["EntityUnit"], predicted: list[Ents], taught: set[str], l
     return span_scores(gold, pred, labels)
 
 
+def _stock_kept(base: list[Ents], predicted: list[Ents], untaught: list[str]) -> float | None:
+    """F1 of the untaught stock labels against the base model's own predictions (1.0 = kept)."""
+    if not untaught:
+        return None
+    keep = set(untaught)
+    return span_scores([{(n, *e) for e in ents if e[2] in keep} for n, ents in enumerate(base)],
+                       [{(n, *e) for e in ents if e[2] in keep} for n, ents in enumerate(predicted)], untaught)["micro"]["f"]
+
+
 def _load(name: str) -> "Language":
     import spacy
 
@@ -128,7 +138,7 @@ def _load(name: str) -> "Language":
 
 def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2, seed: int = 0, epochs: int = 10,
               base: str | None = None, cancel: CancelToken | None = None, register: bool = True,
-              rehearsal: bool = True, min_per_label: int = MIN_PER_LABEL) -> Job[TrainReport]:
+              rehearsal: bool = True, min_per_label: int = MIN_PER_LABEL, oversample: int = OVERSAMPLE) -> Job[TrainReport]:
     """Train, score beside the current model, save the best epoch atomically and register it."""
     from spacy.util import compounding, fix_random_seed, minibatch
 
@@ -181,7 +191,11 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
         else:
             ref = list(unit.human)
             missing = [s for s in unit.suggested if s[2] in taught and not _overlaps(s, ref)]
-        examples += [_example(nlp, *piece) for piece in sentence_pieces(unit.text, ref, missing)]
+        for piece in sentence_pieces(unit.text, ref, missing):
+            # A sentence with a taught span is seen ``oversample`` times an epoch: a new label
+            # needs many updates, while every extra pass over the rest only drifts stock labels.
+            repeat = oversample if any(label in taught for _, _, label in piece[1]) else 1
+            examples += [_example(nlp, *piece)] * repeat
     for text, ents in zip(rehearse, _predict(nlp, rehearse)):
         examples += [_example(nlp, *piece) for piece in sentence_pieces(text, ents, [])]
     report.trained_on["rehearsal_texts"] = len(rehearse)
@@ -198,6 +212,7 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     report.current = _score(held_units, current_pred, taught, taught_labels)
     base_held = current_pred if current_path is None else _predict(nlp, held_texts)
     del current_nlp
+    untaught = sorted(stock - taught)
     for label in new_labels:
         ner.add_label(label)
     optimizer = nlp.resume_training()
@@ -214,13 +229,18 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
                     if cancel is not None:
                         cancel.check()
                 if held_units:
-                    score = _score(held_units, _predict(nlp, held_texts), taught, taught_labels)["micro"]["f"]
+                    predicted = _predict(nlp, held_texts)
+                    taught_f = _score(held_units, predicted, taught, taught_labels)["micro"]["f"]
+                    kept_f = _stock_kept(base_held, predicted, untaught)
+                    # The best epoch is the best balance of what is taught and what is kept.
+                    score = taught_f if kept_f is None else (taught_f + kept_f) / 2
+                    shown = f"held-out F1 {taught_f:.3f}" + (f", stock kept {kept_f:.3f}" if kept_f is not None else "")
                 else:
                     score = -losses.get("ner", 0.0)  # no held-out split: the lowest training loss
+                    shown = f"loss {losses.get('ner', 0.0):.1f}"
                 if score > best_score:
                     best_score, best_bytes = score, ner.to_bytes()
                 report.epochs = epoch
-                shown = f"held-out F1 {score:.3f} (best {best_score:.3f})" if held_units else f"loss {losses.get('ner', 0.0):.1f}"
                 yield Progress(epoch, epochs, f"epoch {epoch}/{epochs}: {shown}")
     except (Cancelled, KeyboardInterrupt):
         report.cancelled = True
@@ -231,13 +251,11 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     yield Progress(report.epochs, epochs, "scoring the best epoch")
     held_pred = _predict(nlp, held_texts)
     report.scores = _score(held_units, held_pred, taught, taught_labels)
-    untaught = sorted(stock - taught)
-    if held_units and untaught:
-        kept = span_scores([{(n, *e) for e in ents if e[2] in untaught} for n, ents in enumerate(base_held)],
-                           [{(n, *e) for e in ents if e[2] in untaught} for n, ents in enumerate(held_pred)], untaught)
-        report.scores["stock_kept"] = kept["micro"]
+    kept_f = _stock_kept(base_held, held_pred, untaught) if held_units else None
+    if kept_f is not None:
+        report.scores["stock_kept"] = {"f": round(kept_f, 4)}
         report.notes.append(f"stock labels not taught ({len(untaught)}): the new model agrees with {base_name} on them "
-                            f"with F1 {kept['micro']['f']:.3f} on the held-out texts (1.0 = nothing forgotten)")
+                            f"with F1 {kept_f:.3f} on the held-out texts (1.0 = nothing forgotten)")
     name = registry.new_model_name("ner")
     nlp.meta["name"] = name
     nlp.meta["version"] = "1"
