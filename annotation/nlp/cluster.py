@@ -304,6 +304,8 @@ class _Run:
         """Submit batches, write results; yields (characters done, seconds since the start) per batch."""
         from distributed import as_completed
 
+        from annotation.nlp.cluster_worker import BatchRefused
+
         texts = self.store.iter_unit_texts([p.unit for p in pending])
         batches = enumerate(char_batches(texts, self.batch_chars))
         inflight: dict[Any, tuple[int, list[UnitText], int]] = {}  # future -> (batch, units, refusals)
@@ -336,8 +338,6 @@ class _Run:
                 future = next(flow)
                 number, units, refusals = inflight.pop(future)
                 result = self._result(future, units)
-                from annotation.nlp.cluster_worker import BatchRefused
-
                 if isinstance(result, BatchRefused):
                     self._refuse(result.worker, result.model)
                     if refusals + 1 >= MAX_REFUSALS:

@@ -304,3 +304,33 @@ def test_a_lost_scheduler_stops_with_one_line_and_a_rerun_continues(template, re
     report = _run_cluster(path, scheduler)  # the rerun, on another cluster
     assert 0 < report.units_done < report.units_total
     assert _suggestions(path) == reference
+
+
+def test_model_option_goes_to_the_workers(scheduler, tmp_path):
+    """--model with --scheduler: the workers load the same pipeline folder, suggestions record it."""
+    import spacy.util
+
+    from annotation.nlp.models import default_model_name, load_model
+    from annotation.nlp.preannotate import preannotate
+
+    installed = spacy.util.get_package_path(default_model_name())
+    folder = tmp_path / "pipeline"
+    shutil.copytree(next(p for p in installed.iterdir() if (p / "meta.json").exists()), folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta["version"] = "0.0.7"  # another version than the installed one: a different model to Goldspan
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    label = load_model(str(folder)).label
+    assert label.endswith(" 0.0.7")
+    single, clustered = tmp_path / "single.db", tmp_path / "clustered.db"
+    with Store.create(single) as store, store.transaction():
+        store.import_articles([ImportedArticle(
+            Document(None, "d", "Harbour", "“We are confident,” the minister told reporters in Port Kessing."),
+            tuple(Comment(None, None, f"c{k}", text) for k, text in enumerate(COMMENTS)))], "test")
+    shutil.copy(single, clustered)
+    with Store.open(single) as store:
+        run(preannotate(store, ANN, model=str(folder)))
+    report = _run_cluster(clustered, scheduler, model=str(folder))
+    assert report.model == label and report.units_done == len(COMMENTS) + 1
+    found = _suggestions(clustered)
+    assert found == _suggestions(single) and found
+    assert {key[1][7] for key in found if key[0] == "span"} == {label}
