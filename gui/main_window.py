@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
         snap.setCheckable(True)
         snap.setChecked(self.session.snap_to_tokens)
         self.snap_action = snap
+        arcs = self._action(view_menu, "Quotation &arcs", lambda: self.article.set_arcs_visible(self.arcs_action.isChecked()), "Ctrl+Shift+L")
+        arcs.setCheckable(True)
+        arcs.setChecked(True)
+        self.arcs_action = arcs
         self._action(view_menu, "&Larger text", lambda: self._apply_font_size(settings.font_size() + 1, save=True), ["Ctrl+=", "Ctrl++"])
         self._action(view_menu, "&Smaller text", lambda: self._apply_font_size(settings.font_size() - 1, save=True), "Ctrl+-")
 

@@ -9,9 +9,10 @@ refreshes from the ``Changes`` record the store returns, touching only the named
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QPaintEvent, QResizeEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from annotation.commands import DeleteRelation
 from annotation.errors import CommandError
 from annotation.model import Changes, Span, Unit
 from annotation.offsets import OffsetMap
@@ -32,6 +33,7 @@ _BULK_SPANS = 200  # a change to more spans than this (accept-all) reloads the t
 
 class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
     span_selected = Signal(object)  # Span or None
+    relation_selected = Signal(object)  # Relation or None (an arc was clicked)
     message = Signal(str)  # a hint or a refusal for the status bar
     spans_loaded = Signal()  # a long text's spans arrived from the worker (see span_loader)
 
@@ -64,6 +66,9 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._idle = QTimer(self, singleShot=True, interval=0)
         self._idle.timeout.connect(self._highlight_deferred)
         self._loader = SpanLoader(self._spans_loaded)
+        self.arcs_visible = True  # quotation links drawn as arcs (View ▸ Quotation arcs)
+        self.painted_arcs: list = []  # type: ignore[type-arg]  # quote_arcs.Arc, for clicks
+        self._selected_relation: int | None = None
         session.changed.connect(self._on_changed)
 
     # -- public API -----------------------------------------------------------------------
@@ -91,7 +96,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         else:
             self._loader.forget()
         self.rect_cache.clear()
-        self._selected = self._hover = self._quote_anchor = self._link_source = None
+        self._selected = self._hover = self._quote_anchor = self._link_source = self._selected_relation = None
         self._literal_range = None
         self._highlighter.begin(_EAGER_UTF16)
         # Same offsets as the text; "\r" shown as a space, very long paragraphs cut into blocks.
@@ -102,6 +107,63 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
 
     def unit(self) -> Unit | None:
         return self._unit
+
+    # -- arcs -------------------------------------------------------------------------------
+
+    def set_arcs_visible(self, visible: bool) -> None:
+        self.arcs_visible = visible
+        if not visible:
+            self._selected_relation = None
+        self.viewport().update()
+
+    def selected_relation_id(self) -> int | None:
+        return self._selected_relation
+
+    def select_relation(self, relation_id: int | None) -> None:
+        """Select a quotation link (a click on its arc): its child span is selected too, so the
+        inspector shows it, and the arc is drawn bold. Delete removes the link."""
+        relation = self.span_index.relations.get(relation_id) if relation_id is not None else None
+        if relation is None:
+            self._selected_relation = None
+            self.viewport().update()
+            self.relation_selected.emit(None)
+            return
+        self.select_span(relation.child_id, scroll=False)
+        self._selected_relation = relation.id
+        self.viewport().update()
+        head = self.span_index.placed.get(relation.head_id)
+        child = self.span_index.placed.get(relation.child_id)
+        names = f"{head.span.label if head else '?'} → {child.span.label if child else '?'}"
+        self.message.emit(f"{relation.label} link: {names} (Delete removes the link)")
+        self.relation_selected.emit(relation)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        """A click (not a drag) on an arc or its label selects that link; elsewhere as before."""
+        point = event.position()
+        press = self._press_pos
+        clicked = press is not None and (point.toPoint() - press).manhattanLength() < 4
+        if (event.button() == Qt.MouseButton.LeftButton and clicked and self.arcs_visible and self.painted_arcs
+                and self._link_source is None):
+            from gui.views.quote_arcs import arc_at
+
+            relation = arc_at(self.painted_arcs, point)
+            if relation is not None:
+                QPlainTextEdit.mouseReleaseEvent(self, event)
+                self.select_relation(relation.id)
+                return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if self._selected_relation is not None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            relation_id = self._selected_relation
+            self._selected_relation = None
+            self.session.push(DeleteRelation(relation_id))
+            self.viewport().update()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and self._selected_relation is not None:
+            self.select_relation(None)
+        super().keyPressEvent(event)
 
     def spans_pending(self) -> bool:
         """True while a long text's spans are still being read on a worker."""
@@ -148,6 +210,9 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if span_id is not None and span_id not in self.span_index.placed:
             span_id = None
         before = self._group_ranges()
+        if self._selected_relation is not None:
+            self._selected_relation = None
+            self.viewport().update()
         self._selected = span_id
         if span_id is not None:
             placed = self.span_index.placed[span_id]
@@ -237,11 +302,15 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             else:
                 old, new = self.span_index.remove(span_id), None
             dirty += [(p.start, p.end) for p in (old, new) if p is not None]
+        if changes.relations:
+            self.viewport().update()  # an arc may cross blocks the edit did not touch
         for relation_id in changes.relations:
             try:
                 relation = store.relation(relation_id)
             except CommandError:
                 self.span_index.relations.pop(relation_id, None)
+                if relation_id == self._selected_relation:
+                    self._selected_relation = None
                 continue
             if relation.head_id in self.span_index.placed or relation.child_id in self.span_index.placed:
                 self.span_index.relations[relation_id] = relation

@@ -123,6 +123,17 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
     _paint_group(view, painter, view.selected_group(), True, tops)
     _paint_group(view, painter, view.hover_group(), False, tops)
+    if view.arcs_visible and index.relations:
+        from gui.views import quote_arcs
+
+        # Always the whole viewport's arcs (the painter clips to ``area``): the list is also
+        # what a click is tested against, so it must not depend on which part was repainted.
+        whole_first, whole_last = visible_range(view, view.viewport().rect())
+        arcs = quote_arcs.visible_arcs(view, whole_first, whole_last, tops)
+        quote_arcs.paint_arcs(view, painter, arcs, view.selected_relation_id())
+        view.painted_arcs = arcs
+    else:
+        view.painted_arcs = []
     painter.end()
 
 
