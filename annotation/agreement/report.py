@@ -11,6 +11,7 @@ from annotation.agreement import stats
 from annotation.agreement.collect import AgreementData, AgreementError, AnnotatorData, choose_annotators, load
 from annotation.agreement.spans import Counts, PairResult, SourceCounts, compare_spans
 from annotation.agreement.tokens import token_agreement, unit_texts
+from annotation.agreement.unitizing import unitized_agreement
 from annotation.jobs import Job, Progress, run
 from annotation.model import LAYERS, REPLY_TARGET
 
@@ -49,6 +50,7 @@ DEFINITIONS = {
     "span_tokens.<layer>.cohen_kappa": "Cohen's kappa over tokens both annotators labelled (two annotators; see pairwise for more)",
     "span_tokens.<layer>.fleiss_kappa": "Fleiss' kappa over tokens every annotator labelled",
     "span_tokens.<layer>.krippendorff_alpha": "Krippendorff's alpha, nominal, missing allowed",
+    "spans_unitized.<layer>": "Krippendorff's unitizing alpha (alpha_u, 1995/2004) on the characters of the documents every compared annotator worked on (texts end to end: length), no tokenisation; labels.<label> gives alpha_u with its observed and expected disagreement",
     "stance_targets": "the stance targets each annotator used and those they have in common (a target only one annotator used has no items to compare)",
     "warnings": "figures resting on fewer than 20 items (too few to say much), and targets not in common",
 }
@@ -69,6 +71,7 @@ def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[st
         )
     yield Progress(2, 3, "comparing stance")
     stance, stance_overall, stance_docs = _stance(data, store)
+    texts = unit_texts(store, {d for a in data.annotators for d in a.span_documents})
     total = PairResult()
     for p in pairs:
         total += p["result"]
@@ -86,7 +89,8 @@ def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[st
             for p in pairs
         ],
         "documents": _documents(data, per_document, stance_docs),
-        "span_tokens": token_agreement(data, unit_texts(store, {d for a in data.annotators for d in a.span_documents})),
+        "span_tokens": token_agreement(data, texts),
+        "spans_unitized": unitized_agreement(data, texts),
         "stance_targets": targets,
     }
     report["warnings"] = _warnings(report, targets)

@@ -233,7 +233,7 @@ def test_json_shape_is_stable(tmp_path: Path) -> None:
     assert report["version"] == 1
     assert set(report) == {"format", "version", "project", "annotators", "definitions", "stance", "stance_overall",
                            "spans", "spans_overall", "quote_sources", "pairs", "documents", "span_tokens",
-                           "stance_targets", "warnings"}
+                           "spans_unitized", "stance_targets", "warnings"}
     assert set(report["span_tokens"]) == {"entity", "quote"}
     assert set(report["span_tokens"]["entity"]) == {"n_items", "labels", "cohen_kappa", "fleiss_kappa", "fleiss_n_items",
                                                     "krippendorff_alpha", "pairwise"}

@@ -123,3 +123,43 @@ def test_different_stance_targets_report_the_common_ones(tmp_path):
     with Store.open(tmp_path / "q.db", read_only=True) as store:
         report = compute_agreement(store)  # no target in common: said, not "no document in common"
     assert report["stance_targets"]["common"] == [] and any("common: none" in w for w in report["warnings"])
+
+
+def test_unitizing_alpha_equals_krippendorffs_worked_example():
+    """Krippendorff (2004), Content Analysis, p. 254: two observers on a continuum of 300 from
+    150, categories c and k. Published: alpha_u = 0.8591 (from rounded intermediates), and per
+    category D_o(c) = 0.0144, D_e(c) = 0.0532, alpha_u(c) = 0.7286, alpha_u(k) = 1."""
+    from annotation.agreement.unitizing import alpha_u
+
+    units = [(0, 225, 295, "c"), (0, 370, 400, "c"), (1, 220, 300, "c"), (1, 355, 375, "c"), (1, 400, 420, "c"),
+             (0, 180, 240, "k"), (0, 300, 350, "k"), (1, 180, 240, "k"), (1, 300, 350, "k")]
+    result = alpha_u(units, 2, 150, 300)
+    c, k = result["labels"]["c"], result["labels"]["k"]
+    assert c["observed"] == pytest.approx(0.0144, abs=1e-4) and c["expected"] == pytest.approx(0.0532, abs=1e-4)
+    assert c["alpha_u"] == pytest.approx(0.7286, abs=1e-4)
+    assert k["observed"] == 0 and k["expected"] == pytest.approx(0.0490, abs=1e-4) and k["alpha_u"] == 1.0
+    assert result["alpha_u"] == pytest.approx(0.8591, abs=5e-4)
+    # the same units listed the other way round (observers swapped): the same figures
+    swapped = alpha_u([(1 - who, s, e, cat) for who, s, e, cat in units], 2, 150, 300)
+    assert swapped["alpha_u"] == pytest.approx(result["alpha_u"])
+
+
+def test_report_gives_unitizing_alpha_per_layer(tmp_path):
+    with Store.open(_project(tmp_path), read_only=True) as store:
+        report = compute_agreement(store)
+    entity = report["spans_unitized"]["entity"]
+    assert entity["length"] == len(TEXT) and entity["n_documents"] == 1
+    assert 0 < entity["alpha_u"] < 1 and entity["labels"]["PERSON"]["alpha_u"] < 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1), st.integers(0, 90), st.integers(1, 10), st.sampled_from("ab")), min_size=1, max_size=12))
+def test_unitizing_alpha_does_not_depend_on_annotator_order(items):  # type: ignore[no-untyped-def]
+    from annotation.agreement.unitizing import alpha_u
+
+    units = [(who, s, s + n, cat) for who, s, n, cat in items]
+    here = alpha_u(units, 2, 0, 100)
+    there = alpha_u([(1 - who, s, e, cat) for who, s, e, cat in units], 2, 0, 100)
+    assert here["alpha_u"] == pytest.approx(there["alpha_u"]) if here["alpha_u"] is not None else there["alpha_u"] is None
+    same = alpha_u([(w, s, e, c) for _, s, e, c in units for w in (0, 1)], 2, 0, 100)
+    assert all(v["observed"] == 0 for v in same["labels"].values())
