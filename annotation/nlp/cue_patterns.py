@@ -117,6 +117,8 @@ def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> lis
     ("Critics called the plan ‘a bit rich’") or a hypothetical ("would call them ...") is no
     one's quotation: those stay scare quotes.
     """
+    if verb.dep_ == "acl":
+        return []  # "a group called “Save Our Fields”": a name, not a judgement anyone voiced
     subject = find_subject(verb)
     if subject is None or negated(verb) or hypothetical(verb) or not speaks(subject, verb):
         return []
@@ -144,6 +146,9 @@ def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> lis
             "describe", "characterize", "characterise"
         ):
             continue
+        words = [t for t in doc[first:last] if t.is_alpha]
+        if len(words) > 1 and all(t.is_title or t.is_stop for t in words) and verb.lemma_.lower() in NAMING_VERBS:
+            continue  # 'named it "Better Idea of Afghan Girls"': a title
         consumed.add(n)
         out.append(Quotation(region.start, region.end, False, source=source, cue=cue, mixed=True,
                              source_token=subject.i))
@@ -257,7 +262,7 @@ def cue_inside_marks(tokens: Any) -> "tuple[Token, Token] | None":
         hi = verb.i + 1
         while hi < tokens.end - 1 and hi - verb.i <= 5 and doc[hi].text not in (",", "."):
             hi += 1
-        if doc[lo].text != "," or doc[hi].text not in (",", "."):
+        if hi >= len(doc) or doc[lo].text != "," or doc[hi].text not in (",", "."):
             continue
         between = [t for t in doc[lo + 1:hi] if t.i != verb.i]
         if not between or not all(t.pos_ in ("PRON", "PROPN", "NOUN", "DET", "ADJ") for t in between):

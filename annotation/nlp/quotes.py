@@ -208,6 +208,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
 def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: DocIndex,
                   consumed: set[int], cue_inside: bool = False) -> Quotation | None:
     doc = index.doc
+    if not 0 <= lo <= hi < len(doc):
+        return None  # "according to X" at the very end: nothing on either side
     if doc[lo].lower_ in ("whether", "if") or doc[lo].tag_ == "WDT" and doc[lo].lower_ != "that":
         return None  # a yes/no question ("clarify whether ...") reports no statement; "explained how ..." does
     while lo <= hi and (doc[lo].pos_ in _TRIM or (doc[lo].dep_ == "mark" and doc[lo].lower_ == "that")):

@@ -335,3 +335,8 @@ def test_a_match_report(nlp):
     ruled = _find(quotes, "should have been ruled out")
     assert "scandal" not in ruled["text"] and ruled["speaker"] == "Jorge Ramos"
     assert _find(quotes, "a scandal")["speaker"] == "Jorge Ramos"
+
+
+def test_a_name_given_with_called_is_not_a_quotation(nlp):
+    text = "Residents formed a group called \"Save Our Green Fields\" last year. The team named its robot \"Big Blue\"."
+    assert _quotes(nlp, text) == []
