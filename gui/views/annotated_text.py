@@ -101,6 +101,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._highlighter.begin(_EAGER_UTF16)
         # Same offsets as the text; "\r" shown as a space, very long paragraphs cut into blocks.
         self.setPlainText(display_text(self._text))
+        self._highlighter.text_set()
         if self._highlighter.deferred:
             self._idle.start()
         self.span_selected.emit(None)
@@ -180,6 +181,10 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._idle.start()
         self.viewport().update()
         self.spans_loaded.emit()
+
+    def toPlainText(self) -> str:  # noqa: N802 (Qt API)
+        """The stored text: the display may show some spaces as paragraph breaks (display_text)."""
+        return self._text
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt API)
         """Copy gives the stored characters, not the display's paragraph breaks."""
@@ -390,6 +395,9 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             self.rect_cache.clear()
             if event.type() == QEvent.Type.PaletteChange:
                 self._highlighter.set_dark(self.is_dark())
+                if self._highlighter.deferred:
+                    self._idle.start()
+                    self.viewport().update()
         super().changeEvent(event)
 
     def _highlight_deferred(self) -> None:

@@ -8,7 +8,7 @@ view only shows a line break after a sentence. Copying a selection gives back th
 """
 from __future__ import annotations
 
-MAX_BLOCK = 2000  # characters; a longer paragraph is cut at a sentence end, else at a space
+MAX_BLOCK = 4000  # characters; a longer paragraph is cut at a sentence end, else at a space
 
 
 def display_text(text: str, limit: int = MAX_BLOCK) -> str:

@@ -3,10 +3,16 @@
 Each block is cut at every span boundary; each piece gets one format composed from all the
 spans covering it: an entity's fill, a quotation's underline (its colour from the innermost
 quote-layer span), SOURCE in bold and CUE in italics. So an entity inside a quote shows both.
+
+Not a QSyntaxHighlighter: that one calls back into Python for every block whenever text is
+set, which for a 5 MB article (thousands of blocks) held the window for ~100 ms before a single
+span could be drawn. Here the view says when text was set (``text_set``); the first screenfuls
+are formatted at once and the rest when idle or when scrolled into view, each block by setting
+its layout's formats directly, as QSyntaxHighlighter itself does.
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QFont, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 from annotation.model import ENTITY
 from annotation.schema import Schema
@@ -16,64 +22,73 @@ from gui.views.span_index import Placed, SpanIndex
 _Key = tuple[tuple[str, str, bool], ...]
 
 
-class SpanHighlighter(QSyntaxHighlighter):
+class SpanHighlighter:
     def __init__(self, document: QTextDocument, index: SpanIndex, schema: Schema, dark: bool) -> None:
-        super().__init__(document)
+        self._document = document
         self._index = index
         self._schema = schema
         self._dark = dark
         self._formats: dict[_Key, QTextCharFormat] = {}
-        # Opening a long text formats only its beginning at once; the rest is deferred and
-        # done when idle or when it scrolls into view (``highlight_now``), so a 10,000-word
-        # article opens at nearly the speed of plain text.
-        self.deferred: set[int] = set()
+        self.deferred: set[int] = set()  # block numbers still to format
         self._eager_until = 1 << 62
-        self._force = False
 
     def begin(self, eager_until: int) -> None:
-        """Before new text is set: format blocks starting before ``eager_until`` (UTF-16) now."""
+        """Before new text is set: blocks starting before ``eager_until`` (UTF-16) are formatted
+        by ``text_set``, the others deferred."""
         self.deferred.clear()
         self._eager_until = eager_until
 
+    def text_set(self) -> None:
+        """After setPlainText: format the opening blocks now, defer the rest."""
+        block = self._document.firstBlock()
+        while block.isValid() and block.position() <= self._eager_until:
+            self.highlight_now(block)
+            block = block.next()
+        if block.isValid():
+            self.deferred = set(range(block.blockNumber(), self._document.blockCount()))
+
     def defer_all(self, block_count: int) -> None:
-        """Spans arrived after the text (loaded on a worker): every block is formatted again,
-        the visible ones first (``highlight_now``), the rest when idle."""
+        """Spans arrived after the text (loaded on a worker), or the palette changed: every
+        block is formatted again, the visible ones first (``highlight_now``), the rest when idle."""
         self.deferred = set(range(block_count))
 
-    def highlight_now(self, block: QTextBlock) -> None:
-        self.deferred.discard(block.blockNumber())
-        self._force = True
-        try:
-            self.rehighlightBlock(block)
-        finally:
-            self._force = False
+    def rehighlightBlock(self, block: QTextBlock) -> None:  # noqa: N802 (the old Qt name)
+        self.highlight_now(block)
 
     def set_dark(self, dark: bool) -> None:
         if dark != self._dark:
             self._dark = dark
             self._formats.clear()
-            self.rehighlight()
+            self.defer_all(self._document.blockCount())
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt API)
-        block = self.currentBlock()
-        block_start = block.position()
-        if block_start > self._eager_until and not self._force:
-            self.deferred.add(block.blockNumber())
-            return
+    def highlight_now(self, block: QTextBlock) -> None:
         self.deferred.discard(block.blockNumber())
+        layout = block.layout()
+        ranges = self._ranges(block)
+        if not ranges and not layout.formats():
+            return  # nothing drawn here before or now: no re-layout
+        layout.setFormats(ranges)
+        self._document.markContentsDirty(block.position(), block.length())
+
+    def _ranges(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
+        block_start = block.position()
         block_end = block_start + block.length() - 1  # UTF-16 length without the separator
         spans = self._index.overlapping(block_start, block_end)
         if not spans:
-            return
+            return []
         cuts = {block_start, block_end}
         for p in spans:
             cuts.add(max(p.start, block_start))
             cuts.add(min(p.end, block_end))
         points = sorted(cuts)
+        out: list[QTextLayout.FormatRange] = []
         for a, b in zip(points, points[1:]):
             covering = [p for p in spans if p.start < b and p.end > a]
             if covering:
-                self.setFormat(a - block_start, b - a, self._format_for(covering))
+                piece = QTextLayout.FormatRange()
+                piece.start, piece.length, piece.format = a - block_start, b - a, self._format_for(covering)
+                out.append(piece)
+        return out
 
     def _format_for(self, covering: list[Placed]) -> QTextCharFormat:
         key: _Key = tuple(sorted((p.span.layer, p.span.label, p.span.is_suggestion) for p in covering))

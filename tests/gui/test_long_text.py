@@ -38,7 +38,7 @@ def test_long_paragraph_spans_clicks_and_copy(qtbot, tmp_path):
     view.resize(600, 400)
     view.show()
     view.set_unit(Unit(doc))
-    assert view.document().blockCount() > 5  # shown in blocks
+    assert view.document().blockCount() >= 3  # shown in blocks
     assert view.text() == text
     view.select_span(span_id)  # scrolls there; the deferred blocks are formatted as they show
     qtbot.wait(10)
