@@ -340,3 +340,19 @@ def test_a_match_report(nlp):
 def test_a_name_given_with_called_is_not_a_quotation(nlp):
     text = "Residents formed a group called \"Save Our Green Fields\" last year. The team named its robot \"Big Blue\"."
     assert _quotes(nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "He left the party early, according to",
+    "\"We are ready for anything the winter brings now, said",
+    "’READ MORE: \n\n“”\": she :\n\n' I ‘ the minister  according to Maria. \"a\"  he \n\n in her words  in her words "
+    "''' she  the post read:  told  \"a\" '' in her words “Photo: Y“ \"a\" \n\n“ his wife, Ann Lee,  said  not  said ",
+    "In her words",
+    "''",
+    "She called it \"",
+])
+def test_odd_endings_never_crash_and_spans_stay_inside(nlp, text):
+    from annotation.nlp.quotes import detect_quotations
+
+    for q in detect_quotations(nlp(text)):
+        assert 0 <= q.start < q.end <= len(text)
