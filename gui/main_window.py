@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         session.document_opened.connect(self._document_opened)
         self.article.message.connect(self.show_message)
         self.article.span_selected.connect(self._span_selected)
+        self.article.spans_loaded.connect(lambda: self.inspector.set_invalid(self.article.document_invalid))
         self.palette_bar.label_clicked.connect(self._palette_label)
         self.documents.document_activated.connect(self.open_document)
         self.stance_label = QLabel()  # the thread's comment progress: this document, then the project
@@ -211,7 +212,10 @@ class MainWindow(QMainWindow):
         self.article_title.setText(document.title or document.ext_id)
         self.article.set_unit(Unit(document_id), text=document.text)
         self.thread.set_document(document_id)
-        self.inspector.set_invalid(self.store.invalid_spans(document_id))
+        if self.article.spans_pending():  # a long text: its worker lists the invalid spans too
+            self.inspector.set_invalid([])
+        else:
+            self.inspector.set_invalid(self.store.invalid_spans(document_id))
         self.documents.select_document(document_id, emit=False)
         self._update_progress()
         self.article.setFocus()

@@ -69,6 +69,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self.arcs_visible = True  # quotation links drawn as arcs (View ▸ Quotation arcs)
         self.painted_arcs: list = []  # type: ignore[type-arg]  # quote_arcs.Arc, for clicks
         self._selected_relation: int | None = None
+        self.document_invalid: list[Span] = []  # read with a long text's spans (span_loader)
         session.changed.connect(self._on_changed)
 
     # -- public API -----------------------------------------------------------------------
@@ -174,6 +175,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if isinstance(result, str):
             self.message.emit(result)
             return
+        self.document_invalid = getattr(result, "document_invalid", [])
         self.span_index.adopt(result)  # type: ignore[arg-type]
         self.rect_cache.clear()
         self._highlighter.defer_all(self.document().blockCount())

@@ -46,6 +46,9 @@ class _Load(QRunnable):
                          if r.head_id in ids or r.child_id in ids]
             index = SpanIndex(OffsetMap(self._text))
             index.reset(OffsetMap(self._text), spans, relations)
+            # The whole document's invalid spans (comments too) for the inspector: on a long
+            # text that scan is as slow as the spans themselves.
+            index.document_invalid = worker.invalid_spans(unit.document_id)  # type: ignore[attr-defined]
             self.signals.loaded.emit(self._generation, index)
         except Exception as exc:  # noqa: BLE001
             self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")

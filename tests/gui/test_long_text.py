@@ -51,3 +51,36 @@ def test_long_paragraph_spans_clicks_and_copy(qtbot, tmp_path):
     assert QApplication.clipboard().text() == sentence * 2
     view.close()
     store.close()
+
+
+def test_long_text_spans_come_from_a_worker_and_edits_meanwhile_are_kept(qtbot, tmp_path, monkeypatch):
+    from gui.app import open_window
+    from gui.views import span_loader
+
+    monkeypatch.setattr(span_loader, "ASYNC_CHARS", 1000)  # "long" for this test
+    text = "Maria Öberg said the bridge would open. " * 100
+    path = tmp_path / "async.db"
+    store = Store.create(path)
+    doc = add_article(store, text, "Long")
+    ids = [add_suggestion(store, doc, i * 40, i * 40 + 11, "ORG", "tester") for i in range(0, 100, 10)]
+    store.close()
+    window = open_window(path, "tester")
+    assert window is not None
+    window.show()
+    view = window.article
+    window.open_document(doc)
+    assert view.spans_pending() and not view.span_index.placed  # the text first
+    qtbot.waitUntil(lambda: not view.spans_pending(), timeout=10000)
+    assert sorted(view.span_index.placed) == sorted(ids)
+    # An edit that lands while a load is on its way makes the view read again.
+    window.open_document(doc)
+    assert view.spans_pending()
+    window.accept_all()
+    qtbot.waitUntil(lambda: not view.spans_pending(), timeout=10000)
+    assert not any(p.span.is_suggestion for p in view.span_index.placed.values())
+    view.select_span(ids[-1])
+    qtbot.keyClick(view, "p")
+    assert window.session.store.span(ids[-1]).label == "PERSON"
+    store = window.session.store
+    window.close()
+    store.close()
