@@ -68,6 +68,7 @@ def import_files(
     articles_read: set[Path] = set()  # formats whose article spans several files: each read once
     for path in files:
         yield Progress(base, total, f"importing {path.name}")
+        named = path
         try:
             if not path.exists():
                 raise InputError(str(path), 0, "no such file")
@@ -78,8 +79,10 @@ def import_files(
             if _inode(path) in own:  # reading it would drop SQLite's locks on it in this process
                 raise InputError(str(path), 0, "is the project itself (or one of its files), not something to import")
             spec = choose_importer(path, fmt)
+            named = path  # the file the store's errors name (lines are counted in it)
             if spec.article_of is not None:
-                article = spec.article_of(path).resolve()
+                named = spec.article_of(path)
+                article = named.resolve()
                 if article in articles_read:
                     report.files_ok.append(str(path))  # read with the article named before
                     base += sizes[path]
@@ -98,12 +101,12 @@ def import_files(
                 for article in spec.read(path, file_options, note):
                     batch.append(article)
                     if len(batch) >= 200:
-                        file_result += store.import_articles(batch, path.name, annot)
+                        file_result += store.import_articles(batch, named.name, annot)
                         batch = []
                         if cancel is not None:
                             cancel.check()
                         yield Progress(base + last[0], total, f"importing {path.name}")
-                file_result += store.import_articles(batch, path.name, annot)
+                file_result += store.import_articles(batch, named.name, annot)
                 if file_result.documents_added + file_result.documents_existing == 0:
                     raise InputError(str(path), 0, "no articles found in the file")
                 aliases = aliases_used(path, file_options)  # refuses labels merged by aliases alone
@@ -116,8 +119,8 @@ def import_files(
             report.aliases.update(aliases)
             report.files_ok.append(str(path))
         except InputError as exc:
-            if exc.path == path.name:  # the store names the file as recorded (its name): say which one
-                exc = InputError(str(path), exc.line, exc.reason, offset=exc.offset)
+            if exc.path == named.name:  # the store names the file as recorded (its name): say which one
+                exc = InputError(str(named), exc.line, exc.reason, offset=exc.offset)
             report.errors.append(str(exc))
         except DiskFull:
             # Every later file would fail the same way: stop, the files imported so far are kept.

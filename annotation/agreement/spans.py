@@ -127,6 +127,21 @@ def _match_cluster(cluster: list[tuple[int, int, int, int]], a: Sequence[SpanKey
         return []
     if len(side_a) == 1 and len(side_b) == 1:  # the usual case: no solver needed
         return [(a[side_a[0][3]], b[side_b[0][3]])]  # one cluster: they overlap (or touch a chain)
+    # Exact pairs first; when they use up one side, every span of that side is matched, which no
+    # matching can beat, and no solver is needed (most clusters of real data).
+    waiting: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
+    for item in side_b:
+        waiting.setdefault(item[:2], []).append(item)
+    exact: list[tuple[SpanKey, SpanKey]] = []
+    left_a = []
+    for item in side_a:
+        partners = waiting.get(item[:2])
+        if partners:
+            exact.append((a[item[3]], b[partners.pop()[3]]))
+        else:
+            left_a.append(item)
+    if not left_a or not any(waiting.values()):
+        return exact
     import numpy as np
     from scipy.optimize import linear_sum_assignment
 
@@ -160,20 +175,48 @@ def compare_spans(
         by_key_a[(span[0], span[1], span[5], span[4], span[2], span[3])].append(span)
     for span in b:
         by_key_b[(span[0], span[1], span[5], span[4], span[2], span[3])].append(span)
+    rest_a: set[tuple] = set()  # groups (unit, layer, label) with a span of a not matched exactly
+    rest_b: set[tuple] = set()
+    exact_quotes: dict[tuple, list[tuple[SpanKey, SpanKey]]] = defaultdict(list)  # for quote sources
+    exact_counts: dict[tuple, int] = defaultdict(int)
     for key, spans_a in by_key_a.items():
         counts = result.labels[key[2]][key[3]]
-        counts.n_a += len(spans_a)
+        n_a = len(spans_a)
+        counts.n_a += n_a
         spans_b = by_key_b.get(key)
-        if spans_b:
-            counts.exact += min(len(spans_a), len(spans_b))
+        matched = min(n_a, len(spans_b)) if spans_b else 0
+        group = key[:4]
+        if matched:
+            counts.exact += matched
+            exact_counts[group] += matched
+            if key[3] == quote_label:
+                exact_quotes[group] += zip(spans_a[:matched], spans_b[:matched])  # type: ignore[index]
+        if n_a > matched:
+            rest_a.add(group)
     for key, spans_b in by_key_b.items():
         result.labels[key[2]][key[3]].n_b += len(spans_b)
-    groups_a, groups_b = _group(a), _group(b)
+        if key not in by_key_a or len(spans_b) > len(by_key_a[key]):
+            rest_b.add(key[:4])
+    # Where one annotator's spans of a group are all matched exactly, that side is used up and
+    # the exact pairs are a maximum matching; only groups with spans left on both sides need the
+    # matching over the whole group (exact pairs included, since taking them out first can cost
+    # a pair when the spans of an exact pair are also the only partners of two others).
+    solve = rest_a & rest_b
+    full_a: dict[tuple, list[SpanKey]] = defaultdict(list)
+    full_b: dict[tuple, list[SpanKey]] = defaultdict(list)
+    for by_key, full in ((by_key_a, full_a), (by_key_b, full_b)):
+        for key, spans in by_key.items():
+            if key[:4] in solve:
+                full[key[:4]] += spans
     pairs: list[tuple[SpanKey, SpanKey]] = []
-    for key in groups_a.keys() & groups_b.keys():
-        found = overlap_pairs(groups_a[key], groups_b[key])
-        result.labels[key[2]][key[3]].overlap += len(found)
-        if key[3] == quote_label:
+    for group, n in exact_counts.items():
+        if group not in solve:
+            result.labels[group[2]][group[3]].overlap += n
+            pairs += exact_quotes.get(group, ())
+    for group in solve:
+        found = overlap_pairs(full_a[group], full_b[group])
+        result.labels[group[2]][group[3]].overlap += len(found)
+        if group[3] == quote_label:
             pairs += found
     if sources_a is not None and sources_b is not None:
         for sa, sb in pairs:

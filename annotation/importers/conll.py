@@ -97,7 +97,9 @@ def _records(path: Path, options: ImportOptions, scheme: _Scheme) -> Iterator[Un
             record.line = b.line
             yield record
 
-    for number, line in enumerate(text.splitlines(), 1):
+    # Only line ends end a line: str.splitlines would also cut at U+0085, U+2028 or a form feed
+    # inside a token, shifting every later line number.
+    for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
         fields = line.split()
         if fields and fields[0] == "-DOCSTART-":
             yield from finish(builder)

@@ -183,3 +183,10 @@ def test_brat_corpus_survives_every_other_format(store, tmp_path):
             assert not report.errors, (fmt, report.errors)
             run(run_export(other, folder / "brat", "brat", ExportOptions("x")))
         assert canonical((folder / "brat" / "doc.ann").read_text(encoding="utf-8")) == canonical(CORPUS), fmt
+
+
+def test_error_found_by_the_store_names_the_ann_file_and_its_line_when_the_txt_is_named(store, tmp_path):
+    (tmp_path / "d.txt").write_text("Merkel said so.", encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tPERSON 0 6\tMerkel\nT2\tCUE 7 11\tsaid\n", encoding="utf-8")
+    report = run(import_files(store, [tmp_path / "d.txt"], ImportOptions(as_annotator="x")))
+    assert len(report.errors) == 1 and report.errors[0].startswith(f"{tmp_path / 'd.ann'}:2: CUE 7-11 'said' belongs to no QUOTE")

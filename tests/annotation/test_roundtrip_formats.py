@@ -20,7 +20,8 @@ from tests.annotation.test_export_support import snapshot
 
 WORDS = ["Putin", "said", "שלום", "مرحبا", "café", "cafe\u0301", "😀", "👩‍💻", "🇩🇪", "naïve", "Ω", "x", "said,", "“quoted”",
          "e\u0301\u0302", "漢字", "𝔘𝔫𝔦"]
-SEPARATORS = [" ", " ", " ", "\r\n", "\n\n", ", ", " — "]
+# TAB, U+0085, U+2028 and form feed break lines for str.splitlines and brat's reader: spans across them must come back
+SEPARATORS = [" ", " ", " ", "\r\n", "\n\n", ", ", " — ", "\t", "\u2028", "\x85", "\x0c"]
 ENTITY_LABELS = ["PERSON", "ORG", "GPE", "LOC"]
 STANCES = ["favor", "against", "neutral", "unrelated"]
 REPLIES = ["agree", "disagree", "query", "comment"]
