@@ -211,3 +211,21 @@ class SetOrigins(Command):
 
     def describe(self) -> str:
         return self.text or ("Accept suggestions" if self.origin == "human" else "Restore suggestions")
+
+
+@dataclass(frozen=True)
+class EditSchema(Command):
+    """Replace the project's label schema (TOML text) and rename span labels in the same step:
+    ``renames`` pairs (old, new) rename every span with the old label, of every annotator, so a
+    renamed label keeps its spans. The inverse puts the old text back and renames back."""
+
+    kind: ClassVar[str] = "edit_schema"
+    schema_text: str
+    renames: tuple[tuple[str, str], ...] = ()
+    text: str = ""
+
+    def __post_init__(self) -> None:  # lists when read back from the edit log
+        object.__setattr__(self, "renames", tuple((str(a), str(b)) for a, b in self.renames))
+
+    def describe(self) -> str:
+        return self.text or "Edit labels"

@@ -189,6 +189,10 @@ class MainWindow(QMainWindow):
         self._action(doc_menu, "&Next document", lambda: self.step_document(1), "Ctrl+PgDown")
         self._action(doc_menu, "&Previous document", lambda: self.step_document(-1), "Ctrl+PgUp")
 
+        project_menu = bar.addMenu("&Project")
+        self.labels_action = self._action(project_menu, "&Labels…", self.edit_labels)
+        self.labels_action.setEnabled(not self.store.read_only)
+
         from gui.review.menus import add_review_actions  # File > Merge annotator file…, the Review menu
 
         add_review_actions(self, bar, file_menu)
@@ -292,6 +296,8 @@ class MainWindow(QMainWindow):
             self._update_progress()
         if changes.everything and current is not None:
             self.inspector.set_invalid(self.store.invalid_spans(current))
+        if changes.schema:
+            self.palette_bar.set_schema(self.store.schema)
 
     def _update_progress(self) -> None:
         done, total = self.store.document_progress(self.session.annotator)
@@ -420,6 +426,11 @@ class MainWindow(QMainWindow):
         box.open()
         self.last_notice = box
         return box
+
+    def edit_labels(self) -> None:
+        from gui.dialogs.labels_dialog import edit_labels
+
+        edit_labels(self, self.session)
 
     def show_cheat_sheet(self) -> None:
         CheatSheet(self.store.schema, self).show()

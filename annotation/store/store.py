@@ -25,9 +25,10 @@ from annotation.store.checking import CheckingMixin
 from annotation.store.cluster_writes import ClusterWritesMixin
 from annotation.store.models_registry import ModelsRegistryMixin
 from annotation.store.stance_suggestions import StanceSuggestionsMixin
+from annotation.store.schema_edits import SchemaEditsMixin
 
 
-class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin, SuggestionsMixin, CheckingMixin, ModelsRegistryMixin, StanceSuggestionsMixin, ClusterWritesMixin):
+class Store(ReadingMixin, EditingMixin, ImportingMixin, StatsMixin, ExportingMixin, MergingMixin, SuggestionsMixin, CheckingMixin, ModelsRegistryMixin, StanceSuggestionsMixin, ClusterWritesMixin, SchemaEditsMixin):
     """One open project. Thread use: one Store per thread (workers open their own)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, locked: bool) -> None:

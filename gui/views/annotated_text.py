@@ -53,8 +53,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._tokens: Tokens | None = None
         self.span_index = SpanIndex(OffsetMap(""))
         self._highlighter = SpanHighlighter(self.document(), self.span_index, session.store.schema, self.is_dark())
-        self._keys = {d.key: d.name for d in session.store.schema.span_labels() if d.key}
-        self._colors = {d.name: d.color for d in session.store.schema.span_labels()}
+        self._schema_changed()
         self.rect_cache = span_overlay.RectCache()
         self._selected: int | None = None
         self._hover: int | None = None
@@ -283,6 +282,8 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         unit = self._unit
         if unit is None:
             return
+        if changes.schema:
+            self._schema_changed()
         if changes.everything or changes.schema:
             self._reload()
             return
@@ -333,6 +334,13 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if self._quote_anchor not in self.span_index.placed:
             self._quote_anchor = None
         self._update_ranges(dirty + self._group_ranges())
+
+    def _schema_changed(self) -> None:
+        """Label keys and colours from the project's schema (again after Project ▸ Labels…)."""
+        schema = self.session.store.schema
+        self._keys = {d.key: d.name for d in schema.span_labels() if d.key}
+        self._colors = {d.name: d.color for d in schema.span_labels()}
+        self._highlighter.set_schema(schema)
 
     def _reload(self) -> None:
         """Reload the unit's spans where the reader is: same scroll position, same selection."""

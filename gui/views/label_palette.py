@@ -19,14 +19,9 @@ class LabelPalette(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        flow = FlowLayout(spacing=4)
-        for definition in schema.entity:
-            flow.addWidget(self._button(definition, quote=False))
-        for definition in schema.quote:
-            flow.addWidget(self._button(definition, quote=True))
-        holder = QWidget()
-        holder.setLayout(flow)
-        layout.addWidget(holder)
+        self._layout = layout
+        self._holder: QWidget | None = None
+        self.set_schema(schema)
         legend = QHBoxLayout()
         hint = QLabel("Filled: confirmed · dashed box, paler: suggestion (Enter accepts) · "
                       "underline and left bar: quotation (bold SOURCE, italic CUE)")
@@ -34,6 +29,22 @@ class LabelPalette(QWidget):
         hint.setWordWrap(True)
         legend.addWidget(hint)
         layout.addLayout(legend)
+
+    def set_schema(self, schema: Schema) -> None:
+        """(Re)build the buttons: at start, and after Project ▸ Labels… changed the schema."""
+        flow = FlowLayout(spacing=4)
+        for definition in schema.entity:
+            flow.addWidget(self._button(definition, quote=False))
+        for definition in schema.quote:
+            flow.addWidget(self._button(definition, quote=True))
+        holder = QWidget()
+        holder.setLayout(flow)
+        if self._holder is not None:
+            self._layout.replaceWidget(self._holder, holder)
+            self._holder.deleteLater()
+        else:
+            self._layout.insertWidget(0, holder)
+        self._holder = holder
 
     def _button(self, definition: LabelDef, quote: bool) -> QToolButton:
         button = QToolButton()

@@ -55,6 +55,11 @@ class SpanHighlighter:
     def rehighlightBlock(self, block: QTextBlock) -> None:  # noqa: N802 (the old Qt name)
         self.highlight_now(block)
 
+    def set_schema(self, schema: Schema) -> None:
+        """New colours (the caller reloads the text, which formats it again)."""
+        self._schema = schema
+        self._formats.clear()
+
     def set_dark(self, dark: bool) -> None:
         if dark != self._dark:
             self._dark = dark
