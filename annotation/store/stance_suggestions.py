@@ -80,18 +80,16 @@ class StanceSuggestionsMixin:
         """Store (comment_id, target, label, probability) suggestions in one transaction; a pair
         the annotator has labelled meanwhile is left alone. Returns how many were written."""
         stamp = rows.now()
-        written = 0
         with self.transaction():  # type: ignore[attr-defined]
             self.ensure_annotator(annotator)  # type: ignore[attr-defined]
-            for comment_id, target, label, probability in items:
-                cur = self.conn.execute(
-                    "INSERT OR REPLACE INTO stance_suggestions(comment_id, target, annotator, label, probability, model, created) "
-                    "SELECT ?,?,?,?,?,?,? WHERE NOT EXISTS (SELECT 1 FROM stances WHERE comment_id = ? AND target = ? "
-                    "AND annotator = ?)",
-                    (comment_id, target, annotator, label, float(probability), model, stamp, comment_id, target, annotator),
-                )
-                written += cur.rowcount
-        return written
+            cur = self.conn.executemany(
+                "INSERT OR REPLACE INTO stance_suggestions(comment_id, target, annotator, label, probability, model, created) "
+                "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS (SELECT 1 FROM stances WHERE comment_id = ?1 "
+                "AND target = ?2 AND annotator = ?3)",
+                [(comment_id, target, annotator, label, float(probability), model, stamp)
+                 for comment_id, target, label, probability in items],
+            )
+        return max(0, cur.rowcount)
 
     def stance_suggestions(self, document_id: int | None = None, annotator: str | None = None) -> list[StanceSuggestion]:
         """Visible suggestions (no label by their annotator for the pair), in thread order."""

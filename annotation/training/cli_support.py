@@ -33,6 +33,6 @@ def run_stance(args: argparse.Namespace) -> int:
     with Store.open(args.project) as store:
         registry.resolve(store, args.model or "latest", "stance")  # a missing or wrong model fails before any work
         report = run_with_progress(suggest_stance(store, annotator, args.model or "latest", args.force,
-                                                  batch_size=max(args.batch_size, 64)), "suggesting stance")
+                                                  batch_size=max(args.batch_size, 1000)), "suggesting stance")
     print(report.summary())
     return 0

@@ -42,7 +42,7 @@ def model_label(path: Path) -> str:
 
 
 def suggest_stance(store: "Store", annotator: str, model: str = "latest", force: bool = False,
-                   document_ids: Iterable[int] | None = None, batch_size: int = 256,
+                   document_ids: Iterable[int] | None = None, batch_size: int = 1000,
                    cancel: CancelToken | None = None) -> Job[StanceSuggestReport]:
     store.require_writable()
     yield Progress(0, 0, "loading the stance model")
