@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self.import_action = self._action(file_menu, "&Import files…", self.import_files_dialog, "Ctrl+I")
+        self.export_action = self._action(file_menu, "&Export…", self.export_dialog, "Ctrl+E")
         self.preannotate_action = self._action(file_menu, "&Pre-annotate documents", self.preannotate)
         self.preannotate_action.setEnabled(
             importlib.util.find_spec("annotation.nlp.preannotate") is not None and not self.store.read_only
@@ -426,6 +427,11 @@ class MainWindow(QMainWindow):
         box.open()
         self.last_notice = box
         return box
+
+    def export_dialog(self) -> None:
+        from gui.dialogs.export_dialog import start_export
+
+        start_export(self)
 
     def edit_labels(self) -> None:
         from gui.dialogs.labels_dialog import edit_labels
