@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
     def _create_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New project…", self.new_project_dialog, QKeySequence.StandardKey.New)
         self._action(file_menu, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self.import_action = self._action(file_menu, "&Import files…", self.import_files_dialog, "Ctrl+I")
         self.export_action = self._action(file_menu, "&Export…", self.export_dialog, "Ctrl+E")
@@ -182,10 +183,12 @@ class MainWindow(QMainWindow):
         self._action(view_menu, "&Smaller text", lambda: self._apply_font_size(settings.font_size() - 1, save=True), "Ctrl+-")
 
         doc_menu = bar.addMenu("&Document")
-        self._action(doc_menu, "&Done, next undone", self.mark_done, ["Ctrl+Return", "Ctrl+Enter"])
-        self._action(doc_menu, "&Skip", lambda: self.set_status("skip"), "Ctrl+Shift+S")
-        self._action(doc_menu, "&Flag with note…", self.flag_with_note, "Ctrl+Shift+F")
-        self._action(doc_menu, "&Accept all suggestions", self.accept_all, "Ctrl+Shift+A")
+        self.document_actions = [  # nothing to mark without an open document (empty project)
+            self._action(doc_menu, "&Done, next undone", self.mark_done, ["Ctrl+Return", "Ctrl+Enter"]),
+            self._action(doc_menu, "&Skip", lambda: self.set_status("skip"), "Ctrl+Shift+S"),
+            self._action(doc_menu, "&Flag with note…", self.flag_with_note, "Ctrl+Shift+F"),
+            self._action(doc_menu, "&Accept all suggestions", self.accept_all, "Ctrl+Shift+A"),
+        ]
         doc_menu.addSeparator()
         self._action(doc_menu, "&Next document", lambda: self.step_document(1), "Ctrl+PgDown")
         self._action(doc_menu, "&Previous document", lambda: self.step_document(-1), "Ctrl+PgUp")
@@ -302,12 +305,29 @@ class MainWindow(QMainWindow):
 
     def _update_progress(self) -> None:
         done, total = self.store.document_progress(self.session.annotator)
+        self._show_empty_state(total)
         text = f"Done {done:,} / {total:,} documents"
         current = self.session.current_document
         if current is not None:
             status = self.store.status(current, self.session.annotator).status
             text = f"This document: {status} · " + text
         self.progress_label.setText(text)
+
+    def _show_empty_state(self, total: int) -> None:
+        """An empty project says what to do next; document actions wait for a document."""
+        has_document = self.session.current_document is not None
+        for action in getattr(self, "document_actions", []):
+            action.setEnabled(has_document and not self.store.read_only)
+        if not has_document:
+            self.thread.done_button.setEnabled(False)  # the thread's Mark done: nothing to mark
+        if total == 0:
+            self.article_title.setText("No documents yet")
+            self.article.setPlaceholderText(
+                "This project is empty.\n\nFile ▸ Import… (Ctrl+I) adds articles: .txt, .jsonl, .csv, .html, "
+                "or files from Prodigy, doccano, brat and Label Studio.\nThen File ▸ Pre-annotate suggests "
+                "entities and quotations, and Project ▸ Labels… edits the label set.")
+        else:
+            self.article.setPlaceholderText("")
 
     def _span_selected(self, span: Span | None) -> None:
         self.inspector.show_span(span, self.article.text())
@@ -427,6 +447,11 @@ class MainWindow(QMainWindow):
         box.open()
         self.last_notice = box
         return box
+
+    def new_project_dialog(self) -> None:
+        from gui.dialogs.new_project import new_project
+
+        new_project(self)
 
     def export_dialog(self) -> None:
         from gui.dialogs.export_dialog import start_export
