@@ -56,6 +56,7 @@ class ExportReport:
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in ("spans", "relations", "stances", "categories", "units")})
     misaligned: list[str] = field(default_factory=list)  # "doc/unit start-end LABEL 'text'"
     snapped: int = 0
+    trimmed: int = 0  # spans written without their leading or trailing whitespace (spaCy, CoNLL)
     dropped: list[str] = field(default_factory=list)  # annotations a format cannot hold, with why
     manifest: Path | None = None
     hints: list[str] = field(default_factory=list)  # what to run next (printed by the CLI)

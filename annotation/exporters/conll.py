@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from annotation.exporters.base import ExportContext, ExportUnit, register, units_of
+from annotation.exporters.spacy_docbin import trimmed_span
 from annotation.jobs import Job
 from annotation.model import ENTITY
 
@@ -23,6 +24,10 @@ def unit_lines(ctx: ExportContext, unit: ExportUnit) -> list[str]:
     for span in unit.spans:
         if span.layer != ENTITY:
             continue
+        if unit.text[span.start].isspace() or unit.text[span.end - 1].isspace():
+            span = trimmed_span(ctx, unit.text, span, unit.where())
+            if span is None:
+                continue
         token_span = ctx.char_span(doc, span, unit.where())
         if token_span is None:
             continue

@@ -35,7 +35,7 @@ def write_manifest(ctx: "ExportContext", path: Path) -> Path:
                   "documents": report.documents},
         "counts": {kind: dict(sorted(c.items())) for kind, c in report.counts.items()},
         "alignment": {"mode": ctx.options.alignment, "misaligned": len(report.misaligned), "snapped": report.snapped,
-                      "examples": report.misaligned[:20]},
+                      "trimmed": report.trimmed, "examples": report.misaligned[:20]},
         "dropped": report.dropped[:200],
         "files": [ctx.guard.relative_name(p) for p in report.files],
         # What lets the next export here remove exactly these files, unchanged, and nothing else.

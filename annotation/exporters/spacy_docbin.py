@@ -33,7 +33,14 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
     quotes = []
     placed: dict[int, tuple[int, int]] = {}  # span id -> its offsets in the Doc (after snapping)
     char_span = doc.char_span
+    text = unit.text
     for span in unit.spans:
+        if span.layer == ENTITY and (text[span.start].isspace() or text[span.end - 1].isspace()):
+            # "Jay Z.\n\n": an entity may not begin or end with whitespace (spacy debug data flags
+            # it); quote spans keep theirs, spancat takes them as they are
+            span = trimmed_span(ctx, text, span, unit.where())
+            if span is None:
+                continue
         token_span = char_span(span.start, span.end, label=span.label)
         if token_span is None:  # not on token boundaries: --alignment decides, and it is reported
             token_span = ctx.char_span(doc, span, unit.where())
@@ -75,6 +82,24 @@ def unit_to_doc(ctx: ExportContext, unit: ExportUnit) -> "Doc":
         meta["span_attrs"] = attrs
     doc.user_data[USER_KEY] = meta
     return doc
+
+
+def trimmed_span(ctx: ExportContext, text: str, span: Any, where: str) -> Any:
+    """The span without its leading and trailing whitespace (counted, and said in the manifest),
+    or None when it is only whitespace. spaCy's training data must not begin or end an entity
+    with whitespace, and a span that was snapped would take the whitespace token with it."""
+    import dataclasses
+
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        ctx.report.dropped.append(f"{where} {span.start}-{span.end} {span.label}: only whitespace")
+        return None
+    ctx.report.trimmed += 1
+    return dataclasses.replace(span, start=start, end=end)
 
 
 def _by_id(unit: ExportUnit) -> dict[int, Any]:

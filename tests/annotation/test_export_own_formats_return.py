@@ -97,3 +97,21 @@ def test_config_weighs_only_scores_the_pipeline_makes(tmp_path):
     assert not weights.get("spans_sc_f")  # spancat's default key: always 0 for our "quotes" spans
     assert weights["spans_quotes_f"] and weights["ents_f"]
     assert abs(sum(v for v in weights.values() if v) - 1.0) < 0.02
+
+
+def test_entity_ending_in_whitespace_is_trimmed_for_spacy_and_said(tmp_path):
+    import json
+
+    from spacy.tokens import DocBin
+
+    text = "Jay Z.\n\nHe said hi."
+    with Store.create(tmp_path / "p.db") as store:
+        with store.transaction():
+            store.import_articles([ImportedArticle(Document(None, "d", "t", text), (), (ImportedSpan("p", 0, 8, "PERSON"),))], "g", "x")
+        run(run_export(store, tmp_path / "out", "spacy", ExportOptions("x", split=(1.0,))))
+        run(run_export(store, tmp_path / "o.conll", "conll", ExportOptions("x")))
+    (doc,) = DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(blank_english().vocab)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Jay Z.", "PERSON")]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["alignment"]["trimmed"] == 1
+    assert json.loads((tmp_path / "o.manifest.json").read_text(encoding="utf-8"))["alignment"]["trimmed"] == 1
