@@ -58,6 +58,7 @@ def unit_lines(ctx: ExportContext, unit: ExportUnit) -> list[str]:
 @register("conll", ".conll", description="CoNLL-2003 IOB2 (entities only)")
 def write_conll(ctx: ExportContext) -> Job[None]:
     left_out: Counter[str] = Counter()
+    pieces: Counter[str] = Counter()  # pieces of discontinuous entities (brat fragments)
     for split in ctx.splits:
         with ctx.open(ctx.path(split)) as fh:
             for exdoc in ctx.documents(split):
@@ -67,8 +68,12 @@ def write_conll(ctx: ExportContext) -> Job[None]:
                     left_out["quote spans"] += sum(1 for s in unit.spans if s.layer != ENTITY)
                     left_out["relations"] += len(unit.relations)
                     left_out["stance labels"] += len(unit.stances)
+                    pieces["n"] += sum(1 for sp in unit.spans if sp.layer == ENTITY and len(sp.attrs.get("fragments") or ()) > 1)
                 if ctx.done % 200 == 0:
                     yield ctx.progress()
+    if pieces["n"]:
+        ctx.report.dropped.append(f"{pieces['n']} piece(s) of discontinuous entities written as separate entities "
+                                  "(CoNLL has no fragments; brat, Prodigy, doccano, Label Studio and spaCy exports keep them)")
     if sum(left_out.values()):
         ctx.report.dropped.append("conll holds entities only; not written: " + ", ".join(f"{n} {k}" for k, n in left_out.items() if n))
     yield ctx.progress()

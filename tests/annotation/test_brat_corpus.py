@@ -190,3 +190,35 @@ def test_error_found_by_the_store_names_the_ann_file_and_its_line_when_the_txt_i
     (tmp_path / "d.ann").write_text("T1\tPERSON 0 6\tMerkel\nT2\tCUE 7 11\tsaid\n", encoding="utf-8")
     report = run(import_files(store, [tmp_path / "d.txt"], ImportOptions(as_annotator="x")))
     assert len(report.errors) == 1 and report.errors[0].startswith(f"{tmp_path / 'd.ann'}:2: CUE 7-11 'said' belongs to no QUOTE")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["Merkel", "said", "talks", "😀", "café", "x", "went", "well"]), min_size=6, max_size=14),
+       st.data())
+def test_discontinuous_spans_in_any_fragment_order_round_trip(tmp_path_factory, words, data):  # type: ignore[no-untyped-def]
+    """Random discontinuous spans (fragments listed in a random order, words left out between
+    them) come back from Goldspan's brat export exactly as written."""
+    text = " ".join(words)
+    starts = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+    word = [(s, s + len(w)) for s, w in zip(starts, words)]
+    lines, used, n = [], set(), 0
+    for _ in range(data.draw(st.integers(1, 3))):
+        picks = sorted(data.draw(st.sets(st.integers(0, len(words) - 1), min_size=1, max_size=3)))
+        # no two picked words next to each other (only whitespace between: one span, not fragments)
+        if any(b - a < 2 for a, b in zip(picks, picks[1:])) or used & set(picks):
+            continue
+        used |= set(picks)
+        frags = [word[i] for i in picks]
+        order = data.draw(st.permutations(frags))
+        n += 1
+        lines.append(f"T{n}\tPERSON {';'.join(f'{s} {e}' for s, e in order)}\t{' '.join(text[s:e] for s, e in order)}")
+    if not lines:
+        return
+    folder = tmp_path_factory.mktemp("frag")
+    (folder / "d.txt").write_text(text, encoding="utf-8")
+    (folder / "d.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.create(":memory:") as store:
+        report = run(import_files(store, [folder / "d.ann"], ImportOptions(as_annotator="x")))
+        assert not report.errors, report.errors
+        run(run_export(store, folder / "out", "brat", ExportOptions("x")))
+    assert canonical((folder / "out" / "d.ann").read_text(encoding="utf-8")) == canonical("\n".join(lines))
