@@ -45,6 +45,17 @@ def render_html(report: dict[str, Any]) -> str:
                          f"<td>{_num(f['recall_exact'])}</td><td>{_num(f['f1_exact'])}</td><td>{_num(f['precision_overlap'])}</td>"
                          f"<td>{_num(f['recall_overlap'])}</td><td>{_num(f['f1_overlap'])}</td><td>{f['n_a']} / {f['n_b']}</td></tr>")
     parts.append("</table>")
+    tokens, unitized = report.get("span_tokens") or {}, report.get("spans_unitized") or {}
+    if tokens or unitized:
+        parts.append("<table><tr><th>layer</th><th>tokens</th><th>Cohen's κ (tokens)</th><th>Fleiss' κ (tokens)</th>"
+                     "<th>Krippendorff's α (tokens)</th><th>Krippendorff's α<sub>u</sub> (characters)</th></tr>")
+        for layer in sorted(set(tokens) | set(unitized)):
+            t, u = tokens.get(layer, {}), unitized.get(layer, {})
+            parts.append(f"<tr><td>{escape(layer)}</td><td>{_num(t.get('n_items'))}</td><td>{_num(t.get('cohen_kappa'))}</td>"
+                         f"<td>{_num(t.get('fleiss_kappa'))}</td><td>{_num(t.get('krippendorff_alpha'))}</td><td>{_num(u.get('alpha_u'))}</td></tr>")
+        parts.append("</table>")
+    for warning in report.get("warnings") or []:
+        parts.append(f"<p><b>Note:</b> {escape(warning)}</p>")
     src = report["quote_sources"]
     parts.append(f"<p>Quote sources: {src['same_source']} of {src['matched_quotes']} matched quotations agree ({_num(src['agreement'])}).</p>")
     parts.append(_img(label_f1_png(report), "per-label F1"))

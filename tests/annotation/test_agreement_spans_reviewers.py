@@ -150,6 +150,10 @@ def test_report_gives_unitizing_alpha_per_layer(tmp_path):
     entity = report["spans_unitized"]["entity"]
     assert entity["length"] == len(TEXT) and entity["n_documents"] == 1
     assert 0 < entity["alpha_u"] < 1 and entity["labels"]["PERSON"]["alpha_u"] < 1
+    from annotation.agreement.html import render_html
+
+    page = render_html(report)
+    assert "α<sub>u</sub>" in page and "Cohen's κ (tokens)" in page and "fewer than 20" in page
 
 
 @settings(max_examples=100, deadline=None)
