@@ -8,8 +8,12 @@ records repeating a text (Prodigy writes one task per span in binary recipes) ar
 
 Label decisions:
 - ``--label-map THEIRS=OURS`` first; then built-in aliases for common spellings of the
-  schema's labels (LOCATION->LOC, ORGANIZATION->ORG, PER->PERSON ...); anything still unknown
-  is refused by the store with the project's label list.
+  schema's labels (LOCATION->LOC, ORGANIZATION->ORG, PER->PERSON ...), which the import
+  summary lists and which never merge two labels of one file (CITY and COUNTRY, or CITY and
+  GPE: refused unless --label-map says so); anything still unknown is refused by the store
+  with the project's label list.
+- ``source`` and ``cue`` relations drawn from the part to its QUOTE are turned round; the
+  store refuses any other ends and any SOURCE or CUE left without its QUOTE, with the line.
 - A classification label on a comment written by Goldspan (``target:label``, a choice task
   with ``meta.target``) is a stance label. A classification label on any other text (Prodigy
   textcat, doccano classification, Label Studio choices) is a *document category*: stored per
