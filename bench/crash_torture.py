@@ -1,7 +1,8 @@
 """Crash torture: SIGKILL the window and the bulk jobs at random moments, lose nothing.
 
-    uv run python bench/crash_torture.py [--kills 300] [--job-kills 3] [--seed 1] [--project DIR|FILE.db]
-    uv run python bench/crash_torture.py --quick        # 20 edit kills, 1 kill of each job
+    uv run python bench/crash_torture.py [--kills 300] [--window-import-kills 30] [--job-kills 3] [--seed 1]
+                                         [--project DIR|FILE.db] [--dialog window|plain|none] [--no-reader]
+    uv run python bench/crash_torture.py --quick        # 20 edit kills, 5 with a window import, 1 of each job
 
 Edits. A child (bench/torture_child.py) opens a copy of a real, pre-annotated project the way
 ``goldspan open`` does, with a non-native file dialog shown on the project's folder, and applies
@@ -12,6 +13,10 @@ stances"`` in a loop, as a researcher's terminal would. The parent SIGKILLs the 
 (seeded) moments and starts it again, N times. Then: every acknowledged edit must be in the edit
 log, ``goldspan check`` must be clean, and the tables (spans, relations, stances, targets,
 doc_status) must equal a replay of the edit log onto a fresh copy of the starting project.
+A second edit phase does the same while the window also imports a file of new articles on its
+worker (Ctrl+I's path) at a random moment: no half-imported file, and the replay re-imports it.
+``--dialog plain`` shows a plain QFileDialog instead of the window's own (lock-safe) one and
+``--dialog none``/``--no-reader`` leave parts out, to tell causes apart.
 
 Jobs. ``goldspan import`` (two JSONL files with comment threads), ``goldspan preannotate``
 (--n-process 1 and 2) and ``goldspan merge`` are each killed at a random moment, with the
