@@ -140,8 +140,14 @@ def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotati
     if subject.lower_ in ("i", "you", "we"):
         return out  # "as I said, ..." in a reader's comment is their own opinion, not a report
     for lo, hi in _content_ranges(verb):
+        inside = lo < verb.i < hi
+        after = verb.right_edge.i + 1
+        while inside and after < len(index.doc) and index.doc[after].is_punct and index.region_of[after] == -1:
+            after += 1
+        if inside and after < len(index.doc) and index.region_of[after] != -1:
+            continue  # 'Of the process, he said, "In the end ..."': the direct-quote rule takes it
         q = _from_content(lo, hi, verb, subject, (verb.idx, verb.idx + len(verb.text)), index, consumed,
-                          cue_inside=lo < verb.i < hi)
+                          cue_inside=inside)
         if q is not None:
             out.append(q)
     return out

@@ -356,3 +356,11 @@ def test_odd_endings_never_crash_and_spans_stay_inside(nlp, text):
 
     for q in detect_quotations(nlp(text)):
         assert 0 <= q.start < q.end <= len(text)
+
+
+def test_a_lead_in_then_the_cue_then_the_quote_is_direct(nlp):
+    text = ("Prime Minister Tom Kerr backed the vote. Of the public process, he said, \"In the end I will have "
+            "one vote in each referendum like everyone else\".")
+    q = _find(_quotes(nlp, text), "In the end I will have one vote")
+    assert q["direct"] is True and q["cue"] == "said" and q["speaker"] == "Tom Kerr"
+    assert not q["text"].startswith("Of the public process")
