@@ -119,3 +119,31 @@ def test_n_can_go_where_the_model_is_least_sure(qtbot, panel):
     panel.select_comment(model.comment_ids()[0])
     qtbot.keyClicks(panel.tree, "n")
     assert panel.current_comment == model.comment_ids()[1]  # reading order
+
+
+def test_cancel_in_the_window_lets_training_keep_its_best_epoch():
+    """The runner stops a job right after a progress report; the wrapper stops reporting once
+    Cancel is pressed, so the training job sees the cancel itself and returns its best epoch."""
+    from annotation.jobs import CancelToken, Cancelled, Progress
+    from gui.model_menu import keep_best_on_cancel
+
+    token = CancelToken()
+
+    def training():
+        best = None
+        try:
+            for epoch in range(1, 6):
+                token.check()
+                best = epoch
+                yield Progress(epoch, 5, f"epoch {epoch}/5")
+        except Cancelled:
+            pass
+        return f"saved epoch {best}"
+
+    job = keep_best_on_cancel(training(), token)
+    assert next(job).message == "epoch 1/5"
+    assert next(job).message == "epoch 2/5"
+    token.cancel()
+    with pytest.raises(StopIteration) as stop:
+        next(job)
+    assert stop.value.value == "saved epoch 2"
