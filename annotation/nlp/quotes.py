@@ -78,7 +78,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
         elif is_naming(tok) and (named := naming_quotations(tok, index, consumed)):
             found.extend(named)  # "called the plan "daylight robbery"", "described it as ..."
         elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)) or (
-            tok.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ == "for" for c in tok.children)
+            tok.lemma_.lower() == "call" and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in tok.children)
         ) or text_reads(tok) or goes_on(tok):  # "They call for ...": a demand; "The post read: ..."; "went on: ..."
             cues.append(tok)
             found.extend(_clausal(tok, index, consumed))
@@ -181,9 +181,9 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             that = next(c for c in verb.children if c.lower_ == "that")
             ranges.append((that.i + 1, child.right_edge.i))  # "states that ..." parsed loosely
         elif (child.dep_ == "xcomp" or child.dep_ == "advcl" and any(a.lower_ == "to" for a in child.children)) \
-                and verb.lemma_.lower() in DIRECTIVE_VERBS and any(
-            c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "with") for c in verb.children
-        ):  # "pleaded with him to ..." too
+                and (verb.lemma_.lower() in DIRECTIVE_VERBS or verb.lemma_.lower() == "call") and any(
+            c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("with", "on")) for c in verb.children
+        ):  # "pleaded with him to ...", "called on the government to ..." too
             ranges.append((child.left_edge.i, child.right_edge.i))  # "asked them not to ..."
         elif child.dep_ == "dobj" and child.lemma_.lower() in CLAUSE_NOUNS:
             for clause in child.children:
@@ -302,8 +302,10 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
     words = [t for t in tokens if t.is_alpha]
     # a clause, not a participle inside a noun phrase ("approved security cabinets")
     has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "npadvmod") for t in tokens)
-    if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and any(
-        w.text[:1].isupper() for w in words
+    capitals = sum(1 for w in words if w.text[:1].isupper())
+    # Title Case: most words capitalised ("Better Idea of Afghan Girls"), not "We have nowhere to go"
+    if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and capitals and (
+        2 * capitals >= len(words)
     ) and not index.text[max(0, region.open - 4):region.open].rstrip().endswith(":") and not (
         tokens[0].is_sent_start and has_verb and len(words) > 3) and not (
         has_verb and len(words) > 3 and index.text[region.end - 1:region.end] in ".!?"

@@ -188,6 +188,12 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return Mention(start, end, "", group.speaker)
         if prev_mention is not None and prev_mention.label in _ORG_LABELS:
             return prev_mention
+        if prev is not None and prev.source is not None and prev.source_token >= 0 and prev.speaker and (
+            head.doc[prev.source_token].lemma_.lower() in ORG_NOUNS
+        ) and _sentence_before(head) <= prev.start:
+            # "The state news agency said ... “…,” it added": the unnamed body that just spoke
+            start, end = prev.coref or prev.source
+            return Mention(start, end, "ORG", prev.speaker)
         wanted = ("ORG", "NORP") if word in GROUP_PRONOUNS else ("ORG",)
         return next((m for m in reversed(before) if m.label in wanted), None)
     if _person_description(head):
@@ -218,7 +224,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         # sentence or the one before
         sent = head.sent
         lo = head.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
-        near = {m.canonical for m in before if m.label == "ORG" and m.start >= lo}
+        near = {m.canonical for m in before if m.start >= lo and (m.label == "ORG" or m.label == "GPE" and m.subject)}
         if len(near) == 1:
             return next(m for m in reversed(before) if m.canonical in near)
         return None
@@ -256,7 +262,8 @@ def _group_speaker(doc: "Doc", history: "list[Quotation]") -> "Quotation | None"
         if q.source is None or q.source_token < 0:
             continue
         tok = doc[q.source_token]
-        if tok.tag_ in ("NNS", "NNPS"):
+        couple = any(c.dep_ == "conj" for c in tok.children)  # "Mary Okoro and her husband Ben said"
+        if tok.tag_ in ("NNS", "NNPS") or couple:
             if tok.lemma_.lower() in DOCUMENT_SUBJECTS or tok.lemma_.lower() in NON_SPEAKERS:
                 continue
             return q

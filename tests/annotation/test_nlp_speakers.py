@@ -364,3 +364,17 @@ def test_a_lead_in_then_the_cue_then_the_quote_is_direct(nlp):
     q = _find(_quotes(nlp, text), "In the end I will have one vote")
     assert q["direct"] is True and q["cue"] == "said" and q["speaker"] == "Tom Kerr"
     assert not q["text"].startswith("Of the public process")
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    ("The state news agency said the test was a success. \"The enemy will tremble,\" it added.",
+     "enemy will tremble", "state news agency"),
+    ("Greenpeace said the spill was the worst in a decade. It called on the government to act.", "to act",
+     "Greenpeace"),
+    ("Barcelona confirmed the signing on Monday. In a statement, the club said the player had passed a medical.",
+     "passed a medical", "Barcelona"),
+    ("Mary Okoro and her husband Ben said they had lost everything. \"We have nowhere to go,\" they said.",
+     "We have nowhere to go", "Mary Okoro"),
+])
+def test_organisations_and_couples_keep_speaking(nlp, text, fragment, speaker):
+    assert _find(_quotes(nlp, text), fragment)["speaker"] == speaker
