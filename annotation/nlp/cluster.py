@@ -282,7 +282,7 @@ class _Run:
         from annotation.nlp.cluster_worker import ModelPlugin, worker_model_label
 
         try:
-            self.client.register_plugin(ModelPlugin(self.model))
+            self.client.register_plugin(ModelPlugin(self.model, ignore_interrupts=self.report.scheduler.startswith("local")))
             labels = self.client.run(worker_model_label, self.model)
         except (OSError, TimeoutError):
             raise ClusterError(f"lost the Dask scheduler at {self.report.scheduler} while loading the model on the "

@@ -11,6 +11,7 @@ the desktop never loads it.
 """
 from __future__ import annotations
 
+import signal
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,10 +54,15 @@ class ModelPlugin(WorkerPlugin):
 
     name = "goldspan-model"  # one per cluster: registering again replaces it
 
-    def __init__(self, model: str | None) -> None:
+    def __init__(self, model: str | None, ignore_interrupts: bool = False) -> None:
         self.model = model
+        # local:N only: Ctrl+C reaches the whole process group, and the coordinator alone should
+        # handle it (it closes its cluster); workers of a cluster someone started keep theirs.
+        self.ignore_interrupts = ignore_interrupts
 
     def setup(self, worker: Any) -> None:
+        if self.ignore_interrupts and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         worker_model_label(self.model)  # never raises: a load error is reported as the label
 
 
