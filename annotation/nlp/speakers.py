@@ -293,11 +293,19 @@ def _untagged_subject(head, names_only: bool = False,  # type: ignore[no-untyped
 
 
 def _sentence_before(head) -> int:  # type: ignore[no-untyped-def]
-    """Start of the sentence before the pronoun's own (how far back a new topic may be)."""
+    """Start of the sentence before the pronoun's own (how far back a new topic may be), and
+    further back while that sentence's subject is the same pronoun: "Lisa Grant thanked the
+    firefighters. She met Chief Omar Diaz. “…,” she said." keeps Lisa Grant the topic."""
+    doc = head.doc
     sent = head.sent
-    if sent.start == 0:
-        return 0
-    return head.doc[sent.start - 1].sent.start_char
+    for _ in range(3):
+        if sent.start == 0:
+            return 0
+        sent = doc[sent.start - 1].sent
+        subject = next((t for t in sent.root.children if t.dep_ == "nsubj"), None)
+        if subject is None or subject.lower_ != head.lower_:
+            return sent.start_char
+    return sent.start_char
 
 
 def _latest_of(before: list[Mention], canonical: str) -> Mention | None:

@@ -378,3 +378,11 @@ def test_a_lead_in_then_the_cue_then_the_quote_is_direct(nlp):
 ])
 def test_organisations_and_couples_keep_speaking(nlp, text, fragment, speaker):
     assert _find(_quotes(nlp, text), fragment)["speaker"] == speaker
+
+
+def test_she_keeps_the_topic_through_a_sentence_that_is_about_her(nlp):
+    text = ("Mayor Lisa Grant thanked the firefighters. She met Chief Omar Diaz at the station.\n\n"
+            "\"They saved this town,\" she said.\n\n\"I will never forget what they did.\"")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "They saved this town")["speaker"] == "Lisa Grant"
+    assert _find(quotes, "never forget what they did")["speaker"] == "Lisa Grant"
