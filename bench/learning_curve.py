@@ -16,7 +16,8 @@ the same model over the same rows.
 NER (Wikinews, ../shared/corpus/wikinews_gum.jsonl): a new label ROLE (job titles and roles:
 "President", "foreign minister", "spokesman" ...) is annotated by a rule, since the corpus has
 no gold. 4 fixed documents are held out; `train --task ner` runs on 5, 10 and 20 of the rest,
-with and without pseudo-rehearsal of the stock labels. Reported: ROLE F1 on the held-out
+with pseudo-rehearsal of the stock labels, without any protection, and with rehearsal plus the
+recognizer's token encoder frozen ("freeze what is not taught"). Reported: ROLE F1 on the held-out
 documents against the rule, and stock-label F1 against the base model's own predictions
 (1.0 = nothing forgotten), before (the base model) and after.
 """
@@ -221,8 +222,8 @@ def ner_curve(workdir: Path, epochs: int) -> dict[str, Any]:
     points = []
     points_paths: list[str] = []  # models trained with rehearsal, by size
     for n in (5, 10, 20):
-        for rehearsal in (True, False):
-            project = workdir / f"ner-{n}-{int(rehearsal)}.db"
+        for rehearsal, freeze in ((True, False), (False, False), (True, True)):
+            project = workdir / f"ner-{n}-{int(rehearsal)}{int(freeze)}.db"
             with Store.create(project, role_schema()) as store:
                 docs = [ImportedArticle(Document(None, a["id"], a["title"], a["text"])) for a in pool[:n]]
                 with store.transaction():
@@ -237,20 +238,21 @@ def ner_curve(workdir: Path, epochs: int) -> dict[str, Any]:
                             pass
                 start = time.perf_counter()
                 report = run(train_ner(store, "gold", workdir / "models", 0.0, 0, epochs=epochs, base=base_name,
-                                       rehearsal=rehearsal))
+                                       rehearsal=rehearsal, freeze=freeze))
                 seconds = time.perf_counter() - start
                 # spaCy allocates mostly outside Python's allocator: the process high-water mark
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             after = evaluate(spacy.load(report.path))
-            if rehearsal:
+            if rehearsal and not freeze:
                 points_paths.append(report.path)  # the rehearsal models: the last one is timed below
-            point = {"docs": n, "rehearsal": rehearsal, "role_spans": spans, **after,
+            point = {"docs": n, "rehearsal": rehearsal, "frozen_encoder": freeze, "role_spans": spans, **after,
                      "train_seconds": round(seconds, 1), "peak_mb": round(peak, 1)}
             points.append(point)
-            print(f"NER {n:>2} docs ({spans} ROLE spans), rehearsal {'on ' if rehearsal else 'off'}: "
+            way = "rehearsal + frozen encoder" if freeze else ("rehearsal" if rehearsal else "no protection")
+            print(f"NER {n:>2} docs ({spans} ROLE spans), {way}: "
                   f"ROLE F1 {after['role_f1']:.3f} (P {after['role_p']:.3f} R {after['role_r']:.3f}), "
                   f"stock F1 {after['stock_f1']:.3f} | train {seconds:.1f} s, process peak RSS {peak:.0f} MB", flush=True)
-    throughput = entity_throughput(workdir / "ner-20-1.db", points_paths[-1] if points_paths else "")
+    throughput = entity_throughput(workdir / "ner-20-10.db", points_paths[-1] if points_paths else "")
     return {"base": base_name, "held_out_docs": [a["id"] for a in held], "epochs": epochs, "before": before,
             "points": points, "suggestion_throughput": throughput}
 

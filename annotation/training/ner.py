@@ -13,6 +13,11 @@ What a training text teaches, per label:
   the recognizer learns that PERSON or DATE never occur and forgets them (bench/learning_curve.py
   measures both ways).
 
+``freeze`` also keeps the recognizer's token encoder as the base model's (measured in
+bench/learning_curve.py: alone it does not save the stock labels, the output layer still learns
+that they never occur; with rehearsal it keeps them better but learns a new label more slowly,
+so it is off by default).
+
 Cancel (a CancelToken or Ctrl-C) between batches keeps the best epoch so far, which is saved.
 """
 from __future__ import annotations
@@ -138,7 +143,8 @@ def _load(name: str) -> "Language":
 
 def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2, seed: int = 0, epochs: int = 10,
               base: str | None = None, cancel: CancelToken | None = None, register: bool = True,
-              rehearsal: bool = True, min_per_label: int = MIN_PER_LABEL, oversample: int = OVERSAMPLE) -> Job[TrainReport]:
+              rehearsal: bool = True, min_per_label: int = MIN_PER_LABEL, oversample: int = OVERSAMPLE,
+              freeze: bool = False) -> Job[TrainReport]:
     """Train, score beside the current model, save the best epoch atomically and register it."""
     from spacy.util import compounding, fix_random_seed, minibatch
 
@@ -216,6 +222,7 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     for label in new_labels:
         ner.add_label(label)
     optimizer = nlp.resume_training()
+    frozen = ner.model.get_ref("tok2vec").to_bytes() if freeze else None
     best_bytes: bytes | None = None
     best_score = float("-inf")
     rng = random.Random(seed)
@@ -226,6 +233,8 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
                 losses: dict[str, float] = {}
                 for batch in minibatch(examples, size=compounding(1.0, 8.0, 1.2)):
                     nlp.update(batch, drop=0.2, sgd=optimizer, losses=losses)
+                    if frozen is not None:  # "freeze": the token encoder stays the base model's
+                        ner.model.get_ref("tok2vec").from_bytes(frozen)
                     if cancel is not None:
                         cancel.check()
                 if held_units:
