@@ -1,6 +1,6 @@
 """Pre-annotation on Dask against the single-machine paths, same units, same run.
 
-    uv run python bench/cluster_bench.py [--articles 200] [--batch-chars 20000] [--repeat 1]
+    uv run python bench/cluster_bench.py [--articles 400] [--batch-chars 20000] [--repeat 1]
 
 Builds the demo-like project of bench/preannotate_bench.py (Wikinews paragraphs recombined,
 reader comments) and pre-annotates fresh copies of it four ways:
@@ -174,7 +174,7 @@ def _tree_cpu(pid: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--batch-chars", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=1, help="best of N for each way (interleaved)")
     args = parser.parse_args()
