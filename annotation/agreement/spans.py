@@ -88,11 +88,17 @@ class PairResult:
         return total
 
 
-def _group(spans: Iterable[SpanKey]) -> dict[tuple[int, int, str, str], list[SpanKey]]:
-    groups: dict[tuple[int, int, str, str], list[SpanKey]] = defaultdict(list)
-    for span in spans:
-        groups[(span[0], span[1], span[5], span[4])].append(span)
-    return groups
+def _exact_count(a: Sequence[SpanKey], b: Sequence[SpanKey]) -> int:
+    """Exact pairs between two spans lists of one group (offsets as a multiset)."""
+    waiting: dict[tuple[int, int], int] = defaultdict(int)
+    for span in b:
+        waiting[(span[2], span[3])] += 1
+    n = 0
+    for span in a:
+        if waiting[(span[2], span[3])] > 0:
+            waiting[(span[2], span[3])] -= 1
+            n += 1
+    return n
 
 
 def overlap_pairs(a: Sequence[SpanKey], b: Sequence[SpanKey]) -> list[tuple[SpanKey, SpanKey]]:
@@ -175,47 +181,46 @@ def compare_spans(
         by_key_a[(span[0], span[1], span[5], span[4], span[2], span[3])].append(span)
     for span in b:
         by_key_b[(span[0], span[1], span[5], span[4], span[2], span[3])].append(span)
-    rest_a: set[tuple] = set()  # groups (unit, layer, label) with a span of a not matched exactly
+    rest_a: set[tuple] = set()  # groups (unit, layer, label) with spans not matched exactly
     rest_b: set[tuple] = set()
-    exact_quotes: dict[tuple, list[tuple[SpanKey, SpanKey]]] = defaultdict(list)  # for quote sources
-    exact_counts: dict[tuple, int] = defaultdict(int)
+    exact_quotes: dict[tuple, list[tuple[SpanKey, SpanKey]]] = defaultdict(list)
     for key, spans_a in by_key_a.items():
         counts = result.labels[key[2]][key[3]]
-        n_a = len(spans_a)
-        counts.n_a += n_a
+        counts.n_a += len(spans_a)
         spans_b = by_key_b.get(key)
-        matched = min(n_a, len(spans_b)) if spans_b else 0
-        group = key[:4]
-        if matched:
-            counts.exact += matched
-            exact_counts[group] += matched
-            if key[3] == quote_label:
-                exact_quotes[group] += zip(spans_a[:matched], spans_b[:matched])  # type: ignore[index]
-        if n_a > matched:
-            rest_a.add(group)
+        matched = min(len(spans_a), len(spans_b)) if spans_b else 0
+        counts.exact += matched
+        counts.overlap += matched  # corrected below where a matching over the group is needed
+        if matched and key[3] == quote_label:
+            exact_quotes[key[:4]] += zip(spans_a[:matched], spans_b[:matched])  # type: ignore[index]
+        if len(spans_a) > matched:
+            rest_a.add(key[:4])
     for key, spans_b in by_key_b.items():
         result.labels[key[2]][key[3]].n_b += len(spans_b)
-        if key not in by_key_a or len(spans_b) > len(by_key_a[key]):
+        spans_a = by_key_a.get(key)
+        if spans_a is None or len(spans_b) > len(spans_a):
             rest_b.add(key[:4])
-    # Where one annotator's spans of a group are all matched exactly, that side is used up and
-    # the exact pairs are a maximum matching; only groups with spans left on both sides need the
-    # matching over the whole group (exact pairs included, since taking them out first can cost
-    # a pair when the spans of an exact pair are also the only partners of two others).
+    # Where exact pairs use up one annotator's spans of a group, they are a maximum matching.
+    # Groups with spans left on both sides get the matching over the whole group (exact pairs
+    # included: taking them out first can cost a pair when the spans of an exact pair are also
+    # the only partners of two others).
     solve = rest_a & rest_b
     full_a: dict[tuple, list[SpanKey]] = defaultdict(list)
     full_b: dict[tuple, list[SpanKey]] = defaultdict(list)
-    for by_key, full in ((by_key_a, full_a), (by_key_b, full_b)):
-        for key, spans in by_key.items():
-            if key[:4] in solve:
-                full[key[:4]] += spans
+    if solve:
+        for by_key, full in ((by_key_a, full_a), (by_key_b, full_b)):
+            for key, spans in by_key.items():
+                if key[:4] in solve:
+                    full[key[:4]] += spans
     pairs: list[tuple[SpanKey, SpanKey]] = []
-    for group, n in exact_counts.items():
+    for group, found in exact_quotes.items():
         if group not in solve:
-            result.labels[group[2]][group[3]].overlap += n
-            pairs += exact_quotes.get(group, ())
+            pairs += found
     for group in solve:
+        counts = result.labels[group[2]][group[3]]
         found = overlap_pairs(full_a[group], full_b[group])
-        result.labels[group[2]][group[3]].overlap += len(found)
+        exact_here = _exact_count(full_a[group], full_b[group])
+        counts.overlap += len(found) - exact_here
         if group[3] == quote_label:
             pairs += found
     if sources_a is not None and sources_b is not None:
