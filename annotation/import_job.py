@@ -65,7 +65,7 @@ def import_files(
     sizes = {p: (p.stat().st_size if p.is_file() else 0) for p in files}
     total = sum(sizes.values())
     base = 0
-    articles_read: set[Path] = set()  # formats whose article spans several files: each read once
+    articles_read: dict[Path, bool] = {}  # formats whose article spans several files: each read once (ok?)
     for path in files:
         yield Progress(base, total, f"importing {path.name}")
         named = path
@@ -84,10 +84,11 @@ def import_files(
                 named = spec.article_of(path)
                 article = named.resolve()
                 if article in articles_read:
-                    report.files_ok.append(str(path))  # read with the article named before
+                    if articles_read[article]:  # read with the article named before (a failure is said once)
+                        report.files_ok.append(str(path))
                     base += sizes[path]
                     continue
-                articles_read.add(article)
+                articles_read[article] = False
             file_options = replace(options, extra={**options.extra, FORCED: bool(fmt)})
             annot = options.as_annotator or (annotator if spec.carries_annotations else "")
             last = [0]
@@ -117,6 +118,8 @@ def import_files(
                                                      **({"labels_mapped": aliases} if aliases else {})})
             report.result += file_result
             report.aliases.update(aliases)
+            if spec.article_of is not None:
+                articles_read[named.resolve()] = True
             report.files_ok.append(str(path))
         except InputError as exc:
             if exc.path == named.name:  # the store names the file as recorded (its name): say which one

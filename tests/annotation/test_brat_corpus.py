@@ -115,6 +115,7 @@ def test_unmapped_event_type_is_refused_with_its_line_once(store, tmp_path):
     report = run(import_files(store, [tmp_path / "in"], ImportOptions(as_annotator="x")))  # the folder: .txt and .ann
     assert report.errors == [f"{path}:16: event type 'Attribution-no-source' is not one Goldspan reads (Attribution); "
                              "map it with --label-map Attribution-no-source=Attribution if it is an attribution"]
+    assert report.files_ok == []  # the .txt of the refused article is not reported as imported either
 
 
 def test_every_relation_type_used_is_declared(store, tmp_path):
