@@ -367,11 +367,11 @@ class MainWindow(QMainWindow):
                 self.close()
 
     def import_files_dialog(self) -> None:
-        paths = file_dialogs.get_open_file_names(self, "Import articles", "", "Articles (*.txt *.jsonl *.json *.csv *.html *.htm);;All files (*)")
-        if paths:
-            self.import_paths(paths)
+        from gui.dialogs.import_dialog import run_import_dialog  # format, annotator, mapping, preview
 
-    def import_paths(self, paths: list[str]) -> bool:
+        run_import_dialog(self)
+
+    def import_paths(self, paths: list[str], options: object = None, fmt: str | None = None) -> bool:
         from annotation.import_job import import_files
         from annotation.snapshots import files_label, is_annotated
 
@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
         # into an annotated project: one undo step, "Undo Import x.jsonl" (an empty one needs none)
         return start_undoable_job(
             self.session, self.jobs, "Importing", f"Import {files_label(paths)}",
-            lambda store, token: import_files(store, paths, annotator=annotator, cancel=token),
+            lambda store, token: import_files(store, paths, options, fmt, annotator=annotator, cancel=token),  # type: ignore[arg-type]
             on_done=self._import_done, needed=is_annotated,
         )
 
@@ -393,6 +393,22 @@ class MainWindow(QMainWindow):
             self.notify("Import", "Some files were not imported:\n\n" + "\n".join(errors[:20]))
         if self.session.current_document is None:
             self.open_first_document()
+        if added and self.preannotate_action.isEnabled():
+            self._offer_preannotation(added)
+
+    def _offer_preannotation(self, added: int) -> None:
+        """After an import: pre-annotate now? (not blocking: the window stays usable)"""
+        box = QMessageBox(QMessageBox.Icon.Question, "Pre-annotate",
+                          f"{added:,} documents were imported. Suggest entities and quotations in them now?\n"
+                          "(File ▸ Pre-annotate does it later.)", parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton("Pre-annotate now", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        yes.clicked.connect(self.preannotate)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.NonModal)  # a suggestion, not a question to answer first
+        box.show()
+        self.preannotate_offer = box
 
     def preannotate(self) -> None:
         from annotation.snapshots import is_annotated

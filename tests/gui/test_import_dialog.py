@@ -1,0 +1,66 @@
+"""File ▸ Import…: preview of what comes in and what would be refused, a label mapping that
+makes a refused file importable, annotations imported as the chosen annotator, then an offer
+to pre-annotate."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from annotation.store import Store
+from gui.app import open_window
+from gui.dialogs.import_dialog import ImportDialog, run_import_dialog
+
+
+def _doccano(path):  # type: ignore[no-untyped-def]
+    rows = [
+        {"text": "Maria Öberg visited Springfield on Monday.", "label": [[0, 11, "WHO"], [20, 31, "GPE"]]},
+        {"text": "The council met in Shelbyville.", "label": [[19, 30, "GPE"]]},
+    ]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_preview_mapping_import_and_offer(qtbot, tmp_path, monkeypatch):
+    project = tmp_path / "p.db"
+    Store.create(project).close()
+    window = open_window(project, "tester")
+    assert window is not None
+    window.show()
+    dialog = ImportDialog(window.store.schema, "tester", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    source = _doccano(tmp_path / "ann.jsonl")
+    dialog.add_paths([str(source), str(tmp_path / "missing.csv")])
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    text = dialog.summary.toPlainText()
+    assert "2 documents" in text and "GPE 2" in text
+    assert "WHO (1)" in text and "refused unless you map" in text  # unknown label, named
+    assert "missing.csv" in text  # and the file that would not import
+    # map WHO -> PERSON with the mapping row's chooser
+    row = next(r for r in range(dialog.mapping.rowCount()) if dialog.mapping.item(r, 0).text() == "WHO")
+    chooser = dialog.mapping.cellWidget(row, 1)
+    chooser.setCurrentIndex(chooser.findText("PERSON"))
+    assert "PERSON 1" in dialog.summary.toPlainText() and "refused" not in dialog.summary.toPlainText()
+    dialog.annotator.clear()
+    qtbot.keyClicks(dialog.annotator, "ben")
+    assert dialog.options().label_map == {"WHO": "PERSON"} and dialog.options().as_annotator == "ben"
+    dialog.files.takeItem(1)  # drop the missing file
+    started: list[bool] = []
+    monkeypatch.setattr(window, "preannotate", lambda: started.append(True))
+    assert run_import_dialog(window, dialog)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30000)
+    store = window.session.store
+    doc = store.document_ids()[0]
+    assert {(s.label, s.annotator) for s in store.spans(doc)} == {("PERSON", "ben"), ("GPE", "ben")}
+    offer = window.preannotate_offer
+    qtbot.waitUntil(offer.isVisible)
+    assert "2 documents were imported" in offer.text()
+    yes = next(b for b in offer.buttons() if "now" in b.text())
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    assert started == [True]
+    window.close()
+    store.close()
