@@ -122,6 +122,7 @@ class ImportDialog(QDialog):
         self.mapping = QTableWidget(0, 2)
         self.mapping.setHorizontalHeaderLabels(["Label in the files", "Label in this project"])
         self.mapping.horizontalHeader().setStretchLastSection(True)
+        self.mapping.setColumnWidth(0, 220)
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
         form = QFormLayout()

@@ -66,7 +66,7 @@ class LabelsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         hint = QLabel("Double-click a cell to edit it (the colour cell opens a colour chooser). "
-                      "Renaming a label renames its spans; the number after a name is how many spans use it.")
+                      "Renaming a label renames its spans (hover a name to see how many use it).")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)

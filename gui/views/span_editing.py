@@ -249,7 +249,12 @@ class SpanEditingMixin:
             self._hover = hover
             self._update_ranges(before + self._group_ranges())
             if hits:
-                QToolTip.showText(event.globalPosition().toPoint(), self._tooltip(hits[0].span), self.viewport())
+                # Every span here, not just the innermost: identical or nested spans (a SOURCE that
+                # is also a PERSON) are each named, and a click steps through them.
+                tip = "".join(self._tooltip(p.span) for p in hits)
+                if len(hits) > 1:
+                    tip += "<p><i>Click again to select the next of these spans.</i></p>"
+                QToolTip.showText(event.globalPosition().toPoint(), tip, self.viewport())
             else:
                 QToolTip.hideText()
 
