@@ -334,3 +334,50 @@ def test_model_option_goes_to_the_workers(scheduler, tmp_path):
     found = _suggestions(clustered)
     assert found == _suggestions(single) and found
     assert {key[1][7] for key in found if key[0] == "span"} == {label}
+
+
+def test_a_refused_worker_leaves_the_run_to_the_others(tmp_path, monkeypatch):
+    """Two workers, one with another model version: one line about it, and the other does every unit."""
+    import logging
+
+    from distributed import LocalCluster, get_worker
+
+    from annotation.nlp import cluster_worker
+    from annotation.nlp.models import load_model
+    from annotation.nlp.preannotate import preannotate
+
+    label = load_model().label
+    stale = label.rsplit(" ", 1)[0] + " 0.0.1"
+    single, clustered = tmp_path / "single.db", tmp_path / "clustered.db"
+    with Store.create(single) as store, store.transaction():
+        store.import_articles([ImportedArticle(
+            Document(None, f"d{n}", "Harbour", f"“We are confident,” the minister told reporters in Port {n}."),
+            tuple(Comment(None, None, f"c{n}-{k}", text) for k, text in enumerate(COMMENTS))) for n in range(4)], "test")
+    shutil.copy(single, clustered)
+    with Store.open(single) as store:
+        run(preannotate(store, ANN))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0",
+                      silence_logs=logging.ERROR) as cluster:
+        stale_worker = sorted(cluster.scheduler_info["workers"])[0]
+        real_label, real_batch = cluster_worker.worker_model_label, cluster_worker.annotate_batch
+
+        def label_of(model, dask_worker=None):  # type: ignore[no-untyped-def]
+            return stale if dask_worker is not None and dask_worker.address == stale_worker else real_label(model)
+
+        def batch_on(batch, model, expected, units, batch_size):  # type: ignore[no-untyped-def]
+            if get_worker().address == stale_worker:
+                return cluster_worker.BatchRefused(batch, stale_worker, stale)
+            return real_batch(batch, model, expected, units, batch_size)
+
+        monkeypatch.setattr(cluster_worker, "worker_model_label", label_of)
+        monkeypatch.setattr(cluster_worker, "annotate_batch", batch_on)
+        lines: list[str] = []
+        with Store.open(clustered) as store:
+            from annotation.nlp.cluster import preannotate_on_cluster
+
+            report = run(preannotate_on_cluster(store, ANN, cluster.scheduler_address, batch_chars=60,
+                                                notify=lines.append))
+    assert [line for line in lines if line.startswith("refused")] == [
+        f"refused worker {stale_worker}: it has {stale}, this run uses {label}"]
+    assert report.refused == {stale_worker: stale} and stale_worker not in report.workers
+    assert report.units_done == report.units_total and _suggestions(clustered) == _suggestions(single)
