@@ -270,24 +270,32 @@ class MainWindow(QMainWindow):
         command = accept_all_command(self.store, current, self.session.annotator) if current is not None else None
         if command is None:
             self.show_message("No suggestions left in this document")
-        else:
-            self.session.push(command)
+        elif self.session.push(command):
+            self.show_message(f"{command.describe()} (Ctrl+Z takes them back)")
 
     # -- undo -----------------------------------------------------------------------------
 
     def undo(self) -> None:
+        stack = self.session.undo_stack
+        text, index = stack.undoText(), stack.index()
         self._following_undo = True
         try:
             self.session.undo()  # a bulk job's step restores its snapshot (gui.job_undo)
         finally:
             self._following_undo = False
+        if stack.index() != index and text:
+            self.show_message(f"Undid: {text}")  # confirmed where the eye goes after Ctrl+Z
 
     def redo(self) -> None:
+        stack = self.session.undo_stack
+        text, index = stack.redoText(), stack.index()
         self._following_undo = True
         try:
             self.session.redo()
         finally:
             self._following_undo = False
+        if stack.index() != index and text:
+            self.show_message(f"Redid: {text}")
 
     # -- changes --------------------------------------------------------------------------
 
