@@ -28,8 +28,14 @@ def run_cluster_job(make_job: Callable[[Callable[[str], None]], Job[T]], quiet: 
 
     console = Console(stderr=True)
     live = sys.stderr.isatty()
+    class RunTimeLeft(TimeRemainingColumn):
+        """Time left for the run's row only: a worker's share has no end of its own."""
+
+        def render(self, task):  # type: ignore[no-untyped-def]
+            return "" if task.fields.get("worker") else super().render(task)
+
     bar = Bar(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[units]}"),
-              TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=console, transient=True,
+              TextColumn("{task.fields[rate]}"), RunTimeLeft(), console=console, transient=True,
               disable=not live)
     last_plain = [0.0]
     worker_rows: dict[str, int] = {}
@@ -49,10 +55,11 @@ def run_cluster_job(make_job: Callable[[Callable[[str], None]], Job[T]], quiet: 
             rate = f"{p.units_per_second:.1f} units/s" if p.units_per_second else ""
             bar.update(main, completed=p.done, total=p.total or None, description=p.message,
                        units=f"{p.units_done}/{p.units_total} units", rate=rate)
-            for worker, count in p.workers:
+            for worker, count in p.workers:  # each worker's bar: its share of the run's units
                 if worker not in worker_rows:
-                    worker_rows[worker] = bar.add_task(f"  {worker}", total=None, units="", rate="")
-                bar.update(worker_rows[worker], units=f"{count} units")
+                    worker_rows[worker] = bar.add_task(f"  {worker}", total=p.units_total or None, units="", rate="",
+                                                          worker=True)
+                bar.update(worker_rows[worker], completed=count, units=f"{count} units")
             if not live and p.units_done and time.monotonic() - last_plain[0] >= PLAIN_EVERY:
                 last_plain[0] = time.monotonic()
                 per_worker = ", ".join(f"{w} {n}" for w, n in p.workers)
