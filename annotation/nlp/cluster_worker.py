@@ -49,8 +49,9 @@ class BatchRefused:
 
 
 class ModelPlugin(WorkerPlugin):
-    """Loads the pipeline once per worker process, when the worker joins. Tasks would load it on first use anyway; doing it at setup keeps the first batch
-    from stalling and lets the coordinator ask every worker for its model before sending work."""
+    """Loads the pipeline once per worker process, when the worker joins. Tasks would load it
+    on first use anyway; doing it at setup keeps the first batch from stalling and lets the
+    coordinator ask every worker for its model before sending work."""
 
     name = "goldspan-model"  # one per cluster: registering again replaces it
 
