@@ -146,9 +146,20 @@ def train_stance(store: "Store", layer: str, out_dir: Path, eval_split: float = 
     return report
 
 
+_loaded: dict[tuple[str, int], dict[str, StanceModel]] = {}  # (folder, meta.json mtime) -> heads
+
+
 def load_heads(path: Path) -> dict[str, StanceModel]:
-    """The heads of a stance model folder (checked to be one)."""
+    """The heads of a stance model folder (checked to be one); loaded once per process, like a
+    spaCy pipeline (a model folder is never rewritten: each training makes a new one)."""
     registry.require_task(path, "stance")
+    key = (str(path.resolve()), (path / "meta.json").stat().st_mtime_ns)
+    if key not in _loaded:
+        _loaded[key] = _read_heads(path)
+    return _loaded[key]
+
+
+def _read_heads(path: Path) -> dict[str, StanceModel]:
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     out: dict[str, StanceModel] = {}
     for head in meta["goldspan"].get("heads", ["stance"]):

@@ -64,7 +64,8 @@ def features(target: str, text: str, parent: str = "") -> dict[str, float]:
         out["w:" + gram] = 1.0
         out["s:" + gram] = sign
     subject = {w for w in tokens(target) if w not in STOP and w not in AGAINST_WORDS and len(w) > 2}
-    hits = [i for i, w in enumerate(words) if w in subject or any(w.startswith(s[:5]) for s in subject if len(s) > 5)]
+    stems = {s[:5] for s in subject if len(s) > 5}  # "vaccinations" echoes "vaccine"
+    hits = [i for i, w in enumerate(words) if w in subject or w[:5] in stems]
     if hits:
         negated = any(words[j] in NEGATIONS for i in hits for j in range(max(0, i - 4), min(len(words), i + 4)))
         key = "echo_neg" if negated else "echo"
