@@ -41,7 +41,9 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
     mentions = named_mentions(doc, index.ents)
     starts = index.starts
     by_offsets = {(m.start, m.end): m for m in mentions}
-    gender: dict[str, str] = genders(doc, mentions)
+    # what the text says about each person's gender matters only to a he/she/him/her SOURCE
+    gendered = any(q.source_token >= 0 and doc[q.source_token].lower_ in PERSON_PRONOUNS for q in quotations)
+    gender: dict[str, str] = genders(doc, mentions) if gendered else {}
     history: list["Quotation"] = []  # the attributed quotations so far, in order
     text = index.text
     # a name inside quote marks is talked about, not talking: no antecedent for "he said"
