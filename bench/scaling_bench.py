@@ -137,6 +137,16 @@ def bare_json(paths: list[Path]) -> float:
     return _timed(go)
 
 
+def bare_docbin(paths: list[Path]) -> float:
+    """Reading the same DocBin with spaCy alone (the bare library for the spacy importer)."""
+    from spacy.tokens import DocBin
+
+    from annotation.exporters.base import blank_english
+
+    vocab = blank_english().vocab
+    return _timed(lambda: [list(DocBin(store_user_data=True).from_disk(p).get_docs(vocab)) for p in paths])
+
+
 def export_case(folder: Path, fmt: str, n: int) -> float:
     project = folder / f"e{fmt}{n}.db"
     with Store.create(project) as store:
@@ -166,6 +176,9 @@ def main() -> None:
             if name in ("chain", "doccano", "prodigy", "labelstudio"):
                 b1, b4 = bare_json(small), bare_json(large)
                 bare = f"json {b4 / max(b1, 1e-9):.2f}"
+            elif name == "spacy":
+                b1, b4 = bare_docbin(small), bare_docbin(large)
+                bare = f"DocBin {b4 / max(b1, 1e-9):.2f}"
             print(f"import {name:<15} {grows:<28} {n:>7} {t1:>8.2f} {t4:>8.2f} {t4 / t1:>6.2f}  {bare}", flush=True)
         for fmt in ("prodigy", "doccano", "labelstudio", "brat", "conll", "spacy"):
             if only and f"export-{fmt}" not in only and "export" not in only:
