@@ -98,6 +98,9 @@ class ImportedArticle:
     # Line (or record) where each comment's own record starts (by ext_id), so an error about one
     # comment names its line rather than the article's first one.
     unit_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # The file each comment's annotations come from (by ext_id), where that is not the file
+    # imported (brat keeps a comment in its own .ann): errors name that file with their line.
+    unit_files: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ with ids and parents: they are read together into one article, whichever of them
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -183,10 +184,13 @@ def read_brat(path: Path, options: ImportOptions, progress: Callable[[int], None
     body_meta = {"document": doc_id, "unit": "body", "title": _str(thread.get("title")), "url": _str(thread.get("url")),
                  "published": _str(thread.get("published"))}
     records = [unit_record(stem.with_name(stem.name + ".ann"), options, body_meta if thread else {"id": stem.name})]
+    files: dict[str, str] = {}
     for n, comment in enumerate(thread.get("comments") or []):
         file = stem.with_name(_comment_file(comment, stem, n))
         meta = {"document": doc_id, "unit": _str(comment.get("id")), "parent": _str(comment.get("parent")) or None,
                 "author": _str(comment.get("author")), "time": _str(comment.get("time"))}
         records.append(unit_record(file.with_name(file.name + ".ann"), options, meta))
+        files.setdefault(meta["unit"], str(file.with_name(file.name + ".ann")))
     progress(path.stat().st_size)
-    yield from assemble(records, path)
+    for article in assemble(records, path):
+        yield dataclasses.replace(article, unit_files=files) if files else article

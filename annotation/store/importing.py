@@ -198,6 +198,7 @@ class ImportingMixin:
 
     def _import_annotations(self, article, doc_id, comment_ids, annotator, origin, where, result, schema) -> None:  # type: ignore[no-untyped-def]
         stamp = rows.now()
+        source = where
         span_ids: dict[str, int] = {}
         texts = self._stored_texts(article, doc_id, where)
         new_parts: list = []  # type: ignore[type-arg]  # SOURCE and CUE spans this import adds
@@ -214,6 +215,7 @@ class ImportingMixin:
         for span in article.spans:
             text = texts.get(span.comment_ext_id)
             line = span.line or article.line
+            where = _file_of(article, span.comment_ext_id, source)
             if text is None:
                 raise InputError(where, line, f"span {span.key}: no comment {span.comment_ext_id!r} in this article")
             if not (0 <= span.start < span.end <= len(text)):
@@ -239,13 +241,17 @@ class ImportingMixin:
                 entities.setdefault(comment_id, []).append((span.start, span.end, span.label, line))
             if span.label in _PARTS.values():
                 new_parts.append(span)
+        ext_of = {v: k for k, v in comment_ids.items()}
         for comment_id, added in entities.items():
-            _refuse_overlaps(old_entities.get(comment_id, []), added, where)
+            _refuse_overlaps(old_entities.get(comment_id, []), added, _file_of(article, ext_of.get(comment_id), source))
+        where = source
         relation_names = schema.label_names("relation")
         label_of = {span.key: span.label for span in article.spans}
         attached: set[str] = set()
+        unit_of = {span.key: span.comment_ext_id for span in article.spans}
         for rel in article.relations:
             line = rel.line or article.line
+            where = _file_of(article, unit_of.get(rel.head), source)
             if rel.head not in span_ids or rel.child not in span_ids:
                 raise InputError(where, line, f"relation {rel.label}: refers to a span that is not in this record")
             if rel.label not in relation_names:
@@ -270,6 +276,7 @@ class ImportingMixin:
             )
             result.relations_added += 1
         for span in new_parts:
+            where = _file_of(article, span.comment_ext_id, source)
             if span.key not in attached:
                 # A SOURCE or CUE never outlives its QUOTE (as in the editor): the file gives a part
                 # with no quotation to hang from, so the whole file is refused, naming the part's line.
@@ -277,6 +284,7 @@ class ImportingMixin:
                                  f"{_excerpt(texts.get(span.comment_ext_id, ''), span)} belongs to no QUOTE (link it "
                                  f"from its QUOTE with a {span.label.lower()} relation, or map the label to an entity "
                                  "with --label-map)")
+        where = source
         stance_names = {d.name for d in schema.stance_labels}
         reply_names = {d.name for d in schema.reply_labels}
         for st in article.stances:
@@ -348,6 +356,11 @@ def _refuse_overlaps(held: list[tuple[int, int, str, int]], added: list[tuple[in
             reach_all = item
         if new and (reach_new is None or end > reach_new[1]):
             reach_new = item
+
+
+def _file_of(article: ImportedArticle, comment_ext_id: str | None, where: str) -> str:
+    """The file a unit's annotations were read from (a brat comment's own .ann), else ``where``."""
+    return article.unit_files.get(comment_ext_id, where) if comment_ext_id is not None else where
 
 
 _PARTS = {"source": "SOURCE", "cue": "CUE"}  # relation -> the quotation part it links to its QUOTE

@@ -223,3 +223,21 @@ def test_discontinuous_spans_in_any_fragment_order_round_trip(tmp_path_factory, 
         assert not report.errors, report.errors
         run(run_export(store, folder / "out", "brat", ExportOptions("x")))
     assert canonical((folder / "out" / "d.ann").read_text(encoding="utf-8")) == canonical("\n".join(lines))
+
+
+def test_error_in_a_comments_ann_names_that_file_and_line(tmp_path):
+    """A brat export's comment lives in its own .ann: an error about it names that file."""
+    from tests.annotation.test_export_support import make_project
+
+    project = make_project(tmp_path / "p.db", n=1)
+    out = tmp_path / "out"
+    with Store.open(project) as store:
+        run(run_export(store, out, "brat", ExportOptions("ann")))
+    comment_ann = out / "a0.c1.ann"
+    text = (out / "a0.c1.txt").read_text(encoding="utf-8")
+    lines = comment_ann.read_text(encoding="utf-8").splitlines()
+    lines.append(f"T99\tCUE 0 5\t{text[0:5]}")  # a CUE with no QUOTE, on the comment's last line
+    comment_ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.create(tmp_path / "q.db") as other:
+        report = run(import_files(other, [out], ImportOptions(as_annotator="x")))
+    assert len(report.errors) == 1 and report.errors[0].startswith(f"{comment_ann}:{len(lines)}: CUE 0-5"), report.errors
