@@ -8,6 +8,7 @@ view still shows that unit and nothing changed meanwhile (a generation number sa
 """
 from __future__ import annotations
 
+import sys
 import weakref
 from typing import Callable
 
@@ -19,10 +20,31 @@ from annotation.store import Store
 from gui.views.span_index import SpanIndex
 
 ASYNC_CHARS = 300_000  # texts longer than this load their spans on a worker
+# While a worker builds 50,000 span objects it holds the GIL, and each Python call the window
+# makes (a paint, an event filter) waits up to the switch interval for it: 5 ms by default, a
+# stutter when a repaint makes dozens of such calls. A shorter interval while loading keeps
+# the window smooth at a small cost in the worker's speed.
+_LOADING_SWITCH_INTERVAL = 0.0005
+_loads_running = 0
+_normal_interval = sys.getswitchinterval()
+
+
+def _loading(started: bool) -> None:
+    global _loads_running, _normal_interval
+    if started:
+        if _loads_running == 0:
+            _normal_interval = sys.getswitchinterval()
+            sys.setswitchinterval(_LOADING_SWITCH_INTERVAL)
+        _loads_running += 1
+    else:
+        _loads_running = max(0, _loads_running - 1)
+        if _loads_running == 0:
+            sys.setswitchinterval(_normal_interval)
 
 
 class _Signals(QObject):
     loaded = Signal(int, object)  # generation, SpanIndex (or an error message)
+    ended = Signal()  # every load, delivered or not
 
 
 class _Load(QRunnable):
@@ -37,6 +59,7 @@ class _Load(QRunnable):
             worker = self._store.worker()
         except Exception as exc:  # noqa: BLE001 - reported to the view, which shows it
             self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")
+            self.signals.ended.emit()
             return
         try:
             unit = self._unit
@@ -54,6 +77,7 @@ class _Load(QRunnable):
             self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")
         finally:
             worker.close()
+            self.signals.ended.emit()
 
 
 class SpanLoader:
@@ -63,12 +87,14 @@ class SpanLoader:
         self._deliver_ref = weakref.WeakMethod(deliver)  # type: ignore[arg-type]
         self._signals = _Signals()
         self._signals.loaded.connect(self._arrived)
+        self._signals.ended.connect(lambda: _loading(False))
         self.generation = 0
         self.pending = False
 
     def start(self, store: Store, unit: Unit, annotator: str, text: str) -> None:
         self.generation += 1
         self.pending = True
+        _loading(True)
         QThreadPool.globalInstance().start(_Load(store, unit, annotator, text, self.generation, self._signals))
 
     def forget(self) -> None:
