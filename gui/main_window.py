@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         session.document_opened.connect(self._document_opened)
         self.article.message.connect(self.show_message)
         self.article.span_selected.connect(self._span_selected)
-        self.article.spans_loaded.connect(lambda: self.inspector.set_invalid(self.article.document_invalid))
+        self.article.invalid_loaded.connect(lambda: self.inspector.set_invalid(self.article.document_invalid))
         self.palette_bar.label_clicked.connect(self._palette_label)
         self.documents.document_activated.connect(self.open_document)
         self.stance_label = QLabel()  # the thread's comment progress: this document, then the project

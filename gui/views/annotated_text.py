@@ -36,6 +36,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
     relation_selected = Signal(object)  # Relation or None (an arc was clicked)
     message = Signal(str)  # a hint or a refusal for the status bar
     spans_loaded = Signal()  # a long text's spans arrived from the worker (see span_loader)
+    invalid_loaded = Signal()  # then the document's invalid spans (``document_invalid``)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,7 +175,11 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if isinstance(result, str):
             self.message.emit(result)
             return
-        self.document_invalid = getattr(result, "document_invalid", [])
+        if isinstance(result, list):  # span_loader.InvalidSpans, after the index
+            self.document_invalid = list(result)
+            self.invalid_loaded.emit()
+            return
+        self.document_invalid = []
         self.span_index.adopt(result)  # type: ignore[arg-type]
         self.rect_cache.clear()
         self._highlighter.defer_all(self.document().blockCount())

@@ -42,6 +42,10 @@ def _loading(started: bool) -> None:
             sys.setswitchinterval(_normal_interval)
 
 
+class InvalidSpans(list):  # type: ignore[type-arg]
+    """The document's invalid spans, delivered after its span index."""
+
+
 class _Signals(QObject):
     loaded = Signal(int, object)  # generation, SpanIndex (or an error message)
     ended = Signal()  # every load, delivered or not
@@ -69,10 +73,10 @@ class _Load(QRunnable):
                          if r.head_id in ids or r.child_id in ids]
             index = SpanIndex(OffsetMap(self._text))
             index.reset(OffsetMap(self._text), spans, relations)
-            # The whole document's invalid spans (comments too) for the inspector: on a long
-            # text that scan is as slow as the spans themselves.
-            index.document_invalid = worker.invalid_spans(unit.document_id)  # type: ignore[attr-defined]
             self.signals.loaded.emit(self._generation, index)
+            # Then the whole document's invalid spans (comments too) for the inspector: on a
+            # long text that scan takes a good part of a second, so the spans do not wait for it.
+            self.signals.loaded.emit(self._generation, InvalidSpans(worker.invalid_spans(unit.document_id)))
         except Exception as exc:  # noqa: BLE001
             self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")
         finally:
@@ -103,9 +107,15 @@ class SpanLoader:
         self.pending = False
 
     def _arrived(self, generation: int, result: object) -> None:
-        if generation != self.generation or not self.pending:
+        if generation != self.generation:
             return
-        self.pending = False
+        if isinstance(result, InvalidSpans):
+            if self.pending:
+                return  # the index did not arrive (an error): nothing to pair it with
+        elif not self.pending:
+            return
+        else:
+            self.pending = False
         deliver = self._deliver_ref()
         if deliver is not None:
             deliver(result)  # type: ignore[arg-type]
