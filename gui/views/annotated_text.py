@@ -299,7 +299,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             return
         if len(changes.spans) > _BULK_SPANS:
             # One query and a lazy re-format beat thousands of single-span refreshes.
-            self._reload()
+            self._refresh_spans()
             return
         store = self.session.store
         self.rect_cache.forget(changes.spans)
@@ -359,6 +359,31 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self.select_span(selected, scroll=False)
         if anchor in self.span_index.placed:
             self._quote_anchor = anchor
+
+    def _refresh_spans(self) -> None:
+        """Re-read this unit's spans and re-format in place: the text, its layout, the scroll
+        position and the selection stay (accept-all of thousands of suggestions, and its undo)."""
+        unit = self._unit
+        if unit is None:
+            return
+        store = self.session.store
+        if can_load_async(store, self._text):
+            self._loader.start(store, unit, self.session.annotator, self._text)
+            return
+        spans = store.spans(unit.document_id, self.session.annotator, comment_id=unit.comment_id)
+        ids = {s.id for s in spans}
+        relations = [r for r in store.relations(unit.document_id, self.session.annotator)
+                     if r.head_id in ids or r.child_id in ids]
+        self.span_index.reset(OffsetMap(self._text), spans, relations)
+        self.rect_cache.clear()
+        self._highlighter.defer_all(self.document().blockCount())
+        self._highlight_visible()
+        self._idle.start()
+        self.viewport().update()
+        for attribute in ("_selected", "_quote_anchor", "_hover", "_link_source"):
+            if getattr(self, attribute) not in self.span_index.placed:
+                setattr(self, attribute, None)
+        self.span_selected.emit(self.selected_span())
 
     def _group_ranges(self) -> list[tuple[int, int]]:
         """Extents of the spans outlined now (selected and hovered groups)."""
