@@ -67,8 +67,13 @@ class SpanHighlighter:
             self.defer_all(self._document.blockCount())
 
     def highlight_now(self, block: QTextBlock) -> None:
+        if not block.isValid():  # a block of a text replaced behind set_unit's back
+            self.deferred = {n for n in self.deferred if n < self._document.blockCount()}
+            return
         self.deferred.discard(block.blockNumber())
         layout = block.layout()
+        if layout is None:
+            return
         ranges = self._ranges(block)
         if not ranges and not layout.formats():
             return  # nothing drawn here before or now: no re-layout
