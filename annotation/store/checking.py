@@ -7,34 +7,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
 from typing import Any, Callable, Iterator
 
 from annotation.commands import Command
 from annotation.model import REPLY_TARGET
+from annotation.store.log_consistency import LogConsistencyMixin
+from annotation.store.problems import Problem
 
 _QUOTE_PARTS = ("SOURCE", "CUE")
 _ORIGINS = ("model", "human", "import")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a project: ``kind`` is stable (scripts match on it), ``message`` is for people."""
-
-    kind: str
-    message: str
-    table: str = ""
-    row_id: int | None = None
-
-    def line(self) -> str:
-        where = f" [{self.table} {self.row_id}]" if self.table and self.row_id is not None else ""
-        return f"{self.kind}: {self.message}{where}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class CheckingMixin:
+class CheckingMixin(LogConsistencyMixin):
     conn: sqlite3.Connection
 
     def check_problems(self) -> list[Problem]:
@@ -48,7 +32,7 @@ class CheckingMixin:
         return [
             self._check_sqlite, self._check_foreign_keys, self._check_span_texts, self._check_span_labels,
             self._check_duplicate_spans, self._check_orphan_parts, self._check_relations,
-            self._check_duplicate_relations, self._check_stances, self._check_edit_log,
+            self._check_duplicate_relations, self._check_stances, self._check_edit_log, self._check_log_matches_tables,
         ]
 
     # -- SQLite ------------------------------------------------------------------------
@@ -220,3 +204,4 @@ def _check_edit_commands(edit_id: int, action: str, command: str, inverse: str, 
             yield Problem("edit_unreadable", "a merged line that is not an object", "edits", edit_id)
     elif not isinstance(parsed, dict):
         yield Problem("edit_unreadable", f"a {action} line that is not an object", "edits", edit_id)
+

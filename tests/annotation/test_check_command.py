@@ -103,8 +103,12 @@ CORRUPTIONS: dict[str, Callable[[dict[str, int]], list[tuple[str, tuple]]]] = {
     "duplicate_relation": lambda i: [("DROP INDEX relations_identity", ()), _rel_sql(i["doc"], i["quote"], i["source"], "source")],
     "span_label_unknown": lambda i: [_span_sql(i["doc"], None, 30, 34, "CITY", ENTITY)],
     "span_layer_wrong": lambda i: [_span_sql(i["doc"], None, 30, 34, "GPE", QUOTE_LAYER)],
-    "stance_label_unknown": lambda i: [("UPDATE stances SET label = 'meh'", ())],
-    "stance_target_unknown": lambda i: [("UPDATE stances SET target = 'the moon'", ())],
+    # Rows no edit wrote (as an old import might hold): changing the logged stance would also
+    # disagree with the edit log, a second, separate problem (see the log test below).
+    "stance_label_unknown": lambda i: [("INSERT INTO stances(comment_id, target, label, annotator, created, updated) "
+                                        "SELECT comment_id, target, 'meh', 'bob', created, updated FROM stances", ())],
+    "stance_target_unknown": lambda i: [("INSERT INTO stances(comment_id, target, label, annotator, created, updated) "
+                                         "SELECT comment_id, 'the moon', label, 'bob', created, updated FROM stances", ())],
     "foreign_key": lambda i: [("PRAGMA foreign_keys = OFF", ()), ("DELETE FROM comments", ()),
                               ("DELETE FROM spans WHERE comment_id IS NOT NULL", ())],
     "edit_unreadable": lambda i: [("INSERT INTO edits(time, annotator, action, document_id, command, inverse) "
@@ -168,3 +172,46 @@ def test_a_text_with_a_nul_character_is_measured_like_python(tmp_path: Path) -> 
             doc = store.import_articles([ImportedArticle(Document(None, "d", "T", "ab\x00cdef"))], "t").document_ids[0]
         store.apply(AddSpan(Span(None, doc, None, 3, 7, "ORG", ENTITY, "ann")))
         assert store.check_problems() == []
+
+
+def test_changes_behind_goldspans_back_disagree_with_the_edit_log(tmp_path) -> None:
+    """A stance or a span label changed with a plain `sqlite3` UPDATE, or a deleted span put
+    back, is named: the log says what the last edit left."""
+    import sqlite3 as raw_sqlite
+
+    from annotation.commands import AddSpan, ClearStance, DeleteSpan, SetStance, UpdateSpan
+    from annotation.model import ENTITY, Comment, Document, ImportedArticle, Span
+    from annotation.store import Store
+
+    path = tmp_path / "p.db"
+    with Store.create(path) as store:
+        with store.transaction():
+            store.import_articles([ImportedArticle(Document(None, "d", "T", "Anna Berg met Carl Holm in Oslo."),
+                                                   (Comment(None, None, "c1", "Good.", position=0),
+                                                    Comment(None, None, "c2", "Bad.", position=1)))], "t")
+        doc = store.document_ids()[0]
+        c1, c2 = (c.id for c in store.comments(doc))
+        store.apply(AddSpan(Span(None, doc, None, 0, 9, "PERSON", ENTITY, "ann")))
+        anna = store.spans(doc)[0].id
+        store.apply(UpdateSpan(anna, label="ORG"), "ann")
+        store.apply(AddSpan(Span(None, doc, None, 14, 23, "PERSON", ENTITY, "ann")))
+        carl = next(s for s in store.spans(doc) if s.start == 14)
+        store.apply(DeleteSpan(carl.id), "ann")
+        store.apply(SetStance(c1, "topic", "ann", "favor"))
+        store.apply(SetStance(c2, "topic", "ann", "against"))
+        store.apply(ClearStance(c2, "topic", "ann"))
+        assert store.check_problems() == []
+    conn = raw_sqlite.connect(path)
+    conn.execute("UPDATE stances SET label = 'against' WHERE comment_id = ?", (c1,))
+    conn.execute("UPDATE spans SET label = 'GPE' WHERE id = ?", (anna,))
+    conn.execute("INSERT INTO spans(id, document_id, start, end, label, layer, annotator, origin, created, updated) "
+                 "VALUES (?, ?, 14, 23, 'PERSON', 'entity', 'ann', 'human', 'x', 'x')", (carl.id, doc))
+    conn.execute("INSERT INTO stances(comment_id, target, label, annotator, created, updated) "
+                 "VALUES (?, 'topic', 'neutral', 'ann', 'x', 'x')", (c2,))
+    conn.commit()
+    conn.close()
+    with Store.open(path, read_only=True) as store:
+        kinds = sorted(p.kind for p in store.check_problems())
+        messages = " | ".join(p.message for p in store.check_problems())
+    assert kinds == ["log_mismatch"] * 4, messages
+    assert "'against'" in messages and "'GPE'" in messages and "deleted it" in messages and "cleared it" in messages
