@@ -29,13 +29,17 @@ def add_article(store: Store, text: str = ARTICLE, title: str = "Bridge", commen
 
 
 def add_suggestion(store: Store, doc_id: int, start: int, end: int, label: str, annotator: str,
-                   comment_id: int | None = None) -> int:
-    """A model suggestion written straight to the store, as pre-annotation would."""
-    from annotation.commands import AddSpan
+                   comment_id: int | None = None, quote: int | None = None) -> int:
+    """A model suggestion written straight to the store, as pre-annotation would. A SOURCE or
+    CUE names its ``quote``: the store never holds a part without its QUOTE."""
+    from annotation.commands import NEW_SPAN, AddSpan
+    from annotation.model import Relation
 
     layer = QUOTE_LAYER if label in ("QUOTE", "SOURCE", "CUE") else ENTITY
     span = Span(None, doc_id, comment_id, start, end, label, layer, annotator, ORIGIN_MODEL, model="test 1")
-    store.apply(AddSpan(span), annotator)
+    links = () if quote is None else (
+        Relation(None, doc_id, quote, NEW_SPAN, label.lower(), annotator, ORIGIN_MODEL),)
+    store.apply(AddSpan(span, links), annotator)
     return max(s.id for s in store.spans(doc_id) if s.id is not None)
 
 

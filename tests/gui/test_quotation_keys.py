@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotation.commands import AddRelation
-from annotation.model import ORIGIN_HUMAN, ORIGIN_MODEL, Relation, Unit
+from annotation.model import ORIGIN_HUMAN, ORIGIN_MODEL, Unit
 from annotation.store import Store
 from gui.session import Session
 from gui.views.annotated_text import AnnotatedTextView
@@ -34,12 +33,10 @@ def view(session: Session, qtbot):
 
 def _suggested_quotation(store: Store, doc: int) -> dict[str, int]:
     """A model quotation, as pre-annotation writes it: QUOTE -> SOURCE "she", QUOTE -> CUE "said"."""
-    ids = {"QUOTE": add_suggestion(store, doc, Q0, Q1, "QUOTE", "tester"),
-           "SOURCE": add_suggestion(store, doc, SHE, SHE + 3, "SOURCE", "tester"),
-           "CUE": add_suggestion(store, doc, SHE + 4, SHE + 8, "CUE", "tester")}
-    for part, label in (("SOURCE", "source"), ("CUE", "cue")):
-        store.apply(AddRelation(Relation(None, doc, ids["QUOTE"], ids[part], label, "tester", ORIGIN_MODEL)), "tester")
-    return ids
+    quote = add_suggestion(store, doc, Q0, Q1, "QUOTE", "tester")
+    return {"QUOTE": quote,
+            "SOURCE": add_suggestion(store, doc, SHE, SHE + 3, "SOURCE", "tester", quote=quote),
+            "CUE": add_suggestion(store, doc, SHE + 4, SHE + 8, "CUE", "tester", quote=quote)}
 
 
 def _spans(store: Store, doc: int, label: str) -> list[tuple[int | None, str]]:
