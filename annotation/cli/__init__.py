@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from typing import Callable, Sequence
@@ -45,6 +46,12 @@ def main(argv: Sequence[str] | None = None, extend: Extender | None = None) -> i
         return fail(str(exc))
     except KeyboardInterrupt:
         return fail("interrupted; the last batch was rolled back, everything before it is saved", code=130)
+    except BrokenPipeError:
+        # Output piped into `head`, which stopped reading: that is not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not print a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -167,3 +167,34 @@ def test_unitizing_alpha_does_not_depend_on_annotator_order(items):  # type: ign
     assert here["alpha_u"] == pytest.approx(there["alpha_u"]) if here["alpha_u"] is not None else there["alpha_u"] is None
     same = alpha_u([(w, s, e, c) for _, s, e, c in units for w in (0, 1)], 2, 0, 100)
     assert all(v["observed"] == 0 for v in same["labels"].values())
+
+
+def test_agree_text_output_says_what_the_json_says(tmp_path, capsys) -> None:
+    """The terminal report carries the span kappas, αu and the small-sample warnings too."""
+    from annotation.cli import main
+    from tests.annotation.test_merge_fixtures import merged_project
+
+    path = merged_project(tmp_path)
+    assert main(["agree", str(path), "--annotators", "alice", "bob"]) == 0
+    out = capsys.readouterr().out
+    assert "tokens (66): Cohen's kappa 0.743" in out
+    assert "unitizing alpha (characters): 0.865" in out
+    assert "warning: spans.entity: rests on 12 span(s), fewer than 20" in out
+
+
+def test_output_piped_into_head_is_no_traceback(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from tests.annotation.test_merge_fixtures import merged_project
+
+    path = merged_project(tmp_path)
+    for command in (["agree", str(path)], ["check", str(path)], ["stats", str(path)]):
+        # The reader is gone before the command writes a byte: every write meets EPIPE.
+        proc = subprocess.Popen([sys.executable, "-m", "annotation.cli", *command],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        proc.stdout.close()
+        _, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err and "BrokenPipe" not in err, err
+        assert proc.returncode in (0, 1), (command, proc.returncode, err)

@@ -56,13 +56,24 @@ def text_lines(report: dict[str, Any]) -> list[str]:
             continue
         out.append(f"{layer} spans: F1 exact {_num(figures['f1_exact'])}, overlap {_num(figures['f1_overlap'])} "
                    f"({figures['n_a']} vs {figures['n_b']} spans)")
+        tokens = report.get("span_tokens", {}).get(layer)
+        if tokens:
+            out.append(f"  tokens ({tokens['n_items']}): Cohen's kappa {_num(tokens['cohen_kappa'])}, Fleiss' kappa "
+                       f"{_num(tokens['fleiss_kappa'])}, Krippendorff's alpha {_num(tokens['krippendorff_alpha'])}")
+        unitized = report.get("spans_unitized", {}).get(layer)
+        if unitized:
+            out.append(f"  unitizing alpha (characters): {_num(unitized['alpha_u'])}")
         for label, f in report["spans"][layer].items():
             out.append(f"  {label:<12} P {_num(f['precision_exact'])}  R {_num(f['recall_exact'])}  F1 {_num(f['f1_exact'])}  "
                        f"overlap F1 {_num(f['f1_overlap'])}")
     src = report["quote_sources"]
     if src["matched_quotes"]:
         out.append(f"quote sources: {src['same_source']} of {src['matched_quotes']} matched quotations agree ({_num(src['agreement'])})")
+    common = report.get("stance_targets", {}).get("common")
+    if common is not None and any(set(t) != set(common) for t in report["stance_targets"].get("by_annotator", {}).values()):
+        out.append(f"stance targets differ between annotators: compared on the common ones ({', '.join(common) or 'none'})")
     worst = report["documents"][:5]
     if worst:
         out.append("worst documents: " + "; ".join(f"{d['ext_id'] or d['document_id']} ({_num(d['score'])})" for d in worst))
+    out.extend(f"warning: {w}" for w in report.get("warnings", []))
     return out
