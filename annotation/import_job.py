@@ -163,6 +163,12 @@ def _inode(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
+def is_project_file(project: Path | None, path: Path) -> bool:
+    """Whether ``path`` names the project or one of its side files (by inode: links too). Such a
+    file must never be read inside this process: closing it would drop SQLite's locks."""
+    return project is not None and _inode(path) in _project_inodes(project)
+
+
 def _project_inodes(project: Path | None) -> set[tuple[int, int] | None]:
     """The project file and its side files by inode, so no name or link to them is read."""
     inodes = {_inode(p) for p in project_files(project)}

@@ -42,14 +42,19 @@ class Preview:
     partial: list[str] = field(default_factory=list)  # files read only in part
 
 
-def preview(paths: list[str], schema: "Schema", options: "ImportOptions", fmt: str | None) -> Preview:
-    """What importing ``paths`` would bring, read with the real importers (first articles only)."""
-    from annotation.import_job import expand_paths
+def preview(paths: list[str], schema: "Schema", options: "ImportOptions", fmt: str | None,
+            project: Path | None = None) -> Preview:
+    """What importing ``paths`` would bring, read with the real importers (first articles only).
+    The open project's own files are never read (that would drop SQLite's locks on them)."""
+    from annotation.import_job import expand_paths, is_project_file
     from annotation.importers import choose_importer
 
     result = Preview()
     for path in expand_paths(paths):
         result.files += 1
+        if is_project_file(project, path):
+            result.problems.append(f"{path}: this is the open project (or one of its files); it cannot be imported into itself")
+            continue
         try:
             if not path.is_file():
                 raise GoldspanError(f"{path}: no such file")
@@ -193,9 +198,10 @@ class ImportDialog(QDialog):
             self.summary.setPlainText("Add files or a folder to see what would be imported.")
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
-        result = preview(paths, self._schema, self.options(), self.fmt())
+        project = getattr(getattr(self.parent(), "store", None), "path", None)
+        result = preview(paths, self._schema, self.options(), self.fmt(), project)
         mapped = self.label_map()
-        raw = preview(paths, self._schema, _without_map(self.options()), self.fmt()) if mapped else result
+        raw = preview(paths, self._schema, _without_map(self.options()), self.fmt(), project) if mapped else result
         for label in sorted(set(raw.unknown) | set(mapped)):
             self._mapping_row(label)
         self.last_preview = result

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import sys
 import textwrap
 from pathlib import Path
@@ -71,10 +72,15 @@ def run_and_kill(args: list[str], env: dict[str, str] | None = None, cwd: Path =
     """Start a child, wait for its "committed" line, SIGKILL it."""
     child = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, **(env or {})})
+    # A child that never gets to its edit (a dialog that never shows) must fail the test, not
+    # hang the suite: it is killed after a generous wait and readline then returns "".
+    watchdog = threading.Timer(180, child.kill)
+    watchdog.start()
     try:
         line = child.stdout.readline()  # type: ignore[union-attr]
         assert line.strip() == "committed", (line, child.stderr.read() if child.poll() is not None else "")  # type: ignore[union-attr]
     finally:
+        watchdog.cancel()
         child.send_signal(signal.SIGKILL)
         child.wait()
 

@@ -51,6 +51,11 @@ CHILD = textwrap.dedent('''
     def when_shown():
         dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()), None)
         if dialog is None:
+            from gui.dialogs.import_dialog import ImportDialog
+            chooser = next((w for w in QApplication.topLevelWidgets() if isinstance(w, ImportDialog) and w.isVisible()), None)
+            if chooser is not None and not getattr(chooser, "_asked", False):
+                chooser._asked = True  # File > Import… first shows its options: "Add files…" opens the file dialog
+                QTimer.singleShot(0, chooser.choose_files)
             QTimer.singleShot(20, when_shown)
             return
         if "All files (*)" in dialog.nameFilters():

@@ -64,3 +64,28 @@ def test_preview_mapping_import_and_offer(qtbot, tmp_path, monkeypatch):
     assert started == [True]
     window.close()
     store.close()
+
+
+def test_preview_never_reads_the_open_project(qtbot, tmp_path, monkeypatch):
+    """Adding the project itself (or a link to it) to the list: named as such, never opened."""
+    from annotation import importers
+    from annotation.importers import ImportOptions
+    from annotation.schema import default_schema
+    from annotation.store import Store
+    from gui.dialogs.import_dialog import preview
+
+    project = tmp_path / "p.db"
+    Store.create(project).close()
+    link = tmp_path / "link.db"
+    link.symlink_to(project)
+    opened: list[str] = []
+    real = importers.choose_importer
+
+    def spy(path, fmt=None):  # type: ignore[no-untyped-def]
+        opened.append(str(path))
+        return real(path, fmt)
+
+    monkeypatch.setattr(importers, "choose_importer", spy)
+    result = preview([str(project), str(link)], default_schema(), ImportOptions(), None, project)
+    assert opened == []
+    assert len(result.problems) == 2 and all("open project" in p for p in result.problems)
