@@ -109,6 +109,10 @@ class ExportingMixin(ExchangeImportMixin):
             "UNION SELECT document_id FROM doc_status WHERE annotator = ? AND status = 'done' "
         )
         params: list[object] = [annotator, annotator, annotator]
+        if include_suggestions:  # stance suggestions live in their own table
+            sql += ("UNION SELECT c.document_id FROM stance_suggestions g JOIN comments c ON c.id = g.comment_id "
+                    "WHERE g.annotator = ? ")
+            params.append(annotator)
         if self.conn.execute("SELECT 1 FROM meta WHERE key = ?", (_HAS_CATEGORIES,)).fetchone():
             # Reading every document's meta is a scan of the whole documents table: only when a
             # categories import has happened at all.

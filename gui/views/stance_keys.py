@@ -43,5 +43,5 @@ def key_hint(schema: Schema) -> str:
     stance = "/".join(d.key for d in schema.stance_labels)
     reply = "/".join(d.key for d in schema.reply_labels)
     return (f"J/K next/previous · {stance} stance · {reply} reply toward parent · T target · "
-            "N next unlabelled · U unsure · E note · Backspace clear · Enter edit spans (Esc back) · "
+            "N next unlabelled · U unsure · E note · Backspace clear · Enter accepts a suggestion, else edits spans (Esc back) · "
             "Ctrl+T on a span: new target")

@@ -116,3 +116,18 @@ def test_topic_target_reads_the_article_title(store: Store):
 
     assert target_text("topic", "We should ban fireworks") == "We should ban fireworks"
     assert target_text("Putin", "Some title") == "Putin"
+
+
+def test_a_layer_with_only_stance_suggestions_exports_when_asked(trained: Path, tmp_path: Path):
+    """An annotator who has not labelled anything yet: suggestions alone are exportable with
+    --include-suggestions (and without it there is, rightly, nothing to export)."""
+    with Store.open(trained) as store:
+        run(suggest_stance(store, "ann"))
+        assert store.stance_suggestion_count("ann") > 0 and not store.stances(annotator="ann")
+    out = tmp_path / "ann.csv"
+    assert cli_main(["export", str(trained), str(out), "--format", "stance-csv", "--annotator", "ann",
+                     "--include-suggestions"]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and {r["origin"] for r in rows} == {"model"}
+    assert cli_main(["export", str(trained), str(tmp_path / "none.csv"), "--format", "stance-csv",
+                     "--annotator", "ann"]) == 1
