@@ -59,3 +59,24 @@ def collect_garbage_between_gui_tests(qapp):  # type: ignore[no-untyped-def]
         qapp.processEvents()
         gc.enable()
         gc.collect()
+
+
+@pytest.fixture
+def session(store, qtbot):  # type: ignore[no-untyped-def]
+    """The tester's session on the test's project (a test module may define its own)."""
+    from gui.session import Session
+
+    return Session(store, "tester")
+
+
+@pytest.fixture
+def view(session, qtbot):  # type: ignore[no-untyped-def]
+    """An article view, shown, on ``session``."""
+    from gui.views.annotated_text import AnnotatedTextView
+
+    widget = AnnotatedTextView(session)
+    widget.resize(700, 400)
+    qtbot.addWidget(widget)
+    with qtbot.waitExposed(widget):
+        widget.show()
+    return widget

@@ -1,29 +1,12 @@
 """The text view driven with real mouse and key events; every check reads the database."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from annotation.model import ORIGIN_HUMAN, ORIGIN_MODEL, Unit
 from annotation.store import Store
-from gui.session import Session
 from gui.views.annotated_text import AnnotatedTextView
 from tests.gui.gui_helpers import ARTICLE, add_article, add_suggestion
-
-
-@pytest.fixture
-def session(store: Store, qtbot):
-    return Session(store, "tester")
-
-
-@pytest.fixture
-def view(session: Session, qtbot):
-    widget = AnnotatedTextView(session)
-    widget.resize(700, 400)
-    qtbot.addWidget(widget)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    return widget
 
 
 def _point(view: AnnotatedTextView, offset: int) -> QPoint:

@@ -2,33 +2,15 @@
 each step (and `goldspan check` runs on the project when the test ends, see conftest)."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from annotation.model import ORIGIN_HUMAN, ORIGIN_MODEL, Unit
 from annotation.store import Store
-from gui.session import Session
-from gui.views.annotated_text import AnnotatedTextView
 from tests.gui.gui_helpers import ARTICLE, add_article, add_suggestion
 from tests.gui.test_annotated_text import click, drag
 
 Q0, Q1 = ARTICLE.index("We will"), ARTICLE.index("by May") + len("by May")
 SHE = ARTICLE.index("she said")
-
-
-@pytest.fixture
-def session(store: Store, qtbot):
-    return Session(store, "tester")
-
-
-@pytest.fixture
-def view(session: Session, qtbot):
-    widget = AnnotatedTextView(session)
-    widget.resize(700, 400)
-    qtbot.addWidget(widget)
-    with qtbot.waitExposed(widget):
-        widget.show()
-    return widget
 
 
 def _suggested_quotation(store: Store, doc: int) -> dict[str, int]:
