@@ -48,6 +48,16 @@ WORDS = ("the minister said that council budget would rise sharply next year whi
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "DATE", "NORP", "CARDINAL")
 
 
+def _bare_editor(app):  # type: ignore[no-untyped-def]
+    """The baseline: a plain QPlainTextEdit of the article view's size, shown."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    bare = QPlainTextEdit()
+    bare.resize(700, 800)
+    bare.show()
+    app.processEvents()
+    return bare
+
 def long_article(rng: random.Random, n_words: int = 10_000) -> tuple[str, list[tuple[int, int]]]:
     """Text of ``n_words`` words in paragraphs, and the (start, end) of every word."""
     parts: list[str] = []
@@ -134,7 +144,7 @@ class Clock:
 
 
 def bench_article(path: Path) -> None:
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from PySide6.QtWidgets import QApplication
 
     from annotation.commands import UpdateSpan
     from annotation.model import Unit
@@ -147,10 +157,7 @@ def bench_article(path: Path) -> None:
     doc = store.document_ids()[0]
     text = store.document(doc).text
 
-    bare = QPlainTextEdit()
-    bare.resize(700, 800)
-    bare.show()
-    app.processEvents()
+    bare = _bare_editor(app)
     bare_clock = Clock()
     for _ in range(5):
         bare.setPlainText("")
@@ -399,7 +406,7 @@ def bench_huge(path: Path, label: str) -> None:
     """Open a ~5 MB article with 50,000 spans in the main window, beside a bare QPlainTextEdit."""
     import resource
 
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from PySide6.QtWidgets import QApplication
 
     from gui.main_window import MainWindow
     from gui.session import Session
@@ -408,10 +415,7 @@ def bench_huge(path: Path, label: str) -> None:
     store = Store.open(path)
     doc = store.document_ids()[0]
     text = store.document(doc).text
-    bare = QPlainTextEdit()
-    bare.resize(700, 800)
-    bare.show()
-    app.processEvents()
+    bare = _bare_editor(app)
     bare_clock = Clock()
     with bare_clock:
         bare.setPlainText(text)
