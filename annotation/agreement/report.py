@@ -54,7 +54,43 @@ DEFINITIONS = {
     "stance_targets": "the stance targets each annotator used and those they have in common (a target only one annotator used has no items to compare)",
     "warnings": "figures resting on fewer than 20 items (too few to say much), and targets not in common",
 }
+# A figure resting on fewer items than this is flagged beside it (dashboard, `goldspan agree`,
+# HTML). Why 20: below it one item moves percent agreement by more than 5 points, and the 95%
+# interval of a kappa is wider than the whole range a reader would interpret (with 20 items,
+# observed 0.8 and chance 0.5, kappa = 0.60 +- 0.35: Landis and Koch's "fair" to "almost
+# perfect"). Fewer still and the figure says nothing a reader could act on. A higher bar (50,
+# 100) would flag every pilot study of an article or two with their comments, where a rough
+# figure with its count is still useful; the count is always shown beside the warning.
 FEW_ITEMS = 20
+
+
+def few_items(n: int) -> bool:
+    """A figure computed from ``n`` items (0 means nothing: no figure, no warning) is too thin."""
+    return 0 < n < FEW_ITEMS
+
+
+def figure_sizes(report: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """What each headline figure rests on: figure key -> (number of items, what they are).
+    Keys: ``stance.<target>``, ``span_tokens.<layer>``, ``spans.<layer>``, ``quote_sources``."""
+    out: dict[str, tuple[int, str]] = {}
+    for target, block in report["stance"].items():
+        out[f"stance.{target}"] = (block["n_items"], "comment")
+    for layer, block in report.get("span_tokens", {}).items():
+        out[f"span_tokens.{layer}"] = (block["n_items"], "token")
+    for layer, figures in report["spans_overall"].items():
+        if layer != "all":
+            out[f"spans.{layer}"] = (figures["n_a"] + figures["n_b"], "span")
+    out["quote_sources"] = (report["quote_sources"]["matched_quotes"], "matched quotation")
+    return out
+
+
+def thin_figure(report: dict[str, Any], key: str) -> str | None:
+    """A short note for a figure that rests on too few items ("rests on only 2 comments, fewer
+    than 20"), or None when it rests on enough (or on nothing, when there is no figure)."""
+    n, noun = figure_sizes(report).get(key, (0, ""))
+    if not few_items(n):
+        return None
+    return f"rests on only {n} {noun}{'' if n == 1 else 's'}, fewer than {FEW_ITEMS}"
 
 
 def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -134,16 +170,9 @@ def _stance_documents_shared(data: AgreementData) -> bool:
 
 def _warnings(report: dict[str, Any], targets: dict[str, Any]) -> list[str]:
     out = []
-    for target, block in report["stance"].items():
-        if block["n_items"] < FEW_ITEMS:
-            out.append(f"stance.{target}: rests on {block['n_items']} comment(s), fewer than {FEW_ITEMS}")
-    for layer, block in report["span_tokens"].items():
-        if 0 < block["n_items"] < FEW_ITEMS:
-            out.append(f"span_tokens.{layer}: rests on {block['n_items']} token(s), fewer than {FEW_ITEMS}")
-    for layer, figures in report["spans_overall"].items():
-        n = figures["n_a"] + figures["n_b"]
-        if layer != "all" and 0 < n < FEW_ITEMS:
-            out.append(f"spans.{layer}: rests on {n} span(s), fewer than {FEW_ITEMS}")
+    for key, (n, noun) in figure_sizes(report).items():
+        if few_items(n) or (key.startswith("stance.") and n == 0):  # a stance block with no pairable comment
+            out.append(f"{key}: rests on {n} {noun}(s), fewer than {FEW_ITEMS}")
     used = {name: ts for name, ts in targets["by_annotator"].items() if ts}
     if len(used) >= 2 and any(set(ts) != set(targets["common"]) for ts in used.values()):
         only = "; ".join(f"{name}: {', '.join(t for t in ts if t not in targets['common']) or '-'}" for name, ts in used.items())

@@ -3,6 +3,7 @@ headline figures, and the per-document list worst first. Saves itself as a PNG a
 report as standalone HTML."""
 from __future__ import annotations
 
+from html import escape
 from typing import Any, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from annotation.agreement import agreement_job, compute_agreement
+from annotation.agreement import FEW_ITEMS, agreement_job, compute_agreement, thin_figure
 from annotation.agreement.plots import confusion_png, documents_png, label_f1_png
 from annotation.errors import GoldspanError
 from gui import file_dialogs  # never reads the listed files (the open project among them)
@@ -20,6 +21,17 @@ from gui.session import Session
 
 def _num(value: Any) -> str:
     return "–" if value is None else f"{value:.3f}"
+
+
+WARNING_COLOR = "#b45309"  # amber, readable on the light window background
+
+
+def _thin(report: dict[str, Any], key: str) -> str:
+    """Rich text beside a figure that rests on too few items (core: annotation.agreement)."""
+    note = thin_figure(report, key)
+    if note is None:
+        return ""
+    return f' <b style="color:{WARNING_COLOR}">⚠ too few to trust: {escape(note, quote=False)}</b>'
 
 
 def pixmap(png: bytes) -> QPixmap:
@@ -42,7 +54,8 @@ class AgreementDashboard(QWidget):
         self.report: dict[str, Any] | None = None
         self.setWindowTitle("Goldspan — agreement")
         self.summary = QLabel("Computing agreement…")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # rich text so a figure's warning stands out beside it; everything from the project is escaped
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.f1_plot, self.confusion_plot, self.documents_plot = QLabel(), QLabel(), QLabel()
         self.target = QComboBox()  # which stance target the heatmap shows
@@ -96,19 +109,28 @@ class AgreementDashboard(QWidget):
 
     def show_error(self, message: str) -> None:
         self.report = None
-        self.summary.setText(message)
+        self.summary.setText(escape(message, quote=False))
 
     def show_report(self, report: dict[str, Any]) -> None:
         self.report = report
-        lines = [f"Annotators: {', '.join(report['annotators'])}"]
+        lines = [f"Annotators: {escape(', '.join(report['annotators']), quote=False)}"]
         for target, s in report["stance"].items():
-            lines.append(f"Stance {target}: {s['n_items']} comments — Cohen's κ {_num(s['cohen_kappa'])}, "
-                         f"Fleiss' κ {_num(s['fleiss_kappa'])}, Krippendorff's α {_num(s['krippendorff_alpha'])}")
+            lines.append(f"Stance {escape(target, quote=False)}: {s['n_items']} comments — Cohen's κ {_num(s['cohen_kappa'])}, "
+                         f"Fleiss' κ {_num(s['fleiss_kappa'])}, Krippendorff's α {_num(s['krippendorff_alpha'])}"
+                         + _thin(report, f"stance.{target}"))
         for layer in ("entity", "quote"):
             f = report["spans_overall"][layer]
-            lines.append(f"{layer.capitalize()} spans: F1 exact {_num(f['f1_exact'])}, overlap {_num(f['f1_overlap'])}")
-        lines.append(f"Quote sources agree: {_num(report['quote_sources']['agreement'])}")
-        self.summary.setText("\n".join(lines))
+            lines.append(f"{layer.capitalize()} spans: F1 exact {_num(f['f1_exact'])}, overlap {_num(f['f1_overlap'])} "
+                         f"({f['n_a']} vs {f['n_b']} spans)" + _thin(report, f"spans.{layer}"))
+        sources = report["quote_sources"]
+        lines.append(f"Quote sources agree: {_num(sources['agreement'])} ({sources['same_source']} of "
+                     f"{sources['matched_quotes']} matched quotations)" + _thin(report, "quote_sources"))
+        for warning in report.get("warnings", []):
+            if "not in common" in warning:  # the figures' own warnings stand beside them above
+                lines.append(f'<span style="color:{WARNING_COLOR}">⚠ {escape(warning, quote=False)}</span>')
+        self.summary.setText("<br>".join(lines))
+        self.summary.setToolTip(f"A figure resting on fewer than {FEW_ITEMS} items is marked ⚠: "
+                                "one item more or less moves it a lot, so read it as a rough indication only.")
         self.f1_plot.setPixmap(pixmap(label_f1_png(report)))
         self.target.blockSignals(True)
         self.target.clear()
@@ -126,6 +148,8 @@ class AgreementDashboard(QWidget):
             self.table.setItem(row, 0, name)
             for column, key in enumerate(("score", "f1_exact", "f1_overlap", "stance_agreement"), 1):
                 self.table.setItem(row, column, QTableWidgetItem(_num(d[key])))
+            stance = self.table.item(row, 4)
+            stance.setToolTip(f"over {d['n_stance_items']} comment(s) labelled by two or more annotators")
             self.table.setItem(row, 5, QTableWidgetItem(str(d["n_spans"])))
         self.table.resizeColumnsToContents()
 

@@ -199,3 +199,28 @@ def test_a_rejection_stays_settled_once_the_document_is_marked_reviewed(qtbot, t
         qtbot.addWidget(again)
         assert all(again.is_decided(i) for i in again.items)
         again.close()
+
+
+def test_dashboard_warns_beside_a_figure_that_rests_on_too_few_items(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from gui.review.dashboard import AgreementDashboard
+
+    with Store.open(merged_project(tmp_path)) as store:
+        panel = AgreementDashboard(Session(store, "rita"))
+        qtbot.addWidget(panel)
+        panel.show()
+        qtbot.waitExposed(panel)
+        refresh = next(b for b in panel.findChildren(QPushButton) if b.text() == "Refresh")
+        qtbot.mouseClick(refresh, Qt.MouseButton.LeftButton)
+        assert panel.report is not None
+        lines = panel.summary.text().split("<br>")
+        stance = next(line for line in lines if line.startswith("Stance topic"))
+        # the warning stands on the figure's own line, with the number of items it rests on
+        assert "Cohen's κ 0.500" in stance and "too few to trust: rests on only 5 comments, fewer than 20" in stance
+        sources = next(line for line in lines if line.startswith("Quote sources"))
+        assert "rests on only 2 matched quotations" in sources
+        assert "only 66" not in panel.summary.text()  # tokens: enough, no warning
+        assert panel.table.item(0, 4).toolTip().startswith("over ")
+        assert store.status(1, GOLD).status != "done"  # the dashboard reads and never writes
+        panel.close()

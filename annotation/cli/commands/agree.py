@@ -5,7 +5,7 @@ import argparse
 import json
 from typing import Any
 
-from annotation.agreement import agreement_job
+from annotation.agreement import agreement_job, thin_figure
 from annotation.cli.common import run_with_progress
 from annotation.store import Store
 
@@ -46,20 +46,28 @@ def _num(value: Any) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def _thin(report: dict[str, Any], key: str) -> str:
+    """Beside a figure that rests on too few items: "  [too few: rests on only 2 comments …]"."""
+    note = thin_figure(report, key)
+    return f"  [too few: {note}]" if note else ""
+
+
 def text_lines(report: dict[str, Any]) -> list[str]:
     out = [f"annotators: {', '.join(report['annotators'])}"]
     for target, s in report["stance"].items():
         out.append(f"stance {target}: {s['n_items']} comments; Cohen's kappa {_num(s['cohen_kappa'])}, "
-                   f"Fleiss' kappa {_num(s['fleiss_kappa'])}, Krippendorff's alpha {_num(s['krippendorff_alpha'])}")
+                   f"Fleiss' kappa {_num(s['fleiss_kappa'])}, Krippendorff's alpha {_num(s['krippendorff_alpha'])}"
+                   + _thin(report, f"stance.{target}"))
     for layer, figures in report["spans_overall"].items():
         if layer == "all" or not (figures["n_a"] or figures["n_b"]):
             continue
         out.append(f"{layer} spans: F1 exact {_num(figures['f1_exact'])}, overlap {_num(figures['f1_overlap'])} "
-                   f"({figures['n_a']} vs {figures['n_b']} spans)")
+                   f"({figures['n_a']} vs {figures['n_b']} spans)" + _thin(report, f"spans.{layer}"))
         tokens = report.get("span_tokens", {}).get(layer)
         if tokens:
             out.append(f"  tokens ({tokens['n_items']}): Cohen's kappa {_num(tokens['cohen_kappa'])}, Fleiss' kappa "
-                       f"{_num(tokens['fleiss_kappa'])}, Krippendorff's alpha {_num(tokens['krippendorff_alpha'])}")
+                       f"{_num(tokens['fleiss_kappa'])}, Krippendorff's alpha {_num(tokens['krippendorff_alpha'])}"
+                       + _thin(report, f"span_tokens.{layer}"))
         unitized = report.get("spans_unitized", {}).get(layer)
         if unitized:
             out.append(f"  unitizing alpha (characters): {_num(unitized['alpha_u'])}")
@@ -68,7 +76,8 @@ def text_lines(report: dict[str, Any]) -> list[str]:
                        f"overlap F1 {_num(f['f1_overlap'])}")
     src = report["quote_sources"]
     if src["matched_quotes"]:
-        out.append(f"quote sources: {src['same_source']} of {src['matched_quotes']} matched quotations agree ({_num(src['agreement'])})")
+        out.append(f"quote sources: {src['same_source']} of {src['matched_quotes']} matched quotations agree ({_num(src['agreement'])})"
+                   + _thin(report, "quote_sources"))
     common = report.get("stance_targets", {}).get("common")
     if common is not None and any(set(t) != set(common) for t in report["stance_targets"].get("by_annotator", {}).values()):
         out.append(f"stance targets differ between annotators: compared on the common ones ({', '.join(common) or 'none'})")
