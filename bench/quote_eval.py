@@ -5,7 +5,8 @@
 Gold (default bench/quote_gold_unseen.jsonl, issue 12): all 24 Wikinews articles of
 ../shared/corpus plus 6 news-like texts written in-house (bench/quote_texts_inhouse.jsonl), split
 dev/test by document once, at random, before any tuning (the file's header says how). Tune on
-dev; run the test split only to report. The older in-house set is still here: --gold tests/quote_gold.jsonl.
+dev; run the test split only to report. Texts written later went to dev only (the header's
+``dev_added``); dev is also reported without them, as split. The older in-house set is still here: --gold tests/quote_gold.jsonl.
 Texts are read from ../shared by id, never copied into the repository.
 
 A gold quote is found when a predicted content span covers at least 30% of it (each prediction
@@ -78,10 +79,12 @@ def load_gold(path: Path, texts: dict[str, str], split: str) -> tuple[dict[str, 
     docs: set[str] = set()
     for row in _jsonl(path):
         if "split" in row and isinstance(row["split"], dict):  # the header: the split by document
+            # texts written after the split went to dev only; the test list never changes
+            added = row["split"].get("dev_added", {}).get("docs", [])
             if split == "all":
-                docs.update(row["split"]["dev"] + row["split"]["test"])
+                docs.update(row["split"]["dev"] + row["split"]["test"] + added)
             else:
-                docs.update(row["split"][split])
+                docs.update(row["split"][split] + (added if split == "dev" else []))
             continue
         if "doc" not in row or (split != "all" and row.get("split", "dev") != split):
             continue
@@ -91,6 +94,14 @@ def load_gold(path: Path, texts: dict[str, str], split: str) -> tuple[dict[str, 
         gold[row["doc"]].append(row)
         docs.add(row["doc"])
     return gold, docs
+
+
+def _dev_added(path: Path) -> set[str]:
+    """Documents added to dev after the split (the header's ``dev_added``)."""
+    for row in _jsonl(path):
+        if isinstance(row.get("split"), dict):
+            return set(row["split"].get("dev_added", {}).get("docs", []))
+    return set()
 
 
 def _norm(name: str | None) -> str:
@@ -240,7 +251,10 @@ def evaluate(gold_path: Path, split: str, verbose: bool, model: str | None, with
     if with_textacy:
         base, about = textacy_baseline()
         systems.append(("textacy", base, about))
+    added = _dev_added(gold_path)
     subsets = {"all documents": lambda d: True, "Wikinews only (unseen news)": lambda d: d.startswith("wikinews:")}
+    if split == "dev" and added:
+        subsets["dev as split (without the texts added after it)"] = lambda d: d not in added
     tallies = {(s, sub): Tally() for s, _, _ in systems for sub in subsets}
     for doc_id in sorted(docs):
         text = texts[doc_id]
