@@ -2,6 +2,12 @@
 keyboard. Every decision is an ordinary core command pushed on the session's undo stack, so it
 is one undo step and the edit log records the reviewer (the session's annotator).
 
+The current document is shown side by side: one pane per annotator with only that annotator's
+spans and stance labels, scrolled in step (gui/review/side_by_side.py says how each state looks:
+open differences underlined in red, versions taken into gold marked in teal, rejected ones grey
+and struck through). Clicking a span in a pane selects its difference. The document list marks
+documents whose gold layer is marked done as reviewed.
+
 Keys: 1..9 (or A, B) accept that annotator's version, + (or =) accept all of them, X reject
 (gold keeps nothing there), E edit the label of the gold version, N/J next difference,
 P/K previous, Ctrl+Enter document reviewed (gold marked done: also keeps rejections settled
@@ -13,22 +19,28 @@ from html import escape
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter,
-    QTextEdit, QVBoxLayout, QWidget,
+    QVBoxLayout, QWidget,
 )
 
 from annotation.adjudication import AGREED, AdjudicationError, Item, agreed_to_gold, compare_document, resolve
 from annotation.commands import Batch, SetStance, SetStatus, UpdateSpan
 from annotation.errors import GoldspanError
 from annotation.model import GOLD, Changes
-from gui.review.documents import document_text, shared_documents
+from gui.review.documents import shared_documents
+from gui.review.side_by_side import (
+    CURRENT_BAND, DIFFERENCE_RED, REJECTED_BACKGROUND, REJECTED_TEXT, STANCE_COLOR, SideBySide, build_layout, version_state,
+)
 from gui.session import Session
 
 AUTO_GOLD_KEY = "review/auto_gold_agreed"
 COLORS = ["#5fa8d3", "#f4a259", "#b388eb", "#7bc47f", "#e76f51"]  # annotator 1, 2, ...
 AGREED_COLOR, GOLD_COLOR = "#c7eac9", "#00695c"
+REVIEWED_COLOR = "#2e7d32"
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # a document entry's plain name, without its marks
+REVIEWED_ROLE = Qt.ItemDataRole.UserRole + 2  # True when the document's gold layer is marked done
 
 KEYS_HELP = ("1/A, 2/B … accept that annotator · + accept all · X reject · E edit label · N/J next · P/K previous · "
              "Ctrl+Enter document reviewed · Ctrl+Z undo")
@@ -73,8 +85,9 @@ class ReviewWindow(QWidget):
         self.documents.currentRowChanged.connect(self._document_row_changed)
         self.differences = QListWidget()
         self.differences.currentRowChanged.connect(lambda _row: self._show_current())
-        self.text = QPlainTextEdit()
-        self.text.setReadOnly(True)  # plain text: markup in comments is never interpreted
+        self.side = SideBySide()  # one pane per annotator, scrolled in step
+        self.side.clicked.connect(self._clicked_at)
+        self._open_counts: dict[int, int] = {}  # document -> differences still open, once it was opened
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)  # annotator names are escaped
         self.status = QLabel()
@@ -96,9 +109,9 @@ class ReviewWindow(QWidget):
         text_layout = QVBoxLayout(text_box)
         text_layout.setContentsMargins(0, 0, 0, 0)
         text_layout.addWidget(self.legend)
-        text_layout.addWidget(self.text, 1)
+        text_layout.addWidget(self.side, 1)
         right.addWidget(text_box)
-        right.setSizes([260, 400])
+        right.setSizes([170, 490])
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
@@ -106,7 +119,7 @@ class ReviewWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
-        self.resize(1100, 720)
+        self.resize(1280, 760)
         self._create_actions()
         self._fill_picker(annotators)
         session.changed.connect(self._on_changed)
@@ -157,20 +170,28 @@ class ReviewWindow(QWidget):
             return False
         self.annotators = list(annotators)
         shared = shared_documents(self.store, self.annotators)
+        self._open_counts = {}
         self.documents.blockSignals(True)
         self.documents.clear()
         for doc_id in shared:
             doc = self.store.document(doc_id)
-            entry = QListWidgetItem(f"{doc.ext_id} — {doc.title}")
+            entry = QListWidgetItem()
             entry.setData(Qt.ItemDataRole.UserRole, doc_id)
+            entry.setData(NAME_ROLE, f"{doc.ext_id} — {doc.title}")
             self.documents.addItem(entry)
+        self._mark_documents()
         self.documents.blockSignals(False)
+        self.side.set_annotators(self.annotators, COLORS)
         self.legend.setToolTip(KEYS_HELP)
-        self.legend.setText("   ".join(
-            f'<span style="background:{COLORS[i % len(COLORS)]}">&nbsp;{i + 1}: {escape(n)}&nbsp;</span>' for i, n in enumerate(self.annotators)
-        ) + f'   <span style="background:{AGREED_COLOR}">&nbsp;agreed&nbsp;</span>'
-            f'   <span style="color:{GOLD_COLOR};text-decoration:overline">gold</span>   current: underlined'
-            f'<br><small>{escape(KEYS_HELP)}</small>')
+        self.legend.setText(
+            f'<span style="background:{AGREED_COLOR}">&nbsp;agreed&nbsp;</span>'
+            f'   <span style="text-decoration:underline;color:{DIFFERENCE_RED}">differs (open)</span>'
+            f'   <span style="color:{GOLD_COLOR};text-decoration:overline underline">in gold</span>'
+            f'   <span style="background:{REJECTED_BACKGROUND};color:{REJECTED_TEXT};text-decoration:line-through">'
+            f'&nbsp;rejected&nbsp;</span>'
+            f'   <span style="color:{DIFFERENCE_RED}">- - missing in this pane</span>'
+            f'   <span style="background:{CURRENT_BAND}">&nbsp;current&nbsp;</span>'
+            f'<br><small>{escape(KEYS_HELP)} · click a span to select it</small>')
         if not shared:
             self._say(f"{', '.join(self.annotators)} have no document in common.")
             return False
@@ -185,7 +206,6 @@ class ReviewWindow(QWidget):
 
     def open_document(self, document_id: int) -> None:
         self.document_id = document_id
-        self._rendered = None
         if self.auto_gold.isChecked() and not self.store.read_only:
             command = agreed_to_gold(self.store, document_id, self.annotators)
             # an ordinary undo step (no snapshot needed): Ctrl+Z takes this document's batch back
@@ -208,11 +228,39 @@ class ReviewWindow(QWidget):
         row = next((n for n, i in enumerate(self.items) if i.key == keep_key), 0 if self.items else -1)
         self.differences.setCurrentRow(row)
         self.differences.blockSignals(False)
-        entry = self.documents.currentItem()
-        if entry is not None:  # how much is left, shown once a document has been opened
-            open_count = sum(not self.is_decided(i) for i in self.items)
-            entry.setText(entry.text().split("  [")[0] + (f"  [{open_count} open]" if open_count else "  [settled]"))
+        # how much is left, shown once a document has been opened
+        self._open_counts[self.document_id] = sum(not self.is_decided(i) for i in self.items)
+        self._mark_documents([self.document_id])
+        layout = build_layout(self.store, self.document_id, self.annotators, [i for i in all_items if i.layer == "stance"])
+        if self.side.layout_ is None or layout.texts != self.side.layout_.texts:
+            self.side.set_layout(layout)  # only when the text changed: the panes keep their scroll
+        else:
+            self.side.layout_ = layout
         self._show_current()
+
+    def _mark_documents(self, document_ids: Sequence[int] | None = None) -> None:
+        """Each entry's marks: ✓ and [reviewed] when its gold layer is marked done, else how many
+        differences are open (once the document was opened here)."""
+        gold_done = {row[0] for row in self.store.status_rows([GOLD]) if row[2] == "done"}
+        for row in range(self.documents.count()):
+            entry = self.documents.item(row)
+            doc_id = entry.data(Qt.ItemDataRole.UserRole)
+            if document_ids is not None and doc_id not in document_ids:
+                continue
+            reviewed = doc_id in gold_done
+            name = entry.data(NAME_ROLE)
+            open_count = self._open_counts.get(doc_id)
+            if reviewed:
+                text, tip = f"✓ {name}  [reviewed]", "Reviewed: this document's gold layer is marked done (Ctrl+Enter)."
+            elif open_count is None:
+                text, tip = name, "Not reviewed yet."
+            else:
+                text = f"{name}  [{open_count} open]" if open_count else f"{name}  [settled]"
+                tip = "Not marked reviewed yet: Ctrl+Enter marks it."
+            entry.setText(text)
+            entry.setToolTip(tip)
+            entry.setData(REVIEWED_ROLE, reviewed)
+            entry.setForeground(QBrush(QColor(REVIEWED_COLOR)) if reviewed else QBrush())
 
     def _row_text(self, item: Item) -> str:
         chosen = item.chosen()
@@ -339,7 +387,10 @@ class ReviewWindow(QWidget):
         if changes.everything and self.document_id is not None and not self._document_exists(self.document_id):
             self.compare(self.annotators)  # a bulk job taken back took this document with it
             return
-        if self.document_id is not None and (changes.everything or self.document_id in changes.documents):
+        if changes.everything or changes.statuses:
+            self._mark_documents(None if changes.everything else list(changes.statuses))
+        if self.document_id is not None and (changes.everything or self.document_id in changes.documents
+                                             or self.document_id in changes.statuses):
             current = self.current
             self._reload(keep_key=current.key if current else None)
 
@@ -350,64 +401,47 @@ class ReviewWindow(QWidget):
             return False
         return True
 
-    def _render_document(self) -> None:
-        assert self.document_id is not None
-        text, self._base, self._headers = document_text(self.store, self.document_id)
-        self.text.setPlainText(text)
+    @property
+    def text(self) -> QPlainTextEdit:
+        """The first annotator's pane (each pane holds the same text)."""
+        return self.side.panes[0]
+
+    def _label_color(self, label: str) -> str:
+        schema = self.store.schema
+        for group in (schema.entity, schema.quote, schema.stance_labels, schema.reply_labels):
+            for definition in group:
+                if definition.name == label:
+                    return definition.color
+        return STANCE_COLOR
+
+    def state_of(self, item: Item, annotator: str) -> str:
+        """What became of one annotator's version of an item (side_by_side.version_state)."""
+        return version_state(item, annotator, item.key in self.rejected, self._reviewed)
 
     def _show_current(self) -> None:
-        if self.document_id is None:
+        if self.document_id is None or self.side.layout_ is None:
             return
         item = self.current
-        if getattr(self, "_rendered", None) != self.document_id:
-            self._render_document()
-            self._rendered = self.document_id
-        selections = []
-        for other in [*getattr(self, "_agreed", []), *self.items]:
-            if other.layer == "stance":
-                start, end = self._headers.get(other.comment_id, (0, 0))  # type: ignore[arg-type]
-                color = AGREED_COLOR if other.kind == AGREED else COLORS[1]
-                selections.append(self._selection(start, end, color, other is item, other.resolved))
-                continue
-            base = self._base.get(other.comment_id, 0)
-            for index, option in enumerate(other.options):
-                color = AGREED_COLOR if other.kind == AGREED else COLORS[index % len(COLORS)]
-                for part in option.parts:
-                    selections.append(self._selection(base + part.span.start, base + part.span.end, color, other is item, False))
-            for part in other.gold.parts:
-                selections.append(self._selection(base + part.span.start, base + part.span.end, None, other is item, True))
-        self.text.setExtraSelections(selections)
-        if item is not None:
-            if item.layer == "stance":
-                position = self._headers.get(item.comment_id, (0, 0))[0]  # type: ignore[arg-type]
-            else:
-                position = self._base.get(item.comment_id, 0) + item.start
-            cursor = self.text.textCursor()
-            cursor.setPosition(position)
-            self.text.setTextCursor(cursor)
-            self.text.ensureCursorVisible()
+        self.side.draw([*getattr(self, "_agreed", []), *self.items], item, self.state_of, self._label_color)
         decided = sum(self.is_decided(i) for i in self.items)
         where = ""
         if item is not None:
             where = "article: " if item.comment_id is None else f"comment {self.store.comment(item.comment_id).ext_id}: "
         self._say(f"{decided} of {len(self.items)} differences settled" + (f" — {where}{item.describe()}" if item else ""))
 
-    def _selection(self, start: int, end: int, color: str | None, current: bool, gold: bool) -> QTextEdit.ExtraSelection:
-        selection = QTextEdit.ExtraSelection()
-        fmt = QTextCharFormat()
-        if color:
-            fmt.setBackground(QColor(color))
-        if gold:  # a line over the text: extra selections cannot change font metrics such as bold
-            fmt.setFontOverline(True)
-            fmt.setForeground(QColor(GOLD_COLOR))
-        if current:
-            fmt.setFontUnderline(True)
-        selection.format = fmt
-        cursor = QTextCursor(self.text.document())
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor
-        return selection
+    def _clicked_at(self, position: int) -> None:
+        """A click in a pane selects the difference under it (the innermost one)."""
+        if self.side.layout_ is None:
+            return
+        under = [i for i in [*self.items, *getattr(self, "_agreed", [])]
+                 if self.side.where(i)[0] <= position < max(self.side.where(i)[1], self.side.where(i)[0] + 1)]
+        if not under:
+            return
+        item = min(under, key=lambda i: self.side.where(i)[1] - self.side.where(i)[0])
+        if item in self.items:
+            self.differences.setCurrentRow(self.items.index(item))
+        else:
+            self._say(f"{item.describe()} (already the same for everyone)")
 
     def _say(self, message: str) -> None:
         self.status.setText(message)

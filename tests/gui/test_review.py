@@ -60,9 +60,13 @@ def test_settle_every_difference_from_the_keyboard_then_undo_and_redo(review) ->
     assert [i.kind for i in window.items] == ["source_differs", "label_differs", "boundary_differs", "only", "stance_differs"]
     # agreed items went to gold on opening (the default setting)
     assert _gold(store)[0] == [(1, 17, 26, "PERSON")]
-    shown = window.text.toPlainText()  # the article and the whole thread, as plain text
-    assert shown.startswith("ARTICLE — Minister defends budget") and "— comment c2 (reply)\nNo way, this hurts families." in shown
-    assert len(window.text.extraSelections()) >= 12
+    # side by side: the article and the whole thread as plain text in a pane per annotator, each
+    # comment's header ending with that annotator's stance, padded so the panes stay line for line
+    alice, bob = (pane.toPlainText() for pane in window.side.panes)
+    assert alice.startswith("ARTICLE — Minister defends budget") and "— comment c2 (reply)   topic: against\nNo way, this hurts families." in alice
+    assert "— comment c3   topic: neutral  \n" in alice and "— comment c3   topic: unrelated\n" in bob
+    assert len(alice) == len(bob) and alice.count("\n") == bob.count("\n")
+    assert sum(len(pane.extraSelections()) for pane in window.side.panes) >= 16
     _keys(qtbot, window, "2B1XA")  # source: bob, label: bob, boundary: alice, only alice: reject, stance: alice
     assert all(window.is_decided(i) for i in window.items)
     assert window.differences.item(0).text().startswith("✓ bob")

@@ -1,0 +1,371 @@
+"""The review's side-by-side view: one read-only pane per compared annotator, the same text in
+each (article, then every comment under a header), each pane drawing only that annotator's
+spans and stance labels, scrolled in step.
+
+Every pane holds exactly the same characters (the stance slot in a comment's header is padded
+to one width across the panes), so the panes wrap alike, a line is at the same height in every
+pane and one scroll value fits them all.
+
+How a version looks (one format per state, the legend in the window says the same):
+agreed: the label colour, faint. Open difference: the label colour with a red underline.
+In gold (the reviewer took this version): the label colour with a teal line over and under.
+Rejected (X, or the reviewer took another version, or the document was marked reviewed with
+nothing in gold there): grey, struck through, never in a label colour. Edited (gold holds a
+version of its own): faint, with a teal dotted underline. Where the other annotator has a span
+and this one has none: a red dotted underline. The current difference: a pale yellow band
+across its lines in every pane.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QToolTip, QVBoxLayout, QWidget
+
+from annotation.adjudication import AGREED, Item, Option
+from annotation.model import REPLY_TARGET
+from gui.colors import text_on
+
+OPEN, GOLD_STATE, REJECTED, EDITED = "open", "gold", "rejected", "edited"  # and AGREED, as the item kind
+STATE_WORDS = {AGREED: "agreed", OPEN: "differs, open", GOLD_STATE: "in gold", REJECTED: "rejected",
+               EDITED: "gold holds an edited version"}
+DIFFERENCE_RED, GOLD_COLOR = "#c62828", "#00695c"
+REJECTED_BACKGROUND, REJECTED_TEXT = "#e4e4e4", "#8a8a8a"
+CURRENT_BAND = "#fff4b8"
+FAINT_ALPHA = 80
+STANCE_COLOR = "#9fa8da"  # a stance label without a schema colour
+
+
+def version_state(item: Item, annotator: str, rejected: bool, reviewed: bool) -> str:
+    """What has become of ``annotator``'s version of ``item``: one of AGREED, OPEN, GOLD_STATE,
+    REJECTED, EDITED. ``rejected``: the reviewer rejected the item in this window; ``reviewed``:
+    the document's gold layer is marked done (an item gold holds nothing of is then rejected)."""
+    if item.kind == AGREED:
+        return AGREED
+    if item.resolved:
+        chosen = item.chosen()
+        if not chosen:
+            return EDITED
+        return GOLD_STATE if annotator in chosen else REJECTED
+    return REJECTED if rejected or reviewed else OPEN
+
+
+@dataclass
+class Layout:
+    """The shared text of the panes and where each unit and stance slot sits in it."""
+
+    texts: list[str]  # one per pane: the same length, line for line
+    base: dict[int | None, int]  # where each unit's text starts (None: the article)
+    headers: dict[int, tuple[int, int]]  # each comment's header line
+    slots: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)  # (comment, target) -> stance slot
+    unit_text: dict[int | None, str] = field(default_factory=dict)
+
+
+def build_layout(store, document_id: int, annotators: Sequence[str], stance_items: Sequence[Item]) -> Layout:  # type: ignore[no-untyped-def]
+    """The article and every comment as one plain text per pane; a comment's header ends with
+    each of its stance targets and that pane's annotator's label, padded to one width."""
+    doc = store.document(document_id)
+    by_comment: dict[int, list[Item]] = {}
+    for item in stance_items:
+        by_comment.setdefault(item.comment_id, []).append(item)  # type: ignore[arg-type]
+    head = f"ARTICLE — {doc.title}\n"
+    texts = [[head, doc.text] for _ in annotators]
+    length = len(head) + len(doc.text)
+    layout = Layout([], {None: len(head)}, {}, {}, {None: doc.text})
+    for comment in store.comments(document_id):
+        header = f"\n\n— comment {comment.ext_id}" + (f" by {comment.author}" if comment.author else "")
+        header += " (reply)" if comment.parent_id is not None else ""
+        start = length + 2
+        for pane in texts:
+            pane.append(header)
+        length += len(header)
+        for item in sorted(by_comment.get(comment.id, []), key=lambda i: i.target == REPLY_TARGET):  # type: ignore[arg-type]
+            name = "reply" if item.target == REPLY_TARGET else item.target
+            labels = [f"{name}: {item.option(a).label or '–'}" for a in annotators]
+            width = max(len(x) for x in labels)
+            layout.slots[(item.comment_id, item.target)] = (length + 3, length + 3 + width)  # type: ignore[index]
+            for pane, label in zip(texts, labels):
+                pane.append("   " + label.ljust(width))
+            length += 3 + width
+        layout.headers[comment.id] = (start, length)  # type: ignore[index]
+        for pane in texts:
+            pane += ["\n", comment.text]
+        length += 1
+        layout.base[comment.id] = length
+        layout.unit_text[comment.id] = comment.text
+        length += len(comment.text)
+    layout.texts = ["".join(pane) for pane in texts]
+    return layout
+
+
+class ReviewPane(QPlainTextEdit):
+    """One annotator's read-only pane. A click reports the character clicked; hovering a span
+    shows what it is."""
+
+    clicked = Signal(int)  # character position in the pane's text
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)  # plain text: markup in comments is never interpreted
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.tips: list[tuple[int, int, str]] = []  # (start, end, tooltip), innermost last
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            self.clicked.emit(self.cursorForPosition(event.position().toPoint()).position())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            position = self.cursorForPosition(QHelpEvent.pos(event)).position()  # type: ignore[arg-type]
+            tip = self.tip_at(position)
+            if tip:
+                QToolTip.showText(QHelpEvent.globalPos(event), tip, self.viewport())  # type: ignore[arg-type]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def tip_at(self, position: int) -> str:
+        found = [tip for start, end, tip in self.tips if start <= position < end]
+        return found[-1] if found else ""
+
+
+class SideBySide(QWidget):
+    """Panes for the compared annotators, left to right, each with its name above and its
+    version of the current difference below."""
+
+    clicked = Signal(int)  # a character position (the same in every pane)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panes: list[ReviewPane] = []
+        self.titles: list[QLabel] = []
+        self.details: list[QLabel] = []
+        self.annotators: list[str] = []
+        self.layout_: Layout | None = None
+        self._syncing = False
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(0, 0, 0, 0)
+
+    # -- panes -------------------------------------------------------------------------
+
+    def set_annotators(self, annotators: Sequence[str], colors: Sequence[str]) -> None:
+        if list(annotators) == self.annotators:
+            return
+        while self.row.count():
+            widget = self.row.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.panes, self.titles, self.details = [], [], []
+        self.annotators = list(annotators)
+        for index, name in enumerate(self.annotators):
+            column = QWidget()
+            box = QVBoxLayout(column)
+            box.setContentsMargins(0, 0, 0, 0)
+            title = QLabel(f"{index + 1}: {name}")
+            title.setTextFormat(Qt.TextFormat.PlainText)  # a name may contain markup
+            color = colors[index % len(colors)]
+            title.setStyleSheet(f"QLabel {{ background: {color}; color: {text_on(color).name()}; padding: 2px 6px;"
+                                " font-weight: bold; }")
+            pane = ReviewPane()
+            pane.clicked.connect(self.clicked)
+            pane.verticalScrollBar().valueChanged.connect(lambda value, source=pane: self._scrolled(source, value))
+            detail = QLabel()
+            detail.setTextFormat(Qt.TextFormat.PlainText)
+            detail.setWordWrap(True)
+            box.addWidget(title)
+            box.addWidget(pane, 1)
+            box.addWidget(detail)
+            self.row.addWidget(column, 1)  # equal widths: the panes wrap alike
+            self.panes.append(pane)
+            self.titles.append(title)
+            self.details.append(detail)
+
+    def _scrolled(self, source: ReviewPane, value: int) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for pane in self.panes:
+                if pane is not source:
+                    pane.verticalScrollBar().setValue(value)
+        finally:
+            self._syncing = False
+
+    def set_layout(self, layout: Layout) -> None:
+        self.layout_ = layout
+        self._syncing = True
+        try:
+            for pane, text in zip(self.panes, layout.texts):
+                pane.setPlainText(text)
+        finally:
+            self._syncing = False
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def where(self, item: Item) -> tuple[int, int]:
+        """The item's characters in the panes (a stance item: its slot in the comment header)."""
+        assert self.layout_ is not None
+        if item.layer == "stance":
+            return self.layout_.slots.get((item.comment_id, item.target), self.layout_.headers.get(item.comment_id, (0, 0)))  # type: ignore[arg-type]
+        base = self.layout_.base.get(item.comment_id, 0)
+        return base + item.start, base + item.end
+
+    def draw(self, items: Sequence[Item], current: Item | None, state_of: Callable[[Item, str], str],
+             color_of: Callable[[str], str]) -> None:
+        """Every item in every pane; ``state_of(item, annotator)`` is version_state's answer,
+        ``color_of(label)`` the schema colour of a label."""
+        assert self.layout_ is not None
+        for index, (pane, name) in enumerate(zip(self.panes, self.annotators)):
+            selections: list[QTextEdit.ExtraSelection] = []
+            tips: list[tuple[int, int, str]] = []
+            if current is not None:
+                start, end = self.where(current)
+                selections += self._band(pane, start, end)
+            # rejected versions below agreed ones, live ones on top: a struck span never hides a live one
+            for item in sorted(items, key=lambda i: _LAYER.get(state_of(i, name), 2)):
+                option = item.option(name)
+                state = state_of(item, name)
+                if item.layer == "stance":
+                    start, end = self.where(item)
+                    end = start + len(self.layout_.texts[index][start:end].rstrip())  # not the padding
+                    if option.label is not None:
+                        selections.append(self._selection(pane, start, end, state, color_of(option.label)))
+                        tips.append((start, end, f"{name}: {item.target} {option.label} — {STATE_WORDS[state]}"))
+                    elif state != AGREED:
+                        selections.append(self._missing(pane, start, end))
+                    continue
+                if option.empty:
+                    if state != AGREED:  # someone else has a span here: mark the gap
+                        start, end = self.where(item)
+                        selections.append(self._missing(pane, start, end))
+                        tips.append((start, end, f"{name}: nothing here ({', '.join(o.annotator for o in item.options if not o.empty)} has it)"))
+                    continue
+                base = self.layout_.base.get(item.comment_id, 0)
+                for part in option.parts:
+                    spans = [part.span] + [linked for _relation, linked in part.links]
+                    for span in spans:
+                        start, end = base + span.start, base + span.end
+                        selections.append(self._selection(pane, start, end, state, color_of(span.label)))
+                        tips.append((start, end, f"{name}: {span.label} — {STATE_WORDS[state]}"))
+            pane.setExtraSelections(selections)
+            pane.tips = tips
+            self.details[index].setText(self.describe(current, name, state_of) if current is not None else "")
+        if current is not None:
+            self.scroll_to(self.where(current)[0])
+
+    def scroll_to(self, position: int) -> None:
+        """Bring a character into view in every pane (the first pane leads, the rest follow)."""
+        if not self.panes:
+            return
+        lead = self.panes[0]
+        cursor = lead.textCursor()
+        cursor.setPosition(min(position, len(lead.toPlainText())))
+        lead.setTextCursor(cursor)
+        lead.ensureCursorVisible()
+        self._scrolled(lead, lead.verticalScrollBar().value())
+
+    def describe(self, item: Item, annotator: str, state_of: Callable[[Item, str], str]) -> str:
+        """One annotator's version of an item in words, with the text it covers."""
+        option: Option = item.option(annotator)
+        state = STATE_WORDS[state_of(item, annotator)]
+        if item.layer == "stance":
+            return f"{item.target}: {option.label or 'no label'} ({state})"
+        if option.empty:
+            return f"nothing here ({state})"
+        assert self.layout_ is not None
+        text = self.layout_.unit_text.get(item.comment_id, "")
+        parts = []
+        for part in option.parts:
+            words = f"{part.span.label} “{text[part.span.start:part.span.end]}”"
+            for relation, linked in part.links:
+                words += f", {relation} {linked.label} “{text[linked.start:linked.end]}”" if linked.comment_id == item.comment_id \
+                    else f", {relation} {linked.label}"
+            parts.append(words)
+        return "; ".join(parts) + f" ({state})"
+
+    def _cursor(self, pane: ReviewPane, start: int, end: int) -> QTextCursor:
+        cursor = QTextCursor(pane.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def _band(self, pane: ReviewPane, start: int, end: int) -> list[QTextEdit.ExtraSelection]:
+        """A full-width band on every line from ``start`` to ``end``: a full-width selection is
+        drawn only from a cursor without a selection, one line each."""
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(CURRENT_BAND))
+        fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        out = []
+        document = pane.document()
+        block = document.findBlock(start)
+        while block.isValid() and block.position() <= max(start, end - 1):
+            layout = block.layout()
+            for number in range(layout.lineCount()):
+                line = layout.lineAt(number)
+                line_start = block.position() + line.textStart()
+                line_end = line_start + max(line.textLength(), 1)
+                if line_start <= max(start, end - 1) and line_end > start:
+                    selection = QTextEdit.ExtraSelection()
+                    selection.format = fmt
+                    selection.cursor = QTextCursor(document)
+                    selection.cursor.setPosition(line_start)
+                    out.append(selection)
+            block = block.next()
+        return out
+
+    def _missing(self, pane: ReviewPane, start: int, end: int) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        _underline(fmt, QTextCharFormat.UnderlineStyle.DashUnderline, DIFFERENCE_RED)
+        selection.format = fmt
+        selection.cursor = self._cursor(pane, start, end)
+        return selection
+
+    def _selection(self, pane: ReviewPane, start: int, end: int, state: str, color: str) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        selection.format = state_format(state, color)
+        selection.cursor = self._cursor(pane, start, end)
+        return selection
+
+
+_LAYER = {REJECTED: 0, AGREED: 1, EDITED: 1}
+
+
+def _underline(fmt: QTextCharFormat, style: QTextCharFormat.UnderlineStyle, color: str) -> None:
+    fmt.setFontUnderline(True)  # an extra selection draws no underline without it
+    fmt.setUnderlineStyle(style)
+    fmt.setUnderlineColor(QColor(color))
+
+
+def state_format(state: str, color: str) -> QTextCharFormat:
+    """The look of a version in a given state (see the module's docstring)."""
+    fmt = QTextCharFormat()
+    if state == REJECTED:  # never a label colour: it is not live
+        fmt.setBackground(QColor(REJECTED_BACKGROUND))
+        fmt.setForeground(QColor(REJECTED_TEXT))
+        fmt.setFontStrikeOut(True)
+        return fmt
+    if state in (AGREED, EDITED):
+        faint = QColor(color)
+        faint.setAlpha(FAINT_ALPHA)
+        fmt.setBackground(faint)
+        if state == EDITED:
+            _underline(fmt, QTextCharFormat.UnderlineStyle.DotLine, GOLD_COLOR)
+        return fmt
+    fmt.setBackground(QColor(color))
+    fmt.setForeground(text_on(color))
+    if state == OPEN:
+        # (a wave would be drawn in the style's spell-check look, often a faint dotted line)
+        _underline(fmt, QTextCharFormat.UnderlineStyle.SingleUnderline, DIFFERENCE_RED)
+    else:  # in gold
+        fmt.setFontOverline(True)
+        _underline(fmt, QTextCharFormat.UnderlineStyle.SingleUnderline, GOLD_COLOR)
+    return fmt
+
+
+__all__ = ["AGREED", "EDITED", "GOLD_STATE", "OPEN", "REJECTED", "Layout", "ReviewPane", "SideBySide",
+           "build_layout", "state_format", "version_state"]
