@@ -46,8 +46,8 @@ def speaks(subject: "Token | None", verb: "Token") -> bool:
 
 def text_reads(verb: "Token") -> bool:
     """ "The post read: ...", "the club's statement read": a text as the subject of "read"."""
-    if verb.lemma_.lower() != "read" or verb.pos_ != "VERB":
-        return False
+    if verb.lemma_.lower() != "read" or not (verb.pos_ == "VERB" or verb.dep_ == "ROOT"):
+        return False  # the tagger often calls a sentence's "read" a noun: "The post read: ..."
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     return subject is not None and subject.lemma_.lower() in TEXT_NOUNS
 

@@ -9,7 +9,8 @@ Rules (they never raise, and a stray mark never swallows the rest of the text):
 - News style across paragraphs: a paragraph that ends inside a quote with no closing mark
   continues when the next paragraph opens with a quote mark; the quote then runs on.
   Otherwise an unclosed quote ends at its paragraph's end, but only when it began like speech
-  (at the paragraph start or after ``:`` or ``,``); else the stray mark is ignored.
+  (at the paragraph start, after ``:`` or ``,``, or opening a sentence); else the stray mark is
+  ignored.
 - Single quotes (‘ ’ ') are taken only outside double quotes and only as a pair whose
   opening mark follows a space or a bracket and whose closing mark is not followed by a
   letter, so apostrophes (Russia’s, don't, ’90s) do not pair up.
@@ -158,7 +159,8 @@ def _emit_unclosed(text: str, regions: list[QuoteRegion], open_at: int, end: int
     j = open_at - 1
     while j >= 0 and text[j] in " \t\u00a0":
         j -= 1
-    if j < 0 or text[j] in "\n:,—–-" or n_pars > 1:
+    # a mark opening a sentence ('… Eklund said. "We are ready, he said, to …') starts speech too
+    if j < 0 or text[j] in "\n:,—–-.!?" or n_pars > 1:
         region = _region(text, open_at, None, n_pars, end)
         if region.end > region.start:
             regions.append(region)

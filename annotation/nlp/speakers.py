@@ -18,6 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotation.nlp.cue_patterns import furniture
+from annotation.nlp.descriptions import (
+    described_age, description_phrase, person_of_age, proper_subject_nearby, same_description_before,
+)
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
     PERSON_PRONOUNS, ROLE_NOUNS, STATEMENT_NOUNS, THING_PRONOUNS,
@@ -72,6 +75,7 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         named = named or by_offsets.get(q.source)
         if named is not None and named.label == "NORP" and _person_description(head):
             named = None  # "The Swede said": a person described by nationality
+        owner = None
         if named is None and head is not None:
             named, owner = _possessor(head, mentions)
             if named is not None:
@@ -87,6 +91,8 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
                 q.speaker, q.speaker_label = target.canonical, target.label
                 if head.lower_ in ("he", "she", "him", "her"):
                     gender[target.canonical] = "he" if head.lower_ in ("he", "him") else "she"
+            elif owner is not None:
+                q.speaker = description_phrase(owner)  # "the authority's own figures": the authority
             else:
                 q.speaker = expand_acronym(clean_name(text[q.source[0]:q.source[1]]), mentions)
         last = (n, q)
@@ -125,7 +131,8 @@ def _possessor(head, mentions: list[Mention]) -> tuple[Mention | None, object]: 
     statement or document speaks. An owner that is itself a description ("the club's
     statement") comes back as a token to resolve like any description."""
     lemma = head.lemma_.lower()
-    if lemma not in STATEMENT_NOUNS and lemma not in DOCUMENT_SUBJECTS:
+    # "the authority's own figures": figures and data speak for their owner too
+    if lemma not in STATEMENT_NOUNS and lemma not in DOCUMENT_SUBJECTS and lemma not in NON_SPEAKERS:
         return None, None
     for child in head.children:
         if child.dep_ == "poss":
@@ -198,6 +205,12 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return Mention(start, end, "ORG", prev.speaker)
         wanted = ("ORG", "NORP") if word in GROUP_PRONOUNS else ("ORG",)
         return next((m for m in reversed(before) if m.label in wanted), None)
+    age = described_age(head) if head.pos_ in ("NOUN", "ADJ") else None
+    if age is not None:
+        # "the 58-year-old said": the person the article gave that age ("Richard Cole, 58,")
+        aged = person_of_age(age, before, head.doc.text)
+        if aged is not None:
+            return aged
     if _person_description(head):
         # "the 52-year-old told the BBC", "The Swede said": the person being written about
         since = prev.end if prev is not None else -1
@@ -220,7 +233,12 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         named = next((m for m in reversed(before) if m.label in _ORG_LABELS and noun in m.canonical.lower()), None)
         if named is not None:
             return named
-        if prev_mention is not None and prev_mention.label == "ORG":
+        again = same_description_before(head, history)
+        if again is not None:
+            return again  # "the club said ..." earlier, then "the club's statement"
+        # "the central bank" says which body it is: not whichever organisation spoke last
+        specific = any(c.dep_ in ("amod", "compound") for c in head.children)
+        if prev_mention is not None and prev_mention.label == "ORG" and not specific:
             return prev_mention
         # "City United have signed X, the club said": the one organisation named in this
         # sentence or the one before
@@ -229,7 +247,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         near = {m.canonical for m in before if m.start >= lo and (m.label == "ORG" or m.label == "GPE" and m.subject)}
         if len(near) == 1:
             return next(m for m in reversed(before) if m.canonical in near)
-        return None
+        return proper_subject_nearby(head, quoted) if not near else None
     described = next((m for m in reversed(before) if (m.label == "PERSON" or noun in ROLE_NOUNS and m.label == "ORG")
                       and noun in m.descriptors), None)
     if described is not None:
