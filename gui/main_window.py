@@ -32,6 +32,9 @@ from gui.views.thread_panel import ThreadPanel
 from gui.workers import JobRunner
 
 
+_NOTHING = object()  # no selection recorded yet
+
+
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, read_only_reason: str = "") -> None:
         super().__init__()
@@ -44,6 +47,11 @@ class MainWindow(QMainWindow):
         self._checker = JobRunner(self)  # the background integrity check, beside any job
         self._checker.failed.connect(self._integrity_failed)
         self._following_undo = False
+        # What the status bar's hint was about: it goes when the document, a selection or the
+        # data change (see _selection_moved), so it never describes something no longer shown.
+        self._hint_document: int | None = None
+        self._hint_selection: dict[str, object] = {}
+        self._opening_document = False
         self.remember_layout = True  # False for the offscreen screenshot: it must not change preferences
         title = self.store.path.name if self.store.path else "in-memory project"
         self.setWindowTitle(f"Goldspan — {title}" + (" (read-only)" if self.store.read_only else ""))
@@ -108,6 +116,12 @@ class MainWindow(QMainWindow):
         self.thread.progress_changed.connect(lambda *_: self.stance_label.setText(self.thread.status_text()))
         self.thread.message.connect(self.show_message)
         self.thread.attach_text_view(self.article)  # right-click "Stance target", or Ctrl+T on a span
+        self.thread.tree.selectionModel().currentChanged.connect(
+            lambda current, _previous: self._selection_moved("comment", current.internalId() if current.isValid() else None))
+        comment_view = self.thread.text_view
+        if self.thread.has_span_editor:
+            comment_view.span_selected.connect(  # type: ignore[attr-defined]
+                lambda span: self._selection_moved("comment span", span.id if span is not None else None))
         self._update_progress()
         if not self.store.read_only:
             restored = rebuild_undo_stack(session)
@@ -124,9 +138,7 @@ class MainWindow(QMainWindow):
         return panel
 
     def _thread_done(self) -> None:
-        current = self.session.current_document
-        if current is not None and self.thread.mark_done():  # refuses while comments are unlabelled
-            self._open_next_undone(current)
+        self.mark_done()
 
     def _splitters(self) -> dict[str, QSplitter]:
         return {"main": self.main_splitter, "article": self.article_splitter}
@@ -175,6 +187,12 @@ class MainWindow(QMainWindow):
         snap.setCheckable(True)
         snap.setChecked(self.session.snap_to_tokens)
         self.snap_action = snap
+        optional = self._action(view_menu, "&Reply stance optional (advance on the target stance)", self._toggle_reply_optional)
+        optional.setCheckable(True)
+        optional.setChecked(self.thread.reply_stance_optional)
+        optional.setToolTip("On: a reply is complete, and auto-advance and N move on, once its stance toward the "
+                            "target is set; its stance toward its parent stays optional. Off: both are needed.")
+        self.reply_optional_action = optional
         arcs = self._action(view_menu, "Quotation &arcs", lambda: self.article.set_arcs_visible(self.arcs_action.isChecked()), "Ctrl+Shift+L")
         arcs.setCheckable(True)
         arcs.setChecked(True)
@@ -216,6 +234,16 @@ class MainWindow(QMainWindow):
             self.open_document(first)
 
     def _document_opened(self, document_id: int) -> None:
+        previous, self._hint_document = self._hint_document, document_id
+        if previous is not None and previous != document_id:
+            self.clear_message()  # a hint given before any document was open (startup) stays
+        self._opening_document = True
+        try:
+            self._show_document(document_id)
+        finally:
+            self._opening_document = False
+
+    def _show_document(self, document_id: int) -> None:
         document = self.store.document(document_id)
         self.article_title.setText(document.title or document.ext_id)
         self.article.set_unit(Unit(document_id), text=document.text)
@@ -245,10 +273,15 @@ class MainWindow(QMainWindow):
         return self.session.push(SetStatus(current, self.session.annotator, status, note))
 
     def mark_done(self) -> None:
+        """Ctrl+Enter and the thread's Mark done: one rule (annotation.document_done, applied by
+        the thread panel, which names what is missing when it refuses), then the next undone."""
         current = self.session.current_document
-        if current is None or not self.set_status("done"):
+        if current is None or self.store.read_only:
             return
-        self._open_next_undone(current)
+        if self.thread.document_id != current:
+            self.thread.set_document(current)
+        if self.thread.mark_done():
+            self._open_next_undone(current)
 
     def _open_next_undone(self, current: int) -> None:
         following = self.store.next_document(current, self.session.annotator, ("new",))
@@ -271,7 +304,8 @@ class MainWindow(QMainWindow):
         if command is None:
             self.show_message("No suggestions left in this document")
         elif self.session.push(command):
-            self.show_message(f"{command.describe()} (Ctrl+Z takes them back)")
+            count = len(getattr(command, "span_ids", ()))
+            self.show_message(f"Accepted {count:,} suggestion{'s' if count != 1 else ''} (Ctrl+Z takes them back)")
 
     # -- undo -----------------------------------------------------------------------------
 
@@ -301,6 +335,10 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, changes: Changes) -> None:
         current = self.session.current_document
+        if not changes.everything:
+            # An edit: a hint given before it is out of date. (A job's reload is followed by the
+            # job's own message, which may be about something only it knows, so it is kept.)
+            self.clear_message()
         if self._following_undo and changes.documents and current not in changes.documents:
             # Undo reached into another document: show it, so the user sees what came back.
             self.open_document(min(changes.documents))
@@ -339,11 +377,29 @@ class MainWindow(QMainWindow):
 
     def _span_selected(self, span: Span | None) -> None:
         self.inspector.show_span(span, self.article.text())
+        self._selection_moved("article", span.id if span is not None else None)
+
+    def _selection_moved(self, part: str, selected: object) -> None:
+        """A selection changed (a span in the article or a comment, the current comment): a hint
+        about the old one goes. Changes made while a document opens belong to that switch."""
+        previous = self._hint_selection.get(part, _NOTHING)
+        self._hint_selection[part] = selected
+        if self._opening_document or self.thread.document_id != self._hint_document:
+            return
+        if previous is not _NOTHING and previous != selected:
+            self.clear_message()
 
     def _toggle_snap(self) -> None:
         self.session.snap_to_tokens = self.snap_action.isChecked()
         self.show_message("Selections snap to whole words" if self.session.snap_to_tokens
                           else "Character mode: selections keep exact characters")
+
+    def _toggle_reply_optional(self) -> None:
+        optional = self.reply_optional_action.isChecked()
+        settings.set_reply_stance_optional(optional)
+        self.thread.set_reply_stance_optional(optional)
+        self.show_message("Replies move on once their target stance is set; the stance toward the parent is optional"
+                          if optional else "Replies move on once both stances are set (target and parent)")
 
     def _palette_label(self, label: str) -> None:
         self.article.apply_label(label)
@@ -352,6 +408,13 @@ class MainWindow(QMainWindow):
     def show_message(self, message: str, error: bool = False) -> None:
         self.statusBar().setStyleSheet("QStatusBar { color: #c0392b; }" if error else "")
         self.statusBar().showMessage(message, 8000 if error else 5000)
+
+    def clear_message(self) -> None:
+        """The hint is about something no longer on screen (another document, selection, or an
+        edit since): gone, rather than left to its timeout."""
+        if self.statusBar().currentMessage():
+            self.statusBar().clearMessage()
+            self.statusBar().setStyleSheet("")
 
     def _apply_font_size(self, size: int, save: bool = False) -> None:
         if save:

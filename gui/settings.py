@@ -1,4 +1,5 @@
-"""Preferences in QSettings: window geometry, splitter sizes, font size, the last project.
+"""Preferences in QSettings: window geometry, splitter sizes, font size, the last project, and
+whether a reply's stance toward its parent is optional in the thread.
 
 Tests point QSettings at a temporary folder (tests/gui/conftest.py), so nothing here touches
 the user's real preferences during a test run.
@@ -36,6 +37,16 @@ def font_size() -> int:
 
 def set_font_size(size: int) -> None:
     settings().setValue("view/font_size", max(MIN_FONT_SIZE, min(MAX_FONT_SIZE, size)))
+
+
+def reply_stance_optional() -> bool:
+    """Whether a reply counts as labelled (auto-advance, N) with its stance toward the target
+    alone; by default its stance toward its parent is needed too."""
+    return bool(settings().value("thread/reply_stance_optional", False, type=bool))
+
+
+def set_reply_stance_optional(optional: bool) -> None:
+    settings().setValue("thread/reply_stance_optional", bool(optional))
 
 
 def save_window(window: QMainWindow, splitters: dict[str, QSplitter]) -> None:

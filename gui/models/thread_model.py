@@ -76,6 +76,9 @@ class ThreadModel(QAbstractItemModel):
         # Stance suggestions (issue 11) where the annotator has no label: shown, never counted.
         self._suggested: dict[int, dict[str, StanceSuggestion]] = {}
         self.current_target = ""
+        # A reply is complete with its stance toward the target alone when this is False (the
+        # "reply stance optional" setting): auto-advance and N then do not wait for it.
+        self.reply_stance_required = True
 
     # -- loading ------------------------------------------------------------------------
 
@@ -151,11 +154,24 @@ class ThreadModel(QAbstractItemModel):
         return not any(t != REPLY_TARGET for t in self._stances.get(comment_id, {}))
 
     def is_complete(self, comment_id: int, target: str | None = None) -> bool:
-        """Labelled for ``target`` (default: the current one), and toward its parent if a reply."""
+        """Labelled for ``target`` (default: the current one), and toward its parent if a reply
+        (unless the reply stance is optional)."""
         labels = self._stances.get(comment_id, {})
         if (target or self.current_target) not in labels:
             return False
-        return not self._rows[comment_id].is_reply or REPLY_TARGET in labels
+        return not (self.reply_stance_required and self._rows[comment_id].is_reply) or REPLY_TARGET in labels
+
+    def needs_reply_stance(self, comment_id: int) -> bool:
+        """A reply labelled toward the current target that still waits for its stance toward its
+        parent before it counts as complete."""
+        labels = self._stances.get(comment_id, {})
+        return (self.reply_stance_required and self._rows[comment_id].is_reply
+                and self.current_target in labels and REPLY_TARGET not in labels)
+
+    def set_reply_stance_required(self, required: bool) -> None:
+        if required != self.reply_stance_required:
+            self.reply_stance_required = required
+            self._emit_all(COMMENT_COLUMN, REPLY_COLUMN)  # CompleteRole changes for labelled replies
 
     def index_of(self, comment_id: int, column: int = 0) -> QModelIndex:
         """The index of a comment, fetching its parents' pages first if the view has not yet."""

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotation.commands import Batch, ClearStance, Command, SetStance, SetStatus
+from annotation.document_done import check_done
 from annotation.model import REPLY_TARGET, Changes, Unit
+from gui import settings
 from gui.models.thread_model import COMMENT_COLUMN, REPLY_COLUMN, STANCE_COLUMN, ThreadModel
 from gui.session import Session
 from gui.views.stance_controls import CommentDetail, StanceBar, StanceControls
@@ -75,6 +77,7 @@ class ThreadPanel(TargetsMixin, QWidget):
         self.uncertain_first = False  # N: next unlabelled by the stance model's uncertainty (Model menu)
 
         self.model = ThreadModel(self.store, session.annotator, self)
+        self.model.reply_stance_required = not settings.reply_stance_optional()
         self.tree = _thread_tree(self.model, self)
         self.tree.installEventFilter(self)
         self.model.rowsInserted.connect(self._expand_new_rows)
@@ -225,8 +228,7 @@ class ThreadPanel(TargetsMixin, QWidget):
                     for t in targets if (s := self.model.suggestion_of(comment, t)) is not None]
         if not commands or not self._push(Batch(tuple(commands), "Accept stance suggestion")):
             return False
-        if self.auto_advance.isChecked() and self.model.is_complete(comment):
-            self.next_comment(1)
+        self._advance_after_label(comment)
         return True
 
     def clear_current(self) -> bool:
@@ -246,9 +248,15 @@ class ThreadPanel(TargetsMixin, QWidget):
         return self._progress
 
     def mark_done(self) -> bool:
-        labelled, total = self._progress
-        if self.document_id is None or labelled < total:
-            self.message.emit(f"{total - labelled} comment(s) still unlabelled")
+        """Mark the document done when annotation.document_done allows it (the rule Ctrl+Enter
+        uses too); else say what is missing and go to the first comment that needs a label."""
+        if self.document_id is None:
+            return False
+        check = check_done(self.store, self.document_id, self.session.annotator)
+        if not check.ready:
+            if self.current_comment not in {c.id for c in check.without_stance}:
+                self.select_comment(check.without_stance[0].id)  # type: ignore[arg-type]
+            self.message.emit(f"Not done yet: {check.missing()}")
             return False
         return self._push(SetStatus(self.document_id, self.session.annotator, "done"))
 
@@ -297,10 +305,29 @@ class ThreadPanel(TargetsMixin, QWidget):
         label = self._reply_keys.get(name) or self._stance_keys.get(name)
         if label is None:
             return False
-        if self.label_current(label, reply) and self.auto_advance.isChecked():
-            if self.current_comment is not None and self.model.is_complete(self.current_comment):
-                self.next_comment(1)
+        if self.label_current(label, reply) and self.current_comment is not None:
+            self._advance_after_label(self.current_comment)
         return True
+
+    def _advance_after_label(self, comment_id: int) -> None:
+        """Auto-advance once the comment is complete; a reply still waiting for its stance toward
+        its parent says so, rather than staying put without a word."""
+        if not self.auto_advance.isChecked() or comment_id != self.current_comment:
+            return
+        if self.model.is_complete(comment_id):
+            self.next_comment(1)
+        elif self.model.needs_reply_stance(comment_id):
+            keys = "/".join(self._reply_keys)
+            self.message.emit(f"This reply also needs its stance toward the parent comment ({keys}) before moving on "
+                              "(or turn on View ▸ Reply stance optional)")
+
+    @property
+    def reply_stance_optional(self) -> bool:
+        return not self.model.reply_stance_required
+
+    def set_reply_stance_optional(self, optional: bool) -> None:
+        """The setting (gui.settings, View menu): a reply is complete with its target stance alone."""
+        self.model.set_reply_stance_required(not optional)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -419,7 +446,15 @@ class ThreadPanel(TargetsMixin, QWidget):
             done = self.store.status(self.document_id, self.session.annotator).status == "done"
         self.progress_label.setText(f"{labelled}/{total} labelled" if self.document_id is not None else "")
         self.done_button.setText("Done ✓" if done else "Mark done")
-        self.done_button.setEnabled(self.document_id is not None and not done and labelled == total)
+        # Enabled while there is something to mark, so a click can say what is still missing.
+        self.done_button.setEnabled(self.document_id is not None and not done and not self.store.read_only)
+        if done:
+            tip = "This document is done"
+        elif labelled == total:
+            tip = "Every comment has a stance: mark this document done (Ctrl+Enter does the same)"
+        else:
+            tip = f"{total - labelled} of {total} comments have no stance yet: a click names them"
+        self.done_button.setToolTip(tip)
         changed = (self.document_id, labelled, total) != self._progress_key
         self._progress, self._progress_key = (labelled, total), (self.document_id, labelled, total)
         if changed:  # listeners hear of a new document or a new count, not of every edit

@@ -70,7 +70,7 @@ def test_accept_all_and_undo_from_the_keyboard(qtbot, tmp_path):
     assert _origins(store, doc) == {ORIGIN_HUMAN}
     assert window.session.undo_stack.count() == steps + 1  # one undo step
     assert "600" in window.session.undo_stack.undoText()
-    assert window.statusBar().currentMessage().startswith("Accept 600 suggestions")
+    assert window.statusBar().currentMessage().startswith("Accepted 600 suggestions")
     # the view shows the accepted spans (no dashed suggestion left) and keeps its selection
     assert not any(p.span.is_suggestion for p in view.span_index.placed.values())
     assert view.selected_span() is not None

@@ -60,8 +60,12 @@ def test_whole_document_from_the_keyboard(qtbot, demo):
     assert store.find_span(selected) is None
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert store.find_span(selected) is not None
-    # Ctrl+Enter: done, and the next undone document opens.
-    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # The comments from the keyboard too (Ctrl+3, a stance key each), then Ctrl+Enter: done,
+    # and the next undone document opens.
+    qtbot.keyClick(view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.thread.tree, "13")
+    assert {s.label for s in store.stances(doc, "tester")} == {"favor", "neutral"}
+    qtbot.keyClick(window.thread.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert store.status(doc, "tester").status == "done"
     assert window.session.current_document != doc
     _close(window)

@@ -70,8 +70,15 @@ def test_done_when_flow_survives_restart(qtbot, demo):
     window.redo_action.trigger()
     window.redo_action.trigger()
     assert {r.label for r in store.relations(doc)} == {"source", "cue"}
-    # Mark done: the next undone document opens.
+    # Ctrl+Enter refuses while comments have no stance (the thread's Mark done button's rule)
+    # and says which; label them from the thread, then Ctrl+Enter marks done and the next opens.
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(doc, "tester").status == "new" and window.session.current_document == doc
+    assert window.statusBar().currentMessage().startswith("Not done yet: 2 of 2 comments have no stance: anonymous “Great news")
+    qtbot.keyClick(view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # focus the comments
+    qtbot.keyClicks(window.thread.tree, "12")
+    assert len(store.stances(doc, "tester")) == 2
+    qtbot.keyClick(window.thread.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert store.status(doc, "tester").status == "done"
     assert window.session.current_document != doc
     depth = window.session.undo_stack.index()
@@ -84,11 +91,14 @@ def test_done_when_flow_survives_restart(qtbot, demo):
     assert set(labels) == {"PERSON", "GPE", "QUOTE", "SOURCE", "CUE"}
     assert store.status(doc, "tester").status == "done"
     assert "Done 1 / 2" in again.progress_label.text()
-    # The undo history came back: undo the "done", then the cue, across the restart.
+    # The undo history came back: undo the "done", the two stances, then the cue, across the restart.
     assert again.session.undo_stack.index() == depth
     again.undo_action.trigger()
     assert store.status(doc, "tester").status == "new"
     assert again.session.current_document == doc  # undo shows the document it changed
+    again.undo_action.trigger()
+    again.undo_action.trigger()
+    assert store.stances(doc, "tester") == []
     again.undo_action.trigger()
     assert "CUE" not in {s.label for s in store.spans(doc)}
     again.redo_action.trigger()
@@ -130,7 +140,7 @@ def test_filters_status_and_status_update_in_place(qtbot, demo):
     panel.model.dataChanged.connect(lambda *a: changed.append(a))
     resets: list[object] = []
     panel.model.modelReset.connect(lambda: resets.append(1))
-    window.mark_done()
+    window.set_status("done")  # the list updates in place (the done rule is tested elsewhere)
     assert changed and not resets  # an edit updates its row, it never resets the model
     assert panel.model.data(panel.model.index(0, 0)) == "✓ done"
     panel.status.setCurrentIndex(panel.status.findData("done"))

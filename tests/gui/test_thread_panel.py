@@ -78,8 +78,14 @@ def test_label_the_seed_thread_from_the_keyboard_then_undo(qtbot, panel, session
     session.undo_stack.undo()
     assert _labels(store) == expected - {(second, "topic", "neutral")}
     assert panel.progress() == (2, 3)
-    assert not panel.done_button.isEnabled()
     assert panel.model.is_unlabelled(second)
+    # Mark done refuses, naming the comment that has no stance (the button says so on a click
+    # instead of sitting greyed out without a reason).
+    with qtbot.waitSignal(panel.message) as said:
+        qtbot.mouseClick(panel.done_button, Qt.MouseButton.LeftButton)
+    assert said.args[0].startswith("Not done yet: 1 of 3 comments has no stance: ")
+    assert store.status(panel.document_id, ANNOTATOR).status == "new"
+    assert panel.current_comment == second  # the comment that needs a label is selected
     session.undo_stack.undo()
     assert (reply, REPLY_TARGET, "disagree") not in _labels(store)
     session.undo_stack.redo()
