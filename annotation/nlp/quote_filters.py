@@ -33,3 +33,43 @@ def drop_nested(found: list[Quotation]) -> list[Quotation]:
             continue
         out.append(q)
     return out
+
+
+def one_per_paragraph(found: list[Quotation], text: str) -> list[Quotation]:
+    """A direct quote that runs on into the next paragraph (news style) is one quotation per
+    paragraph: the first keeps its cue, each later one follows it like a floating quote with
+    the same speaker, the way a researcher marks them (and a paragraph is what a reader sees
+    as one turn)."""
+    if not any(q.direct and not q.layout and "\n" in text[q.start:q.end] for q in found):
+        return found
+    out: list[Quotation] = []
+    for q in found:
+        pieces = _paragraph_pieces(text, q.start, q.end) if q.direct and not q.layout else []
+        if len(pieces) < 2:
+            out.append(q)
+            continue
+        first = len(out)
+        q.end = pieces[0][1]
+        out.append(q)
+        for start, end in pieces[1:]:
+            out.append(Quotation(start, end, True, source=q.source, coref=q.coref, speaker=q.speaker,
+                                 speaker_label=q.speaker_label, floating=True, inherits=first))
+    return out
+
+
+def _paragraph_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        lo, hi = pos, pos + len(line)
+        pos = hi + 1
+        while lo < hi and (text[lo].isspace() or text[lo] in _MARKS):
+            lo += 1  # the reopening mark of a continued paragraph is not content
+        while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in _MARKS):
+            hi -= 1
+        if any(ch.isalnum() for ch in text[lo:hi]):
+            pieces.append((lo, hi))
+    return pieces
+
+
+_MARKS = "\"“”„«»'’‘"

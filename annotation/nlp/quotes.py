@@ -33,7 +33,7 @@ from annotation.nlp.cue_patterns import (
 )
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
-from annotation.nlp.quote_filters import drop_nested, without_orphans
+from annotation.nlp.quote_filters import drop_nested, one_per_paragraph, without_orphans
 from annotation.nlp.quote_marks import QuoteRegion, find_quotes
 from annotation.nlp.sources import find_subject, source_span
 from annotation.nlp.unmarked_quotes import unmarked_quotations
@@ -96,7 +96,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
     found.sort(key=lambda q: q.start)
     found = drop_nested(found)
     resolve_speakers(doc, found, index)
-    return without_orphans(found, text)
+    return without_orphans(one_per_paragraph(found, text), text)
 
 
 def _candidates(doc: "Doc") -> list[int]:

@@ -43,15 +43,15 @@ def genders(doc: "Doc", mentions: "list[_Named]") -> dict[str, str]:
             # a subject or possessive pronoun ("X said he ...", "X and his wife"); an object
             # ("X said getting him back ...") is usually someone else
             own = {t.i for t in ent.root.subtree}  # "Ana Ruiz, his deputy": "his" is someone else
-            found = next((_word_gender(t.lower_) for t in doc[ent.end:limit]
+            found = next((word_gender(t.lower_) for t in doc[ent.end:limit]
                           if t.pos_ == "PRON" and t.dep_ in ("nsubj", "nsubjpass", "poss") and t.i not in own
-                          and _word_gender(t.lower_)), None)
+                          and word_gender(t.lower_)), None)
         if found is not None:
             votes.setdefault(m.canonical, set()).add(found)
     return {name: next(iter(v)) for name, v in votes.items() if len(v) == 1}
 
 
-def _word_gender(word: str) -> str | None:
+def word_gender(word: str) -> str | None:
     if word in MALE_WORDS:
         return "he"
     if word in FEMALE_WORDS:
@@ -62,18 +62,18 @@ def _word_gender(word: str) -> str | None:
 def _title_gender(doc: "Doc", ent: "SpacySpan") -> str | None:
     before = doc[ent.start - 1] if ent.start > 0 else None
     if before is not None and before.lower_.rstrip(".") in ("mr", "ms", "mrs", "miss", "sir", "madam"):
-        return _word_gender(before.lower_.rstrip("."))
+        return word_gender(before.lower_.rstrip("."))
     for tok in doc[max(0, ent.start - 3):ent.start]:
-        if tok.pos_ == "NOUN" and tok.head.i in range(ent.start, ent.end) and _word_gender(tok.lower_):
-            return _word_gender(tok.lower_)
+        if tok.pos_ == "NOUN" and tok.head.i in range(ent.start, ent.end) and word_gender(tok.lower_):
+            return word_gender(tok.lower_)
     root = ent.root
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and _word_gender(root.head.lower_):
-        return _word_gender(root.head.lower_)  # "His wife, Carol Mills, ..."
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and word_gender(root.head.lower_):
+        return word_gender(root.head.lower_)  # "His wife, Carol Mills, ..."
     for child in ent.root.children:
         if child.dep_ == "appos":
             for tok in child.subtree:
-                if tok.pos_ == "NOUN" and _word_gender(tok.lower_):
-                    return _word_gender(tok.lower_)
+                if tok.pos_ == "NOUN" and word_gender(tok.lower_):
+                    return word_gender(tok.lower_)
     return None
 
 

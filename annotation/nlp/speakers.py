@@ -28,7 +28,7 @@ from annotation.nlp.lexicon import (
 from annotation.nlp.mentions import (
     Mention, clean_name, expand_acronym, named_at, named_in, named_mentions, passive_subject,
 )
-from annotation.nlp.speaker_hints import genders, name_line_after
+from annotation.nlp.speaker_hints import genders, name_line_after, word_gender
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -183,8 +183,11 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \
-                prev.speaker_label in ("", "PERSON") and prev.speaker[:1].isupper():
-            # the previous speaker is a name the tagger missed ("Paris claims ... She also claims")
+                prev.speaker_label in ("", "PERSON") and (
+                    prev.source_token < 0 or word_gender(head.doc[prev.source_token].lower_) != other):
+            # the previous speaker is a name the tagger missed ("Paris claims ... She also claims"),
+            # or a description of the right gender ("A spokeswoman for X said ... she said"; not
+            # "Thomas' sister pleaded ..., but he replied")
             start, end = prev.coref or prev.source  # chain "she" -> "She" -> the name itself
             return Mention(start, end, "PERSON", prev.speaker)
         return next((m for m in reversed(before) if ok(m)), None) or _untagged_subject(head)
