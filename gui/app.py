@@ -99,12 +99,14 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
 
     path = Path(path)
     reason = ""
+    second = False
     try:
         # The integrity check reads the whole file; the window runs it on a worker instead.
         check = not interactive
         try:
             store = Store.open(path, read_only=read_only, check=check)
         except (ProjectLocked, ProjectReadOnly) as exc:
+            second = isinstance(exc, ProjectLocked)  # another window has it: open beside that one, not on top
             reason = f"{exc}\n\nIt is open read-only here: you can read and search, but not edit."
             store = Store.open(path, read_only=True, check=check)
         if store.read_only_reason and not reason:
@@ -125,6 +127,10 @@ def open_window(path: str | Path, annotator: str, parent_for_errors: object = No
             print(f"goldspan: warning: {exc}", file=sys.stderr)
     session = Session(store, annotator)
     window = MainWindow(session, reason)
+    if second:
+        from gui.window_placement import cascade
+
+        cascade(window)
     _windows.append(window)
     window.destroyed.connect(lambda *_: store.close())
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
