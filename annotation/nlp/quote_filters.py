@@ -36,10 +36,10 @@ def drop_nested(found: list[Quotation]) -> list[Quotation]:
 
 
 def one_per_paragraph(found: list[Quotation], text: str) -> list[Quotation]:
-    """A direct quote that runs on into the next paragraph (news style) is one quotation per
-    paragraph: the first keeps its cue, each later one follows it like a floating quote with
-    the same speaker, the way a researcher marks them (and a paragraph is what a reader sees
-    as one turn)."""
+    """A direct quote whose next paragraph carries on with no reopening mark (and closes
+    later) is split there: the writer did not mark it as the same quotation, and a researcher
+    marks each such paragraph as a follow-on quote with the same speaker. A paragraph that
+    reopens with a mark (news style) stays part of one quotation."""
     if not any(q.direct and not q.layout and "\n" in text[q.start:q.end] for q in found):
         return found
     out: list[Quotation] = []
@@ -63,11 +63,16 @@ def _paragraph_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for line in text[start:end].split("\n"):
         lo, hi = pos, pos + len(line)
         pos = hi + 1
-        while lo < hi and (text[lo].isspace() or text[lo] in _MARKS):
-            lo += 1  # the reopening mark of a continued paragraph is not content
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        reopened = lo < hi and text[lo] in _MARKS
         while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in _MARKS):
             hi -= 1
-        if any(ch.isalnum() for ch in text[lo:hi]):
+        if not any(ch.isalnum() for ch in text[lo:hi]):
+            continue
+        if reopened and pieces:
+            pieces[-1] = (pieces[-1][0], hi)  # news style: the same quotation runs on
+        else:
             pieces.append((lo, hi))
     return pieces
 
