@@ -60,6 +60,7 @@ class ExportReport:
     dropped: list[str] = field(default_factory=list)  # annotations a format cannot hold, with why
     manifest: Path | None = None
     hints: list[str] = field(default_factory=list)  # what to run next (printed by the CLI)
+    warnings: list[str] = field(default_factory=list)  # what makes the result less than it looks (CLI: stderr; dialog: the report)
 
 
 Writer = Callable[["ExportContext"], Job[None]]

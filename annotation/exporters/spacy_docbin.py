@@ -198,6 +198,29 @@ def _write_docbins(ctx: ExportContext) -> Job[None]:
         ctx.report.hints.append(train_command(config, train, dev))
     else:
         ctx.report.dropped.append("no training config: the train split has no entities, quotes or categories")
+    ctx.report.warnings.extend(dev_set_warnings(ctx))
+
+
+def dev_set_warnings(ctx: ExportContext) -> list[str]:
+    """`spacy train` needs a dev set; with one article (or no dev split) the export gives it the
+    training documents themselves. Its scores then measure recall of seen text, not accuracy:
+    say so, naming the documents, rather than let a perfect score pass for a good model."""
+    train = ctx.splits.get("train", ctx.splits.get("all", []))
+    if "dev" not in ctx.splits:
+        return [f"no dev split: config.cfg evaluates on the {len(train)} training document(s) themselves, so spacy "
+                "train's scores are on text it has seen (export with a train/dev split for a real evaluation)"]
+    shared = sorted(set(train) & set(ctx.splits["dev"]))
+    if not shared:
+        return []
+    names = ", ".join(_title(ctx, i) for i in shared[:3]) + (f" and {len(shared) - 3} more" if len(shared) > 3 else "")
+    return [f"{len(shared)} document(s) are in both train and dev ({names}): the layer has too few annotated "
+            "articles for a separate dev set, so spacy train's scores are on text it has seen; annotate more "
+            "articles for a real evaluation"]
+
+
+def _title(ctx: ExportContext, document_id: int) -> str:
+    document = ctx.store.document(document_id)
+    return f"“{document.title or document.ext_id}”"
 
 
 def write_config(path: Path, pipeline: list[str], train: Path, dev: Path) -> None:

@@ -129,7 +129,8 @@ class ExportDialog(QDialog):
 
 def report_text(report: "ExportReport") -> str:
     """What was written, what was dropped and why, and what to run next."""
-    lines = [f"Wrote {len(report.files)} file(s):", *(f"  {f}" for f in report.files)]
+    lines = [f"Warning: {w}" for w in report.warnings] + ([""] if report.warnings else [])  # first: they change what the rest means
+    lines += [f"Wrote {len(report.files)} file(s):", *(f"  {f}" for f in report.files)]
     if report.documents:
         lines.append("Documents: " + ", ".join(f"{split} {n}" for split, n in report.documents.items()))
     for kind, counter in report.counts.items():
@@ -186,7 +187,8 @@ def start_export(window, dialog: ExportDialog | None = None) -> bool:  # type: i
     out, fmt, options = Path(dialog.output.text().strip()), dialog.fmt(), dialog.options()
 
     def done(report: "ExportReport") -> None:
-        window.show_message(f"Exported {sum(report.documents.values()) if report.documents else 0} documents to {out}")
+        warned = f" ({len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}: see the report)" if report.warnings else ""
+        window.show_message(f"Exported {sum(report.documents.values()) if report.documents else 0} documents to {out}{warned}")
         box = ReportDialog(report, window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()

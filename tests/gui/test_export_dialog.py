@@ -42,3 +42,26 @@ def test_spacy_export_from_the_window(qtbot, tmp_path):
     store = window.session.store
     window.close()
     store.close()
+
+
+def test_the_report_warns_when_dev_is_the_training_document(qtbot, tmp_path):
+    """The demo-like project has suggestions on one article only: spaCy's dev set can only be
+    that article again, and the report (and the status bar) say so before anything else."""
+    window = open_window(make_project(tmp_path / "p.db"), "tester")
+    assert window is not None
+    window.show()
+    dialog = ExportDialog(window.store, "tester", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.format.setCurrentIndex(dialog.format.findData("spacy"))
+    qtbot.keyClick(dialog.suggestions, Qt.Key.Key_Space)
+    qtbot.keyClicks(dialog.output, str(tmp_path / "spacy-out"))
+    assert start_export(window, dialog)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60000)
+    text = window.last_export_report.text.toPlainText()
+    assert text.startswith("Warning: 1 document(s) are in both train and dev (“Bridge”)")
+    assert "Documents: train 1, dev 1, test 0" in text
+    assert window.statusBar().currentMessage().endswith("(1 warning: see the report)")
+    store = window.session.store
+    window.close()
+    store.close()

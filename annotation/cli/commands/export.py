@@ -65,3 +65,5 @@ def _summarise(args: argparse.Namespace, options: ExportOptions, report) -> None
     for hint in report.hints:
         print(f"train with:\n  {hint}")
     sys.stdout.flush()
+    for warning in report.warnings:  # last, where the eye lands (the train command above is affected)
+        print(f"warning: {warning}", file=sys.stderr)
