@@ -152,6 +152,11 @@ def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> lis
         consumed.add(n)
         out.append(Quotation(region.start, region.end, False, source=source, cue=cue, mixed=True,
                              source_token=subject.i))
+    if not out and verb.lemma_.lower() in _PREDICATING and subject.tag_ not in ("NNS", "NNPS") and \
+            subject.lower_ not in ("they", "them"):  # "Fans call him a legend": a reputation, not a report
+        judged = _judgement(verb, index)  # "Novak calls it a gift to the banks"
+        if judged is not None:
+            out.append(Quotation(judged[0], judged[1], False, source=source, cue=cue, source_token=subject.i))
     if out or verb.lemma_.lower() not in ("describe", "characterize", "characterise", "portray", "depict"):
         return out
     as_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"), None)
@@ -165,6 +170,27 @@ def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> lis
     out.append(Quotation(doc[lo].idx, doc[hi].idx + len(doc[hi].text), False, source=source, cue=cue,
                          source_token=subject.i))
     return out
+
+
+_PREDICATING = frozenset("call dub label brand term".split())
+
+
+def _judgement(verb: "Token", index: DocIndex) -> tuple[int, int] | None:
+    """ "calls it a gift to the banks": an unquoted judgement after "call" + object is the
+    speaker's words when it is a common-noun phrase with an article ("a gift", not a name:
+    "call him Tiny", "the Iron Chancellor"; not "called it a day")."""
+    doc = index.doc
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    judged = next((c for c in verb.children if c.dep_ == "oprd"), None)
+    if obj is None or judged is None or judged.pos_ != "NOUN" or judged.i < obj.i or index.region_of[judged.i] != -1:
+        return None
+    if not any(c.dep_ == "det" for c in judged.children) or judged.lemma_.lower() in ("day", "night", "halt"):
+        return None
+    lo, hi = judged.left_edge.i, judged.right_edge.i
+    # the parser often hangs the judgement's own "to the banks" on the verb: it belongs to it
+    while hi + 1 < len(doc) and doc[hi + 1].head.i == verb.i and doc[hi + 1].dep_ == "prep":
+        hi = doc[hi + 1].right_edge.i
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
 
 
 # Say-class verbs whose object can be quoted words: "expressed "deep concern"", "voiced "doubts"".
