@@ -16,8 +16,8 @@ from annotation.model import REPLY_TARGET, Comment
 if TYPE_CHECKING:
     from annotation.store import Store
 
-NAMED = 3  # comments named in a refusal; the rest are counted
-PREVIEW = 32  # characters of a named comment's text
+NAMED = 2  # comments named in a refusal (one status bar line); the rest are counted
+PREVIEW = 24  # characters of a named comment's text
 
 
 @dataclass(frozen=True)

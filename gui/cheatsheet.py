@@ -31,7 +31,8 @@ KEYS = [
                    "then click it, or Tab to it and press Enter"),
     ]),
     ("Documents", [
-        ("Ctrl+Enter", "mark the document done and open the next undone one"),
+        ("Ctrl+Enter", "mark the document done and open the next undone one (like Mark done: every comment "
+                       "needs a stance first; the status bar names those still without one)"),
         ("Ctrl+Shift+A", "accept every suggestion in the document"),
         ("Ctrl+PgDown / Ctrl+PgUp", "next / previous document"),
         ("Ctrl+F", "search the documents"),

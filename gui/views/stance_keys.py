@@ -18,7 +18,7 @@ _SHIFTED = {Qt.Key.Key_T: "previous target"}
 
 CHEAT_SHEET = (
     ("J / ↓", "next comment"), ("K / ↑", "previous comment"), ("1-4", "stance toward the target"),
-    ("5-8", "a reply's stance toward its parent"), ("T / Shift+T", "next / previous target"),
+    ("5-8", "a reply's stance toward its parent (View ▸ Reply stance optional: a reply moves on without it)"), ("T / Shift+T", "next / previous target"),
     ("N", "next comment still to label"), ("U", "unsure"), ("E", "note (Enter or Esc returns)"),
     ("Backspace", "clear the comment's labels"), ("Enter", "edit the comment's spans (Esc returns)"),
     ("Ctrl+T", "selected span becomes a target"),

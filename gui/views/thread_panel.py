@@ -6,7 +6,8 @@ Keys (focus in the thread): J/K or Down/Up next/previous comment; the schema's s
 switch target; N next comment still to label; U "unsure"; E edit the note; Backspace clears;
 Enter edits the comment's spans (Escape comes back). Digits and J/K also work while the
 comment's text has focus (no span label uses them); T, N and U do not, because entity labels
-own those letters there.
+own those letters there. Auto-advance waits for a reply's stance toward its parent as well,
+and says so, unless View ▸ Reply stance optional is on.
 
 Every edit is a core command pushed through the session, so it shares the undo stack and the
 edit log with the article view.
