@@ -18,6 +18,7 @@ across its lines in every pane.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -146,6 +147,8 @@ class SideBySide(QWidget):
         self.details: list[QLabel] = []
         self.annotators: list[str] = []
         self.layout_: Layout | None = None
+        self._spans: list[list[QTextEdit.ExtraSelection]] = []  # per pane, from draw_spans
+        self._state_of: Callable[[Item, str], str] = lambda _item, _name: OPEN
         self._syncing = False
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
@@ -197,6 +200,7 @@ class SideBySide(QWidget):
 
     def set_layout(self, layout: Layout) -> None:
         self.layout_ = layout
+        self._spans = []  # drawn over the old text: draw_spans again
         self._syncing = True
         try:
             for pane, text in zip(self.panes, layout.texts):
@@ -214,17 +218,20 @@ class SideBySide(QWidget):
         base = self.layout_.base.get(item.comment_id, 0)
         return base + item.start, base + item.end
 
-    def draw(self, items: Sequence[Item], current: Item | None, state_of: Callable[[Item, str], str],
-             color_of: Callable[[str], str]) -> None:
-        """Every item in every pane; ``state_of(item, annotator)`` is version_state's answer,
-        ``color_of(label)`` the schema colour of a label."""
+    def draw_spans(self, items: Sequence[Item], state_of: Callable[[Item, str], str], color_of: Callable[[str], str]) -> None:
+        """Every item's versions, each in its own annotator's pane; ``state_of(item, annotator)``
+        is version_state's answer, ``color_of(label)`` the schema colour of a label. Kept until
+        the next call: moving to another difference (show_current) only moves the band."""
         assert self.layout_ is not None
+        self._state_of = state_of
+        self._spans = []
         for index, (pane, name) in enumerate(zip(self.panes, self.annotators)):
             selections: list[QTextEdit.ExtraSelection] = []
             tips: list[tuple[int, int, str]] = []
-            if current is not None:
-                start, end = self.where(current)
-                selections += self._band(pane, start, end)
+            # cursors made inside an edit block skip their x position, which would lay out every
+            # block they touch (six times faster on a long article); nothing is edited
+            block = QTextCursor(pane.document())
+            block.beginEditBlock()
             # rejected versions below agreed ones, live ones on top: a struck span never hides a live one
             for item in sorted(items, key=lambda i: _LAYER.get(state_of(i, name), 2)):
                 option = item.option(name)
@@ -233,27 +240,36 @@ class SideBySide(QWidget):
                     start, end = self.where(item)
                     end = start + len(self.layout_.texts[index][start:end].rstrip())  # not the padding
                     if option.label is not None:
-                        selections.append(self._selection(pane, start, end, state, color_of(option.label)))
+                        selections.append(self._selection(pane, start, end, state_format(state, color_of(option.label))))
                         tips.append((start, end, f"{name}: {item.target} {option.label} — {STATE_WORDS[state]}"))
                     elif state != AGREED:
-                        selections.append(self._missing(pane, start, end))
+                        selections.append(self._selection(pane, start, end, missing_format()))
                     continue
                 if option.empty:
                     if state != AGREED:  # someone else has a span here: mark the gap
                         start, end = self.where(item)
-                        selections.append(self._missing(pane, start, end))
+                        selections.append(self._selection(pane, start, end, missing_format()))
                         tips.append((start, end, f"{name}: nothing here ({', '.join(o.annotator for o in item.options if not o.empty)} has it)"))
                     continue
-                base = self.layout_.base.get(item.comment_id, 0)
                 for part in option.parts:
-                    spans = [part.span] + [linked for _relation, linked in part.links]
-                    for span in spans:
+                    for span in [part.span] + [linked for _relation, linked in part.links]:
+                        base = self.layout_.base.get(span.comment_id, 0)
                         start, end = base + span.start, base + span.end
-                        selections.append(self._selection(pane, start, end, state, color_of(span.label)))
+                        selections.append(self._selection(pane, start, end, state_format(state, color_of(span.label))))
                         tips.append((start, end, f"{name}: {span.label} — {STATE_WORDS[state]}"))
-            pane.setExtraSelections(selections)
+            block.endEditBlock()
+            self._spans.append(selections)
             pane.tips = tips
-            self.details[index].setText(self.describe(current, name, state_of) if current is not None else "")
+
+    def show_current(self, current: Item | None) -> None:
+        """Band the current difference's lines in every pane, say each annotator's version of it
+        below their pane, and scroll it into view."""
+        if self.layout_ is None or len(self._spans) != len(self.panes):
+            return
+        for index, (pane, name) in enumerate(zip(self.panes, self.annotators)):
+            band = self._band(pane, *self.where(current)) if current is not None else []
+            pane.setExtraSelections(band + self._spans[index])
+            self.details[index].setText(self.describe(current, name, self._state_of) if current is not None else "")
         if current is not None:
             self.scroll_to(self.where(current)[0])
 
@@ -317,17 +333,9 @@ class SideBySide(QWidget):
             block = block.next()
         return out
 
-    def _missing(self, pane: ReviewPane, start: int, end: int) -> QTextEdit.ExtraSelection:
+    def _selection(self, pane: ReviewPane, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
-        fmt = QTextCharFormat()
-        _underline(fmt, QTextCharFormat.UnderlineStyle.DashUnderline, DIFFERENCE_RED)
         selection.format = fmt
-        selection.cursor = self._cursor(pane, start, end)
-        return selection
-
-    def _selection(self, pane: ReviewPane, start: int, end: int, state: str, color: str) -> QTextEdit.ExtraSelection:
-        selection = QTextEdit.ExtraSelection()
-        selection.format = state_format(state, color)
         selection.cursor = self._cursor(pane, start, end)
         return selection
 
@@ -341,8 +349,18 @@ def _underline(fmt: QTextCharFormat, style: QTextCharFormat.UnderlineStyle, colo
     fmt.setUnderlineColor(QColor(color))
 
 
+@lru_cache(maxsize=1)
+def missing_format() -> QTextCharFormat:
+    """Where another annotator has a span and this pane's annotator has none."""
+    fmt = QTextCharFormat()
+    _underline(fmt, QTextCharFormat.UnderlineStyle.DashUnderline, DIFFERENCE_RED)
+    return fmt
+
+
+@lru_cache(maxsize=512)
 def state_format(state: str, color: str) -> QTextCharFormat:
-    """The look of a version in a given state (see the module's docstring)."""
+    """The look of a version in a given state (see the module's docstring). Shared: a selection
+    copies its format."""
     fmt = QTextCharFormat()
     if state == REJECTED:  # never a label colour: it is not live
         fmt.setBackground(QColor(REJECTED_BACKGROUND))

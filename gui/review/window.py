@@ -88,6 +88,8 @@ class ReviewWindow(QWidget):
         self.side = SideBySide()  # one pane per annotator, scrolled in step
         self.side.clicked.connect(self._clicked_at)
         self._open_counts: dict[int, int] = {}  # document -> differences still open, once it was opened
+        self._agreed: list[Item] = []
+        self._reloads = 0  # counts _reload calls: a decision reloads only if its command did not
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)  # annotator names are escaped
         self.status = QLabel()
@@ -206,12 +208,14 @@ class ReviewWindow(QWidget):
 
     def open_document(self, document_id: int) -> None:
         self.document_id = document_id
+        reloads = self._reloads
         if self.auto_gold.isChecked() and not self.store.read_only:
             command = agreed_to_gold(self.store, document_id, self.annotators)
             # an ordinary undo step (no snapshot needed): Ctrl+Z takes this document's batch back
             if command is not None:
                 self.session.push(command)  # one undo step; refreshes through _on_changed
-        self._reload(keep_key=None)
+        if self._reloads == reloads:
+            self._reload(keep_key=None)
         self._go_to_open(0)
 
     def _reload(self, keep_key: str | None) -> None:
@@ -236,6 +240,8 @@ class ReviewWindow(QWidget):
             self.side.set_layout(layout)  # only when the text changed: the panes keep their scroll
         else:
             self.side.layout_ = layout
+        self._reloads += 1
+        self.side.draw_spans([*self._agreed, *self.items], self.state_of, self._label_color)
         self._show_current()
 
     def _mark_documents(self, document_ids: Sequence[int] | None = None) -> None:
@@ -341,13 +347,18 @@ class ReviewWindow(QWidget):
         except (AdjudicationError, GoldspanError) as exc:
             self._say(str(exc))
             return False
+        newly_rejected = not accept and item.key not in self.rejected
+        if newly_rejected:  # before the push, so the reload it causes draws the item as rejected
+            self.rejected.add(item.key)
+        reloads = self._reloads
         if not (isinstance(command, Batch) and not command.commands):
             if not self.session.push(command):
+                if newly_rejected:
+                    self.rejected.discard(item.key)
                 return False
-        if not accept:
-            self.rejected.add(item.key)
         row = self.differences.currentRow()
-        self._reload(keep_key=item.key)
+        if self._reloads == reloads:  # nothing pushed, or a change the window did not reload for
+            self._reload(keep_key=item.key)
         self._say(command.describe())
         self._go_to_open(row + 1)
         return True
@@ -422,7 +433,7 @@ class ReviewWindow(QWidget):
         if self.document_id is None or self.side.layout_ is None:
             return
         item = self.current
-        self.side.draw([*getattr(self, "_agreed", []), *self.items], item, self.state_of, self._label_color)
+        self.side.show_current(item)
         decided = sum(self.is_decided(i) for i in self.items)
         where = ""
         if item is not None:
@@ -433,7 +444,7 @@ class ReviewWindow(QWidget):
         """A click in a pane selects the difference under it (the innermost one)."""
         if self.side.layout_ is None:
             return
-        under = [i for i in [*self.items, *getattr(self, "_agreed", [])]
+        under = [i for i in [*self.items, *self._agreed]
                  if self.side.where(i)[0] <= position < max(self.side.where(i)[1], self.side.where(i)[0] + 1)]
         if not under:
             return
