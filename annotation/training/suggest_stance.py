@@ -66,11 +66,19 @@ def suggest_stance(store: "Store", annotator: str, model: str = "latest", force:
 
 
 def _predict(heads: dict, batch: list["StanceCandidate"]) -> list[tuple[int, str, str, float]]:  # type: ignore[type-arg]
+    """(comment_id, target, label, probability) for each candidate the heads can label."""
     out: list[tuple[int, str, str, float]] = []
     toward = [c for c in batch if c.target != REPLY_TARGET]
     replies = [c for c in batch if c.target == REPLY_TARGET and "reply" in heads]
     if toward:
-        rows = [(target_text(c.target, c.title), c.text, c.parent_text) for c in toward]
+        meaning: dict[tuple[str, str], str] = {}  # a document's few targets, resolved once each
+        rows = []
+        for c in toward:
+            key = (c.target, c.title)
+            text = meaning.get(key)
+            if text is None:
+                text = meaning[key] = target_text(c.target, c.title)
+            rows.append((text, c.text, c.parent_text))
         out += [(c.comment_id, c.target, label, p) for c, (label, p) in zip(toward, heads["stance"].predict(rows))]
     if replies:
         rows = [("", c.text, c.parent_text) for c in replies]
