@@ -81,6 +81,8 @@ def test_each_pane_shows_one_annotators_spans_and_the_differences(review) -> Non
     # only alice has ORG on "Labour": alice's pane shows it, bob's pane marks the gap (dashed, no colour)
     labour = _at("Labour")
     assert _look(alice, labour).background().color() == QColor(_color(store, "ORG"))
+    assert alice.tip_at(labour) == "alice: ORG — differs, open"  # hovering a span says what it is
+    assert bob.tip_at(labour) == "bob: nothing here (alice has it)"
     gap = _look(bob, labour)
     assert gap.underlineStyle() == QTextCharFormat.UnderlineStyle.DashUnderline and gap.background().style() == Qt.BrushStyle.NoBrush
     # boundary differs: bob's DATE covers "on Monday", alice's only "Monday"
