@@ -188,7 +188,11 @@ def start_export(window, dialog: ExportDialog | None = None) -> bool:  # type: i
 
     def done(report: "ExportReport") -> None:
         warned = f" ({len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}: see the report)" if report.warnings else ""
-        window.show_message(f"Exported {sum(report.documents.values()) if report.documents else 0} documents to {out}{warned}")
+        # Per split, as the command line says it: a document shared by train and dev is not two.
+        splits = report.documents
+        documents = (", ".join(f"{n} {split}" for split, n in splits.items()) if len(splits) > 1
+                     else str(sum(splits.values())))
+        window.show_message(f"Exported {documents} document(s) to {out}{warned}")
         box = ReportDialog(report, window)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()

@@ -61,7 +61,8 @@ def test_the_report_warns_when_dev_is_the_training_document(qtbot, tmp_path):
     text = window.last_export_report.text.toPlainText()
     assert text.startswith("Warning: 1 document(s) are in both train and dev (“Bridge”)")
     assert "Documents: train 1, dev 1, test 0" in text
-    assert window.statusBar().currentMessage().endswith("(1 warning: see the report)")
+    assert window.statusBar().currentMessage() == (
+        f"Exported 1 train, 1 dev, 0 test document(s) to {tmp_path / 'spacy-out'} (1 warning: see the report)")
     store = window.session.store
     window.close()
     store.close()
