@@ -131,3 +131,18 @@ def test_a_stored_parent_cycle_does_not_hang_the_tree(store):
     model.set_document(doc)
     assert sorted(model.comment_ids()) == [a, b, c]
     assert model.parent_id(c) == b
+
+
+def test_optional_reply_stance_completes_a_reply_with_its_target_stance(qtmodeltester, qtbot, store):
+    doc = _import(store, [_c("a"), _c("b", parent="a")])
+    a, b = [x.id for x in store.comments(doc)]
+    store.apply(SetStance(b, "topic", ANNOTATOR, "favor"), ANNOTATOR)
+    model = ThreadModel(store, ANNOTATOR)
+    model.set_document(doc)
+    reply = model.index_of(b)
+    assert model.data(reply, tm.CompleteRole) is False and model.needs_reply_stance(b)
+    with qtbot.waitSignal(model.dataChanged):  # the view repaints what "complete" means now
+        model.set_reply_stance_required(False)
+    assert model.data(reply, tm.CompleteRole) is True and not model.needs_reply_stance(b)
+    assert not model.is_complete(a)  # a comment with no target stance is never complete
+    qtmodeltester.check(model)
