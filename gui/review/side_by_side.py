@@ -35,6 +35,7 @@ STATE_WORDS = {AGREED: "agreed", OPEN: "differs, open", GOLD_STATE: "in gold", R
 DIFFERENCE_RED, GOLD_COLOR = "#c62828", "#00695c"
 REJECTED_BACKGROUND, REJECTED_TEXT = "#e4e4e4", "#8a8a8a"
 CURRENT_BAND = "#fff4b8"
+BAND_STEP = 12  # characters between the band's cursors: shorter than any wrapped line
 FAINT_ALPHA = 80
 STANCE_COLOR = "#9fa8da"  # a stance label without a schema colour
 
@@ -310,27 +311,27 @@ class SideBySide(QWidget):
         return cursor
 
     def _band(self, pane: ReviewPane, start: int, end: int) -> list[QTextEdit.ExtraSelection]:
-        """A full-width band on every line from ``start`` to ``end``: a full-width selection is
-        drawn only from a cursor without a selection, one line each."""
+        """A full-width band on every line from ``start`` to ``end``. A full-width selection is
+        drawn only from a cursor without a selection, on that cursor's line, and the lines are
+        not known before the pane is laid out (or after it is resized): so a cursor every few
+        characters, at each paragraph's ends and at the range's ends; no line is that short."""
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(CURRENT_BAND))
         fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        out = []
+        last = max(start, end - 1)
+        positions = set(range(start, last + 1, BAND_STEP)) | {last}
         document = pane.document()
         block = document.findBlock(start)
-        while block.isValid() and block.position() <= max(start, end - 1):
-            layout = block.layout()
-            for number in range(layout.lineCount()):
-                line = layout.lineAt(number)
-                line_start = block.position() + line.textStart()
-                line_end = line_start + max(line.textLength(), 1)
-                if line_start <= max(start, end - 1) and line_end > start:
-                    selection = QTextEdit.ExtraSelection()
-                    selection.format = fmt
-                    selection.cursor = QTextCursor(document)
-                    selection.cursor.setPosition(line_start)
-                    out.append(selection)
+        while block.isValid() and block.position() <= last:
+            positions |= {p for p in (block.position(), block.position() + block.length() - 1) if start <= p <= last}
             block = block.next()
+        out = []
+        for position in sorted(positions):
+            selection = QTextEdit.ExtraSelection()
+            selection.format = fmt
+            selection.cursor = QTextCursor(document)
+            selection.cursor.setPosition(position)
+            out.append(selection)
         return out
 
     def _selection(self, pane: ReviewPane, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
