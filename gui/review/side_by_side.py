@@ -199,6 +199,15 @@ class SideBySide(QWidget):
         finally:
             self._syncing = False
 
+    def clear(self) -> None:
+        """No document: empty panes."""
+        self.layout_, self._spans = None, []
+        for pane, detail in zip(self.panes, self.details):
+            pane.setExtraSelections([])
+            pane.setPlainText("")
+            pane.tips = []
+            detail.setText("")
+
     def set_layout(self, layout: Layout) -> None:
         self.layout_ = layout
         self._spans = []  # drawn over the old text: draw_spans again

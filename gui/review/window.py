@@ -194,7 +194,10 @@ class ReviewWindow(QWidget):
             f'   <span style="color:{DIFFERENCE_RED}">- - missing in this pane</span>'
             f'   <span style="background:{CURRENT_BAND}">&nbsp;current&nbsp;</span>'
             f'<br><small>{escape(KEYS_HELP)} · click a span to select it</small>')
-        if not shared:
+        if not shared:  # nothing to show (also after undoing the merge that brought the other file)
+            self.document_id, self.items, self._agreed = None, [], []
+            self.differences.clear()
+            self.side.clear()
             self._say(f"{', '.join(self.annotators)} have no document in common.")
             return False
         self.documents.setCurrentRow(0)
