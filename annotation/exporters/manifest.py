@@ -37,6 +37,7 @@ def write_manifest(ctx: "ExportContext", path: Path) -> Path:
         "alignment": {"mode": ctx.options.alignment, "misaligned": len(report.misaligned), "snapped": report.snapped,
                       "trimmed": report.trimmed, "examples": report.misaligned[:20]},
         "dropped": report.dropped[:200],
+        "warnings": list(report.warnings),  # the same lines the command line printed on stderr
         "files": [ctx.guard.relative_name(p) for p in report.files],
         # What lets the next export here remove exactly these files, unchanged, and nothing else.
         MARKER: ctx.guard.marker(report.files),

@@ -2,6 +2,7 @@
 command line prints (stderr, after the train command) and the File > Export dialog shows."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from annotation.cli import main
@@ -35,6 +36,8 @@ def test_a_single_gold_document_in_train_and_dev_is_a_warning(tmp_path, capsys):
         report = run(run_export(store, tmp_path / "again", "spacy", ExportOptions(GOLD)))
     assert report.documents == {"train": 1, "dev": 1, "test": 0}
     assert len(report.warnings) == 1 and "both train and dev" in report.warnings[0]
+    manifest = json.loads(report.manifest.read_text(encoding="utf-8"))
+    assert manifest["warnings"] == report.warnings  # the warning stays with the files, not only on the terminal
 
 
 def test_no_dev_split_is_a_warning_and_a_real_split_is_not(tmp_path, capsys):
