@@ -3,7 +3,7 @@ each (article, then every comment under a header), each pane drawing only that a
 spans and stance labels, scrolled in step.
 
 Every pane holds exactly the same characters (the stance slot in a comment's header is padded
-to one width across the panes), so the panes wrap alike, a line is at the same height in every
+to one width across the panes) and the panes are equally wide, so they wrap alike, a line is at the same height in every
 pane and one scroll value fits them all.
 
 How a version looks (one format per state, the legend in the window says the same):
@@ -12,7 +12,7 @@ In gold (the reviewer took this version): the label colour with a teal line over
 Rejected (X, or the reviewer took another version, or the document was marked reviewed with
 nothing in gold there): grey, struck through, never in a label colour. Edited (gold holds a
 version of its own): faint, with a teal dotted underline. Where the other annotator has a span
-and this one has none: a red dotted underline. The current difference: a pale yellow band
+and this one has none: a red dashed underline. The current difference: a pale yellow band
 across its lines in every pane.
 """
 from __future__ import annotations

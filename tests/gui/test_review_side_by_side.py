@@ -174,3 +174,17 @@ def test_a_document_reviewed_earlier_is_marked_when_the_window_opens(qtbot, tmp_
         assert entries[1].text() == "✓ a2 — Storm hits coast  [reviewed]" and "Reviewed" in entries[1].toolTip()
         assert store.status(2, GOLD).status == "done"
         window.close()
+
+
+def test_an_edited_gold_version_leaves_both_versions_faint_with_a_teal_dotted_line(review) -> None:  # type: ignore[no-untyped-def]
+    window, store, qtbot = review
+    window.choose_label = lambda _title, labels, current: "FAC" if "FAC" in labels else current
+    oslo = _at("Oslo")
+    _click(qtbot, window.side.panes[1], oslo)
+    qtbot.keyClick(window.side.panes[1], "E")  # gold: FAC, neither annotator's label
+    assert (56, 60, "FAC") in _gold_spans(store)
+    for pane, label in zip(window.side.panes, ("GPE", "LOC")):
+        look = _look(pane, oslo)
+        assert not look.fontStrikeOut() and look.underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
+        assert look.underlineColor() == QColor(GOLD_COLOR) and look.background().color().alpha() < 255
+        assert look.background().color().rgb() == QColor(_color(store, label)).rgb()
