@@ -1,6 +1,7 @@
 """Read queries: documents, comments, spans, relations, stance, status. Lazy-friendly."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Iterator
@@ -14,14 +15,23 @@ from annotation.store import rows
 ANY = object()  # "any comment_id" for span queries
 
 
+SORT_DOCUMENT_ORDER = ""  # the order documents were imported in (id)
+SORT_MOST_TO_LEARN = "most_to_learn"  # where the stance model is least sure first
+SORTS = (SORT_DOCUMENT_ORDER, SORT_MOST_TO_LEARN)
+
+
 @dataclass(frozen=True)
 class DocFilter:
-    """What the document list shows. Empty fields do not filter."""
+    """What the document list shows, and in which order. Empty fields do not filter."""
 
     status: str = ""  # new | done | skip | flag (for ``annotator``)
     annotator: str = ""  # with status; alone: documents this annotator has spans in
     label: str = ""  # documents with at least one span of this label
     search: str = ""  # full-text (FTS5) over title and body
+    # SORT_MOST_TO_LEARN: by the mean uncertainty (1 - probability) of the stance suggestions
+    # still open for the list's annotator (their unlabelled comments), highest first; documents
+    # without any come last, in document order.
+    sort: str = SORT_DOCUMENT_ORDER
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,18 @@ class DocumentRow:
     title: str
     n_comments: int
     status: str
+    uncertainty: float | None = None  # with SORT_MOST_TO_LEARN: mean over its open suggestions
+    n_suggestions: int = 0  # with SORT_MOST_TO_LEARN: how many open stance suggestions
+
+
+# Per document: the mean uncertainty of the stance suggestions an annotator has not answered
+# yet (a suggestion stays only while its pair has no label by that annotator).
+_UNCERTAINTY = """
+SELECT c.document_id AS document_id, avg(1.0 - g.probability) AS uncertainty, count(*) AS n
+FROM stance_suggestions g JOIN comments c ON c.id = g.comment_id
+WHERE g.annotator = ? AND NOT EXISTS (SELECT 1 FROM stances h WHERE h.comment_id = g.comment_id
+                                      AND h.target = g.target AND h.annotator = g.annotator)
+"""
 
 
 class ReadingMixin:
@@ -45,19 +67,54 @@ class ReadingMixin:
         return self.conn.execute(f"SELECT count(*) FROM documents d {where}", params).fetchone()[0]
 
     def document_page(self, flt: DocFilter | None, offset: int, limit: int, annotator: str = "") -> list[DocumentRow]:
-        """A page of the document list, in id order. The list model fetches these lazily."""
+        """A page of the document list, in the filter's order. The list model fetches these lazily."""
+        who = annotator or (flt.annotator if flt else "")
         where, params = self._doc_where(flt)
-        sql = (
-            "SELECT d.id, d.ext_id, d.title, "
-            "(SELECT count(*) FROM comments c WHERE c.document_id = d.id) AS n_comments, "
-            "coalesce((SELECT s.status FROM doc_status s WHERE s.document_id = d.id AND s.annotator = ?), 'new') AS status "
-            f"FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?"
-        )
-        result = self.conn.execute(sql, [annotator or (flt.annotator if flt else ""), *params, limit, offset])
-        return [DocumentRow(r["id"], r["ext_id"], r["title"], r["n_comments"], r["status"]) for r in result]
+        if flt is not None and flt.sort == SORT_MOST_TO_LEARN:
+            sql = (f"SELECT {self._row_columns()}, u.uncertainty, coalesce(u.n, 0) AS n_suggestions FROM documents d "
+                   f"LEFT JOIN ({_UNCERTAINTY} GROUP BY c.document_id) u ON u.document_id = d.id {where} "
+                   "ORDER BY u.uncertainty IS NULL, u.uncertainty DESC, d.id LIMIT ? OFFSET ?")
+            result = self.conn.execute(sql, [who, who, *params, limit, offset])
+            return [self._document_row(r, True) for r in result]
+        sql = f"SELECT {self._row_columns()} FROM documents d {where} ORDER BY d.id LIMIT ? OFFSET ?"
+        result = self.conn.execute(sql, [who, *params, limit, offset])
+        return [self._document_row(r, False) for r in result]
 
-    def document_ids(self, flt: DocFilter | None = None) -> list[int]:
+    def document_rows(self, document_ids: list[int], annotator: str, uncertainty: bool = False) -> list[DocumentRow]:
+        """The list rows of these documents, in the order given (a list that keeps its order
+        while the user works fetches its pages this way); ids that are gone are left out."""
+        if not document_ids:
+            return []
+        extra, join, params = "", "", [annotator]
+        if uncertainty:
+            extra = ", u.uncertainty, coalesce(u.n, 0) AS n_suggestions"
+            join = (f"LEFT JOIN ({_UNCERTAINTY} AND c.document_id IN (SELECT value FROM json_each(?)) "
+                    "GROUP BY c.document_id) u ON u.document_id = d.id")
+            params += [annotator, json.dumps(document_ids)]
+        sql = (f"SELECT {self._row_columns()}{extra} FROM documents d {join} "
+               "WHERE d.id IN (SELECT value FROM json_each(?))")
+        found = {r["id"]: self._document_row(r, uncertainty) for r in self.conn.execute(sql, [*params, json.dumps(document_ids)])}
+        return [found[i] for i in document_ids if i in found]
+
+    @staticmethod
+    def _row_columns() -> str:
+        """The columns of a DocumentRow; the status is the one of the (first) bound annotator."""
+        return ("d.id, d.ext_id, d.title, (SELECT count(*) FROM comments c WHERE c.document_id = d.id) AS n_comments, "
+                "coalesce((SELECT s.status FROM doc_status s WHERE s.document_id = d.id AND s.annotator = ?), 'new') AS status")
+
+    @staticmethod
+    def _document_row(r: sqlite3.Row, uncertainty: bool) -> DocumentRow:
+        if not uncertainty:
+            return DocumentRow(r["id"], r["ext_id"], r["title"], r["n_comments"], r["status"])
+        return DocumentRow(r["id"], r["ext_id"], r["title"], r["n_comments"], r["status"], r["uncertainty"], r["n_suggestions"])
+
+    def document_ids(self, flt: DocFilter | None = None, annotator: str = "") -> list[int]:
+        """The filter's documents in its order (``annotator``: whose suggestions "most to learn" reads)."""
         where, params = self._doc_where(flt)
+        if flt is not None and flt.sort == SORT_MOST_TO_LEARN:
+            sql = (f"SELECT d.id FROM documents d LEFT JOIN ({_UNCERTAINTY} GROUP BY c.document_id) u "
+                   f"ON u.document_id = d.id {where} ORDER BY u.uncertainty IS NULL, u.uncertainty DESC, d.id")
+            return [r[0] for r in self.conn.execute(sql, [annotator or flt.annotator, *params])]
         return [r[0] for r in self.conn.execute(f"SELECT d.id FROM documents d {where} ORDER BY d.id", params)]
 
     def _doc_where(self, flt: DocFilter | None) -> tuple[str, list[object]]:

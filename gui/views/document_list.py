@@ -1,18 +1,22 @@
-"""The document list panel: filters (status, annotator, label, full-text search) over a lazy
-table of documents."""
+"""The document list panel: filters (status, annotator, label, full-text search) and the order
+(document order, or "most to learn": where the stance model is least sure first) over a lazy
+table of documents. The order is a preference and is remembered; the filters are per visit."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget,
 )
 
 from annotation.model import STATUSES
 from annotation.store import DocFilter
-from gui.models.document_list import COMMENTS_COLUMN, STATUS_COLUMN, TITLE_COLUMN, DocumentListModel
+from annotation.store.reading import SORT_DOCUMENT_ORDER, SORT_MOST_TO_LEARN, SORTS
+from gui.models.document_list import COMMENTS_COLUMN, STATUS_COLUMN, TITLE_COLUMN, UNSURE_COLUMN, DocumentListModel
 from gui.session import Session
 
 ANY = ""
+SORT_KEY = "documents/sort"  # QSettings: the list's order, kept between sessions
+SORT_NAMES = {SORT_DOCUMENT_ORDER: "Document order", SORT_MOST_TO_LEARN: "Most to learn"}
 
 
 class DocumentListPanel(QWidget):
@@ -31,6 +35,13 @@ class DocumentListPanel(QWidget):
             self.status.addItem(status.capitalize(), status)
         self.annotator = QComboBox()
         self.label = QComboBox()
+        self.sort = QComboBox()
+        self.sort.setToolTip("Order of the list. Most to learn: documents whose open stance suggestions the model is "
+                             "least sure of (mean 1 − probability) first; documents without suggestions last.")
+        for key in SORTS:
+            self.sort.addItem(SORT_NAMES[key], key)
+        saved = QSettings().value(SORT_KEY, SORT_DOCUMENT_ORDER)
+        self.sort.setCurrentIndex(max(0, self.sort.findData(saved if saved in SORTS else SORT_DOCUMENT_ORDER)))
         self._fill_choices()
         self.count = QLabel()
         self.count.setTextFormat(Qt.TextFormat.PlainText)
@@ -51,11 +62,14 @@ class DocumentListPanel(QWidget):
         header.setSectionResizeMode(COMMENTS_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(STATUS_COLUMN, 64)
         header.resizeSection(COMMENTS_COLUMN, 76)
+        header.setSectionResizeMode(UNSURE_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(UNSURE_COLUMN, 56)
 
         filters = QHBoxLayout()
         filters.addWidget(self.status)
         filters.addWidget(self.annotator)
         filters.addWidget(self.label)
+        filters.addWidget(self.sort)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -69,9 +83,13 @@ class DocumentListPanel(QWidget):
         self.search.returnPressed.connect(self._open_first_match)
         for combo in (self.status, self.annotator, self.label):
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.sort.currentIndexChanged.connect(self._sort_chosen)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(self._row_changed)
         session.changed.connect(self._on_changed)
+        if self.sort.currentData() != SORT_DOCUMENT_ORDER:
+            self.model.set_filter(self.current_filter())  # the remembered order
+        self._show_unsure_column()
         self._update_count()
 
     def _fill_choices(self) -> None:
@@ -96,11 +114,19 @@ class DocumentListPanel(QWidget):
         # The annotator choice scopes the status; alone ("Me" and any status) it does not filter.
         annotator = who if (status or who != self.session.annotator) else ""
         return DocFilter(status=status, annotator=annotator, label=self.label.currentData() or "",
-                         search=self.search.text().strip())
+                         search=self.search.text().strip(), sort=self.sort.currentData() or SORT_DOCUMENT_ORDER)
+
+    def _sort_chosen(self) -> None:
+        QSettings().setValue(SORT_KEY, self.sort.currentData() or SORT_DOCUMENT_ORDER)
+        self.apply_filter()
+
+    def _show_unsure_column(self) -> None:
+        self.table.setColumnHidden(UNSURE_COLUMN, not self.model.sorted_by_uncertainty)
 
     def apply_filter(self) -> None:
         current = self.session.current_document
         self.model.set_filter(self.current_filter())
+        self._show_unsure_column()
         self._update_count()
         if current is not None:
             self.select_document(current, emit=False)
@@ -116,11 +142,7 @@ class DocumentListPanel(QWidget):
             self.table.setFocus()
 
     def select_document(self, document_id: int, emit: bool = True) -> None:
-        row = self.model.row_of(document_id)
-        if row is None:
-            # Not fetched yet: find it among the filtered ids (only after a jump, e.g. "next undone").
-            ids = self.session.store.document_ids(self.model.current_filter)
-            row = ids.index(document_id) if document_id in ids else None
+        row = self.model.find_row(document_id)
         if row is None:
             return
         index = self.model.index(row, TITLE_COLUMN)
