@@ -170,40 +170,15 @@ def _exists(store: Store, document_id: int) -> bool:
         return False
 
 
-def take_screenshot(window, out: str) -> bool:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QApplication
-
-    window.resize(1500, 900)
-    window.main_splitter.setSizes([280, 740, 480])
-    window.article_splitter.setSizes([700, 90])
-    window.show()
-    QApplication.processEvents()
-    # Select the first quotation (read-only: nothing is written), so the picture shows a QUOTE
-    # with its SOURCE and CUE outlined together and the inspector filled in.
-    quotes = [p for p in window.article.span_index.in_order() if p.span.label == "QUOTE"]
-    if quotes:
-        window.article.select_span(quotes[0].span.id)
-        window.article.verticalScrollBar().setValue(0)
-    for _ in range(5):
-        QApplication.processEvents()
-    return bool(window.grab().save(out))
-
-
-def run_gui(project: str | None, screenshot: str | None, annotator: str | None, read_only: bool = False) -> int:
+def run_gui(project: str | None, screenshot: str | None, annotator: str | None, read_only: bool = False,
+            screenshot_of: str = "main") -> int:
     app = _application(screenshot is not None)
     who = resolve_annotator(annotator)
-    if screenshot is not None:
+    if screenshot is not None:  # gui/screenshots.py: on a private copy, the project is never written
+        from gui import screenshots
+
         path = Path(project) if project else (demo_project(who, show_progress=False) or empty_project())
-        window = open_window(path, who, interactive=False)
-        if window is None:
-            return 1
-        window.remember_layout = False
-        ok = take_screenshot(window, screenshot)
-        window.close()  # deletes the window; its store closes with it
-        if not ok:
-            print(f"goldspan: error: cannot write the screenshot to {screenshot}", file=sys.stderr)
-            return 1
-        return 0
+        return screenshots.run(screenshot_of, path, screenshot, who)
     path = choose_project(project, who)
     window = open_window(path, who, read_only=read_only)
     if window is None:
