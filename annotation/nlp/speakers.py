@@ -245,6 +245,8 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return prev_mention
         # "City United have signed X, the club said": the one organisation named in this
         # sentence or the one before
+        if specific:
+            return None  # an unnamed "central bank" is not the ministry in the sentence before
         sent = head.sent
         lo = head.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
         near = {m.canonical for m in before if m.start >= lo and (m.label == "ORG" or m.label == "GPE" and m.subject)}

@@ -1,0 +1,67 @@
+"""Issue 12: quotations written in less usual ways that the rules used to miss.
+
+Every text here is written for this file (fictional people and places); none is from the gold set.
+"""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from annotation.nlp.models import load_model
+
+    return load_model().nlp
+
+
+def _quotes(nlp, text):
+    from annotation.nlp.quotes import detect_quotations
+
+    cut = lambda span: text[span[0]:span[1]] if span else None  # noqa: E731
+    return [{"text": text[q.start:q.end], "source": cut(q.source), "cue": cut(q.cue), "speaker": q.speaker,
+             "direct": q.direct, "floating": q.floating} for q in detect_quotations(nlp(text))]
+
+
+def _find(quotes, fragment):
+    hits = [q for q in quotes if fragment in q["text"]]
+    assert hits, f"no quotation containing {fragment!r} in {[q['text'] for q in quotes]}"
+    return hits[0]
+
+
+def test_an_unclosed_quote_opening_a_sentence_keeps_its_inner_cue(nlp):
+    text = ("The harbour master, Jonas Eklund, said the fog had been the worst in a decade. "
+            "\"We are ready, he said, to review the radar rules.\n\nThe tribunal rose at noon.")
+    q = _find(_quotes(nlp, text), "We are ready")
+    assert "review the radar rules" in q["text"] and q["direct"] and q["speaker"] == "Jonas Eklund"
+
+
+def test_a_post_read_tagged_as_a_noun_still_cues_its_quote(nlp):
+    text = ("The Finance Ministry promised lower taxes for families. Union leader Greta Lund told listeners: "
+            "pensions would fall. The ministry's post on social media read: \"This budget protects pensions.\"")
+    q = _find(_quotes(nlp, text), "This budget protects")
+    assert q["cue"] == "read" and q["speaker"] == "Finance Ministry"
+
+
+def test_calls_it_with_an_unquoted_judgement_is_a_quote(nlp):
+    quotes = _quotes(nlp, "Opposition leader Carla Novak calls it a gift to the banks.")
+    q = _find(quotes, "a gift to the banks")
+    assert q["speaker"] == "Carla Novak" and q["cue"] == "calls" and not q["direct"]
+
+
+@pytest.mark.parametrize("text", [
+    "Fans call him a legend.",
+    "She called it a day at noon.",
+    "Critics call him the Iron Chancellor.",
+])
+def test_names_and_reputations_after_call_are_not_quotes(nlp, text):
+    assert _quotes(nlp, text) == []
+
+
+def test_a_paragraph_carrying_on_without_a_reopening_mark_is_its_own_follow_on_quote(nlp):
+    text = ("After the match, Lisbon coach Rui Duarte said, \"I think we learned a lot today.\n\n"
+            "It was a very emotional day for all of us. The players gave everything they had.\"\n\n"
+            "The next match is on Friday.")
+    quotes = _quotes(nlp, text)
+    first, second = _find(quotes, "learned a lot"), _find(quotes, "very emotional day")
+    assert first is not second and "emotional" not in first["text"]
+    assert first["speaker"] == second["speaker"] == "Rui Duarte" and second["floating"]
