@@ -35,7 +35,8 @@ SCREENSHOTS: dict[str, str] = {
     "dashboard": "Review > Agreement dashboard... (the same two annotators)",
 }
 WINDOW_SIZE = (1500, 900)
-ARCS_SIZE = (960, 820)
+ARCS_SIZE = (1500, 820)  # the window; the article column pictured is ARCS_COLUMN wide
+ARCS_COLUMN = 820
 FIRST_SCREEN_CHARS = 2000  # about what the arcs picture shows of an article
 DEMO_ARTICLES = Path(__file__).resolve().parent.parent / "resources" / "demo"
 
@@ -173,9 +174,9 @@ def capture_arcs(window: "MainWindow") -> "QPixmap":
     """The article column (title, label palette, text with arcs, inspector) of the document with
     the most quotations, arcs switched on as View > Quotation arcs does."""
     document = _most_quoted_document(window)
-    # The thread panel needs about 650 pixels, so the side panes are collapsed (a splitter's
-    # handle does that) and only the article column is grabbed.
-    _lay_out(window, (0, ARCS_SIZE[0], 0), ARCS_SIZE)
+    # The document list is collapsed (a splitter handle does that) and the thread panel keeps
+    # the rest: it cannot be narrower than about 650 pixels. Only the article column is grabbed.
+    _lay_out(window, (0, ARCS_COLUMN, ARCS_SIZE[0] - ARCS_COLUMN), ARCS_SIZE)
     if document is not None:
         window.open_document(document)
         settle(200)
