@@ -57,9 +57,15 @@ def _distinct_colours(png: Path) -> int:
 
 
 @pytest.mark.parametrize("name", list(SCREENSHOTS))
-def test_each_screenshot_is_a_real_picture_and_the_project_is_untouched(name: str, demo: Path, tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+def test_each_screenshot_is_a_real_picture_and_the_project_is_untouched(name: str, demo: Path, tmp_path: Path, qapp,  # type: ignore[no-untyped-def]
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
     from PySide6.QtGui import QImage
 
+    scratch = tmp_path / "scratch"  # where the private copy is made
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     before = _digest(demo)
     out = tmp_path / f"{name}.png"
     assert run_gui(str(demo), str(out), "tester", screenshot_of=name) == 0
@@ -70,7 +76,7 @@ def test_each_screenshot_is_a_real_picture_and_the_project_is_untouched(name: st
     assert _distinct_colours(out) >= 8  # not one flat colour: text, widgets, highlights
     assert _digest(demo) == before  # taken on a private copy: nothing written to the project
     assert check_project(str(demo)) == []
-    assert not list(tmp_path.glob("goldspan-screenshot-*"))  # the copy is gone
+    assert not list(scratch.iterdir())  # the copy is gone with its folder
 
 
 def test_review_and_dashboard_compare_two_annotators_in_the_copy_only(demo: Path, tmp_path: Path, qapp) -> None:  # type: ignore[no-untyped-def]
