@@ -31,7 +31,7 @@ SCREENSHOTS: dict[str, str] = {
     "labels": "Project > Labels...",
     "preannotate": "File > Pre-annotate documents: the job's progress dialog",
     "train": "Model > Train...",
-    "review": "Review > Review annotators... (a made-up second annotator when the project has one)",
+    "review": "Review > Review annotators... (a made-up second annotator when the project has only one)",
     "dashboard": "Review > Agreement dashboard... (the same two annotators)",
 }
 WINDOW_SIZE = (1500, 900)
@@ -64,7 +64,7 @@ def take(name: str, project: Path, out: str, annotator: str) -> None:
             _ensure_two_annotators(copy, annotator)
         window = open_window(copy, annotator, interactive=False)
         if window is None:
-            raise ScreenshotError(f"{project}: cannot be opened (see above)")
+            raise ScreenshotError("")  # open_window has said why, in one line
         window.remember_layout = False  # a picture must not change the user's preferences
         try:
             picture = _CAPTURES[name](window)
@@ -407,6 +407,7 @@ def run(name: str, project: Path, out: str, annotator: str) -> int:
     try:
         take(name, project, out, annotator)
     except (ScreenshotError, GoldspanError) as exc:
-        print(f"goldspan: error: {exc}", file=sys.stderr)
+        if str(exc):
+            print(f"goldspan: error: {exc}", file=sys.stderr)
         return 1
     return 0
