@@ -94,6 +94,8 @@ def unattached_name(verb: "Token") -> "Token | None":
             i -= 1
             continue
         if tok.dep_ == "appos" and tok.head.i < tok.i:
+            if tok.ent_type_ == "PERSON" and tok.head.pos_ == "NOUN":
+                return tok  # "His deputy, Laura Finch, conceded ...": the name set off after the title
             i = tok.head.i  # "Tom Molomby, SC," : skip the post-nominal title to the name
             continue
         if tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in ("PERSON", ""):

@@ -118,8 +118,22 @@ def person_fix(ent: "SpacySpan") -> "SpacySpan":
     return ent
 
 
+def _who_is_a_person(ent: "SpacySpan") -> "SpacySpan":
+    """ "Campaigner Nkechi Obi-Walters, who organised a petition, said": a name the tagger called
+    an ORG but that the text follows with ", who" is a person (organisations are "which")."""
+    from spacy.tokens import Span as SpacySpan
+
+    doc = ent.doc
+    if ent.label_ == "PERSON" or ent.end + 1 >= len(doc) or doc[ent.end].text != "," or doc[ent.end + 1].lower_ != "who":
+        return ent
+    if len(ent) < 2 or not all(t.pos_ in ("PROPN", "PUNCT") for t in ent):
+        return ent
+    return SpacySpan(doc, ent.start, ent.end, label="PERSON")
+
+
 def named_mentions(doc: "Doc", all_ents: list["SpacySpan"]) -> list[Mention]:
     ents = [person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
+    ents = [_who_is_a_person(e) for e in ents]
     people = {e.start for e in ents if e.label_ == "PERSON" and len(e) > 1}
     ents = [e for e in ents if not (len(e) == 1 and e.label_ != "PERSON" and e.start in people)]
     cleaned = [clean_name(e.text) for e in ents]

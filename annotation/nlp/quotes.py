@@ -345,7 +345,8 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: DocIndex, cues: 
     hi = doc[last].sent.end - 1
     # '"…," he said.' split off as its own sentence; or 'He said:' ending the sentence before.
     after = doc[last].sent.end
-    if after < len(doc) and doc[after].idx - region.outer_end <= 3:
+    if after < len(doc) and doc[after].idx - region.outer_end <= 3 and "\n" not in index.text[region.outer_end:doc[after].idx]:
+        # (never across a paragraph break: the next paragraph's "X urged ..." is its own news)
         nxt = doc[after].sent
         if len(nxt) <= 12:
             hi = nxt.end - 1

@@ -65,3 +65,10 @@ def test_a_paragraph_carrying_on_without_a_reopening_mark_is_its_own_follow_on_q
     first, second = _find(quotes, "learned a lot"), _find(quotes, "very emotional day")
     assert first is not second and "emotional" not in first["text"]
     assert first["speaker"] == second["speaker"] == "Rui Duarte" and second["floating"]
+
+
+def test_a_follow_on_quote_takes_no_cue_from_the_next_paragraph(nlp):
+    text = ("Demir's colleague, Anna Rusk, went further. She said the company had made record profits. "
+            "\"Where did the money go?\"\n\nBusiness Secretary Joan Hartley urged both sides to return to talks.")
+    q = _find(_quotes(nlp, text), "Where did the money go")
+    assert q["speaker"] == "Anna Rusk"

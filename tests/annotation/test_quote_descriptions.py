@@ -64,3 +64,18 @@ def test_she_carries_over_a_spokeswoman_for_someone(nlp):
             "\"We read about it in the newspaper,\" she said.")
     q = _find(_quotes(nlp, text), "read about it")
     assert "spokeswoman" in q["speaker"].lower() and q["speaker"] != "Jane Roe"
+
+
+def test_a_name_tagged_as_an_organisation_but_followed_by_who_is_a_person(nlp):
+    text = ("Campaigner Nkechi Obi-Walters, who organised a petition with four thousand signatures, said keeping "
+            "the station open was the only fair outcome. She thanked the operator's chief executive, Martin Hale, "
+            "for listening. \"This is a victory for every village,\" she said.")
+    q = _find(_quotes(nlp, text), "victory for every village")
+    assert q["speaker"].endswith("Obi-Walters")
+
+
+def test_a_name_set_off_after_a_title_speaks_when_the_parser_loses_the_verb(nlp):
+    text = ("Transport Minister David Osei declined to comment. His deputy, Laura Finch, conceded in a radio "
+            "interview that the ministry had underestimated demand.")
+    q = _find(_quotes(nlp, text), "underestimated demand")
+    assert q["speaker"] == "Laura Finch"
