@@ -98,4 +98,26 @@ def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
         if ent.label_ == "PERSON" and tok.i < ent.start and ent.end - 1 <= hi:
             if all(t.dep_ not in ("relcl", "acl") for t in doc[tok.i:ent.start]):
                 return ent
-    return None
+    return _name_at_the_end(tok, index)
+
+
+def _name_at_the_end(tok: "Token", index: DocIndex) -> "Any":
+    """ "Executive director of the Council on American-Islamic Relations Alia Salem said": the
+    tagger ran the name into the organisation before it. A title phrase that ends in such an
+    organisation, right before the cue, ends in the person's two-word name."""
+    from spacy.tokens import Span as SpacySpan
+
+    from annotation.nlp.lexicon import ORG_NOUNS, ROLE_NOUNS
+
+    doc = tok.doc
+    end = tok.right_edge.i
+    if tok.lemma_.lower() not in ROLE_NOUNS or end + 1 >= len(doc) or doc[end + 1].pos_ not in ("VERB", "AUX") \
+            or index.ent_at[end] == -1 or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return None  # "A spokeswoman for the Harbour Traders Association" names no one
+    ent = index.ents[index.ent_at[end]]
+    name = doc[end - 1:end + 1]
+    if ent.label_ == "PERSON" or ent.end - 1 != end or len(ent) < 4 or ent.start <= tok.i or \
+            not all(t.pos_ == "PROPN" and t.is_title and t.lower_ not in ORG_NOUNS for t in name) or \
+            doc[end - 2].pos_ != "PROPN" or name[-1].lower_.rstrip("s") in ORG_NOUNS:
+        return None  # "... Traders Association": the organisation's own words, not a name
+    return SpacySpan(doc, name.start, name.end, label="PERSON")

@@ -73,6 +73,10 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         head = doc[q.source_token] if q.source_token >= 0 else None
         named = named_at(mentions, head.idx) if head is not None else None
         named = named or by_offsets.get(q.source)
+        if named is None and head is not None and head.pos_ == "NOUN" and q.source[0] > head.idx:
+            # a name found inside the title phrase where the tagger saw none ("Executive director
+            # of the ... Alia Salem said"): the SOURCE is that name
+            named = Mention(q.source[0], q.source[1], "PERSON", clean_name(text[q.source[0]:q.source[1]]))
         if named is not None and named.label == "NORP" and _person_description(head):
             named = None  # "The Swede said": a person described by nationality
         owner = None

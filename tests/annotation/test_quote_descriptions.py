@@ -79,3 +79,11 @@ def test_a_name_set_off_after_a_title_speaks_when_the_parser_loses_the_verb(nlp)
             "interview that the ministry had underestimated demand.")
     q = _find(_quotes(nlp, text), "underestimated demand")
     assert q["speaker"] == "Laura Finch"
+
+
+def test_a_title_before_a_name_run_into_an_organisation_yields_the_name_beside_the_cue(nlp):
+    text = ("Tech founder Mark Tiller tweeted his support on Tuesday and said the boy was welcome to visit.\n\n"
+            "Executive director of the Dallas chapter of the Council on American - Islamic Relations Alia Salem "
+            "said the family wished to use the attention to spotlight other causes.")
+    q = _find(_quotes(nlp, text), "wished to use the attention")
+    assert q["speaker"] == "Alia Salem"
