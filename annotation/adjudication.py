@@ -9,6 +9,7 @@ suggestions count as in the agreement report: only in documents the annotator ma
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Iterator, Sequence
@@ -16,6 +17,7 @@ from typing import Iterator, Sequence
 from annotation.commands import AddRelation, AddSpan, Batch, ClearStance, Command, DeleteSpan, SetStance
 from annotation.errors import GoldspanError
 from annotation.model import ENTITY, GOLD, ORIGIN_HUMAN, ORIGIN_MODEL, Relation, Span
+from annotation.store import rows
 
 ONLY = "only"  # some annotators have it, others do not (only A / only B)
 LABEL = "label_differs"
@@ -103,24 +105,7 @@ class Item:
 
 def compare_document(store, document_id: int, annotators: Sequence[str]) -> list[Item]:  # type: ignore[no-untyped-def]
     """Every compared item of one document, agreed ones included, in reading order."""
-    if len(annotators) < 2:
-        raise AdjudicationError("review needs at least two annotators")
-    names = list(annotators)
-    done = {a for a in names if store.status(document_id, a).status == "done"}
-    parts = {a: _parts(store, document_id, a, a in done) for a in [*names, GOLD]}
-    order = {u.comment_id: i for i, u in enumerate(store.units(document_id))}
-    items: list[Item] = []
-    groups: dict[tuple[int | None, str], list[tuple[str, Part]]] = defaultdict(list)
-    for who in [*names, GOLD]:
-        for part in parts[who]:
-            groups[(part.span.comment_id, _kind_of(part.span))].append((who, part))
-    for (comment_id, group), members in groups.items():
-        for cluster in _clusters(members):
-            items.append(_span_item(document_id, comment_id, group, cluster, names))
-    items = [i for i in items if any(not o.empty for o in i.options)]  # gold alone is nothing to review
-    items += _stance_items(store, document_id, names)
-    items.sort(key=lambda i: (order.get(i.comment_id, 0), i.layer == "stance", i.start, i.end, i.key))
-    return items
+    return Comparison(store, document_id, annotators).items
 
 
 def differences(store, document_id: int, annotators: Sequence[str]) -> list[Item]:  # type: ignore[no-untyped-def]
@@ -131,31 +116,159 @@ def _kind_of(span: Span) -> str:
     return "entity" if span.layer == ENTITY else ("quote" if span.label == "QUOTE" else "quote-part")
 
 
-def _parts(store, document_id: int, annotator: str, done: bool) -> list[Part]:  # type: ignore[no-untyped-def]
-    spans = [s for s in store.spans(document_id, annotator) if done or s.origin != ORIGIN_MODEL or annotator == GOLD]
+_Member = tuple[int, tuple, Part]  # (who: index in [*annotators, GOLD], the part's key, the part)
+
+
+@dataclass
+class _Cluster:
+    start: int
+    reach: int
+    members: list[_Member]
+    item: Item | None  # None: gold alone, nothing to review
+
+
+class Comparison:
+    """``compare_document`` kept up to date while a review edits gold: ``refresh()`` reads the
+    document's span and relation rows again (plain rows, one query each), finds the parts that
+    were added or removed since the last read, and rebuilds only the clusters those parts touch
+    (a cluster is an interval of overlapping spans, so a change elsewhere leaves it as it was).
+    ``items`` always equals what a fresh comparison would give (tests/annotation/
+    test_adjudication_incremental.py checks it after random sequences of decisions and undos)."""
+
+    def __init__(self, store, document_id: int, annotators: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+        if len(annotators) < 2:
+            raise AdjudicationError("review needs at least two annotators")
+        self.store = store
+        self.document_id = document_id
+        self.names = list(annotators)
+        self._who = [*self.names, GOLD]
+        self._order = {u.comment_id: i for i, u in enumerate(store.units(document_id))}
+        self._spans: dict[tuple, Span] = {}  # row -> Span, so an unchanged row keeps its object
+        self._parts: dict[tuple, tuple[int, Part]] = {}  # key -> (who, part)
+        self._groups: dict[tuple[int | None, str], list[_Cluster]] = {}
+        self._stances: list[Item] = []
+        self.items: list[Item] = []
+        self.changed: set[str] = set()  # keys of the items that are new or differ after the last refresh
+        self._first = True
+        self.refresh()
+
+    def refresh(self) -> list[Item]:
+        """Read the document again; ``items`` and ``changed`` say what it holds now."""
+        from annotation.store.review_rows import document_relation_rows, document_span_rows, done_annotators
+
+        store, who_names = self.store, self._who
+        done = done_annotators(store, self.document_id, self.names)
+        spans: dict[tuple, Span] = {}
+        row_of: dict[int, tuple] = {}
+        by_who: list[list[Span]] = [[] for _ in who_names]
+        index = {n: i for i, n in enumerate(who_names)}
+        for row in document_span_rows(store, self.document_id, who_names):
+            key = tuple(row)
+            span = self._spans.get(key)
+            if span is None:
+                span = rows.span(row)
+            spans[key] = span
+            row_of[span.id] = key  # type: ignore[index]
+            who = index[span.annotator]
+            if span.origin != ORIGIN_MODEL or span.annotator in done or who == len(self.names):
+                by_who[who].append(span)
+        self._spans = spans
+        relations = document_relation_rows(store, self.document_id, who_names)
+        parts: dict[tuple, tuple[int, Part]] = {}
+        for who, who_spans in enumerate(by_who):
+            for key, part in _parts_of(who_spans, [r for r in relations if r[3] == who_names[who]], row_of):
+                parts[(who, *key)] = (who, part)
+        old = self._parts
+        removed = [k for k in old if k not in parts]
+        added = [k for k in parts if k not in old]
+        self._parts = parts
+        old_items = {i.key: i for i in self.items}
+        if self._first:
+            self._first = False
+            members: dict[tuple[int | None, str], list[_Member]] = defaultdict(list)
+            for key, (who, part) in parts.items():
+                members[(part.span.comment_id, _kind_of(part.span))].append((who, key, part))
+            self._groups = {group: self._cluster(group, found) for group, found in members.items()}
+        else:
+            self._update(removed, added, old)
+        self._stances = _stance_items(store, self.document_id, self.names)
+        items = [c.item for clusters in self._groups.values() for c in clusters if c.item is not None]
+        items += self._stances
+        order = self._order
+        items.sort(key=lambda i: (order.get(i.comment_id, 0), i.layer == "stance", i.start, i.end, i.key))
+        self.items = items
+        self.changed = {i.key for i in items if old_items.get(i.key) != i}
+        return items
+
+    def _update(self, removed: list[tuple], added: list[tuple], old: dict[tuple, tuple[int, Part]]) -> None:
+        """Rebuild the clusters the added and removed parts touch, group by group."""
+        touched: dict[tuple[int | None, str], list[tuple[int, int]]] = defaultdict(list)
+        gone: set[tuple] = set(removed)
+        new_members: dict[tuple[int | None, str], list[_Member]] = defaultdict(list)
+        for key in removed:
+            span = old[key][1].span
+            touched[(span.comment_id, _kind_of(span))].append((span.start, span.end))
+        for key in added:
+            who, part = self._parts[key]
+            group = (part.span.comment_id, _kind_of(part.span))
+            touched[group].append((part.span.start, part.span.end))
+            new_members[group].append((who, key, part))
+        for group, intervals in touched.items():
+            clusters = self._groups.get(group, [])
+            reaches = [c.reach for c in clusters]
+            hit: set[int] = set()
+            for start, end in intervals:
+                # clusters are disjoint intervals in order, so their reaches are in order too
+                n = bisect_right(reaches, start)
+                while n < len(clusters) and clusters[n].start < end:
+                    hit.add(n)
+                    n += 1
+            members = [m for n in hit for m in clusters[n].members if m[1] not in gone] + new_members.get(group, [])
+            kept = [c for n, c in enumerate(clusters) if n not in hit]
+            merged = sorted(kept + self._cluster(group, members), key=lambda c: c.start)
+            if merged:
+                self._groups[group] = merged
+            else:
+                self._groups.pop(group, None)
+
+    def _cluster(self, group: tuple[int | None, str], members: list[_Member]) -> list[_Cluster]:
+        """Connected groups of overlapping spans (from any annotator), left to right; within a
+        cluster by start, end, annotator, then span id (the order a fresh read gives)."""
+        members = sorted(members, key=lambda m: (m[2].span.start, m[2].span.end, m[0], m[2].span.id))
+        out: list[_Cluster] = []
+        for member in members:
+            span = member[2].span
+            if out and span.start < out[-1].reach:
+                out[-1].members.append(member)
+                out[-1].reach = max(out[-1].reach, span.end)
+            else:
+                out.append(_Cluster(span.start, span.end, [member], None))
+        comment_id, kind = group
+        for cluster in out:
+            item = _span_item(self.document_id, comment_id, kind, [(self._who[w], p) for w, _k, p in cluster.members],
+                              self.names)
+            if any(not o.empty for o in item.options):  # gold alone is nothing to review
+                cluster.item = item
+        return out
+
+
+def _parts_of(spans: list[Span], relations: list[tuple[int, int, str, str]], row_of: dict[int, tuple]) -> list[tuple[tuple, Part]]:
+    """One annotator's parts, in span order, each with a key that changes when the part does."""
     by_id = {s.id: s for s in spans}
     links: dict[int, list[tuple[str, Span]]] = defaultdict(list)
     linked: set[int] = set()
-    for rel in store.relations(document_id, annotator):
-        head, child = by_id.get(rel.head_id), by_id.get(rel.child_id)
-        if head and child and head.label == "QUOTE" and rel.label in _PART_RELATIONS:
-            links[head.id].append((rel.label, child))  # type: ignore[index]
+    for head_id, child_id, label, _annotator in relations:
+        head, child = by_id.get(head_id), by_id.get(child_id)
+        if head and child and head.label == "QUOTE" and label in _PART_RELATIONS:
+            links[head.id].append((label, child))  # type: ignore[index]
             linked.add(child.id)  # type: ignore[arg-type]
-    return [Part(s, tuple(links.get(s.id, ()))) for s in spans if s.id not in linked]  # type: ignore[arg-type]
-
-
-def _clusters(members: list[tuple[str, Part]]) -> list[list[tuple[str, Part]]]:
-    """Connected groups of overlapping spans (from any annotator), left to right."""
-    members = sorted(members, key=lambda m: (m[1].span.start, m[1].span.end))
-    out: list[list[tuple[str, Part]]] = []
-    reach = -1
-    for member in members:
-        if out and member[1].span.start < reach:
-            out[-1].append(member)
-            reach = max(reach, member[1].span.end)
-        else:
-            out.append([member])
-            reach = member[1].span.end
+    out = []
+    for s in spans:
+        if s.id in linked:
+            continue
+        own = tuple(links.get(s.id, ()))  # type: ignore[arg-type]
+        key = (row_of[s.id], tuple((label, row_of[c.id]) for label, c in own))  # type: ignore[index]
+        out.append((key, Part(s, own)))
     return out
 
 
@@ -237,9 +350,12 @@ def resolve(store, item: Item, accept: Sequence[str]) -> Command:  # type: ignor
 
 
 def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | None = None,  # type: ignore[no-untyped-def]
-                  planned: dict[tuple, int] | None = None) -> list[Command]:
+                  planned: dict[tuple, int] | None = None, gold: "_GoldNow | None" = None) -> list[Command]:
     """``planned``: gold spans earlier items of the same batch will add, by (comment, start, end,
-    label), so a SOURCE two quotations share becomes one gold span linked from both."""
+    label), so a SOURCE two quotations share becomes one gold span linked from both. ``gold``:
+    the document's gold spans and relations read once for a whole batch (the store does not
+    change while a batch is built), else read here."""
+    gold = gold or _GoldNow(store, item.document_id)
     commands: list[Command] = []
     removed: set[int] = set()
     for part in item.gold.parts:
@@ -249,7 +365,7 @@ def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | N
                 removed.add(linked.id)  # type: ignore[arg-type]
         commands.append(DeleteSpan(part.span.id))  # type: ignore[arg-type]
         removed.add(part.span.id)  # type: ignore[arg-type]
-    gold_now = {(s.comment_id, s.start, s.end, s.label): s.id for s in store.spans(item.document_id, GOLD) if s.id not in removed}
+    gold_now = {where: span_id for where, span_id in gold.spans.items() if span_id not in removed}
     if planned is not None:
         gold_now.update({k: v for k, v in planned.items() if v not in removed})
     if fresh is None:
@@ -265,7 +381,7 @@ def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | N
             relations.append(Relation(None, item.document_id, 0, gold_now[where], label, GOLD))  # type: ignore[arg-type]
         where = (part.span.comment_id, part.span.start, part.span.end, part.span.label)
         if where in gold_now:  # already in gold (another item of this batch): link, never twice
-            linked = {(r.head_id, r.child_id, r.label) for r in store.relations(item.document_id, GOLD)}
+            linked = gold.relations()
             commands += [AddRelation(replace(r, head_id=gold_now[where])) for r in relations
                          if (gold_now[where], r.child_id, r.label) not in linked]
             continue
@@ -274,6 +390,20 @@ def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | N
     if planned is not None:
         planned.update(gold_now)
     return commands
+
+
+class _GoldNow:
+    """A document's gold spans by (comment, start, end, label), and its gold relations when asked."""
+
+    def __init__(self, store, document_id: int) -> None:  # type: ignore[no-untyped-def]
+        self._store, self._document_id = store, document_id
+        self.spans = {(s.comment_id, s.start, s.end, s.label): s.id for s in store.spans(document_id, GOLD)}
+        self._relations: set[tuple[int, int, str]] | None = None
+
+    def relations(self) -> set[tuple[int, int, str]]:
+        if self._relations is None:
+            self._relations = {(r.head_id, r.child_id, r.label) for r in self._store.relations(self._document_id, GOLD)}
+        return self._relations
 
 
 def _linked_elsewhere(store, linked: Span, quote: Span) -> bool:  # type: ignore[no-untyped-def]
@@ -295,9 +425,10 @@ def agreed_to_gold(store, document_id: int, annotators: Sequence[str]) -> Comman
     fresh = iter(store.next_span_ids(needed))  # one id range for the whole batch
     out: list[Command] = []
     planned: dict[tuple, int] = {}
+    gold = _GoldNow(store, document_id)
     for item in items:
         if item.layer == "stance":
             out.append(SetStance(item.comment_id, item.target, GOLD, item.options[0].label))  # type: ignore[arg-type]
         else:
-            out += _replace_gold(store, item, list(item.options[0].parts), fresh, planned)
+            out += _replace_gold(store, item, list(item.options[0].parts), fresh, planned, gold)
     return Batch(tuple(out), "Gold: accept agreed items")
