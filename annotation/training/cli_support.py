@@ -30,9 +30,36 @@ def run_stance(args: argparse.Namespace) -> int:
     from annotation.training.suggest_stance import suggest_stance
 
     annotator = resolve_annotator(args.annotator)
+    if args.scheduler is not None:
+        return _run_stance_on_cluster(args, annotator)
     with Store.open(args.project) as store:
         registry.resolve(store, args.model or "latest", "stance")  # a missing or wrong model fails before any work
         report = run_with_progress(suggest_stance(store, annotator, args.model or "latest", args.force,
                                                   batch_size=max(args.batch_size, 1000)), "suggesting stance")
     print(report.summary())
+    return 0
+
+
+def _run_stance_on_cluster(args: argparse.Namespace, annotator: str) -> int:
+    """`--stance --scheduler tcp://H:P|local:N`: the predictions on Dask workers, the writes here."""
+    import importlib.util
+    import sys
+
+    from annotation.cli.common import fail, run_with_progress
+    from annotation.store import Store
+
+    if importlib.util.find_spec("distributed") is None:
+        return fail("--scheduler needs Dask: install the cluster extra (pip install 'goldspan[cluster]')")
+    from annotation.nlp.cluster import parse_scheduler
+    from annotation.nlp.cluster_stance import suggest_stance_on_cluster
+
+    if args.n_process != 1:
+        return fail("--n-process and --scheduler do not go together: a cluster's workers are its processes")
+    parse_scheduler(args.scheduler)  # a malformed value fails before the project is touched
+    with Store.open(args.project) as store:
+        registry.resolve(store, args.model or "latest", "stance")  # a missing or wrong model fails before any work
+        report = run_with_progress(suggest_stance_on_cluster(
+            store, annotator, args.scheduler, args.model or "latest", args.force, batch_size=max(args.batch_size, 1000),
+            notify=lambda line: print(line, file=sys.stderr)), "suggesting stance")
+    print(report.summary() + f" on {args.scheduler}")
     return 0

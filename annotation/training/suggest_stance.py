@@ -67,20 +67,39 @@ def suggest_stance(store: "Store", annotator: str, model: str = "latest", force:
 
 def _predict(heads: dict, batch: list["StanceCandidate"]) -> list[tuple[int, str, str, float]]:  # type: ignore[type-arg]
     """(comment_id, target, label, probability) for each candidate the heads can label."""
-    out: list[tuple[int, str, str, float]] = []
-    toward = [c for c in batch if c.target != REPLY_TARGET]
-    replies = [c for c in batch if c.target == REPLY_TARGET and "reply" in heads]
-    if toward:
-        meaning: dict[tuple[str, str], str] = {}  # a document's few targets, resolved once each
-        rows = []
-        for c in toward:
-            key = (c.target, c.title)
-            text = meaning.get(key)
-            if text is None:
-                text = meaning[key] = target_text(c.target, c.title)
-            rows.append((text, c.text, c.parent_text))
-        out += [(c.comment_id, c.target, label, p) for c, (label, p) in zip(toward, heads["stance"].predict(rows))]
-    if replies:
-        rows = [("", c.text, c.parent_text) for c in replies]
-        out += [(c.comment_id, c.target, label, p) for c, (label, p) in zip(replies, heads["reply"].predict(rows))]
-    return out
+    groups = classifier_rows(heads, batch)
+    return suggestions_of(groups, predict_rows(heads, {head: rows for head, (_, rows) in groups.items()}))
+
+
+def classifier_rows(heads: dict, batch: list["StanceCandidate"]  # type: ignore[type-arg]
+                    ) -> dict[str, tuple[list["StanceCandidate"], list[tuple[str, str, str]]]]:
+    """The batch split by head (``stance`` toward a target, ``reply`` toward the parent), each
+    candidate with the (target text, comment, parent) row its classifier reads."""
+    toward, toward_rows, replies, reply_rows = [], [], [], []
+    meaning: dict[tuple[str, str], str] = {}  # a document's few targets, resolved once each
+    for c in batch:
+        if c.target == REPLY_TARGET:
+            if "reply" in heads:
+                replies.append(c)
+                reply_rows.append(("", c.text, c.parent_text))
+            continue
+        key = (c.target, c.title)
+        text = meaning.get(key)
+        if text is None:
+            text = meaning[key] = target_text(c.target, c.title)
+        toward.append(c)
+        toward_rows.append((text, c.text, c.parent_text))
+    groups = {"stance": (toward, toward_rows), "reply": (replies, reply_rows)}
+    return {head: group for head, group in groups.items() if group[0]}
+
+
+def predict_rows(heads: dict, rows: dict[str, list[tuple[str, str, str]]]) -> dict[str, list[tuple[str, float]]]:  # type: ignore[type-arg]
+    """Each head's (label, probability) for its rows: the model's whole part of the job (what a
+    cluster's worker runs)."""
+    return {head: heads[head].predict(head_rows) for head, head_rows in rows.items()}
+
+
+def suggestions_of(groups: dict[str, tuple[list["StanceCandidate"], list[tuple[str, str, str]]]],
+                   predictions: dict[str, list[tuple[str, float]]]) -> list[tuple[int, str, str, float]]:
+    return [(c.comment_id, c.target, label, p) for head, (candidates, _) in groups.items()
+            for c, (label, p) in zip(candidates, predictions[head])]
