@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 
-from annotation.model import ORIGIN_MODEL, Relation
+from annotation.model import Relation
 from gui import colors
 
 if TYPE_CHECKING:
@@ -33,6 +33,9 @@ class Arc:
     start: QPointF  # on the head span
     end: QPointF  # on the child span (the arrowhead)
     level: int = 0
+    # Drawn dashed: an end of the link is still a model suggestion. A link the model proposed
+    # between two spans the annotator accepted is theirs too (accepting sets span origins only).
+    suggestion: bool = False
     path: QPainterPath | None = None
     label_rect: QRectF | None = None
 
@@ -71,7 +74,8 @@ def visible_arcs(view: "AnnotatedTextView", first: int, last: int, tops: dict) -
         start_x = min(max(end_x, near.left() + 3), near.right() - 3) if near.width() > 6 else near.center().x()
         if abs(start_x - end_x) < 8 and abs(near.top() - target.top()) < 2:  # touching spans
             start_x = near.left() + 3 if near.center().x() < end_x else near.right() - 3
-        arcs.append(Arc(relation, QPointF(start_x, near.top()), QPointF(end_x, target.top())))
+        arcs.append(Arc(relation, QPointF(start_x, near.top()), QPointF(end_x, target.top()),
+                        suggestion=head.span.is_suggestion or child.span.is_suggestion))
     _stack(arcs)
     return arcs
 
@@ -113,7 +117,7 @@ def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], se
         path = QPainterPath(a)
         path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
         arc.path = path
-        suggestion = arc.relation.origin == ORIGIN_MODEL or child.is_suggestion
+        suggestion = arc.suggestion
         coref = arc.relation.label == "coref"
         style = (Qt.PenStyle.DashDotLine if suggestion else Qt.PenStyle.DotLine) if coref else (
             Qt.PenStyle.DashLine if suggestion else Qt.PenStyle.SolidLine)

@@ -214,7 +214,8 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
         add_folder = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Add a f&older…")
         qtbot.mouseClick(add_folder, Qt.MouseButton.LeftButton)
         assert dialog.paths() == [str(folder)]
-        assert dialog.summary.toPlainText().startswith("2 file(s): 3 documents, 18 comments")
+        qtbot.waitUntil(lambda: dialog.summary.toPlainText().startswith("2 file(s): 3 documents, 18 comments"),
+                        timeout=10000)  # the preview reads the files off the UI thread
         assert dialog.annotator.text() == WHO
         _ok(qtbot, dialog)
 
@@ -260,6 +261,7 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
             assert child_rect.left() - 1 <= arc.end.x() <= view.cursor_rect_at(child.end).right() + 1
         head_lines = {view.cursor_rect_at(o).top() for o in range(head.start, head.end)}
         assert any(abs(arc.start.y() - top) <= 2 for top in head_lines)  # leaves from the head's line
+    assert all(a.suggestion for a in arcs.values())  # dashed: suggestions, not yet accepted
     said = next(a for a in arcs.values() if a.relation.head_id == quote.id and a.relation.label == "cue")
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=said.path.pointAtPercent(0.5).toPoint())
     assert view.selected_relation_id() == said.relation.id  # an arc is clickable
@@ -281,7 +283,7 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     # … and the number keys label each comment's stance (1 favor, 2 against), moving on by itself.
     _menu_action(window, "&View", "Focus &comments").trigger()
     tree = window.thread.tree
-    tree.setFocus()
+    assert window.focusWidget() is tree, window.focusWidget()
     qtbot.keyClicks(tree, "12" * 7)
     stances = {store.comment(s.comment_id).text: s.label for s in store.stances(bridge.id, WHO)}
     assert stances == {**{t: "favor" for t in FAVOR}, **{t: "against" for t in AGAINST}}
@@ -319,7 +321,8 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     assert first == store.comments(storm.id)[0].id
     suggestion = store.stance_suggestion(first, panel.current_target, WHO)
     assert suggestion is not None and suggestion.label in ("favor", "against", "neutral", "unrelated")
-    tree.setFocus()
+    _menu_action(window, "&View", "Focus &comments").trigger()
+    assert window.focusWidget() is tree, window.focusWidget()
     qtbot.keyClick(tree, Qt.Key.Key_Return)
     accepted = store.stance(first, panel.current_target, WHO)
     assert accepted is not None and accepted.label == suggestion.label
@@ -333,6 +336,8 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     _menu_action(window, "&Document", "&Accept all suggestions").trigger()
     assert {s.id for s in store.spans(budget.id, WHO) if s.origin == ORIGIN_HUMAN} >= suggested
     assert window.statusBar().currentMessage().startswith(f"Accepted {len(suggested)} suggestions")
+    view.viewport().repaint()  # its quotations are the annotator's now: their arcs are no longer dashed
+    assert len(view.painted_arcs) == 5 and not any(a.suggestion for a in view.painted_arcs)
 
     # 8. File ▸ Merge annotator file… brings Bob's work in (the chooser answers with his file).
     def choose_file(parent: QWidget, caption: str, directory: str = "", name_filter: str = "") -> str:
