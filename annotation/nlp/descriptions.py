@@ -84,3 +84,20 @@ def description_phrase(tok: "Token") -> str:
     words ("authority") name the speaker better than the document does."""
     lo = min([tok.i] + [c.left_edge.i for c in tok.children if c.i < tok.i and c.dep_ in ("det", "compound", "amod")])
     return clean_name(tok.doc[lo:tok.i + 1].text)
+
+
+def described_subject(head: "Token", before: list[Mention], since: int) -> Mention | None:
+    """ "The judge was not persuaded. “…,” she said": a definite description as the subject of the
+    pronoun's sentence or the one before (after the last quotation) is the person the article
+    introduced with that title ("Judge Margaret Ellis")."""
+    doc = head.doc
+    start = head.sent.start
+    if start > 0:
+        start = doc[start - 1].sent.start
+    for tok in reversed(doc[start:head.i]):
+        if tok.idx < since or tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or not any(
+                c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            continue
+        noun = tok.lemma_.lower()
+        return next((m for m in reversed(before) if m.label == "PERSON" and noun in m.descriptors), None)
+    return None

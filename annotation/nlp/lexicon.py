@@ -3,7 +3,8 @@
 Reporting verbs: checked member by member against VerbNet 3's "say" (37.7, with its
 subclasses) and "complain" (37.8) classes, plus the "tell"/"advise"/"inquire" verbs news uses
 for speech, manner-of-speaking verbs, and the cognition-free "statement" verbs of the Gender
-Gap Tracker lexicon. Belief verbs (think, believe) are left out: they report a stance, not
+Gap Tracker lexicon; the last row adds what news uses beside them (underline, highlight,
+reassure, swear; "snapped", "scoffed", "sighed" after a direct quote). Belief verbs (think, believe) are left out: they report a stance, not
 speech. Naming verbs (VerbNet's dub-29.3 and characterize-29.2: call, dub, describe as) are a
 list of their own: they report speech only with quoted words or an "as" phrase, and only for
 one identifiable speaker, so `call them ‘useful idiots’` stays a scare quote.
@@ -22,6 +23,7 @@ continue quip joke exclaim shout yell scream whisper mutter murmur cry sing
 express voice indicate outline elaborate clarify counter rebut dispute
 insinuate intimate promulgate utter blab relate crab gripe grouch kvetch charge echo reason
 plead beg
+underline underscore highlight reassure inquire enquire swear snap scoff sigh gush enthuse muse
 """.split())
 
 # VerbNet dub-29.3 / characterize-29.2 verbs: "called the plan "daylight robbery"",

@@ -20,15 +20,18 @@ def without_orphans(found: list[Quotation], text: str) -> list[Quotation]:
     return keep
 
 
-def drop_nested(found: list[Quotation]) -> list[Quotation]:
+def drop_nested(found: list[Quotation], text: str) -> list[Quotation]:
     """One quotation per stretch: a quote inside another is dropped (the outer one is kept)."""
     out: list[Quotation] = []
     for q in found:
         if out and q.start < out[-1].end:
             prev = out[-1]
             outer, inner = (q, prev) if q.end - q.start > prev.end - prev.start else (prev, q)
-            # "According to the Herald, X said ...": X's report is the quotation, not the Herald's
-            chain = inner.source is not None and outer.start <= inner.source[0] < outer.end
+            # "According to the Herald, X said ...": X's report is the quotation, not the Herald's.
+            # Only an "according to" passes the floor: in "Y had asked him to review it, X said"
+            # the report is X's, whatever Y asked inside it
+            chain = inner.source is not None and outer.start <= inner.source[0] < outer.end and (
+                outer.cue is None or text[outer.cue[0]:outer.cue[1]].lower().startswith(("according", "in ")))
             out[-1] = inner if chain else outer
             continue
         out.append(q)

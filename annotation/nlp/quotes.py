@@ -28,7 +28,7 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.cue_patterns import (
-    apposed_name, cue_inside_marks, furniture, goes_on, has_verb, is_naming, naming_quotations, negated, set_off,
+    apposed_name, cue_inside_marks, furniture, goes_on, has_verb, hypothetical, is_naming, naming_quotations, negated, set_off,
     speaker_of, speaks, text_reads, words_cue,
 )
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
@@ -73,8 +73,8 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
             q = _according_to(tok, index, consumed)
             if q is not None:
                 found.append(q)
-        elif negated(tok):
-            continue  # "has not said whether ...": nothing was reported
+        elif negated(tok) or hypothetical(tok):
+            continue  # "has not said whether ...", "should explain how ...": nothing was reported
         elif is_naming(tok) and (named := naming_quotations(tok, index, consumed)):
             found.extend(named)  # "called the plan "daylight robbery"", "described it as ..."
         elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)) or (
@@ -94,7 +94,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
         found = [q for q in found if not any(a <= q.start < b for a, b in skip)]
     found = [q for q in found if q.end > q.start]  # an empty content span is no quotation
     found.sort(key=lambda q: q.start)
-    found = drop_nested(found)
+    found = drop_nested(found, text)
     resolve_speakers(doc, found, index)
     return without_orphans(one_per_paragraph(found, text), text)
 

@@ -89,9 +89,14 @@ def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
     doc = tok.doc
     if tok.ent_type_:
         return None
+    from annotation.nlp.mentions import person_fix
+
     for child in tok.children:  # "the building's landlord, the Harbour Trust"
-        if child.dep_ == "appos" and index.ent_at[child.i] != -1 and index.ents[index.ent_at[child.i]].label_ in ("PERSON", "ORG"):
-            return index.ents[index.ent_at[child.i]]
+        if child.dep_ == "appos" and index.ent_at[child.i] != -1:
+            # "Its president, Ana Lima," with "Lima" read as the city: the whole name all the same
+            ent = person_fix(index.ents[index.ent_at[child.i]])
+            if ent.label_ in ("PERSON", "ORG"):
+                return ent
     hi = min(tok.right_edge.i, tok.i + 12)
     for n in sorted({index.ent_at[i] for i in range(tok.i + 1, hi + 1)} - {-1}):
         ent = index.ents[n]

@@ -43,9 +43,15 @@ def genders(doc: "Doc", mentions: "list[_Named]") -> dict[str, str]:
             # a subject or possessive pronoun ("X said he ...", "X and his wife"); an object
             # ("X said getting him back ...") is usually someone else
             own = {t.i for t in ent.root.subtree}  # "Ana Ruiz, his deputy": "his" is someone else
-            found = next((word_gender(t.lower_) for t in doc[ent.end:limit]
-                          if t.pos_ == "PRON" and t.dep_ in ("nsubj", "nsubjpass", "poss") and t.i not in own
-                          and word_gender(t.lower_)), None)
+            found = None
+            for t in doc[ent.end:limit]:
+                if t.pos_ != "PRON" or t.i in own or not word_gender(t.lower_):
+                    continue
+                if t.dep_ in ("dobj", "dative", "pobj"):
+                    break  # "Judge Ellis told him he had ...": the "he" is the man she told
+                if t.dep_ in ("nsubj", "nsubjpass", "poss"):
+                    found = word_gender(t.lower_)
+                    break
         if found is not None:
             votes.setdefault(m.canonical, set()).add(found)
     return {name: next(iter(v)) for name, v in votes.items() if len(v) == 1}

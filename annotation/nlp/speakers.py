@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from annotation.nlp.cue_patterns import furniture
 from annotation.nlp.descriptions import (
-    described_age, description_phrase, person_of_age, proper_subject_nearby, same_description_before,
+    described_age, described_subject, description_phrase, person_of_age, proper_subject_nearby, same_description_before,
 )
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
@@ -146,7 +146,7 @@ def _possessor(head, mentions: list[Mention]) -> tuple[Mention | None, object]: 
             if named is None and child.pos_ == "NOUN":
                 return None, child
             return named, None
-        if child.dep_ == "prep" and child.lower_ == "of" and lemma in DOCUMENT_SUBJECTS:
+        if child.dep_ == "prep" and child.lower_ in ("of", "by") and lemma in DOCUMENT_SUBJECTS:
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if obj is not None:
                 return named_at(mentions, obj.idx) or named_in(mentions, (obj.left_edge.idx, obj.right_edge.idx + 1)), None
@@ -175,6 +175,9 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
                       and m.sentence >= _sentence_before(head)), None)
         if topic is not None:
             return topic
+        described = described_subject(head, before, since)
+        if described is not None and ok(described):
+            return described  # "The judge was not persuaded. “…,” she said": Judge Margaret Ellis
         untagged = _untagged_subject(head, names_only=True, quoted=quoted)
         if untagged is not None:
             # "Marsh disagreed. According to him, ...": the bare surname of a name seen before
@@ -234,7 +237,9 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         return None  # "a spokeswoman for X" is someone new, not X nor the last person named
     noun = head.lemma_.lower()
     if (noun in STATEMENT_NOUNS and noun not in ROLE_NOUNS) or noun in NON_SPEAKERS:
-        return None  # "the report says": the document speaks for itself
+        # "the report says": the document speaks for itself, or for whoever an earlier "A report
+        # by the Institute ..." said wrote it
+        return same_description_before(head, history)
     if noun in ORG_NOUNS:
         # "the ministry" is the Ministry named before; an unnamed "the government" stays as is
         named = next((m for m in reversed(before) if m.label in _ORG_LABELS and noun in m.canonical.lower()), None)

@@ -72,3 +72,24 @@ def test_a_follow_on_quote_takes_no_cue_from_the_next_paragraph(nlp):
             "\"Where did the money go?\"\n\nBusiness Secretary Joan Hartley urged both sides to return to talks.")
     q = _find(_quotes(nlp, text), "Where did the money go")
     assert q["speaker"] == "Anna Rusk"
+
+
+def test_a_modal_reporting_verb_inside_a_report_reports_nothing(nlp):
+    text = ("Space policy researcher Dr Hana Sato warned about space debris. Sato said the university should "
+            "explain how the satellite would be brought down at the end of its mission.")
+    q = _find(_quotes(nlp, text), "brought down")
+    assert q["speaker"] == "Hana Sato" and q["text"].startswith("the university should explain")
+
+
+def test_a_request_inside_a_report_does_not_take_the_report_over(nlp):
+    text = ("Adebayo had asked him to review the new report, Wrobel said, but he had not been shown "
+            "the photographs.")
+    q = _find(_quotes(nlp, text), "review the new report")
+    assert q["speaker"] == "Wrobel" and q["text"].startswith("Adebayo had asked")
+
+
+@pytest.mark.parametrize("verb", ["reassured drivers", "underlined"])
+def test_reporting_verbs_news_uses_beyond_say(nlp, verb):
+    text = f"County leader Peter Marsh spoke on Monday. He {verb} that a temporary footbridge would open within a week."
+    q = _find(_quotes(nlp, text), "temporary footbridge")
+    assert q["speaker"] == "Peter Marsh"

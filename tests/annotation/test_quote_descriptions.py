@@ -87,3 +87,30 @@ def test_a_title_before_a_name_run_into_an_organisation_yields_the_name_beside_t
             "said the family wished to use the attention to spotlight other causes.")
     q = _find(_quotes(nlp, text), "wished to use the attention")
     assert q["speaker"] == "Alia Salem"
+
+
+def test_he_after_told_him_is_not_evidence_about_the_teller(nlp):
+    text = ("Brian Holt, 61, had admitted taking the money. Judge Margaret Ellis told him he had betrayed the "
+            "town. \"You treated public money as your own,\" she said.")
+    assert _find(_quotes(nlp, text), "public money")["speaker"] == "Margaret Ellis"
+
+
+def test_a_titled_subject_just_before_a_pronoun_is_who_the_pronoun_is(nlp):
+    text = ("Brian Holt, 61, admitted the theft. Judge Margaret Ellis sentenced him on Wednesday.\n\n"
+            "Holt's lawyer, Simon Grey, said his client was ashamed. Grey told the court that Holt had debts. "
+            "The judge was not persuaded. \"Intentions do not repair a roof,\" she said.")
+    assert _find(_quotes(nlp, text), "Intentions do not repair")["speaker"] == "Margaret Ellis"
+
+
+def test_a_report_by_someone_speaks_for_them_and_so_does_the_report_later(nlp):
+    text = ("A report by the Institute of Civil Engineers, published last year, warns that one in five "
+            "county bridges needs urgent repair. \"The money simply has not been there,\" the report says.")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "one in five")["speaker"] == "Institute of Civil Engineers"
+    assert _find(quotes, "money simply")["speaker"] == "Institute of Civil Engineers"
+
+
+def test_a_name_after_a_title_that_the_tagger_read_as_a_place(nlp):
+    text = ("The regional growers' cooperative estimates the damage at four million euros. Its president, "
+            "Ana Lima, said members would ask the government for emergency aid.")
+    assert _find(_quotes(nlp, text), "emergency aid")["speaker"] == "Ana Lima"
