@@ -5,6 +5,10 @@ The preview reads at most ``PREVIEW_ARTICLES`` articles of each file (files over
 ``PREVIEW_BYTES`` are named, not read) with the same importers the job uses, so what it says
 is what the import will do: documents, comments, spans per label, and labels the project does
 not have (refused unless mapped). The import itself runs as the usual job.
+
+Files adding up to more than ``PREVIEW_AT_ONCE_BYTES`` (or a folder) are previewed on a worker
+thread: reading 200 articles takes a few tenths of a second, and the dialog must stay live
+meanwhile (nothing on the UI thread over 100 ms). Small ones are previewed on the spot.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
 
 PREVIEW_ARTICLES = 200
 PREVIEW_BYTES = 20 << 20
+PREVIEW_AT_ONCE_BYTES = 256 << 10  # larger selections (and folders) are previewed on a worker
 KEEP = "(as in the file)"
 
 
@@ -99,6 +104,42 @@ def describe(result: Preview) -> str:
     return "\n".join(lines)
 
 
+def _previewed_in_background(paths: list[str]) -> bool:
+    """Only sizes are asked (a stat opens no descriptor, so SQLite's locks are safe)."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        try:
+            if path.is_dir():
+                return True
+            total += path.stat().st_size if path.is_file() else 0
+        except OSError:
+            continue
+    return total > PREVIEW_AT_ONCE_BYTES
+
+
+class _PreviewSignals(QObject):
+    done = Signal(int, object, object)  # generation, preview, preview without the mapping
+
+
+class _PreviewRunnable(QRunnable):
+    def __init__(self, generation: int, signals: _PreviewSignals, run: "object") -> None:
+        super().__init__()
+        self._generation = generation
+        self._signals = signals
+        self._run = run
+
+    def run(self) -> None:
+        try:
+            result, raw = self._run()  # type: ignore[operator]
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog, like a file that would not import
+            result = raw = Preview(problems=[f"the preview failed: {type(exc).__name__}: {exc}"])
+        try:
+            self._signals.done.emit(self._generation, result, raw)
+        except RuntimeError:
+            pass  # the dialog was closed meanwhile
+
+
 class ImportDialog(QDialog):
     def __init__(self, schema: "Schema", annotator: str, parent: QWidget | None = None) -> None:
         from annotation.importers import IMPORTERS
@@ -146,6 +187,10 @@ class ImportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.format.currentIndexChanged.connect(lambda *_: self.refresh())
         self.last_preview = Preview()
+        self.previewing = False  # a preview is being read on a worker
+        self._generation = 0  # of the newest preview asked for; older answers are dropped
+        self._preview_signals = _PreviewSignals(self)
+        self._preview_signals.done.connect(self._preview_ready)
         self.refresh()
 
     # -- choosing -------------------------------------------------------------------------
@@ -194,14 +239,36 @@ class ImportDialog(QDialog):
     def refresh(self) -> None:
         """Preview again; labels the project lacks get a row in the mapping table."""
         paths = self.paths()
+        self._generation += 1
+        self.previewing = False
         if not paths:
             self.summary.setPlainText("Add files or a folder to see what would be imported.")
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
             return
         project = getattr(getattr(self.parent(), "store", None), "path", None)
-        result = preview(paths, self._schema, self.options(), self.fmt(), project)
+        schema, options, fmt = self._schema, self.options(), self.fmt()
         mapped = self.label_map()
-        raw = preview(paths, self._schema, _without_map(self.options()), self.fmt(), project) if mapped else result
+
+        def run() -> tuple[Preview, Preview]:
+            result = preview(paths, schema, options, fmt, project)
+            raw = preview(paths, schema, _without_map(options), fmt, project) if mapped else result
+            return result, raw
+
+        if not _previewed_in_background(paths):
+            self._show_preview(mapped, *run())
+            return
+        self.previewing = True
+        self.summary.setPlainText(f"Reading {len(paths)} file(s) for the preview…")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        QThreadPool.globalInstance().start(_PreviewRunnable(self._generation, self._preview_signals, run))
+
+    def _preview_ready(self, generation: int, result: Preview, raw: Preview) -> None:
+        if generation != self._generation:
+            return  # the files, format or mapping changed since: a newer preview is coming
+        self.previewing = False
+        self._show_preview(self.label_map(), result, raw)
+
+    def _show_preview(self, mapped: dict[str, str], result: Preview, raw: Preview) -> None:
         for label in sorted(set(raw.unknown) | set(mapped)):
             self._mapping_row(label)
         self.last_preview = result
