@@ -242,9 +242,11 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     assert ("the mayor", "SOURCE") in by_text and ("said", "CUE") in by_text
     assert ("Maria Lopez", "PERSON") in by_text
 
-    # 4. The quotation arcs: open the bridge article from the document list; every suggested
-    #    QUOTE → SOURCE / CUE (and SOURCE → entity) link is drawn, from the head to the child.
-    _click_document(qtbot, window, bridge.id)
+    # 4. The quotation arcs. The article open since the import (the bridge, first in the list)
+    #    shows the suggestions as soon as the job ends: every suggested QUOTE → SOURCE / CUE (and
+    #    SOURCE → entity) link is drawn, from the head to the child.
+    assert window.session.current_document == bridge.id
+    assert {p.span.id for p in view.span_index.placed.values()} == {s.id for s in store.spans(bridge.id, WHO) if s.comment_id is None}
     assert window.arcs_action.isChecked()
     view.viewport().repaint()
     links = {r.id: r for r in store.relations(bridge.id, WHO) if r.label in ("source", "cue", "coref")}
@@ -374,6 +376,11 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     gold = {(s.start, s.end, s.label) for s in store.spans(bridge.id, GOLD)}
     assert (b0, b1, "FAC") in gold and (b0, b1, "LOC") not in gold
     assert differences.item(row).text().startswith(f"✓ {WHO}")
+    # Ctrl+Enter: the document is reviewed (gold marked done), and the list says so.
+    entry = review.documents.item(names.index(bridge.id))
+    qtbot.keyClick(differences, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(bridge.id, GOLD).status == "done"
+    assert entry.text().startswith("✓ ") and entry.text().endswith("[reviewed]")
     review.close()
 
     # 10. File ▸ Export…: spaCy, Maria's layer, split 34/33/33 typed in, the folder typed in.
