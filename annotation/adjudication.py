@@ -17,7 +17,6 @@ from typing import Iterator, Sequence
 from annotation.commands import AddRelation, AddSpan, Batch, ClearStance, Command, DeleteSpan, SetStance
 from annotation.errors import GoldspanError
 from annotation.model import ENTITY, GOLD, ORIGIN_HUMAN, ORIGIN_MODEL, Relation, Span
-from annotation.store import rows
 
 ONLY = "only"  # some annotators have it, others do not (only A / only B)
 LABEL = "label_differs"
@@ -154,7 +153,7 @@ class Comparison:
 
     def refresh(self) -> list[Item]:
         """Read the document again; ``items`` and ``changed`` say what it holds now."""
-        from annotation.store.review_rows import document_relation_rows, document_span_rows, done_annotators
+        from annotation.store.review_rows import document_relation_rows, document_span_rows, done_annotators, span_of_row
 
         store, who_names = self.store, self._who
         done = done_annotators(store, self.document_id, self.names)
@@ -162,11 +161,10 @@ class Comparison:
         row_of: dict[int, tuple] = {}
         by_who: list[list[Span]] = [[] for _ in who_names]
         index = {n: i for i, n in enumerate(who_names)}
-        for row in document_span_rows(store, self.document_id, who_names):
-            key = tuple(row)
+        for key in document_span_rows(store, self.document_id, who_names):
             span = self._spans.get(key)
             if span is None:
-                span = rows.span(row)
+                span = span_of_row(key)
             spans[key] = span
             row_of[span.id] = key  # type: ignore[index]
             who = index[span.annotator]
@@ -351,8 +349,9 @@ def resolve(store, item: Item, accept: Sequence[str]) -> Command:  # type: ignor
 
 def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | None = None,  # type: ignore[no-untyped-def]
                   planned: dict[tuple, int] | None = None, gold: "_GoldNow | None" = None) -> list[Command]:
-    """``planned``: gold spans earlier items of the same batch will add, by (comment, start, end,
-    label), so a SOURCE two quotations share becomes one gold span linked from both. ``gold``:
+    """``planned``: the gold spans as they will be after earlier items of the same batch (it
+    starts as the document's gold spans), by (comment, start, end, label), so a SOURCE two
+    quotations share becomes one gold span linked from both. ``gold``:
     the document's gold spans and relations read once for a whole batch (the store does not
     change while a batch is built), else read here."""
     gold = gold or _GoldNow(store, item.document_id)
@@ -365,9 +364,12 @@ def _replace_gold(store, item: Item, parts: list[Part], fresh: Iterator[int] | N
                 removed.add(linked.id)  # type: ignore[arg-type]
         commands.append(DeleteSpan(part.span.id))  # type: ignore[arg-type]
         removed.add(part.span.id)  # type: ignore[arg-type]
-    gold_now = {where: span_id for where, span_id in gold.spans.items() if span_id not in removed}
-    if planned is not None:
-        gold_now.update({k: v for k, v in planned.items() if v not in removed})
+    if planned is not None and not removed:
+        gold_now = planned  # nothing taken out of gold: the batch's one dict, never copied per item
+    else:
+        gold_now = {where: span_id for where, span_id in gold.spans.items() if span_id not in removed}
+        if planned is not None:
+            gold_now.update({k: v for k, v in planned.items() if v not in removed})
     if fresh is None:
         fresh = iter(store.next_span_ids(sum(1 + len(p.links) for p in parts)))
     for part in parts:
@@ -415,17 +417,21 @@ def _as_gold(span: Span, new_id: int) -> Span:
                    attrs={**span.attrs, "adjudicated_from": span.annotator})
 
 
-def agreed_to_gold(store, document_id: int, annotators: Sequence[str]) -> Command | None:  # type: ignore[no-untyped-def]
+def agreed_to_gold(store, document_id: int, annotators: Sequence[str],  # type: ignore[no-untyped-def]
+                   compared: Sequence[Item] | None = None) -> Command | None:
     """One command putting every agreed, not yet adjudicated item of a document into gold (the
-    "agreed items go to gold automatically" setting); None when there is nothing to add."""
-    items = [i for i in compare_document(store, document_id, annotators) if i.kind == AGREED and not i.resolved]
+    "agreed items go to gold automatically" setting); None when there is nothing to add.
+    ``compared``: the document's comparison as it stands, when the caller has it."""
+    if compared is None:
+        compared = compare_document(store, document_id, annotators)
+    items = [i for i in compared if i.kind == AGREED and not i.resolved]
     if not items:
         return None
     needed = sum(1 + len(p.links) for i in items for p in i.options[0].parts)
     fresh = iter(store.next_span_ids(needed))  # one id range for the whole batch
     out: list[Command] = []
-    planned: dict[tuple, int] = {}
     gold = _GoldNow(store, document_id)
+    planned: dict[tuple, int] = dict(gold.spans)  # starts from gold as it is: see _replace_gold
     for item in items:
         if item.layer == "stance":
             out.append(SetStance(item.comment_id, item.target, GOLD, item.options[0].label))  # type: ignore[arg-type]

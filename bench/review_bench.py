@@ -131,7 +131,10 @@ def review_stalls(folder: Path, rounds: int = 5, project: Path | None = None) ->
         path = _fresh_copy(project, "reviewbench-run.db")
         window, store = _main_window(path)
         _settle(app, 0.3)
-        rows["open"].append(_measure(app, window.review_action.trigger))
+        # until the agreed items' job (if any) has written gold and the window has reloaded
+        rows["open"].append(_measure(app, window.review_action.trigger,
+                                     lambda: getattr(window, "review_window", None) is not None
+                                     and getattr(window.review_window, "_writing", None) is None))
         review = window.review_window
         assert review.items, "no differences to review"
         bare = QPlainTextEdit()
@@ -150,7 +153,8 @@ def review_stalls(folder: Path, rounds: int = 5, project: Path | None = None) ->
         for _step in range(4):
             rows["undo"].append(_measure(app, window.session.undo))
         if review.documents.count() > 1:
-            rows["open other document"].append(_measure(app, lambda: review.documents.setCurrentRow(1)))
+            rows["open other document"].append(_measure(app, lambda: review.documents.setCurrentRow(1),
+                                                         lambda: getattr(review, "_writing", None) is None))
         review.close()
         rows["dashboard"].append(_measure(app, window.dashboard_action.trigger,
                                           lambda: getattr(window, "agreement_dashboard").report is not None))

@@ -3,16 +3,45 @@ and relation rows of a few annotators in one query each, as plain rows, so a com
 open can tell what changed since its last read without building a dataclass per span."""
 from __future__ import annotations
 
-import sqlite3
 from typing import Sequence
 
+from annotation.model import Span
+from annotation.store import rows
 
-def document_span_rows(store, document_id: int, annotators: Sequence[str]) -> list[sqlite3.Row]:  # type: ignore[no-untyped-def]
-    """Every span of ``annotators`` in the document, in Store.spans' order (unit, start, end, id)."""
+
+SPAN_COLUMNS = "id, document_id, comment_id, start, end, label, layer, annotator, origin, model, attrs, created, updated"
+
+
+def document_span_rows(store, document_id: int, annotators: Sequence[str]) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Every span of ``annotators`` in the document as a plain tuple (SPAN_COLUMNS; see
+    span_of_row), in Store.spans' order (unit, start, end, id). Tuples, not sqlite3.Row: half the
+    time, and a tuple is its own key when telling what changed."""
     marks = ", ".join("?" * len(annotators))
-    return store.conn.execute(
-        f"SELECT * FROM spans WHERE document_id = ? AND annotator IN ({marks}) "
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        f"SELECT {SPAN_COLUMNS} FROM spans WHERE document_id = ? AND annotator IN ({marks}) "
         "ORDER BY comment_id IS NOT NULL, comment_id, start, end, id", [document_id, *annotators]).fetchall()
+
+
+def span_of_row(row: tuple) -> Span:
+    """The Span of a document_span_rows tuple."""
+    return Span(*row[:10], attrs=rows._attrs(row[10]), created=row[11], updated=row[12])  # type: ignore[arg-type]
+
+
+def workers_per_document(store, annotators: Sequence[str]) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    """(document_id, annotator) for every document each of ``annotators`` worked on: has spans
+    or stance labels there, or a status other than new. (Grouped in SQLite: a project's spans
+    are never read one by one for this.)"""
+    marks = ", ".join("?" * len(annotators))
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        f"SELECT DISTINCT document_id, annotator FROM spans WHERE annotator IN ({marks}) "
+        f"UNION SELECT c.document_id, s.annotator FROM stances s JOIN comments c ON c.id = s.comment_id "
+        f"WHERE s.annotator IN ({marks}) "
+        f"UNION SELECT document_id, annotator FROM doc_status WHERE status != 'new' AND annotator IN ({marks})",
+        [*annotators, *annotators, *annotators]).fetchall()
 
 
 def document_relation_rows(store, document_id: int, annotators: Sequence[str]) -> list[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]

@@ -6,13 +6,9 @@ from typing import Sequence
 
 def shared_documents(store, annotators: Sequence[str]) -> list[int]:  # type: ignore[no-untyped-def]
     """Documents at least two of the annotators worked on (spans, stance or a status)."""
-    workers: dict[int, set[str]] = {}
-    for row in store.span_rows(annotators):
-        workers.setdefault(row[1], set()).add(row[7])
-    for row in store.stance_rows(annotators):
-        workers.setdefault(row[1], set()).add(row[5])
-    for doc, who, status, *_rest in store.status_rows(annotators):
-        if status != "new":
-            workers.setdefault(doc, set()).add(who)
-    return sorted(d for d, names in workers.items() if len(names) >= 2)
+    from annotation.store.review_rows import workers_per_document
 
+    workers: dict[int, set[str]] = {}
+    for document_id, annotator in workers_per_document(store, annotators):
+        workers.setdefault(document_id, set()).add(annotator)
+    return sorted(d for d, names in workers.items() if len(names) >= 2)

@@ -23,7 +23,7 @@ def add_review_actions(window: QMainWindow, bar: QMenuBar, file_menu: QMenu) -> 
         return act
 
     def review() -> None:
-        review_window = ReviewWindow(window.session, parent=window)  # type: ignore[attr-defined]
+        review_window = ReviewWindow(window.session, parent=window, jobs=window.jobs)  # type: ignore[attr-defined]
         review_window.compare_checked()
         review_window.show()
         window.review_window = review_window  # type: ignore[attr-defined]

@@ -18,22 +18,24 @@ from __future__ import annotations
 from html import escape
 from typing import Callable, Sequence
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QInputDialog, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSplitter,
     QVBoxLayout, QWidget,
 )
 
-from annotation.adjudication import AGREED, AdjudicationError, Item, agreed_to_gold, compare_document, resolve
-from annotation.commands import Batch, SetStance, SetStatus, UpdateSpan
+from annotation.adjudication import AGREED, AdjudicationError, Comparison, Item, agreed_to_gold, resolve
+from annotation.commands import Batch, Command, SetStance, SetStatus, UpdateSpan
 from annotation.errors import GoldspanError
+from annotation.jobs import Progress
 from annotation.model import GOLD, Changes
 from gui.review.documents import shared_documents
 from gui.review.side_by_side import (
     CURRENT_BAND, DIFFERENCE_RED, REJECTED_BACKGROUND, REJECTED_TEXT, STANCE_COLOR, SideBySide, build_layout, version_state,
 )
 from gui.session import Session
+from gui.undo import CoreCommand
 
 AUTO_GOLD_KEY = "review/auto_gold_agreed"
 COLORS = ["#5fa8d3", "#f4a259", "#b388eb", "#7bc47f", "#e76f51"]  # annotator 1, 2, ...
@@ -44,6 +46,8 @@ REVIEWED_ROLE = Qt.ItemDataRole.UserRole + 2  # True when the document's gold la
 
 KEYS_HELP = ("1/A, 2/B … accept that annotator · + accept all · X reject · E edit label · N/J next · P/K previous · "
              "Ctrl+Enter document reviewed · Ctrl+Z undo")
+
+AGREED_JOB = "Agreed items to gold"  # the job title (JobRunner.failed names it)
 
 LabelChooser = Callable[[str, list[str], str], "str | None"]  # (title, labels, current) -> choice
 
@@ -62,10 +66,23 @@ class ReviewWindow(QWidget):
 
     decided = Signal(str)  # a message after each decision (also shown in the status line)
 
-    def __init__(self, session: Session, annotators: Sequence[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, annotators: Sequence[str] | None = None, parent: QWidget | None = None,
+                 jobs: object = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.session = session
         self.store = session.store
+        # a gui.workers.JobRunner (the main window's): agreed items are written to gold on its
+        # worker while the document is already shown; without one they are written here
+        self.jobs = jobs
+        self._writing: Command | None = None  # the agreed items' command while its job runs
+        if jobs is not None:
+            jobs.failed.connect(self._job_failed)  # type: ignore[attr-defined]
+        self.comparison: Comparison | None = None  # the open document's, refreshed after each change
+        self._row_texts: list[str] = []  # the difference list's texts as shown
+        self._rejected_shown: set[str] = set()  # self.rejected when the list was last written
+        self._layout_key: tuple | None = None  # what the panes' text was built from
+        self._colors: dict[str, str] = {}
+        self._row_keys: list[str] = []
         self.setWindowTitle("Goldspan — review annotators")
         self.annotators: list[str] = []
         self.document_id: int | None = None
@@ -148,8 +165,8 @@ class ReviewWindow(QWidget):
         add(["N", "J"], lambda: self.step(1), "Next difference")
         add(["P", "K"], lambda: self.step(-1), "Previous difference")
         add(["Ctrl+Return", "Ctrl+Enter"], self.mark_reviewed, "Document reviewed (gold done)")
-        add(["Ctrl+Z"], self.session.undo, "Undo")  # a bulk job's step restores its snapshot
-        add(["Ctrl+Shift+Z", "Ctrl+Y"], self.session.redo, "Redo")
+        add(["Ctrl+Z"], lambda: self._unless_writing(self.session.undo), "Undo")  # a bulk job's step restores its snapshot
+        add(["Ctrl+Shift+Z", "Ctrl+Y"], lambda: self._unless_writing(self.session.redo), "Redo")
 
     def _fill_picker(self, chosen: Sequence[str] | None) -> None:
         names = [n for n in self.store.annotators_with_data() if n != GOLD]
@@ -171,6 +188,7 @@ class ReviewWindow(QWidget):
             self._say("Pick at least two annotators to compare.")
             return False
         self.annotators = list(annotators)
+        self.comparison = None
         shared = shared_documents(self.store, self.annotators)
         self._open_counts = {}
         self.documents.blockSignals(True)
@@ -211,41 +229,136 @@ class ReviewWindow(QWidget):
 
     def open_document(self, document_id: int) -> None:
         self.document_id = document_id
+        self.comparison = Comparison(self.store, document_id, self.annotators)
         reloads = self._reloads
-        if self.auto_gold.isChecked() and not self.store.read_only:
-            command = agreed_to_gold(self.store, document_id, self.annotators)
-            # an ordinary undo step (no snapshot needed): Ctrl+Z takes this document's batch back
-            if command is not None:
-                self.session.push(command)  # one undo step; refreshes through _on_changed
+        self._agreed_to_gold(show_first=True)
         if self._reloads == reloads:
             self._reload(keep_key=None)
         self._go_to_open(0)
 
+    def _agreed_to_gold(self, show_first: bool = False) -> None:
+        """With "agreed items go to gold" on: the open document's agreed items, not yet in gold,
+        go there as one undo step (Ctrl+Z takes this document's batch back). On the job runner's
+        worker when there is one (``show_first``: the document is shown before), else here."""
+        if (not self.auto_gold.isChecked() or self.store.read_only or self._writing is not None
+                or self.document_id is None or self.comparison is None):
+            return
+        command = agreed_to_gold(self.store, self.document_id, self.annotators, self.comparison.items)
+        if command is None:
+            return
+        if self._can_write_in_job():
+            if show_first:
+                self._reload(keep_key=None)
+            self._write_in_job(command)
+        else:
+            self.session.push(command)  # one undo step; refreshes through _on_changed
+
+    def _can_write_in_job(self) -> bool:
+        jobs = self.jobs
+        return jobs is not None and self.store.path is not None and not jobs.busy  # type: ignore[attr-defined]
+
+    def _write_in_job(self, command: Command) -> None:
+        """Apply ``command`` on the job runner's worker (its own connection), then put it on the
+        undo stack as done, one step as if pushed here: a few hundred agreed spans take the store
+        0.3-0.6 s to write and log, too long for the window's thread."""
+        session, annotator = self.session, self.session.annotator
+
+        def job(worker, _token):  # type: ignore[no-untyped-def]
+            yield Progress(0, 1, "Adding the agreed items to gold")
+            return worker.apply(command, annotator=annotator)
+
+        def done(result: tuple[Command, Changes]) -> None:
+            self._writing = None
+            inverse, changes = result
+            session.undo_stack.push(CoreCommand(session, command, already_applied_inverse=inverse))
+            session.changed.emit(changes)
+            self._agreed_to_gold()  # another document was opened meanwhile: its agreed items now
+
+        self._writing = command
+        if not self.jobs.start(AGREED_JOB, self.store, job, on_done=done):  # type: ignore[attr-defined]
+            self._writing = None
+            self.session.push(command)
+
+    def _job_failed(self, title: str, message: str) -> None:
+        if title == AGREED_JOB:
+            self._writing = None
+            self._say(f"Agreed items were not added to gold: {message}")
+
+    def _unless_writing(self, action: Callable[[], object]) -> bool:
+        """Run an edit once the agreed items are written: an edit made a moment after opening
+        a document waits for that job (what is left of it) and lands after it on the undo stack."""
+        if self._writing is not None:
+            self.jobs.wait(60000)  # type: ignore[attr-defined]
+            QCoreApplication.sendPostedEvents()  # the job's finished signal: its undo step, the reload
+        if self._writing is not None:
+            self._say("The agreed items are still being added to gold; try again in a moment.")
+            return False
+        action()
+        return True
+
     def _reload(self, keep_key: str | None) -> None:
         if self.document_id is None:
             return
-        all_items = compare_document(self.store, self.document_id, self.annotators)
-        self._reviewed = self.store.status(self.document_id, GOLD).status == "done"
+        comparison = self.comparison
+        if comparison is None or comparison.document_id != self.document_id or comparison.names != self.annotators:
+            comparison = self.comparison = Comparison(self.store, self.document_id, self.annotators)
+            changed: set[str] | None = None  # everything is new
+        else:
+            comparison.refresh()  # only what changed since the last read is compared again
+            changed = comparison.changed
+        all_items = comparison.items
+        reviewed = self.store.status(self.document_id, GOLD).status == "done"
+        if reviewed != self._reviewed:
+            changed = None  # every row's mark depends on it
+        self._reviewed = reviewed
         self.items = [i for i in all_items if i.kind != AGREED]
         self._agreed = [i for i in all_items if i.kind == AGREED]
-        self.differences.blockSignals(True)
-        self.differences.clear()
-        for item in self.items:
-            self.differences.addItem(self._row_text(item))
-        row = next((n for n, i in enumerate(self.items) if i.key == keep_key), 0 if self.items else -1)
-        self.differences.setCurrentRow(row)
-        self.differences.blockSignals(False)
+        self._fill_differences(changed, keep_key)
         # how much is left, shown once a document has been opened
         self._open_counts[self.document_id] = sum(not self.is_decided(i) for i in self.items)
         self._mark_documents([self.document_id])
-        layout = build_layout(self.store, self.document_id, self.annotators, [i for i in all_items if i.layer == "stance"])
-        if self.side.layout_ is None or layout.texts != self.side.layout_.texts:
-            self.side.set_layout(layout)  # only when the text changed: the panes keep their scroll
-        else:
-            self.side.layout_ = layout
+        stance_items = [i for i in all_items if i.layer == "stance"]
+        layout_key = (self.document_id, tuple(self.annotators),
+                      tuple((i.key, tuple(o.label for o in i.options)) for i in stance_items))
+        if self.side.layout_ is None or layout_key != self._layout_key:
+            layout = build_layout(self.store, self.document_id, self.annotators, stance_items)
+            if self.side.layout_ is None or layout.texts != self.side.layout_.texts:
+                self.side.set_layout(layout)  # only when the text changed: the panes keep their scroll
+            else:
+                self.side.layout_ = layout
+            self._layout_key = layout_key
         self._reloads += 1
+        schema = self.store.schema
+        self._colors = {}
+        for group in (schema.entity, schema.quote, schema.stance_labels, schema.reply_labels):
+            for definition in group:
+                self._colors.setdefault(definition.name, definition.color)
         self.side.draw_spans([*self._agreed, *self.items], self.state_of, self._label_color)
         self._show_current()
+
+    def _fill_differences(self, changed: set[str] | None, keep_key: str | None) -> None:
+        """The difference list: rewritten whole when its items are others, else only the rows
+        whose item changed or whose rejection mark did."""
+        self.differences.blockSignals(True)
+        rejected_flipped = self.rejected ^ self._rejected_shown
+        self._rejected_shown = set(self.rejected)
+        keys = [i.key for i in self.items]
+        if changed is None or len(keys) != len(self._row_texts) or keys != self._row_keys:
+            self._row_texts = [self._row_text(item) for item in self.items]
+            self.differences.clear()
+            self.differences.addItems(self._row_texts)
+        else:
+            dirty = changed | rejected_flipped
+            for row, item in enumerate(self.items):
+                if item.key in dirty:
+                    text = self._row_text(item)
+                    if text != self._row_texts[row]:
+                        self._row_texts[row] = text
+                        self.differences.item(row).setText(text)
+        self._row_keys = keys
+        row = next((n for n, i in enumerate(self.items) if i.key == keep_key), 0 if self.items else -1)
+        self.differences.setCurrentRow(row)
+        self.differences.blockSignals(False)
 
     def _mark_documents(self, document_ids: Sequence[int] | None = None) -> None:
         """Each entry's marks: ✓ and [reviewed] when its gold layer is marked done, else how many
@@ -290,6 +403,8 @@ class ReviewWindow(QWidget):
 
     def mark_reviewed(self) -> None:
         """Mark the gold layer of this document done (one undo step), then go to the next document."""
+        if not self._unless_writing(lambda: None):
+            return
         if self.document_id is not None and self.session.push(SetStatus(self.document_id, GOLD, "done")):
             self._next_document()
 
@@ -341,6 +456,8 @@ class ReviewWindow(QWidget):
         self.decide([])
 
     def decide(self, accept: Sequence[str]) -> bool:
+        if not self._unless_writing(lambda: None):
+            return False
         item = self.current
         if item is None:
             return False
@@ -368,6 +485,8 @@ class ReviewWindow(QWidget):
 
     def edit(self) -> None:
         """Relabel the gold version of the current item (accepting annotator 1's first if gold is empty)."""
+        if not self._unless_writing(lambda: None):
+            return
         item = self.current
         if item is None:
             return
@@ -401,6 +520,8 @@ class ReviewWindow(QWidget):
         if changes.everything and self.document_id is not None and not self._document_exists(self.document_id):
             self.compare(self.annotators)  # a bulk job taken back took this document with it
             return
+        if changes.everything:
+            self.comparison = None  # the whole project may be another: compare afresh
         if changes.everything or changes.statuses:
             self._mark_documents(None if changes.everything else list(changes.statuses))
         if self.document_id is not None and (changes.everything or self.document_id in changes.documents
@@ -421,12 +542,7 @@ class ReviewWindow(QWidget):
         return self.side.panes[0]
 
     def _label_color(self, label: str) -> str:
-        schema = self.store.schema
-        for group in (schema.entity, schema.quote, schema.stance_labels, schema.reply_labels):
-            for definition in group:
-                if definition.name == label:
-                    return definition.color
-        return STANCE_COLOR
+        return self._colors.get(label, STANCE_COLOR)  # the schema's colours, read in _reload
 
     def state_of(self, item: Item, annotator: str) -> str:
         """What became of one annotator's version of an item (side_by_side.version_state)."""
