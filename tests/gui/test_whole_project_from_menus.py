@@ -161,7 +161,7 @@ def _message_box(parent: QWidget, title: str) -> QMessageBox:
 
 def _click_document(qtbot, window, document_id: int) -> None:  # type: ignore[no-untyped-def]
     table = window.documents.table
-    row = window.documents.model.row_of(document_id)
+    row = window.documents.model.find_row(document_id)  # listed, whether its page was fetched yet or not
     assert row is not None
     rect = table.visualRect(window.documents.model.index(row, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
