@@ -382,6 +382,17 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     assert store.status(bridge.id, GOLD).status == "done"
     assert entry.text().startswith("✓ ") and entry.text().endswith("[reviewed]")
     review.close()
+    # The review's steps are the window's: Edit ▸ Undo takes back the mark and the decision, Redo
+    # brings them back.
+    assert window.undo_action.text() == "&Undo Mark done"  # the gold layer's status
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert store.status(bridge.id, GOLD).status != "done"
+    assert (b0, b1, "FAC") not in {(s.start, s.end, s.label) for s in store.spans(bridge.id, GOLD)}
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert store.status(bridge.id, GOLD).status == "done"
+    assert (b0, b1, "FAC") in {(s.start, s.end, s.label) for s in store.spans(bridge.id, GOLD)}
 
     # 10. File ▸ Export…: spaCy, Maria's layer, split 34/33/33 typed in, the folder typed in.
     def export(dialog: QWidget) -> None:
