@@ -399,7 +399,9 @@ class _GoldNow:
 
     def __init__(self, store, document_id: int) -> None:  # type: ignore[no-untyped-def]
         self._store, self._document_id = store, document_id
-        self.spans = {(s.comment_id, s.start, s.end, s.label): s.id for s in store.spans(document_id, GOLD)}
+        from annotation.store.review_rows import gold_places
+
+        self.spans = gold_places(store, document_id)
         self._relations: set[tuple[int, int, str]] | None = None
 
     def relations(self) -> set[tuple[int, int, str]]:

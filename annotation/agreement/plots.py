@@ -80,3 +80,29 @@ def documents_png(report: dict[str, Any], limit: int = 20) -> bytes:
     ax.set_xlabel("score (mean of span F1 and stance agreement)")
     ax.set_title("Documents, worst first")
     return _png(fig)
+
+
+def report_and_plots_job(store, annotators=None):  # type: ignore[no-untyped-def]
+    """The agreement report and every plot the dashboard shows, as one job (a worker runs it,
+    so neither the figures nor matplotlib's import and drawing stall the window). Returns
+    (report, plots): plots["f1"], plots["documents"], plots["confusion"][target or None]."""
+    from annotation.agreement.report import STEPS, agreement_job
+    from annotation.jobs import Progress
+
+    job = agreement_job(store, annotators)
+    try:
+        while True:
+            progress = next(job)
+            yield Progress(progress.done, STEPS + 3, progress.message)
+    except StopIteration as stop:
+        report = stop.value
+    targets = [None, *report["stance"]]
+    total = STEPS + 2 + len(targets)
+    yield Progress(STEPS, total, "drawing the plots")
+    plots: dict[str, Any] = {"f1": label_f1_png(report), "confusion": {}}
+    yield Progress(STEPS + 1, total, "drawing the plots")
+    plots["documents"] = documents_png(report)
+    for step, target in enumerate(targets, STEPS + 2):
+        yield Progress(step, total, "drawing the plots")
+        plots["confusion"][target] = confusion_png(report, target)
+    return report, plots

@@ -93,11 +93,14 @@ def thin_figure(report: dict[str, Any], key: str) -> str | None:
     return f"rests on only {n} {noun}{'' if n == 1 else 's'}, fewer than {FEW_ITEMS}"
 
 
+STEPS = 7  # progress steps of agreement_job
+
+
 def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[str, Any]]:  # type: ignore[no-untyped-def]
     names = choose_annotators(store, annotators)
-    yield Progress(0, 3, "loading annotations")
+    yield Progress(0, STEPS, "loading annotations")
     data = load(store, names)
-    yield Progress(1, 3, "comparing spans")
+    yield Progress(1, STEPS, "comparing spans")
     pairs, per_document = _span_pairs(data)
     targets = _targets(data)
     if not any(p["documents"] for p in pairs) and not _stance_overlap(data) and not _stance_documents_shared(data):
@@ -105,9 +108,15 @@ def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[st
             f"{store.path or 'the project'}: {', '.join(names)} have no document in common; nothing to compare "
             "(model suggestions count only in documents the annotator marked done)"
         )
-    yield Progress(2, 3, "comparing stance")
+    yield Progress(2, STEPS, "comparing stance")
     stance, stance_overall, stance_docs = _stance(data, store)
+    yield Progress(3, STEPS, "reading texts")
     texts = unit_texts(store, {d for a in data.annotators for d in a.span_documents})
+    yield Progress(4, STEPS, "token agreement")
+    span_tokens = token_agreement(data, texts)
+    yield Progress(5, STEPS, "unitizing agreement")
+    spans_unitized = unitized_agreement(data, texts)
+    yield Progress(6, STEPS, "writing the report")
     total = PairResult()
     for p in pairs:
         total += p["result"]
@@ -125,12 +134,12 @@ def agreement_job(store, annotators: Sequence[str] | None = None) -> Job[dict[st
             for p in pairs
         ],
         "documents": _documents(data, per_document, stance_docs),
-        "span_tokens": token_agreement(data, texts),
-        "spans_unitized": unitized_agreement(data, texts),
+        "span_tokens": span_tokens,
+        "spans_unitized": spans_unitized,
         "stance_targets": targets,
     }
     report["warnings"] = _warnings(report, targets)
-    yield Progress(3, 3, "done")
+    yield Progress(STEPS, STEPS, "done")
     return report
 
 

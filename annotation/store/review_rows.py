@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from annotation.model import Span
+from annotation.model import GOLD, Span
 from annotation.store import rows
 
 
@@ -60,3 +60,13 @@ def done_annotators(store, document_id: int, annotators: Sequence[str]) -> set[s
     return {r[0] for r in store.conn.execute(
         f"SELECT annotator FROM doc_status WHERE document_id = ? AND status = 'done' AND annotator IN ({marks})",
         [document_id, *annotators])}
+
+
+def gold_places(store, document_id: int) -> dict[tuple[int | None, int, int, str], int]:  # type: ignore[no-untyped-def]
+    """The document's gold spans: (comment_id, start, end, label) -> span id (plain rows: a
+    decision asks this of a document with hundreds of gold spans)."""
+    cursor = store.conn.cursor()
+    cursor.row_factory = None
+    return {(c, s, e, label): i for i, c, s, e, label in cursor.execute(
+        "SELECT id, comment_id, start, end, label FROM spans WHERE document_id = ? AND annotator = ? ORDER BY id",
+        (document_id, GOLD))}

@@ -6,14 +6,16 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QWidget,
 )
 
-from annotation.agreement import FEW_ITEMS, agreement_job, compute_agreement, thin_figure
-from annotation.agreement.plots import confusion_png, documents_png, label_f1_png
+from annotation.agreement import FEW_ITEMS, compute_agreement, thin_figure
+from annotation.agreement.plots import confusion_png, documents_png, label_f1_png, report_and_plots_job
+from annotation.jobs import Progress
 from annotation.errors import GoldspanError
 from gui import file_dialogs  # never reads the listed files (the open project among them)
 from gui.session import Session
@@ -34,6 +36,15 @@ def _thin(report: dict[str, Any], key: str) -> str:
     return f' <b style="color:{WARNING_COLOR}">⚠ too few to trust: {escape(note, quote=False)}</b>'
 
 
+JOB_TITLE = "Agreement"
+
+
+class _ProgressRelay(QObject):
+    """Carries the job's progress from the worker to the dashboard (a queued signal)."""
+
+    progress = Signal(object)  # Progress
+
+
 def pixmap(png: bytes) -> QPixmap:
     image = QPixmap()
     image.loadFromData(png, "PNG")
@@ -50,8 +61,12 @@ class AgreementDashboard(QWidget):
         self.annotators = list(annotators) if annotators else None
         self.jobs = jobs  # a gui.workers.JobRunner, when the caller has one: the report is computed on a worker
         if jobs is not None:
-            jobs.failed.connect(lambda title, message: self.show_error(message) if title == "Agreement" else None)  # type: ignore[attr-defined]
+            jobs.failed.connect(self._job_failed)  # type: ignore[attr-defined]
         self.report: dict[str, Any] | None = None
+        self.plots: dict[str, Any] | None = None  # PNGs drawn by the job: f1, documents, confusion[target]
+        self.computing = False  # the job runs (on the runner's worker; the window stays live)
+        self._relay = _ProgressRelay(self)
+        self._relay.progress.connect(self._progress)
         self.setWindowTitle("Goldspan — agreement")
         self.summary = QLabel("Computing agreement…")
         # rich text so a figure's warning stands out beside it; everything from the project is escaped
@@ -70,10 +85,21 @@ class AgreementDashboard(QWidget):
         save_html.clicked.connect(self.save_html_dialog)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
+        self.refresh_button = refresh
+        # progress of the computation, in the window itself (no modal dialog: the window stays usable)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
         buttons = QHBoxLayout()
         for button in (refresh, save_png, save_html):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.progress)
+        buttons.addWidget(self.cancel_button)
         plots = QHBoxLayout()
         plots.addWidget(self.f1_plot)
         heatmap = QVBoxLayout()
@@ -95,24 +121,75 @@ class AgreementDashboard(QWidget):
         self.resize(1000, 800)
 
     def refresh(self) -> None:
-        """Recompute: on a worker when a JobRunner was given and the project is a file, else here."""
+        """Recompute: on a worker when a JobRunner was given and the project is a file (the
+        report and its plots; progress and Cancel in this window, which stays live), else here."""
         store = self.session.store
         names = self.annotators
         if self.jobs is not None and store.path is not None:
-            self.jobs.start("Agreement", store, lambda worker, _token: agreement_job(worker, names),  # type: ignore[attr-defined]
-                            show_dialog=False, on_done=self.show_report)
+            if self.computing:
+                return
+            relay = self._relay
+
+            def job(worker, _token):  # type: ignore[no-untyped-def]
+                inner = report_and_plots_job(worker, names)
+                try:
+                    while True:
+                        progress = next(inner)
+                        relay.progress.emit(progress)  # queued to the window's thread
+                        yield progress
+                except StopIteration as stop:
+                    return stop.value
+
+            if self.jobs.start(JOB_TITLE, store, job, show_dialog=False, on_done=self._job_done):  # type: ignore[attr-defined]
+                self._computing(True)
+                self.summary.setText("Computing agreement…")
             return
         try:
             self.show_report(compute_agreement(store, names))
         except GoldspanError as exc:
             self.show_error(str(exc))
 
+    def cancel(self) -> None:
+        """Stop the computation (between its steps); the figures shown before stay."""
+        if self.computing:
+            self.jobs.cancel()  # type: ignore[attr-defined]
+
+    def _computing(self, running: bool) -> None:
+        self.computing = running
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        self.refresh_button.setEnabled(not running)
+        if running:
+            self.progress.setValue(0)
+            self.progress.setFormat("Computing agreement… %p%")
+
+    def _progress(self, progress: Progress) -> None:
+        if self.computing:
+            self.progress.setValue(int(progress.fraction * 1000))
+            self.progress.setFormat(f"{progress.message or 'Computing agreement'}… %p%")
+
+    def _job_done(self, result: tuple[dict[str, Any], dict[str, Any]]) -> None:
+        self._computing(False)
+        report, plots = result
+        self.show_report(report, plots)
+
+    def _job_failed(self, title: str, message: str) -> None:
+        if title != JOB_TITLE:
+            return
+        self._computing(False)
+        if message.startswith("Cancelled") and self.report is not None:
+            return  # the figures shown before stay
+        self.show_error("Agreement not computed: cancelled." if message.startswith("Cancelled") else message)
+
     def show_error(self, message: str) -> None:
         self.report = None
+        self.plots = None
         self.summary.setText(escape(message, quote=False))
 
-    def show_report(self, report: dict[str, Any]) -> None:
+    def show_report(self, report: dict[str, Any], plots: dict[str, Any] | None = None) -> None:
+        """Show a report; ``plots``: its PNGs drawn already (by the job), else drawn here."""
         self.report = report
+        self.plots = plots
         lines = [f"Annotators: {escape(', '.join(report['annotators']), quote=False)}"]
         for target, s in report["stance"].items():
             lines.append(f"Stance {escape(target, quote=False)}: {s['n_items']} comments — Cohen's κ {_num(s['cohen_kappa'])}, "
@@ -131,7 +208,7 @@ class AgreementDashboard(QWidget):
         self.summary.setText("<br>".join(lines))
         self.summary.setToolTip(f"A figure resting on fewer than {FEW_ITEMS} items is marked ⚠: "
                                 "one item more or less moves it a lot, so read it as a rough indication only.")
-        self.f1_plot.setPixmap(pixmap(label_f1_png(report)))
+        self.f1_plot.setPixmap(pixmap(plots["f1"] if plots else label_f1_png(report)))
         self.target.blockSignals(True)
         self.target.clear()
         self.target.addItem("all targets", None)
@@ -139,7 +216,7 @@ class AgreementDashboard(QWidget):
             self.target.addItem(target, target)
         self.target.blockSignals(False)
         self._draw_confusion()
-        self.documents_plot.setPixmap(pixmap(documents_png(report)))
+        self.documents_plot.setPixmap(pixmap(plots["documents"] if plots else documents_png(report)))
         docs = report["documents"]
         self.table.setRowCount(len(docs))
         for row, d in enumerate(docs):
@@ -155,7 +232,9 @@ class AgreementDashboard(QWidget):
 
     def _draw_confusion(self) -> None:
         if self.report is not None:
-            self.confusion_plot.setPixmap(pixmap(confusion_png(self.report, self.target.currentData())))
+            target = self.target.currentData()
+            drawn = (self.plots or {}).get("confusion", {}).get(target)
+            self.confusion_plot.setPixmap(pixmap(drawn if drawn is not None else confusion_png(self.report, target)))
 
     def _row_activated(self, row: int, _column: int) -> None:
         item = self.table.item(row, 0)

@@ -158,6 +158,7 @@ class SideBySide(QWidget):
         self._state_of: Callable[[Item, str], str] = lambda _item, _name: OPEN
         self._color_of: Callable[[str], str] = lambda _label: STANCE_COLOR
         self._extents: list[tuple[int, int, Item]] = []  # (first, last pane position, item), by first
+        self._extent_of: dict[int, tuple[int, int, Item]] = {}  # id(item) -> its extent, for the same layout
         self._starts: list[int] = []
         self._longest = 0
         self._drawn: tuple[int, int] | None = None  # the pane positions drawn
@@ -224,6 +225,7 @@ class SideBySide(QWidget):
     def clear(self) -> None:
         """No document: empty panes."""
         self.layout_, self._spans, self._bands, self._extents, self._starts, self._drawn = None, [], [], [], [], None
+        self._extent_of = {}
         for pane, detail in zip(self.panes, self.details):
             pane.setExtraSelections([])
             pane.setPlainText("")
@@ -233,6 +235,7 @@ class SideBySide(QWidget):
     def set_layout(self, layout: Layout) -> None:
         self.layout_ = layout
         self._spans, self._bands, self._extents, self._starts, self._drawn = [], [], [], [], None  # draw_spans again
+        self._extent_of = {}
         self._syncing = True
         try:
             for pane, text in zip(self.panes, layout.texts):
@@ -258,7 +261,14 @@ class SideBySide(QWidget):
         assert self.layout_ is not None
         self._state_of, self._color_of = state_of, color_of
         extents = []
+        known = self._extent_of  # an item the comparison kept is the same object: its extent too
+        self._extent_of = {}
         for item in items:
+            found = known.get(id(item))
+            if found is not None and found[2] is item:
+                extents.append(found)
+                self._extent_of[id(item)] = found
+                continue
             start, end = self.where(item)
             if item.layer != "stance":  # a quotation's SOURCE may sit outside the item's range
                 for option in item.options:
@@ -267,6 +277,7 @@ class SideBySide(QWidget):
                             base = self.layout_.base.get(linked.comment_id, 0)
                             start, end = min(start, base + linked.start), max(end, base + linked.end)
             extents.append((start, end, item))
+            self._extent_of[id(item)] = extents[-1]
         extents.sort(key=lambda e: e[0])
         self._extents = extents
         self._starts = [e[0] for e in extents]

@@ -78,6 +78,7 @@ class ReviewWindow(QWidget):
         if jobs is not None:
             jobs.failed.connect(self._job_failed)  # type: ignore[attr-defined]
         self.comparison: Comparison | None = None  # the open document's, refreshed after each change
+        self._compared_now = False
         self._row_texts: list[str] = []  # the difference list's texts as shown
         self._rejected_shown: set[str] = set()  # self.rejected when the list was last written
         self._layout_key: tuple | None = None  # what the panes' text was built from
@@ -230,6 +231,7 @@ class ReviewWindow(QWidget):
     def open_document(self, document_id: int) -> None:
         self.document_id = document_id
         self.comparison = Comparison(self.store, document_id, self.annotators)
+        self._compared_now = True  # the next reload need not read the document again
         reloads = self._reloads
         self._agreed_to_gold(show_first=True)
         if self._reloads == reloads:
@@ -303,9 +305,12 @@ class ReviewWindow(QWidget):
         if comparison is None or comparison.document_id != self.document_id or comparison.names != self.annotators:
             comparison = self.comparison = Comparison(self.store, self.document_id, self.annotators)
             changed: set[str] | None = None  # everything is new
+        elif self._compared_now:
+            changed = None  # compared a moment ago, by open_document
         else:
             comparison.refresh()  # only what changed since the last read is compared again
             changed = comparison.changed
+        self._compared_now = False
         all_items = comparison.items
         reviewed = self.store.status(self.document_id, GOLD).status == "done"
         if reviewed != self._reviewed:
