@@ -273,7 +273,8 @@ def capture_import(window: "MainWindow") -> "QPixmap | None":
     _shown(window)
     articles = sorted(str(p) for p in DEMO_ARTICLES.glob("*.jsonl"))
     return capture_modal(window.import_files_dialog,
-                         prepare=lambda dialog: dialog.add_paths(articles) if hasattr(dialog, "add_paths") else None)
+                         prepare=lambda dialog: dialog.add_paths(articles) if hasattr(dialog, "add_paths") else None,
+                         ready=lambda dialog: not getattr(dialog, "previewing", False))  # a large preview is read on a worker
 
 
 def capture_export(window: "MainWindow") -> "QPixmap | None":
