@@ -59,14 +59,18 @@ def goes_on(verb: "Token") -> bool:
 
 
 def words_cue(tok: "Token") -> bool:
-    """ "in the words of the prosecutor, ...", "in her words, ...": "words" under "in"."""
-    return tok.lower_ == "words" and tok.dep_ == "pobj" and tok.head.lower_ == "in"
+    """ "in the words of the prosecutor, ...", "in her words, ...", "in his view, ...": the
+    noun under "in" (an opinion so attributed is as much the speaker's as their words)."""
+    return tok.lower_ in WORDS_NOUNS and tok.dep_ == "pobj" and tok.head.lower_ == "in"
+
+
+WORDS_NOUNS = ("words", "view", "opinion")
 
 
 def speaker_of(cue: "Token") -> "Token | None":
     """Who stands behind a cue: the pobj of "according to" / "in the words of", the owner of
     "her words", else the reporting verb's subject."""
-    if cue.lower_ == "words":
+    if cue.lower_ in WORDS_NOUNS:
         for child in cue.children:
             if child.dep_ == "poss":
                 return child
@@ -299,3 +303,21 @@ def cue_inside_marks(tokens: Any) -> "tuple[Token, Token] | None":
         if who and who[-1].lower_ not in ("i", "we", "you", "me", "us"):
             return verb, who[-1]
     return None
+
+
+def trailing_attribution(verb: "Token") -> "tuple[Token, int, int] | None":
+    """ "The school will close in July, the county education board announced on Thursday": the
+    parser hangs the verb on the noun before it (acl) and the noun on the clause (conj). A
+    reporting verb right after ", the N" that ends a sentence whose first part is a clause
+    reports that clause, and the noun is who says it."""
+    doc = verb.doc
+    head = verb.head
+    if verb.dep_ not in ("acl", "relcl") or head.pos_ not in ("NOUN", "PROPN") or head.i != verb.i - 1:
+        return None
+    comma = head.left_edge.i - 1
+    sent = verb.sent
+    if comma <= sent.start + 2 or doc[comma].text != "," or any(c.dep_ == "dobj" for c in verb.children):
+        return None
+    if not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in doc[sent.start:comma]):
+        return None
+    return head, sent.start, comma - 1

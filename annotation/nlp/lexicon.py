@@ -59,7 +59,7 @@ people officials experts critics residents witnesses analysts observers sources 
 scientists researchers studies others many some users fans students parents
 """.split())
 
-PERSON_PRONOUNS = frozenset("he she him her".split())
+PERSON_PRONOUNS = frozenset("he she him her his".split())  # "his": "in his view, ..."
 GROUP_PRONOUNS = frozenset("they them".split())
 THING_PRONOUNS = frozenset("it".split())
 FIRST_PERSON = frozenset("i we me us".split())

@@ -131,7 +131,7 @@ def _who_is_a_person(ent: "SpacySpan") -> "SpacySpan":
     return SpacySpan(doc, ent.start, ent.end, label="PERSON")
 
 
-def named_mentions(doc: "Doc", all_ents: list["SpacySpan"]) -> list[Mention]:
+def named_mentions(doc: "Doc", all_ents: list["SpacySpan"], doc_text: str | None = None) -> list[Mention]:
     ents = [person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
     ents = [_who_is_a_person(e) for e in ents]
     people = {e.start for e in ents if e.label_ == "PERSON" and len(e) > 1}
@@ -142,6 +142,36 @@ def named_mentions(doc: "Doc", all_ents: list["SpacySpan"]) -> list[Mention]:
     for ent, text in zip(ents, cleaned):
         canonical, label = names[text]
         out.append(Mention(ent.start_char, ent.end_char, label, canonical, ent))
+    repeats = _untagged_surnames(doc, out, doc_text) if doc_text is not None else []
+    return sorted(out + repeats, key=lambda m: m.start) if repeats else out
+
+
+def _untagged_surnames(doc: "Doc", mentions: list[Mention], text: str) -> list[Mention]:
+    """ "Lund welcomed her call. “…,” he said": the bare surname of a person the article named in
+    full, where the tagger saw no entity (or a common noun), is that person all the same."""
+    import re
+    from bisect import bisect_right
+
+    from spacy.tokens import Span as SpacySpan
+
+    surnames: dict[str, str] = {}
+    for m in mentions:
+        words = m.canonical.split()
+        if m.label == "PERSON" and name_words(m.canonical) >= 2 and len(words[-1]) >= 3 and words[-1][:1].isupper():
+            surnames.setdefault(words[-1], m.canonical)
+    if not surnames:
+        return []
+    starts = [m.start for m in mentions]
+    out = []
+    for found in re.finditer(r"\b(?:" + "|".join(map(re.escape, surnames)) + r")\b", text):
+        n = bisect_right(starts, found.start()) - 1
+        if n >= 0 and mentions[n].start <= found.start() < mentions[n].end:
+            continue  # part of a tagged name
+        span = doc.char_span(found.start(), found.end())
+        if span is None or len(span) != 1 or span[0].ent_type_ or span[0].pos_ not in ("PROPN", "NOUN"):
+            continue
+        ent = SpacySpan(doc, span.start, span.end, label="PERSON")
+        out.append(Mention(found.start(), found.end(), "PERSON", surnames[found.group()], ent))
     return out
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.cue_patterns import (
     apposed_name, cue_inside_marks, furniture, goes_on, has_verb, hypothetical, is_naming, naming_quotations, negated, set_off,
-    speaker_of, speaks, text_reads, words_cue,
+    WORDS_NOUNS, speaker_of, speaks, text_reads, trailing_attribution, words_cue,
 )
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
@@ -115,7 +115,7 @@ _hashes: list[frozenset[int]] = []
 def _cue_hashes(strings: Any) -> frozenset[int]:
     """Hashes of the cue words (a string's hash is the same in every StringStore)."""
     if not _hashes:
-        words = set(SAY_VERBS) | set(NAMING_VERBS) | {"according", "call", "read", "words", "go"}
+        words = set(SAY_VERBS) | set(NAMING_VERBS) | {"according", "call", "read", "go", *WORDS_NOUNS}
         _hashes.append(frozenset(strings.add(w) for w in words | {w.capitalize() for w in words}))
     return _hashes[0]
 
@@ -134,6 +134,11 @@ def _acts_as_verb(tok: "Token") -> bool:
 def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotation]:
     """Quotations whose content is a clause governed by a reporting verb."""
     out: list[Quotation] = []
+    trailing = trailing_attribution(verb)
+    if trailing is not None:  # "X will close in July, the county board announced"
+        subject, lo, hi = trailing
+        q = _from_content(lo, hi, verb, subject, (verb.idx, verb.idx + len(verb.text)), index, consumed)
+        return [q] if q is not None else out
     subject = speaker_of(verb)
     if subject is None or not speaks(subject, verb):
         return out
@@ -185,8 +190,11 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("with", "on")) for c in verb.children
         ):  # "pleaded with him to ...", "called on the government to ..." too
             ranges.append((child.left_edge.i, child.right_edge.i))  # "asked them not to ..."
-        elif child.dep_ == "dobj" and child.lemma_.lower() in CLAUSE_NOUNS:
-            for clause in child.children:
+        elif child.dep_ == "dobj" and child.lemma_.lower() in CLAUSE_NOUNS or child.dep_ == "prep" and any(
+            p.dep_ == "pobj" and p.lemma_.lower() in CLAUSE_NOUNS for p in child.children
+        ):  # "said in a statement that ...", parsed as a clause on "statement"
+            noun = child if child.dep_ == "dobj" else next(p for p in child.children if p.dep_ == "pobj")
+            for clause in noun.children:
                 if clause.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
                     ranges.append((clause.left_edge.i, clause.right_edge.i))
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
@@ -249,11 +257,21 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
         own_words = sum(1 for i in range(skip_to, hi + 1)
                         if index.region_of[i] == -1 and doc[i].is_alpha and i not in cue_clause)
         mostly_quoted = quoted >= 0.5 * (end - start) or len(inside) > 1 and quoted >= 0.4 * (end - start)
-        if mostly_quoted and own_words < 3:
+        # ... but only when the direct rule will take it: a few verbless quoted words ('pilots
+        # were "exhausted and angry"') are no direct quote, and the clause is the report
+        speech = any(_speech_like_region(index, n) for n in inside)
+        if mostly_quoted and own_words < 3 and speech:
             return None  # mostly quoted: the direct-quote rule attributes it with this cue
         consumed.update(inside)
         return Quotation(start, end, False, source=source_span(subject, index), cue=cue, mixed=True, source_token=subject.i)
     return Quotation(start, end, False, source=source_span(subject, index), cue=cue, source_token=subject.i)
+
+
+def _speech_like_region(index: DocIndex, n: int) -> bool:
+    region = index.regions[n]
+    first, last = index.token_range(region.start, region.end)
+    tokens = index.doc[first:last]
+    return sum(1 for t in tokens if t.is_alpha) >= 4 or any(t.pos_ in ("VERB", "AUX") for t in tokens)
 
 
 def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotation | None:
@@ -263,7 +281,7 @@ def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotatio
     source = speaker_of(tok)
     if source is None:
         return None
-    if tok.lower_ == "words":  # the phrase is "in ... words (of X)"
+    if tok.lower_ in WORDS_NOUNS:  # the phrase is "in ... words (of X)"
         phrase_lo, anchor = tok.head.i, tok.head
         phrase_hi = tok.right_edge.i
         cue = (doc[phrase_lo].idx, tok.idx + len(tok.text))

@@ -41,7 +41,7 @@ _MAX_FLOAT_GAP = 2  # paragraph breaks a floating quote may be from the quotatio
 
 def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex") -> None:
     """Fill speaker, speaker_label and coref (and floating quotes' SOURCE) in place."""
-    mentions = named_mentions(doc, index.ents)
+    mentions = named_mentions(doc, index.ents, index.text)
     starts = index.starts
     by_offsets = {(m.start, m.end): m for m in mentions}
     # what the text says about each person's gender matters only to a he/she/him/her SOURCE
@@ -93,8 +93,8 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
             if target is not None:
                 q.coref = (target.start, target.end)
                 q.speaker, q.speaker_label = target.canonical, target.label
-                if head.lower_ in ("he", "she", "him", "her"):
-                    gender[target.canonical] = "he" if head.lower_ in ("he", "him") else "she"
+                if head.lower_ in PERSON_PRONOUNS:
+                    gender[target.canonical] = "he" if head.lower_ in ("he", "him", "his") else "she"
             elif owner is not None:
                 q.speaker = description_phrase(owner)  # "the authority's own figures": the authority
             else:
@@ -166,7 +166,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         return None
     prev_mention = _latest_of(before, prev.speaker) if prev is not None and prev.speaker else None
     if word in PERSON_PRONOUNS:
-        other = "she" if word in ("he", "him") else "he"  # "him" is a he too
+        other = "she" if word in ("he", "him", "his") else "he"  # "him" and "his" are a he too
         ok = lambda m: m.label == "PERSON" and gender.get(m.canonical) != other  # noqa: E731
         # A person made the subject since the last quotation ("Kane won the award. He said")
         # outranks the previous speaker; otherwise the previous speaker keeps the floor.

@@ -93,3 +93,30 @@ def test_reporting_verbs_news_uses_beyond_say(nlp, verb):
     text = f"County leader Peter Marsh spoke on Monday. He {verb} that a temporary footbridge would open within a week."
     q = _find(_quotes(nlp, text), "temporary footbridge")
     assert q["speaker"] == "Peter Marsh"
+
+
+def test_an_attribution_trailing_the_clause_the_parser_hung_on_a_noun(nlp):
+    text = ("The primary school in Glen Farrow will close in July, the county education board announced on "
+            "Thursday, citing falling pupil numbers.")
+    q = _find(_quotes(nlp, text), "will close in July")
+    assert q["cue"] == "announced" and "education board" in q["speaker"]
+
+
+def test_said_in_a_statement_that(nlp):
+    text = ("The county education board met on Thursday. The board said in a statement that only eleven "
+            "children were enrolled this year, down from forty a decade ago.")
+    q = _find(_quotes(nlp, text), "only eleven children")
+    assert q["cue"] == "said"
+
+
+def test_a_few_verbless_quoted_words_keep_their_clause_as_a_mixed_quote(nlp):
+    text = ("Its chairman, Captain Erik Lund, told a news conference that pilots were \"exhausted and angry\".")
+    q = _find(_quotes(nlp, text), "pilots were")
+    assert q["speaker"] == "Erik Lund" and not q["direct"]
+
+
+def test_in_his_view_attributes_the_opinion(nlp):
+    text = ("Aviation analyst Peter Kim of Nordic Markets said the strike could cost the airline ten million "
+            "euros a day. In his view, the dispute would end \"only when passengers start booking elsewhere\".")
+    q = _find(_quotes(nlp, text), "the dispute would end")
+    assert q["speaker"] == "Peter Kim" and q["cue"] == "In his view"

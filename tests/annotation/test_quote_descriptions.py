@@ -114,3 +114,10 @@ def test_a_name_after_a_title_that_the_tagger_read_as_a_place(nlp):
     text = ("The regional growers' cooperative estimates the damage at four million euros. Its president, "
             "Ana Lima, said members would ask the government for emergency aid.")
     assert _find(_quotes(nlp, text), "emergency aid")["speaker"] == "Ana Lima"
+
+
+def test_a_bare_surname_the_tagger_missed_is_the_person_named_before(nlp):
+    text = ("Its chairman, Captain Erik Lund, told a news conference that pilots were angry.\n\n"
+            "Transport Minister Grace Owusu urged both sides to return to talks, warning that a longer strike "
+            "would hurt tourism. Lund welcomed her call. \"We are ready to talk tomorrow,\" he said.")
+    assert _find(_quotes(nlp, text), "ready to talk")["speaker"] == "Erik Lund"
