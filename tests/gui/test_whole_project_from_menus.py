@@ -281,7 +281,8 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     fac = [s for s in store.spans(bridge.id, WHO) if s.label == "FAC"]
     assert [(s.start, s.end, s.origin) for s in fac] == [(b0, b1, ORIGIN_HUMAN)]
     view.viewport().repaint()
-    assert quote.id in {a.relation.head_id for a in view.painted_arcs}  # still drawn once accepted
+    own = [a for a in view.painted_arcs if a.relation.head_id == quote.id]
+    assert len(own) == 2 and all(a.suggestion for a in own)  # drawn; dashed while its SOURCE and CUE are suggestions
     # … and the number keys label each comment's stance (1 favor, 2 against), moving on by itself.
     _menu_action(window, "&View", "Focus &comments").trigger()
     tree = window.thread.tree
