@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from PySide6.QtCore import QPoint, QTimer, Qt
+from PySide6.QtCore import QTimer, Qt
 from PySide6.QtWidgets import (
     QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox, QPushButton,
     QWidget,
@@ -269,7 +269,7 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     assert view.selected_relation_id() == said.relation.id  # an arc is clickable
 
     # 5. Annotate. Enter accepts the suggested quotation (clicked in its last word) …
-    q0, q1 = _offset(BRIDGE_BODY, QUOTE_TEXT)
+    _, q1 = _offset(BRIDGE_BODY, QUOTE_TEXT)
     click(qtbot, view, q1 - 3)
     assert view.selected_span_id() == quote.id
     qtbot.keyClick(view, Qt.Key.Key_Return)
