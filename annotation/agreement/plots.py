@@ -82,10 +82,12 @@ def documents_png(report: dict[str, Any], limit: int = 20) -> bytes:
     return _png(fig)
 
 
-def report_and_plots_job(store, annotators=None):  # type: ignore[no-untyped-def]
-    """The agreement report and every plot the dashboard shows, as one job (a worker runs it,
-    so neither the figures nor matplotlib's import and drawing stall the window). Returns
-    (report, plots): plots["f1"], plots["documents"], plots["confusion"][target or None]."""
+def report_and_plots_job(store, annotators=None, cancel=None):  # type: ignore[no-untyped-def]
+    """The agreement report and every plot the dashboard shows, as one job (the dashboard runs
+    it in a child process: neither the figures nor the imports and drawing, which hold the GIL
+    for up to ~0.2 s at a time, stall the window). Returns (report, plots): plots["f1"],
+    plots["documents"], plots["confusion"][target or None]. ``cancel``: a CancelToken checked
+    between steps."""
     from annotation.agreement.report import STEPS, agreement_job
     from annotation.jobs import Progress
 
@@ -94,6 +96,8 @@ def report_and_plots_job(store, annotators=None):  # type: ignore[no-untyped-def
         while True:
             progress = next(job)
             yield Progress(progress.done, STEPS + 3, progress.message)
+            if cancel is not None:
+                cancel.check()
     except StopIteration as stop:
         report = stop.value
     targets = [None, *report["stance"]]
@@ -104,5 +108,7 @@ def report_and_plots_job(store, annotators=None):  # type: ignore[no-untyped-def
     plots["documents"] = documents_png(report)
     for step, target in enumerate(targets, STEPS + 2):
         yield Progress(step, total, "drawing the plots")
+        if cancel is not None:
+            cancel.check()
         plots["confusion"][target] = confusion_png(report, target)
     return report, plots

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotation.agreement import FEW_ITEMS, compute_agreement, thin_figure
-from annotation.agreement.plots import confusion_png, documents_png, label_f1_png, report_and_plots_job
+from annotation.agreement.plots import confusion_png, documents_png, label_f1_png
 from annotation.jobs import Progress
+from annotation.process_job import in_child_process
 from annotation.errors import GoldspanError
 from gui import file_dialogs  # never reads the listed files (the open project among them)
 from gui.session import Session
@@ -37,6 +38,7 @@ def _thin(report: dict[str, Any], key: str) -> str:
 
 
 JOB_TITLE = "Agreement"
+PLOTS_JOB = "annotation.agreement.plots:report_and_plots_job"
 
 
 class _ProgressRelay(QObject):
@@ -130,8 +132,9 @@ class AgreementDashboard(QWidget):
                 return
             relay = self._relay
 
-            def job(worker, _token):  # type: ignore[no-untyped-def]
-                inner = report_and_plots_job(worker, names)
+            def job(worker, token):  # type: ignore[no-untyped-def]
+                # in a child process: the worker thread only waits on a pipe, which needs no GIL
+                inner = in_child_process(worker, PLOTS_JOB, {"annotators": names}, cancel=token)
                 try:
                     while True:
                         progress = next(inner)
