@@ -363,6 +363,13 @@ def run_export(store: "Store", out: str | Path, fmt: str, options: ExportOptions
             raise ExportError(
                 f"{len(report.misaligned)} span(s) do not align with spaCy tokens, e.g. {'; '.join(report.misaligned[:5])}; "
                 "re-export with --alignment expand (or contract) to snap them")
+        if not options.include_suggestions:
+            left, in_docs = store.suggestions_left_in_done(options.annotator)
+            if left:
+                report.warnings.append(
+                    f"{left} model suggestion(s) left untouched in {in_docs} document(s) marked done are not exported "
+                    "(review and agreement count them as accepted): accept them (Enter / Accept all) or include "
+                    "suggestions in the export (--include-suggestions)")
         report.manifest = write_manifest(ctx, _manifest_path(out, spec))
         # A re-export into the same place replaces the previous one: files it wrote that this one
         # did not (documents no longer in the layer, another split) would look like current data.

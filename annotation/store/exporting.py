@@ -141,6 +141,16 @@ class ExportingMixin(ExchangeImportMixin):
             suggestion_models=models if include_suggestions else [],
         )
 
+    def suggestions_left_in_done(self, annotator: str) -> tuple[int, int]:
+        """(suggestions, documents): model suggestions of this layer still untouched in documents it
+        marked done (every such document is exported). Agreement and review count them as the
+        annotator's (they saw them and left them); an export without suggestions leaves them out."""
+        row = self.conn.execute(
+            "SELECT count(*), count(DISTINCT s.document_id) FROM spans s JOIN doc_status d "
+            "ON d.document_id = s.document_id AND d.annotator = s.annotator AND d.status = 'done' "
+            "WHERE s.annotator = ? AND s.origin = 'model'", (annotator,)).fetchone()
+        return int(row[0]), int(row[1])
+
     def suggestion_models(self, annotator: str) -> list[str]:
         """The models ("name version") behind this layer's suggestions, for the export manifest."""
         return [r[0] for r in self.conn.execute(
