@@ -104,6 +104,8 @@ def unattached_name(verb: "Token") -> "Token | None":
             continue
         if tok.pos_ == "PROPN" and tok.is_title and tok.ent_type_ in ("PERSON", ""):
             return tok
+        if steps == 1 and tok.pos_ in ("NOUN", "ADJ") and _described_after_quote(tok):
+            return tok  # '"…," the 54-year-old said': the parser left "said" without a subject
         break
     # '"…,'' said engineer Ruth Ndlovu': the quote marks threw the parser; the name follows
     for tok in doc[verb.i + 1:min(len(doc), verb.i + 4)]:
@@ -112,6 +114,17 @@ def unattached_name(verb: "Token") -> "Token | None":
         if tok.is_punct:
             break
     return None
+
+
+def _described_after_quote(tok: "Token") -> bool:
+    """ '"…," the 54-year-old said': a short "the ..." phrase right after a quote's closing mark."""
+    doc = tok.doc
+    for i in range(tok.i - 1, max(-1, tok.i - 7), -1):
+        if doc[i].lower_ == "the":
+            return i > 0 and doc[i - 1].text in ("\"", "”", "’", "''", ",")
+        if doc[i].pos_ not in ("NUM", "PUNCT", "NOUN", "ADJ"):
+            return False
+    return False
 
 
 def naming_quotations(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotation]:

@@ -101,3 +101,20 @@ def described_subject(head: "Token", before: list[Mention], since: int) -> Menti
         noun = tok.lemma_.lower()
         return next((m for m in reversed(before) if m.label == "PERSON" and noun in m.descriptors), None)
     return None
+
+
+def person_echoed(head: "Token", before: list[Mention]) -> Mention | None:
+    """ "Local historian Agnes Blair was one of the school's pupils. The former pupil said ...": a
+    definite description whose noun the sentence before used of its person subject is that person."""
+    doc = head.doc
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or head.sent.start == 0:
+        return None
+    previous = doc[head.sent.start - 1].sent
+    subject = next((m for m in before if m.label == "PERSON" and m.subject
+                    and previous.start_char <= m.start < previous.end_char), None)
+    if subject is None:
+        return None
+    noun = head.lemma_.lower()
+    if any(t.lemma_.lower() == noun and not (subject.start <= t.idx < subject.end) for t in previous):
+        return subject
+    return None

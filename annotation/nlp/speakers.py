@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from annotation.nlp.cue_patterns import furniture
 from annotation.nlp.descriptions import (
-    described_age, described_subject, description_phrase, person_of_age, proper_subject_nearby, same_description_before,
+    described_age, described_subject, description_phrase, person_echoed, person_of_age, proper_subject_nearby, same_description_before,
 )
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
@@ -221,7 +221,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         aged = person_of_age(age, before, head.doc.text)
         if aged is not None:
             return aged
-    if _person_description(head):
+    if age is not None or _person_description(head):
         # "the 52-year-old told the BBC", "The Swede said": the person being written about
         since = prev.end if prev is not None else -1
         topic = next((m for m in reversed(before) if m.label == "PERSON" and m.subject and m.start >= since
@@ -273,6 +273,9 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         since = prev.end if prev is not None else -1
         return next((m for m in reversed(before) if m.label == "PERSON" and m.subject and m.start >= since
                      and m.sentence >= _sentence_before(head)), None)
+    echoed = person_echoed(head, before)
+    if echoed is not None:
+        return echoed  # "Agnes Blair was one of the school's pupils. The former pupil said ..."
     if noun not in ROLE_NOUNS:
         return None
     if prev_mention is not None and prev_mention.label == "PERSON":

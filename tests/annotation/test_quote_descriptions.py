@@ -121,3 +121,18 @@ def test_a_bare_surname_the_tagger_missed_is_the_person_named_before(nlp):
             "Transport Minister Grace Owusu urged both sides to return to talks, warning that a longer strike "
             "would hurt tourism. Lund welcomed her call. \"We are ready to talk tomorrow,\" he said.")
     assert _find(_quotes(nlp, text), "ready to talk")["speaker"] == "Erik Lund"
+
+
+def test_an_age_description_after_a_quote_with_no_age_given_is_the_person_written_about(nlp):
+    text = ("Passenger Tom Rees, who was due to fly to Lisbon, spent the night at the airport. "
+            "\"I found out at the gate,\" the 54-year-old said. \"Nobody was there to explain anything.\"")
+    quotes = _quotes(nlp, text)
+    q = _find(quotes, "found out at the gate")
+    assert q["speaker"] == "Tom Rees" and q["cue"] == "said"
+    assert _find(quotes, "Nobody was there")["speaker"] == "Tom Rees"
+
+
+def test_a_description_echoing_what_the_sentence_before_said_of_its_subject(nlp):
+    text = ("Head teacher Claire Duncan said the news was sad.\n\nLocal historian Agnes Blair, 88, was one of "
+            "the school's pupils in the 1940s. The former pupil said the village would lose its heart.")
+    assert _find(_quotes(nlp, text), "lose its heart")["speaker"] == "Agnes Blair"
