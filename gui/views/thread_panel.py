@@ -18,7 +18,7 @@ import importlib
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QPlainTextEdit, QSplitter, QTreeView, QVBoxLayout, QWidget,
 )
@@ -33,7 +33,17 @@ from gui.views.stance_controls import CommentDetail, StanceBar, StanceControls
 from gui.views.stance_keys import key_hint, key_name
 from gui.views.stance_targets import TargetsMixin, install_target_action
 
-def _thread_tree(model: ThreadModel, parent: QWidget) -> QTreeView:
+def _stance_column_width(tree: QTreeView, labels: list[str]) -> int:
+    """Wide enough for the longest label as a suggestion ("against? 87%", italic), so the model's
+    probability is never cut to "against? …"."""
+    italic = QFont(tree.font())
+    italic.setItalic(True)
+    metrics = QFontMetrics(italic)
+    widest = max((metrics.horizontalAdvance(f"{name}? 100%") for name in labels), default=0)
+    return max(92, widest + 16)
+
+
+def _thread_tree(model: ThreadModel, parent: QWidget, labels: list[str]) -> QTreeView:
     tree = QTreeView(parent)
     tree.setModel(model)
     tree.setUniformRowHeights(True)  # constant-time scrolling over thousands of rows
@@ -47,7 +57,7 @@ def _thread_tree(model: ThreadModel, parent: QWidget) -> QTreeView:
     header.setSectionResizeMode(COMMENT_COLUMN, QHeaderView.ResizeMode.Stretch)
     for column in (STANCE_COLUMN, REPLY_COLUMN):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, 92)
+        header.resizeSection(column, _stance_column_width(tree, labels))
     return tree
 
 
@@ -79,7 +89,7 @@ class ThreadPanel(TargetsMixin, QWidget):
 
         self.model = ThreadModel(self.store, session.annotator, self)
         self.model.reply_stance_required = not settings.reply_stance_optional()
-        self.tree = _thread_tree(self.model, self)
+        self.tree = _thread_tree(self.model, self, [d.name for d in (*schema.stance_labels, *schema.reply_labels)])
         self.tree.installEventFilter(self)
         self.model.rowsInserted.connect(self._expand_new_rows)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)

@@ -65,6 +65,22 @@ def test_a_suggestion_is_shown_apart_and_enter_accepts_it(qtbot, panel):
     assert model.index_of(first, STANCE_COLUMN).data() == f"{suggestion.label}? {suggestion.probability:.0%}"
 
 
+def test_every_suggestion_fits_its_column_with_its_probability(qtbot, panel):
+    """The stance column is as wide as its longest suggestion text ("unrelated? 100%"), so the
+    probability is never elided ("against? …" in a 92 px column)."""
+    from PySide6.QtGui import QFontMetrics
+
+    for row in range(panel.model.rowCount()):
+        cell = panel.model.index(row, STANCE_COLUMN)
+        text, font = cell.data(), cell.data(Qt.ItemDataRole.FontRole)
+        if text and font is not None and font.italic():
+            needed = QFontMetrics(font).horizontalAdvance(text)
+            assert panel.tree.columnWidth(STANCE_COLUMN) >= needed + 8, text
+    widest = max(QFontMetrics(panel.tree.font()).horizontalAdvance(f"{d.name}? 100%")
+                 for d in panel.store.schema.stance_labels)
+    assert panel.tree.columnWidth(STANCE_COLUMN) > widest
+
+
 def test_a_label_key_over_a_suggestion_chooses_another_label(qtbot, panel):
     store = panel.store
     first = panel.current_comment
