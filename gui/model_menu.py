@@ -90,7 +90,11 @@ class ModelActions:
         if not ok:
             return
         layers = [GOLD] + [a for a in self.store.annotators() if a != GOLD]
-        layer, ok = QInputDialog.getItem(self.window, "Train a model", "From the annotations of:", layers, 0, False)
+        # The researcher's own layer first: a new project has no gold yet, and training on an
+        # empty layer only ends in "needs at least 5 examples".
+        mine = self.window.session.annotator
+        first = layers.index(mine) if mine in layers else 0
+        layer, ok = QInputDialog.getItem(self.window, "Train a model", "From the annotations of:", layers, first, False)
         if ok:
             self.train(TASKS[task_name], layer)
 
@@ -120,7 +124,10 @@ class ModelActions:
         box.setDetailedText(report.summary())
         box.setInformativeText(report.table())
         keep_new = box.addButton("Use the new model", QMessageBox.ButtonRole.AcceptRole)
-        keep_old = box.addButton("Keep the old model", QMessageBox.ButtonRole.RejectRole)
+        # With no earlier model (stance compared with the majority label) there is nothing to go
+        # back to: the choice is to use this one or to discard it.
+        other = "Keep the old model" if report.has_previous_model else "Discard the new model"
+        keep_old = box.addButton(other, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep_new)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(lambda button: self._choose(report, button is keep_old))
@@ -129,9 +136,14 @@ class ModelActions:
         self.window.show_message(f"Trained {report.task} model {report.name}: {report.verdict()}")
 
     def _choose(self, report: Any, keep_old: bool) -> None:
-        if keep_old and report.model_id is not None:
+        if not keep_old:
+            self.window.show_message(f"Using the new {report.task} model {report.name}")
+        elif report.model_id is not None:
             self.store.unregister_model(report.model_id)  # the folder stays; "latest" is the old one again
-            self.window.show_message(f"Kept the previous {report.task} model")
+            if report.has_previous_model:
+                self.window.show_message(f"Kept the previous {report.task} model")
+            else:
+                self.window.show_message(f"Discarded the new {report.task} model: Model ▸ Train… makes another")
 
     # -- using models ----------------------------------------------------------------------
 
@@ -163,6 +175,9 @@ class ModelActions:
         document = self.window.session.current_document
         if current_only and document is None:
             self.window.show_message("Open a document first", error=True)
+            return False
+        if self.store.latest_model("stance") is None:
+            self.window.show_message("No stance model yet: Model ▸ Train… learns one from your labelled comments", error=True)
             return False
         annotator = self.window.session.annotator
         ids = [document] if current_only else None

@@ -73,6 +73,9 @@ class TrainReport:
     scores: dict[str, Any] = field(default_factory=dict)  # the new model on the held-out split
     current: dict[str, Any] = field(default_factory=dict)  # the model in use now, same split
     current_name: str = ""
+    # Whether the comparison is with a model one can go back to (a registered model, or the stock
+    # pipeline for entities), rather than the majority label: only then is "keep the old model" a choice.
+    has_previous_model: bool = True
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
     epochs: int = 0
@@ -88,8 +91,10 @@ class TrainReport:
         if worse:
             parts.append("worse on " + ", ".join(worse))
         if not parts:
-            return "about the same as the current model"
+            return "about the same as the current model" if self.has_previous_model else "about the same as the majority label"
         text = "; ".join(parts)
+        if not self.has_previous_model:
+            return text + " than the majority label"
         return text + (": keep the old model?" if worse else "")
 
     def table(self) -> str:

@@ -110,6 +110,7 @@ def train_stance(store: "Store", layer: str, out_dir: Path, eval_split: float = 
                             "compared with the majority label instead")
     current = load_heads(current_path) if current_path else {}
     report.current_name = current_path.name if current_path else "no model (majority label)"
+    report.has_previous_model = current_path is not None
     for head, (train, held, labels) in heads.items():
         if not held:
             continue

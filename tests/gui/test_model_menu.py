@@ -163,3 +163,55 @@ def test_cancel_in_the_window_lets_training_keep_its_best_epoch():
     with pytest.raises(StopIteration) as stop:
         next(job)
     assert stop.value.value == "saved epoch 2"
+
+
+def test_a_first_stance_model_offers_use_or_discard_and_starts_on_your_layer(qtbot, tmp_path: Path, monkeypatch):
+    """With no earlier stance model the comparison is with the majority label: nothing "old" to
+    keep. Train… offers the researcher's own layer first, and Suggest stance without any model
+    points to Model ▸ Train…, not to a terminal command."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from gui.app import open_window
+
+    path = tmp_path / "first.db"
+    with Store.create(path) as store:
+        add_stance_project(store, annotator=ANNOTATOR, replies=True)
+    window = open_window(path, ANNOTATOR)
+    assert window is not None
+    window.show()
+    store = window.store
+    try:
+        actions = window.model_actions
+        window.session.open_document(store.document_ids()[0])
+        assert not actions.suggest_stance(current_only=True)
+        assert "Model ▸ Train" in window.statusBar().currentMessage() and "goldspan" not in window.statusBar().currentMessage()
+
+        offered: list[tuple[list[str], int]] = []
+        started: list[tuple[str, str]] = []
+
+        def get_item(parent, title, label, items, current, editable):  # type: ignore[no-untyped-def]
+            offered.append((list(items), current))
+            return items[current], True
+
+        monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+        monkeypatch.setattr(actions, "train", lambda task, layer, epochs=10: started.append((task, layer)) or True)
+        actions.train_dialog()
+        layers, current = offered[-1]
+        assert layers[current] == ANNOTATOR and started == [("stance", ANNOTATOR)]
+        monkeypatch.undo()
+
+        assert actions.train("stance", ANNOTATOR)
+        qtbot.waitUntil(lambda: actions.last_report is not None, timeout=60000)
+        report = actions.last_report
+        assert not report.has_previous_model and "keep the old model" not in report.verdict()
+        box = window.last_notice
+        assert isinstance(box, QMessageBox)
+        texts = [b.text() for b in box.buttons()]
+        assert "Discard the new model" in texts and "Keep the old model" not in texts
+        discard = next(b for b in box.buttons() if b.text() == "Discard the new model")
+        qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+        assert store.latest_model("stance") is None
+        assert window.statusBar().currentMessage().startswith("Discarded the new stance model")
+    finally:
+        window.close()
+        store.close()
