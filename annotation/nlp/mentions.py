@@ -26,6 +26,9 @@ class Mention:
             return False
         root = self.ent.root
         # "The company's chief executive, Jürgen Aalto-Fischer, apologised": the apposition counts
+        if root.dep_ == "npadvmod" and self.ent.start == root.sent.start and root.head.pos_ in ("VERB", "AUX") \
+                and not any(c.dep_.startswith("nsubj") for c in root.head.children):
+            return True  # "Ní Bhriain, meanwhile, has written ...": the parser lost the subject
         return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"))
 
     @cached_property
@@ -75,7 +78,20 @@ def canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, tu
             full = next((v for v in longest.values() if initials(v[0]) == text), None)
             if full is not None:
                 longest[key] = full
-    return {text: own.get(text) or longest[key] for text, key in zip(cleaned, keys)}
+    names = {text: own.get(text) or longest[key] for text, key in zip(cleaned, keys)}
+    return _surname_particles(names)
+
+
+def _surname_particles(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """ "Ní Bhriain" after "Siobhán Ní Bhriain" (or "van der Berg" after "Anna van der Berg"): a
+    person's two-word name that is the end of a longer name is that person, and the longer name
+    is a person even when the tagger called it an organisation."""
+    people = [n for n, (canonical, label) in names.items() if label == "PERSON" and canonical == n and len(n.split()) >= 2]
+    for short in people:
+        longer = next((n for n in names if n.endswith(" " + short) and len(n.split()) <= len(short.split()) + 2), None)
+        if longer is not None:
+            names[longer] = names[short] = (names[longer][0], "PERSON")
+    return names
 
 
 def expand_acronym(name: str, mentions: list[Mention]) -> str:

@@ -23,7 +23,7 @@ from annotation.nlp.descriptions import (
 )
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
-    PERSON_PRONOUNS, ROLE_NOUNS, STATEMENT_NOUNS, THING_PRONOUNS,
+    PERSON_PRONOUNS, ROLE_NOUNS, STATEMENT_NOUNS, TEXT_NOUNS, THING_PRONOUNS,
 )
 from annotation.nlp.mentions import (
     Mention, clean_name, expand_acronym, named_at, named_in, named_mentions, passive_subject,
@@ -233,12 +233,17 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         return next((m for m in reversed(before) if m.label == "PERSON"), None)
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
+    if head.lemma_.lower() in TEXT_NOUNS and prev_mention is not None and prev_mention.label in _ORG_LABELS and \
+            not any(c.dep_ in ("poss", "prep") for c in head.children) and prev is not None and \
+            _paragraph_gap(head.doc.text, prev.end, head.idx) <= 1:
+        return prev_mention  # "The council says ... A statement read: ...": the body that just spoke
     if any(c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another") for c in head.children):
         return None  # "a spokeswoman for X" is someone new, not X nor the last person named
     noun = head.lemma_.lower()
     if (noun in STATEMENT_NOUNS and noun not in ROLE_NOUNS) or noun in NON_SPEAKERS:
         # "the report says": the document speaks for itself, or for whoever an earlier "A report
-        # by the Institute ..." said wrote it
+        # by the Institute ..." said wrote it; "The council says ... A statement read: ...": an
+        # unowned statement is the organisation that just spoke
         return same_description_before(head, history)
     if noun in ORG_NOUNS:
         # "the ministry" is the Ministry named before; an unnamed "the government" stays as is

@@ -136,3 +136,16 @@ def test_a_description_echoing_what_the_sentence_before_said_of_its_subject(nlp)
     text = ("Head teacher Claire Duncan said the news was sad.\n\nLocal historian Agnes Blair, 88, was one of "
             "the school's pupils in the 1940s. The former pupil said the village would lose its heart.")
     assert _find(_quotes(nlp, text), "lose its heart")["speaker"] == "Agnes Blair"
+
+
+def test_a_surname_with_a_particle_is_the_person_named_in_full(nlp):
+    text = ("The march was organised by Siobhán Ní Bhriain, a retired librarian.\n\n"
+            "\"Spend less on consultants,\" said Oyelaran Adewale-Johnson, 17, who studies in the library.\n\n"
+            "Ní Bhriain, meanwhile, has written to every councillor. She said she had received eleven replies.")
+    assert _find(_quotes(nlp, text), "eleven replies")["speaker"] == "Siobhán Ní Bhriain"
+
+
+def test_an_unowned_statement_is_the_organisation_that_just_spoke(nlp):
+    text = ("Ardmore District Council says it must save two million pounds this year. A statement read: "
+            "\"No decision has been taken and every library user will be consulted.\"")
+    assert _find(_quotes(nlp, text), "No decision has been taken")["speaker"] == "Ardmore District Council"
