@@ -16,7 +16,7 @@ from typing import Iterator, Sequence
 
 from annotation.commands import AddRelation, AddSpan, Batch, ClearStance, Command, DeleteSpan, SetStance
 from annotation.errors import GoldspanError
-from annotation.model import ENTITY, GOLD, ORIGIN_HUMAN, ORIGIN_MODEL, Relation, Span
+from annotation.model import ENTITY, GOLD, ORIGIN_HUMAN, ORIGIN_MODEL, Changes, Relation, Span
 
 ONLY = "only"  # some annotators have it, others do not (only A / only B)
 LABEL = "label_differs"
@@ -127,10 +127,11 @@ class _Cluster:
 
 
 class Comparison:
-    """``compare_document`` kept up to date while a review edits gold: ``refresh()`` reads the
-    document's span and relation rows again (plain rows, one query each), finds the parts that
-    were added or removed since the last read, and rebuilds only the clusters those parts touch
-    (a cluster is an interval of overlapping spans, so a change elsewhere leaves it as it was).
+    """``compare_document`` kept up to date while a review edits gold: ``refresh(changes)``
+    reads again the span and relation rows of the annotators a change touched (plain rows, one
+    query each; every annotator when no Changes record is given), finds the parts that were
+    added or removed since the last read, and rebuilds only the clusters those parts touch (a
+    cluster is an interval of overlapping spans, so a change elsewhere leaves it as it was).
     ``items`` always equals what a fresh comparison would give (tests/annotation/
     test_adjudication_incremental.py checks it after random sequences of decisions and undos)."""
 
@@ -142,8 +143,12 @@ class Comparison:
         self.names = list(annotators)
         self._who = [*self.names, GOLD]
         self._order = {u.comment_id: i for i, u in enumerate(store.units(document_id))}
-        self._spans: dict[tuple, Span] = {}  # row -> Span, so an unchanged row keeps its object
-        self._parts: dict[tuple, tuple[int, Part]] = {}  # key -> (who, part)
+        n = len(self._who)
+        self._spans: list[dict[tuple, Span]] = [{} for _ in range(n)]  # per annotator: row -> Span (kept while unchanged)
+        self._parts: list[dict[tuple, Part]] = [{} for _ in range(n)]  # per annotator: key -> part
+        self._span_owner: dict[int, int] = {}  # span id -> annotator index, as last read
+        self._relation_owner: dict[int, int] = {}  # relation id -> annotator index, as last read
+        self._done: set[str] = set()
         self._groups: dict[tuple[int | None, str], list[_Cluster]] = {}
         self._stances: list[Item] = []
         self.items: list[Item] = []
@@ -151,63 +156,128 @@ class Comparison:
         self._first = True
         self.refresh()
 
-    def refresh(self) -> list[Item]:
-        """Read the document again; ``items`` and ``changed`` say what it holds now."""
-        from annotation.store.review_rows import document_relation_rows, document_span_rows, done_annotators, span_of_row
+    def refresh(self, changes: Changes | None = None) -> list[Item]:
+        """Read the document again (only the annotators ``changes`` touched, when given: the
+        record store.apply returned for every edit since the last refresh); ``items`` and
+        ``changed`` say what it holds now."""
+        from annotation.store.review_rows import done_annotators
 
-        store, who_names = self.store, self._who
+        store = self.store
         done = done_annotators(store, self.document_id, self.names)
-        spans: dict[tuple, Span] = {}
-        row_of: dict[int, tuple] = {}
-        by_who: list[list[Span]] = [[] for _ in who_names]
-        index = {n: i for i, n in enumerate(who_names)}
-        for key in document_span_rows(store, self.document_id, who_names):
-            span = self._spans.get(key)
-            if span is None:
-                span = span_of_row(key)
-            spans[key] = span
-            row_of[span.id] = key  # type: ignore[index]
-            who = index[span.annotator]
-            if span.origin != ORIGIN_MODEL or span.annotator in done or who == len(self.names):
-                by_who[who].append(span)
-        self._spans = spans
-        relations = document_relation_rows(store, self.document_id, who_names)
-        parts: dict[tuple, tuple[int, Part]] = {}
-        for who, who_spans in enumerate(by_who):
-            for key, part in _parts_of(who_spans, [r for r in relations if r[3] == who_names[who]], row_of):
-                parts[(who, *key)] = (who, part)
-        old = self._parts
-        removed = [k for k in old if k not in parts]
-        added = [k for k in parts if k not in old]
-        self._parts = parts
+        if self._first or changes is None or changes.everything or changes.schema:
+            whos = set(range(len(self._who)))
+        else:
+            whos = self._touched(changes, done)
+        self._done = done
+        removed: list[tuple] = []
+        added: list[tuple] = []
+        old_parts: dict[tuple, Part] = {}
+        if whos:
+            for who, parts in self._read(sorted(whos), done).items():
+                old = self._parts[who]
+                removed += [(who, *k) for k in old if k not in parts]
+                added += [(who, *k) for k in parts if k not in old]
+                old_parts.update(((who, *k), p) for k, p in old.items())
+                self._parts[who] = parts
         old_items = {i.key: i for i in self.items}
         if self._first:
             self._first = False
             members: dict[tuple[int | None, str], list[_Member]] = defaultdict(list)
-            for key, (who, part) in parts.items():
-                members[(part.span.comment_id, _kind_of(part.span))].append((who, key, part))
+            for who, parts in enumerate(self._parts):
+                for key, part in parts.items():
+                    members[(part.span.comment_id, _kind_of(part.span))].append((who, (who, *key), part))
             self._groups = {group: self._cluster(group, found) for group, found in members.items()}
-        else:
-            self._update(removed, added, old)
+        elif removed or added:
+            self._update(removed, added, old_parts)
         self._stances = _stance_items(store, self.document_id, self.names)
         items = [c.item for clusters in self._groups.values() for c in clusters if c.item is not None]
         items += self._stances
         order = self._order
         items.sort(key=lambda i: (order.get(i.comment_id, 0), i.layer == "stance", i.start, i.end, i.key))
         self.items = items
-        self.changed = {i.key for i in items if old_items.get(i.key) != i}
+        changed = set()
+        for item in items:
+            before = old_items.get(item.key)
+            if before is not item and before != item:
+                changed.add(item.key)
+        self.changed = changed
         return items
 
-    def _update(self, removed: list[tuple], added: list[tuple], old: dict[tuple, tuple[int, Part]]) -> None:
-        """Rebuild the clusters the added and removed parts touch, group by group."""
+    def _touched(self, changes: Changes, done: set[str]) -> set[int]:
+        """The annotators (indexes) whose spans or relations in this document ``changes`` may
+        have changed: owners of the changed span and relation ids as last read and as they are
+        now, and annotators whose done mark flipped (it decides whether suggestions count)."""
+        from annotation.store.review_rows import relation_annotators, span_annotators
+
+        whos: set[int] = set()
+        unknown_spans = []
+        for span_id in changes.spans:
+            owner = self._span_owner.get(span_id)
+            if owner is None:
+                unknown_spans.append(span_id)
+            else:
+                whos.add(owner)
+        unknown_relations = []
+        for relation_id in changes.relations:
+            owner = self._relation_owner.get(relation_id)
+            if owner is None:
+                unknown_relations.append(relation_id)
+            else:
+                whos.add(owner)
+        # ids this comparison has not seen: added since (or in another document); ask who owns them now
+        index = {n: i for i, n in enumerate(self._who)}
+        for name in span_annotators(self.store, unknown_spans) | relation_annotators(self.store, unknown_relations):
+            if name in index:
+                whos.add(index[name])
+        whos |= {index[n] for n in done ^ self._done}
+        return whos
+
+    def _read(self, whos: list[int], done: set[str]) -> dict[int, dict[tuple, Part]]:
+        """The parts of these annotators (indexes), read from the store now."""
+        from annotation.store.review_rows import document_relation_rows, document_span_rows, span_of_row
+
+        names = [self._who[w] for w in whos]
+        index = {n: i for i, n in enumerate(self._who)}
+        gold = len(self.names)
+        by_who: dict[int, list[Span]] = {w: [] for w in whos}
+        row_of: dict[int, tuple] = {}
+        caches = {w: ({}, self._spans[w]) for w in whos}  # (new, old)
+        for w in whos:  # forget what these owned: read again below
+            for span in self._spans[w].values():
+                self._span_owner.pop(span.id, None)  # type: ignore[arg-type]
+        for row in document_span_rows(self.store, self.document_id, names):
+            who = index[row[7]]
+            new, old = caches[who]
+            span = old.get(row)
+            if span is None:
+                span = span_of_row(row)
+            new[row] = span
+            row_of[span.id] = row  # type: ignore[index]
+            self._span_owner[span.id] = who  # type: ignore[index]
+            if span.origin != ORIGIN_MODEL or span.annotator in done or who == gold:
+                by_who[who].append(span)
+        for w in whos:
+            self._spans[w] = caches[w][0]
+        relations: dict[int, list[tuple[int, int, str]]] = {w: [] for w in whos}
+        self._relation_owner = {r: w for r, w in self._relation_owner.items() if w not in caches}
+        for relation_id, head_id, child_id, label, annotator in document_relation_rows(self.store, self.document_id, names):
+            who = index[annotator]
+            relations[who].append((head_id, child_id, label))
+            self._relation_owner[relation_id] = who
+        return {w: dict(_parts_of(by_who[w], relations[w], row_of)) for w in whos}
+
+    def _update(self, removed: list[tuple], added: list[tuple], old: dict[tuple, Part]) -> None:
+        """Rebuild the clusters the added and removed parts touch, group by group. A part's key
+        is (annotator index, its row, its links' rows)."""
         touched: dict[tuple[int | None, str], list[tuple[int, int]]] = defaultdict(list)
         gone: set[tuple] = set(removed)
         new_members: dict[tuple[int | None, str], list[_Member]] = defaultdict(list)
         for key in removed:
-            span = old[key][1].span
+            span = old[key].span
             touched[(span.comment_id, _kind_of(span))].append((span.start, span.end))
         for key in added:
-            who, part = self._parts[key]
+            who = key[0]
+            part = self._parts[who][key[1:]]
             group = (part.span.comment_id, _kind_of(part.span))
             touched[group].append((part.span.start, part.span.end))
             new_members[group].append((who, key, part))
@@ -250,12 +320,13 @@ class Comparison:
         return out
 
 
-def _parts_of(spans: list[Span], relations: list[tuple[int, int, str, str]], row_of: dict[int, tuple]) -> list[tuple[tuple, Part]]:
-    """One annotator's parts, in span order, each with a key that changes when the part does."""
+def _parts_of(spans: list[Span], relations: list[tuple[int, int, str]], row_of: dict[int, tuple]) -> list[tuple[tuple, Part]]:
+    """One annotator's parts, in span order, each with a key that changes when the part does.
+    ``relations``: (head_id, child_id, label) of the annotator's relations, in id order."""
     by_id = {s.id: s for s in spans}
     links: dict[int, list[tuple[str, Span]]] = defaultdict(list)
     linked: set[int] = set()
-    for head_id, child_id, label, _annotator in relations:
+    for head_id, child_id, label in relations:
         head, child = by_id.get(head_id), by_id.get(child_id)
         if head and child and head.label == "QUOTE" and label in _PART_RELATIONS:
             links[head.id].append((label, child))  # type: ignore[index]

@@ -44,14 +44,34 @@ def workers_per_document(store, annotators: Sequence[str]) -> list[tuple[int, st
         [*annotators, *annotators, *annotators]).fetchall()
 
 
-def document_relation_rows(store, document_id: int, annotators: Sequence[str]) -> list[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
-    """(head_id, child_id, label, annotator) of every relation of ``annotators`` in the document, by id."""
+def document_relation_rows(store, document_id: int, annotators: Sequence[str]) -> list[tuple[int, int, int, str, str]]:  # type: ignore[no-untyped-def]
+    """(id, head_id, child_id, label, annotator) of every relation of ``annotators`` in the document, by id."""
     marks = ", ".join("?" * len(annotators))
     cursor = store.conn.cursor()
     cursor.row_factory = None
     return cursor.execute(
-        f"SELECT head_id, child_id, label, annotator FROM relations WHERE document_id = ? AND annotator IN ({marks}) "
+        f"SELECT id, head_id, child_id, label, annotator FROM relations WHERE document_id = ? AND annotator IN ({marks}) "
         "ORDER BY id", [document_id, *annotators]).fetchall()
+
+
+def span_annotators(store, span_ids: Sequence[int]) -> set[str]:  # type: ignore[no-untyped-def]
+    """Who owns these spans now (ids that no longer exist are left out)."""
+    return _owners(store, "spans", span_ids)
+
+
+def relation_annotators(store, relation_ids: Sequence[int]) -> set[str]:  # type: ignore[no-untyped-def]
+    """Who owns these relations now (ids that no longer exist are left out)."""
+    return _owners(store, "relations", relation_ids)
+
+
+def _owners(store, table: str, ids: Sequence[int]) -> set[str]:  # type: ignore[no-untyped-def]
+    out: set[str] = set()
+    ids = list(ids)
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        out.update(r[0] for r in store.conn.execute(f"SELECT DISTINCT annotator FROM {table} WHERE id IN ({marks})", chunk))
+    return out
 
 
 def done_annotators(store, document_id: int, annotators: Sequence[str]) -> set[str]:  # type: ignore[no-untyped-def]

@@ -298,7 +298,9 @@ class ReviewWindow(QWidget):
         action()
         return True
 
-    def _reload(self, keep_key: str | None) -> None:
+    def _reload(self, keep_key: str | None, changes: Changes | None = None) -> None:
+        """Show the open document as it is now; ``changes``: what changed since the last reload
+        (then only the annotators it touched are read again), None when not known."""
         if self.document_id is None:
             return
         comparison = self.comparison
@@ -308,7 +310,7 @@ class ReviewWindow(QWidget):
         elif self._compared_now:
             changed = None  # compared a moment ago, by open_document
         else:
-            comparison.refresh()  # only what changed since the last read is compared again
+            comparison.refresh(changes)  # only what changed since the last read is compared again
             changed = comparison.changed
         self._compared_now = False
         all_items = comparison.items
@@ -476,14 +478,15 @@ class ReviewWindow(QWidget):
         if newly_rejected:  # before the push, so the reload it causes draws the item as rejected
             self.rejected.add(item.key)
         reloads = self._reloads
-        if not (isinstance(command, Batch) and not command.commands):
+        nothing = isinstance(command, Batch) and not command.commands
+        if not nothing:
             if not self.session.push(command):
                 if newly_rejected:
                     self.rejected.discard(item.key)
                 return False
         row = self.differences.currentRow()
         if self._reloads == reloads:  # nothing pushed, or a change the window did not reload for
-            self._reload(keep_key=item.key)
+            self._reload(keep_key=item.key, changes=Changes() if nothing else None)
         self._say(command.describe())
         self._go_to_open(row + 1)
         return True
@@ -532,7 +535,7 @@ class ReviewWindow(QWidget):
         if self.document_id is not None and (changes.everything or self.document_id in changes.documents
                                              or self.document_id in changes.statuses):
             current = self.current
-            self._reload(keep_key=current.key if current else None)
+            self._reload(keep_key=current.key if current else None, changes=changes)
 
     def _document_exists(self, document_id: int) -> bool:
         try:

@@ -16,7 +16,7 @@ from annotation.adjudication import (
 from annotation.commands import AddSpan, Batch, DeleteSpan, SetStance, SetStatus, UpdateSpan
 from annotation.errors import CommandError, GoldspanError
 from annotation.model import (
-    GOLD, ORIGIN_HUMAN, ORIGIN_MODEL, Comment, Document, ImportedArticle, Relation, Span,
+    GOLD, ORIGIN_HUMAN, ORIGIN_MODEL, Changes, Comment, Document, ImportedArticle, Relation, Span,
 )
 from annotation.store import Store
 
@@ -104,11 +104,16 @@ def _span(doc: int, comment_id: int | None, words: list[tuple[int, int]], first:
                 "m 1" if origin == ORIGIN_MODEL else "")
 
 
+SEEN = Changes()  # every Changes record store.apply returned since the comparison's last refresh
+
+
 def _try(store: Store, command, undo: list | None = None) -> None:  # type: ignore[no-untyped-def,type-arg]
+    global SEEN
     try:
-        inverse, _changes = store.apply(command, annotator="rita")
+        inverse, changes = store.apply(command, annotator="rita")
     except (CommandError, GoldspanError):
         return
+    SEEN = SEEN | changes
     if undo is not None:
         undo.append(inverse)
 
@@ -195,18 +200,22 @@ def _run(store: Store, doc: int, comments: list[int], spec: tuple, undo: list) -
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(annotation, min_size=2, max_size=25), st.lists(step, min_size=1, max_size=25))
+@given(st.lists(annotation, min_size=2, max_size=25), st.lists(st.tuples(step, st.booleans()), min_size=1, max_size=25))
 def test_incremental_comparison_equals_a_fresh_one_after_any_sequence(annotations: list, steps: list) -> None:  # type: ignore[type-arg]
+    """Each step refreshes with the Changes records the store returned (only the annotators
+    they touch are read again), or without (everyone is read again)."""
+    global SEEN
     store, doc, comments = _project()
     for spec in annotations:
         _annotate(store, doc, comments, spec)
     comparison = Comparison(store, doc, PAIR)
     assert comparison.items == oracle(store, doc, PAIR)
     undo: list = []  # type: ignore[type-arg]
-    for spec in steps:
+    for spec, with_changes in steps:
         before = {i.key: i for i in comparison.items}
+        SEEN = Changes()
         _run(store, doc, comments, spec, undo)
-        items = comparison.refresh()
+        items = comparison.refresh(SEEN if with_changes else None)
         expected = oracle(store, doc, PAIR)
         assert items == expected, spec
         assert compare_document(store, doc, PAIR) == expected
@@ -224,8 +233,8 @@ def test_a_decision_rebuilds_only_the_items_it_touches() -> None:
     comparison = Comparison(store, doc, PAIR)
     oslo = next(i for i in comparison.items if i.kind == AGREED)
     anna = next(i for i in comparison.items if i.kind != AGREED)
-    store.apply(resolve(store, anna, ["bob"]), annotator="rita")
-    comparison.refresh()
+    _inverse, changes = store.apply(resolve(store, anna, ["bob"]), annotator="rita")
+    comparison.refresh(changes)
     assert comparison.changed == {anna.key}
     assert next(i for i in comparison.items if i.key == oslo.key) is oslo  # the same object: not rebuilt
     assert comparison.items == oracle(store, doc, PAIR)
