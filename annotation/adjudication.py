@@ -342,25 +342,27 @@ def _parts_of(spans: list[Span], relations: list[tuple[int, int, str]], row_of: 
 
 
 def _span_item(document_id: int, comment_id: int | None, group: str, cluster: list[tuple[str, Part]], names: list[str]) -> Item:
-    by_who: dict[str, list[Part]] = defaultdict(list)
+    by_who: dict[str, list[Part]] = {}
+    start, end = cluster[0][1].span.start, cluster[0][1].span.end
     for who, part in cluster:
-        by_who[who].append(part)
+        by_who.setdefault(who, []).append(part)
+        start, end = min(start, part.span.start), max(end, part.span.end)
     options = tuple(Option(n, tuple(by_who.get(n, ()))) for n in names)
     gold = Option(GOLD, tuple(by_who.get(GOLD, ())))
-    start = min(p.span.start for _w, p in cluster)
-    end = max(p.span.end for _w, p in cluster)
-    bare = [sorted((p.span.start, p.span.end, p.span.label) for p in o.parts) for o in options]
-    full = [sorted(p.signature() for p in o.parts) for o in options]
-    if any(o.empty for o in options):
+    if any(not o.parts for o in options):  # (a span item's option has no stance label)
         kind = ONLY
-    elif all(f == full[0] for f in full):
-        kind = AGREED
-    elif all(b == bare[0] for b in bare):
-        kind = SOURCE
-    elif all(sorted(x[:2] for x in b) == sorted(x[:2] for x in bare[0]) for b in bare):
-        kind = LABEL
     else:
-        kind = BOUNDARY
+        # sorted by signature, so also by (start, end, label): its first three are the bare span
+        full = [sorted(p.signature() for p in o.parts) for o in options]
+        bare = [[x[:3] for x in f] for f in full]
+        if all(f == full[0] for f in full):
+            kind = AGREED
+        elif all(b == bare[0] for b in bare):
+            kind = SOURCE
+        elif all(sorted(x[:2] for x in b) == sorted(x[:2] for x in bare[0]) for b in bare):
+            kind = LABEL
+        else:
+            kind = BOUNDARY
     layer = "entity" if group == "entity" else "quote"
     key = f"{group}:{document_id}:{comment_id if comment_id is not None else 'body'}:{start}-{end}"
     return Item(key, kind, document_id, comment_id, layer, start, end, options, gold)

@@ -10,8 +10,8 @@ from typing import Sequence
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from annotation.adjudication import (
-    AGREED, AdjudicationError, Comparison, Item, Part, _kind_of, _span_item, _stance_items, agreed_to_gold,
-    compare_document, resolve,
+    AGREED, BOUNDARY, LABEL, ONLY, SOURCE, AdjudicationError, Comparison, Item, Option, Part, _kind_of, _stance_items,
+    agreed_to_gold, compare_document, resolve,
 )
 from annotation.commands import AddSpan, Batch, DeleteSpan, SetStance, SetStatus, UpdateSpan
 from annotation.errors import CommandError, GoldspanError
@@ -66,6 +66,31 @@ def _oracle_clusters(members: list) -> list[list]:  # type: ignore[type-arg]
             out.append([member])
             reach = member[1].span.end
     return out
+
+
+def _span_item(document_id: int, comment_id: int | None, group: str, cluster: list, names: list[str]) -> Item:  # type: ignore[type-arg]
+    by_who: dict[str, list[Part]] = defaultdict(list)
+    for who, part in cluster:
+        by_who[who].append(part)
+    options = tuple(Option(n, tuple(by_who.get(n, ()))) for n in names)
+    gold = Option(GOLD, tuple(by_who.get(GOLD, ())))
+    start = min(p.span.start for _w, p in cluster)
+    end = max(p.span.end for _w, p in cluster)
+    bare = [sorted((p.span.start, p.span.end, p.span.label) for p in o.parts) for o in options]
+    full = [sorted(p.signature() for p in o.parts) for o in options]
+    if any(o.empty for o in options):
+        kind = ONLY
+    elif all(f == full[0] for f in full):
+        kind = AGREED
+    elif all(b == bare[0] for b in bare):
+        kind = SOURCE
+    elif all(sorted(x[:2] for x in b) == sorted(x[:2] for x in bare[0]) for b in bare):
+        kind = LABEL
+    else:
+        kind = BOUNDARY
+    layer = "entity" if group == "entity" else "quote"
+    key = f"{group}:{document_id}:{comment_id if comment_id is not None else 'body'}:{start}-{end}"
+    return Item(key, kind, document_id, comment_id, layer, start, end, options, gold)
 
 
 def oracle(store, document_id: int, names: Sequence[str]) -> list[Item]:  # type: ignore[no-untyped-def]
