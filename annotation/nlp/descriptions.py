@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from annotation.nlp.lexicon import PERSON_NOUNS, ROLE_NOUNS
 from annotation.nlp.mentions import Mention, clean_name
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ def described_subject(head: "Token", before: list[Mention], since: int) -> Menti
                 c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
             continue
         noun = tok.lemma_.lower()
+        if noun not in ROLE_NOUNS and noun not in PERSON_NOUNS:
+            return None  # "The inquiry has found ...": a body, not the counsel "to the inquiry"
         return next((m for m in reversed(before) if m.label == "PERSON" and noun in m.descriptors), None)
     return None
 

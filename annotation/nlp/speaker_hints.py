@@ -49,7 +49,7 @@ def genders(doc: "Doc", mentions: "list[_Named]") -> dict[str, str]:
                     continue
                 if t.dep_ in ("dobj", "dative", "pobj"):
                     break  # "Judge Ellis told him he had ...": the "he" is the man she told
-                if t.dep_ in ("nsubj", "nsubjpass") or t.dep_ == "poss" and t.head.dep_ not in ("dobj", "pobj", "dative"):
+                if t.dep_ in ("nsubj", "nsubjpass") or t.dep_ == "poss" and t.head.dep_ not in ("dobj", "dative"):
                     # not "Lund welcomed her call": whose call is the object's business
                     found = word_gender(t.lower_)
                     break

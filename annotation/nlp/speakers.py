@@ -190,7 +190,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \
-                prev.speaker_label in ("", "PERSON") and (
+                prev.speaker_label in ("", "PERSON") and prev.speaker[:1].isupper() and (
                     prev.source_token < 0 or word_gender(head.doc[prev.source_token].lower_) != other):
             # the previous speaker is a name the tagger missed ("Paris claims ... She also claims"),
             # or a description of the right gender ("A spokeswoman for X said ... she said"; not

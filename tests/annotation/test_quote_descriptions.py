@@ -149,3 +149,17 @@ def test_an_unowned_statement_is_the_organisation_that_just_spoke(nlp):
     text = ("Ardmore District Council says it must save two million pounds this year. A statement read: "
             "\"No decision has been taken and every library user will be consulted.\"")
     assert _find(_quotes(nlp, text), "No decision has been taken")["speaker"] == "Ardmore District Council"
+
+
+def test_a_lowercase_description_is_not_carried_over_to_she(nlp):
+    text = ("Nobody died, which the fire service's incident commander later called \"a statistical miracle\".\n\n"
+            "The inquiry is chaired by Judge Ottilie Marchetti-Vance. In her opening statement she said she "
+            "would not be looking for a single villain.")
+    assert _find(_quotes(nlp, text), "single villain")["speaker"] == "Ottilie Marchetti-Vance"
+
+
+def test_a_body_as_subject_is_not_the_person_described_by_it(nlp):
+    text = ("Counsel to the inquiry, Kwame Lindahl-Boateng, asked about the letters.\n\n"
+            "A retired engineer, Torvald Achebe-Nilsen, said he had written to the council in 2021. "
+            "The inquiry has found no record of his letter. \"I was an engineer for forty years,\" he said.")
+    assert _find(_quotes(nlp, text), "engineer for forty years")["speaker"] == "Torvald Achebe-Nilsen"
