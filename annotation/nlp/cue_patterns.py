@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, DOCUMENT_VERBS, GENERIC_NOUNS, NAMING_VERBS, NEEDS_CLAUSE, NON_SPEAKERS, SAY_VERBS, TEXT_NOUNS,
+    WORDS_NOUNS,
 )
 from annotation.nlp.quotation import DocIndex, Quotation
 from annotation.nlp.sources import find_subject, source_span
@@ -62,9 +63,6 @@ def words_cue(tok: "Token") -> bool:
     """ "in the words of the prosecutor, ...", "in her words, ...", "in his view, ...": the
     noun under "in" (an opinion so attributed is as much the speaker's as their words)."""
     return tok.lower_ in WORDS_NOUNS and tok.dep_ == "pobj" and tok.head.lower_ == "in"
-
-
-WORDS_NOUNS = ("words", "view", "opinion")
 
 
 def speaker_of(cue: "Token") -> "Token | None":

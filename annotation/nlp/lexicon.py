@@ -78,6 +78,10 @@ statement letter message note report tweet post email release account website bl
 spokeswoman spokesperson office communique press
 """.split())
 
+# "in her words, ...", "in the words of X", "in his view, ...": the noun under "in" that attributes
+# what follows (an opinion so attributed is as much the speaker's as their words).
+WORDS_NOUNS = ("words", "view", "opinion")
+
 # Directive verbs whose infinitive complement is reported speech: "asked them not to ...".
 DIRECTIVE_VERBS = frozenset("ask urge tell warn advise instruct order request encourage implore plead beg".split())
 

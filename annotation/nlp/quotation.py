@@ -71,3 +71,10 @@ class DocIndex:
 
     def token_at(self, char: int) -> int:
         return max(0, bisect_right(self.starts, char) - 1)
+
+    def sentence_like(self, n: int) -> bool:
+        """Region ``n`` holds a clause or four words or more: what the direct-quote rule takes."""
+        region = self.regions[n]
+        first, last = self.token_range(region.start, region.end)
+        tokens = self.doc[first:last]
+        return sum(1 for t in tokens if t.is_alpha) >= 4 or any(t.pos_ in ("VERB", "AUX") for t in tokens)

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 from annotation.nlp.cue_patterns import (
     apposed_name, cue_inside_marks, furniture, goes_on, has_verb, hypothetical, is_naming, naming_quotations, negated, set_off,
-    WORDS_NOUNS, speaker_of, speaks, text_reads, trailing_attribution, words_cue,
+    speaker_of, speaks, text_reads, trailing_attribution, words_cue,
 )
-from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS
+from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS, WORDS_NOUNS
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
 from annotation.nlp.quote_filters import drop_nested, one_per_paragraph, without_orphans
 from annotation.nlp.quote_marks import QuoteRegion, find_quotes
@@ -259,19 +259,12 @@ def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offset
         mostly_quoted = quoted >= 0.5 * (end - start) or len(inside) > 1 and quoted >= 0.4 * (end - start)
         # ... but only when the direct rule will take it: a few verbless quoted words ('pilots
         # were "exhausted and angry"') are no direct quote, and the clause is the report
-        speech = any(_speech_like_region(index, n) for n in inside)
+        speech = any(index.sentence_like(n) for n in inside)
         if mostly_quoted and own_words < 3 and speech:
             return None  # mostly quoted: the direct-quote rule attributes it with this cue
         consumed.update(inside)
         return Quotation(start, end, False, source=source_span(subject, index), cue=cue, mixed=True, source_token=subject.i)
     return Quotation(start, end, False, source=source_span(subject, index), cue=cue, source_token=subject.i)
-
-
-def _speech_like_region(index: DocIndex, n: int) -> bool:
-    region = index.regions[n]
-    first, last = index.token_range(region.start, region.end)
-    tokens = index.doc[first:last]
-    return sum(1 for t in tokens if t.is_alpha) >= 4 or any(t.pos_ in ("VERB", "AUX") for t in tokens)
 
 
 def _according_to(tok: "Token", index: DocIndex, consumed: set[int]) -> Quotation | None:
