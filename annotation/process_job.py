@@ -61,7 +61,7 @@ def in_child_process(store: "Store", target: str, kwargs: dict[str, Any] | None 
         function = getattr(loaded, attribute)
         if _name_of(function) != target:  # replaced in this process: run that one, here
             return (yield from function(store, cancel=cancel, **kwargs))
-    if store.path is None or store.read_only:
+    if store.path is None or store.read_only or os.name == "nt":  # pass_fds and select on pipes are POSIX
         function = getattr(importlib.import_module(module_name), attribute)
         return (yield from function(store, cancel=cancel, **kwargs))
     return (yield from _drive_child(store.path, target, kwargs, cancel, log_partial_as))
