@@ -11,7 +11,10 @@ other Goldspan can take it meanwhile. It runs ``module:function(store, cancel=to
 and sends each Progress, then the result or the exception, as pickles over a pipe.
 
 Cancel: the parent writes to the child's stdin, the child's CancelToken is set and the job
-stops between batches (its open batch rolls back). If the parent dies, stdin closes (the child
+stops between batches (its open batch rolls back). Before the job has counted anything (a
+Progress with ``done > 0``: pre-annotation still importing spaCy and loading its model, which
+cannot stop half-way) the child is ended at once instead: it has committed nothing, and Cancel
+should not wait seconds for a model nobody will use. If the parent dies, stdin closes (the child
 cancels) and PR_SET_PDEATHSIG ends the child anyway. A job that is cancelled or fails after
 committing batches leaves one bulk line in the edit log (``log_partial_as``), as a finished one
 does, so the snapshot taken before it is kept and Undo can take the partial run back.
@@ -110,16 +113,22 @@ def _drive_child(path: Path, target: str, kwargs: dict[str, Any], cancel: Cancel
     messages = _Reader(read_fd)
     cancel_sent = False
     finished = False
+    counted = False  # a batch has been committed (the job reported done > 0)
     try:
         _send(child.stdin, (target, str(path), kwargs, log_partial_as))
         while True:
             if cancel is not None and cancel.cancelled and not cancel_sent:
+                if not counted:
+                    _end_now(child)
+                    finished = True
+                    raise Cancelled()
                 cancel_sent = _ask_to_stop(child)
             message = messages.next(_POLL_S)
             if message is None:
                 continue  # nothing yet: look at the token again
             kind, value = message
             if kind == "progress":
+                counted = counted or getattr(value, "done", 0) > 0
                 yield value
             elif kind == "done":
                 finished = True
@@ -136,8 +145,11 @@ def _drive_child(path: Path, target: str, kwargs: dict[str, Any], cancel: Cancel
                 raise ChildJobFailed(f"the job's process ended unexpectedly (exit code {code})")
     finally:
         if not finished:  # closed from outside (the runner saw Cancel) or an error here
-            _ask_to_stop(child)
-            _drain_until_exit(messages, child)
+            if counted:
+                _ask_to_stop(child)
+                _drain_until_exit(messages, child)
+            else:
+                _end_now(child)
         with contextlib.suppress(OSError):
             child.stdin.close()
         try:
@@ -146,6 +158,16 @@ def _drive_child(path: Path, target: str, kwargs: dict[str, Any], cancel: Cancel
             child.kill()
             child.wait()
         messages.close()
+
+
+def _end_now(child: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """SIGTERM: SQLite rolls back whatever the child had not committed."""
+    with contextlib.suppress(OSError):
+        child.terminate()
+    try:
+        child.wait(_STOP_WAIT_S)
+    except subprocess.TimeoutExpired:
+        child.kill()
 
 
 def _ask_to_stop(child: subprocess.Popen) -> bool:  # type: ignore[type-arg]

@@ -44,6 +44,20 @@ def add_spans(store: Store, annotator: str, words: int, cancel: CancelToken | No
     return {"pid": os.getpid(), "spans": len(starts)}
 
 
+def load_then_write(store: Store, annotator: str, release: str, cancel: CancelToken | None = None) -> Any:
+    """Like pre-annotation: a long load that cannot stop half-way (here: until ``release`` exists,
+    at most 30 s), then a write before the first check of the token."""
+    yield Progress(0, 0, "loading the language model")
+    for _ in range(1500):
+        if Path(release).exists():
+            break
+        threading.Event().wait(0.02)
+    doc = store.document_ids()[0]
+    store.apply(AddSpan(Span(None, doc, None, 0, 3, "PERSON", ENTITY, annotator, ORIGIN_MODEL, model="t 1")), annotator)
+    yield Progress(1, 1, "1 of 1 units")
+    return None
+
+
 def refuse(store: Store, cancel: CancelToken | None = None) -> Any:
     yield Progress(0, 1, "reading")
     raise InputError("news.jsonl", 3, "broken JSON")
@@ -149,3 +163,17 @@ def _children() -> list[int]:
             found.append(int(entry.name))
     return found
 
+
+
+def test_cancel_while_the_job_loads_ends_it_at_once_without_writing(store: Store, tmp_path: Path) -> None:
+    token = CancelToken()
+    job = in_child_process(store, f"{HERE}:load_then_write",
+                           {"annotator": "ann", "release": str(tmp_path / "loaded")}, token)
+    assert next(job).message == "loading the language model"
+    children = _children()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        next(job)
+    (tmp_path / "loaded").touch()  # had the child lived on, it would write now
+    assert not (set(children) & set(_children()))
+    assert _spans(store) == []
