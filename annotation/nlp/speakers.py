@@ -89,7 +89,7 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         if named is not None:
             q.speaker, q.speaker_label = named.canonical, named.label
         elif head is not None:
-            target = _antecedent(head, q, speaking, last[1] if last else None, gender, history, index.region_of)
+            target = _antecedent(head, q, speaking, last[1] if last else None, gender, history, index.region_of, text)
             if target is not None:
                 q.coref = (target.start, target.end)
                 q.speaker, q.speaker_label = target.canonical, target.label
@@ -159,7 +159,7 @@ def _paragraph_gap(text: str, end: int, start: int) -> int:
 
 
 def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation | None",  # type: ignore[no-untyped-def]
-                gender: dict[str, str], history: "list[Quotation]", quoted: list[int]) -> Mention | None:
+                gender: dict[str, str], history: "list[Quotation]", quoted: list[int], text: str = "") -> Mention | None:
     word = head.lower_
     before = [m for m in mentions if m.end <= q.source[0]]  # type: ignore[index]
     if word in FIRST_PERSON:
@@ -187,6 +187,10 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
                 untagged = Mention(untagged.start, untagged.end, "PERSON", known.canonical)
         if untagged is not None and untagged.start >= since and gender.get(untagged.canonical) != other:
             return untagged  # "Ana Ruiz met Tom Bell. She said ...": a subject the tagger missed
+        introduced = next((m for m in reversed(before) if m.subject and m.start >= since and ok(m)
+                           and "\n" in text[since:m.start] and m.canonical != (prev.speaker if prev else "")), None)
+        if introduced is not None:
+            return introduced  # never across a paragraph that brought in another person as its subject
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \

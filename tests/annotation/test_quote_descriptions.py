@@ -163,3 +163,10 @@ def test_a_body_as_subject_is_not_the_person_described_by_it(nlp):
             "A retired engineer, Torvald Achebe-Nilsen, said he had written to the council in 2021. "
             "The inquiry has found no record of his letter. \"I was an engineer for forty years,\" he said.")
     assert _find(_quotes(nlp, text), "engineer for forty years")["speaker"] == "Torvald Achebe-Nilsen"
+
+
+def test_he_never_crosses_a_paragraph_that_brought_in_another_man(nlp):
+    text = ("\"We will appeal,\" Tom Smith said after the verdict.\n\n"
+            "Defence lawyer Mark Jones, who represented the victims' families, arrived at the court at nine. "
+            "The hearing lasted three hours. \"It was a fair trial,\" he said.")
+    assert _find(_quotes(nlp, text), "fair trial")["speaker"] == "Mark Jones"
