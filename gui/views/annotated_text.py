@@ -315,8 +315,11 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             else:
                 old, new = self.span_index.remove(span_id), None
             dirty += [(p.start, p.end) for p in (old, new) if p is not None]
-        if changes.relations:
-            self.viewport().update()  # an arc may cross blocks the edit did not touch
+        linked = set(changes.spans)
+        if changes.relations or any(r.head_id in linked or r.child_id in linked for r in self.span_index.relations.values()):
+            # An arc may cross blocks the edit did not touch (and takes its child's colour);
+            # any other edit repaints only its own blocks (_update_ranges below).
+            self.viewport().update()
         for relation_id in changes.relations:
             try:
                 relation = store.relation(relation_id)

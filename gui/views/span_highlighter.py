@@ -12,7 +12,7 @@ its layout's formats directly, as QSyntaxHighlighter itself does.
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+from PySide6.QtGui import QFont, QTextBlock, QTextCharFormat, QTextDocument, QTextFormat, QTextLayout
 
 from annotation.model import ENTITY
 from annotation.schema import Schema
@@ -20,6 +20,23 @@ from gui import colors
 from gui.views.span_index import Placed, SpanIndex
 
 _Key = tuple[tuple[str, str, bool], ...]
+
+# Format properties that change glyph widths or line height: only a change in these re-lays the
+# block out. Colours and underlines are read when the block is drawn.
+_METRIC_PROPERTIES = tuple(getattr(QTextFormat.Property, name) for name in (
+    "FontWeight", "FontItalic", "FontPointSize", "FontPixelSize", "FontFamilies", "FontLetterSpacing",
+    "FontWordSpacing", "FontCapitalization", "FontStretch", "FontFixedPitch", "TextVerticalAlignment",
+) if hasattr(QTextFormat.Property, name))
+
+
+def _layout_key(ranges: list[QTextLayout.FormatRange]) -> tuple[object, ...]:
+    """What of these formats the block's line breaks depend on."""
+    out = []
+    for r in ranges:
+        metric = tuple((int(p.value), str(r.format.property(p))) for p in _METRIC_PROPERTIES if r.format.hasProperty(p))
+        if metric:
+            out.append((r.start, r.length, metric))
+    return tuple(out)
 
 
 class SpanHighlighter:
@@ -75,10 +92,14 @@ class SpanHighlighter:
         if layout is None:
             return
         ranges = self._ranges(block)
-        if not ranges and not layout.formats():
+        before = layout.formats()
+        if not ranges and not before:
             return  # nothing drawn here before or now: no re-layout
         layout.setFormats(ranges)
-        self._document.markContentsDirty(block.position(), block.length())
+        if _layout_key(before) != _layout_key(ranges):
+            # Bold or italic came or went: the block re-wraps. (QPlainTextEdit then repaints its
+            # whole viewport; a change of colours alone is repainted by the view, block by block.)
+            self._document.markContentsDirty(block.position(), block.length())
 
     def _ranges(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
         block_start = block.position()
