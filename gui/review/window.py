@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from annotation.adjudication import AGREED, AdjudicationError, Comparison, Item, agreed_to_gold, resolve
+from annotation.adjudication import AGREED, AdjudicationError, Comparison, Item, _stance_items, agreed_to_gold, resolve
 from annotation.commands import Batch, Command, SetStance, SetStatus, UpdateSpan
 from annotation.errors import GoldspanError
 from annotation.jobs import Progress
@@ -74,7 +74,9 @@ class ReviewWindow(QWidget):
         # a gui.workers.JobRunner (the main window's): agreed items are written to gold on its
         # worker while the document is already shown; without one they are written here
         self.jobs = jobs
-        self._writing: Command | None = None  # the agreed items' command while its job runs
+        self._writing: bool | None = None  # True while the comparing (and agreed-items) job runs
+        self._queued: int | None = None  # a document opened while that job ran: opened after it
+        self._missed = False  # this document changed while the job compared it
         if jobs is not None:
             jobs.failed.connect(self._job_failed)  # type: ignore[attr-defined]
         self.comparison: Comparison | None = None  # the open document's, refreshed after each change
@@ -230,70 +232,124 @@ class ReviewWindow(QWidget):
 
     def open_document(self, document_id: int) -> None:
         self.document_id = document_id
+        if self._can_compare_in_job():
+            self._show_text_only(document_id)  # the panes at once; spans and differences follow
+            self._compare_in_job(document_id)
+            return
         self.comparison = Comparison(self.store, document_id, self.annotators)
         self._compared_now = True  # the next reload need not read the document again
         reloads = self._reloads
-        self._agreed_to_gold(show_first=True)
+        if self.auto_gold.isChecked() and not self.store.read_only:
+            command = agreed_to_gold(self.store, document_id, self.annotators, self.comparison.items)
+            # an ordinary undo step (no snapshot needed): Ctrl+Z takes this document's batch back
+            if command is not None:
+                self.session.push(command)  # one undo step; refreshes through _on_changed
         if self._reloads == reloads:
             self._reload(keep_key=None)
         self._go_to_open(0)
 
-    def _agreed_to_gold(self, show_first: bool = False) -> None:
-        """With "agreed items go to gold" on: the open document's agreed items, not yet in gold,
-        go there as one undo step (Ctrl+Z takes this document's batch back). On the job runner's
-        worker when there is one (``show_first``: the document is shown before), else here."""
-        if (not self.auto_gold.isChecked() or self.store.read_only or self._writing is not None
-                or self.document_id is None or self.comparison is None):
-            return
-        command = agreed_to_gold(self.store, self.document_id, self.annotators, self.comparison.items)
-        if command is None:
-            return
-        if self._can_write_in_job():
-            if show_first:
-                self._reload(keep_key=None)
-            self._write_in_job(command)
-        else:
-            self.session.push(command)  # one undo step; refreshes through _on_changed
-
-    def _can_write_in_job(self) -> bool:
+    def _can_compare_in_job(self) -> bool:
+        """With the main window's job runner (and a project file): compare, and write the agreed
+        items, on its worker. Not while another job runs (one writing job at a time): then here."""
         jobs = self.jobs
-        return jobs is not None and self.store.path is not None and not jobs.busy  # type: ignore[attr-defined]
+        if jobs is None or self.store.path is None:
+            return False
+        return self._writing is not None or not jobs.busy  # type: ignore[attr-defined]
 
-    def _write_in_job(self, command: Command) -> None:
-        """Apply ``command`` on the job runner's worker (its own connection), then put it on the
-        undo stack as done, one step as if pushed here: a few hundred agreed spans take the store
-        0.3-0.6 s to write and log, too long for the window's thread."""
-        session, annotator = self.session, self.session.annotator
+    def _show_text_only(self, document_id: int) -> None:
+        """The document's text in the panes (stance labels in the headers), no spans yet."""
+        self.comparison, self.items, self._agreed = None, [], []
+        self._row_texts, self._row_keys = [], []
+        self.differences.clear()
+        stance_items = _stance_items(self.store, document_id, self.annotators)
+        layout_key = (document_id, tuple(self.annotators),
+                      tuple((i.key, tuple(o.label for o in i.options)) for i in stance_items))
+        if self.side.layout_ is None or layout_key != self._layout_key:
+            layout = build_layout(self.store, document_id, self.annotators, stance_items)
+            if self.side.layout_ is None or layout.texts != self.side.layout_.texts:
+                self.side.set_layout(layout)
+            else:
+                self.side.layout_ = layout
+            self._layout_key = layout_key
+        self.side.draw_spans([], self.state_of, self._label_color)
+        self.side.show_current(None)
+        self._say("Comparing the annotators…")
+
+    def _compare_in_job(self, document_id: int) -> None:
+        """Compare the document on the job runner's worker (its own connection) and, with
+        "agreed items go to gold" on, write them there too: a few hundred agreed spans take the
+        store 0.3-0.6 s to write and log, too long for the window's thread. The batch becomes one
+        undo step, pushed as already applied; the comparison comes back ready to show."""
+        if self._writing is not None:  # our job for another document still runs: this one next
+            self._queued = document_id
+            return
+        session, annotator, names = self.session, self.session.annotator, list(self.annotators)
+        auto = self.auto_gold.isChecked() and not self.store.read_only
 
         def job(worker, _token):  # type: ignore[no-untyped-def]
-            yield Progress(0, 1, "Adding the agreed items to gold")
-            return worker.apply(command, annotator=annotator)
+            yield Progress(0, 2, "Comparing the annotators")
+            comparison = Comparison(worker, document_id, names)
+            command = agreed_to_gold(worker, document_id, names, comparison.items) if auto else None
+            if command is None:
+                return comparison, None, None, None
+            yield Progress(1, 2, "Adding the agreed items to gold")
+            inverse, changes = worker.apply(command, annotator=annotator)
+            comparison.refresh(changes)
+            return comparison, command, inverse, changes
 
-        def done(result: tuple[Command, Changes]) -> None:
+        def done(result: tuple[Comparison, Command | None, Command | None, Changes | None]) -> None:
+            comparison, command, inverse, changes = result
             self._writing = None
-            inverse, changes = result
-            session.undo_stack.push(CoreCommand(session, command, already_applied_inverse=inverse))
-            session.changed.emit(changes)
-            self._agreed_to_gold()  # another document was opened meanwhile: its agreed items now
+            comparison.store = self.store  # the worker's connection is closed: read through ours
+            if command is not None:
+                session.undo_stack.push(CoreCommand(session, command, already_applied_inverse=inverse))
+            queued, self._queued = self._queued, None
+            current = (queued is None and self.document_id == comparison.document_id
+                       and self.annotators == comparison.names)
+            if current:
+                if self._missed:  # an edit elsewhere landed meanwhile: read everyone again
+                    comparison.refresh()
+                self.comparison, self._compared_now = comparison, True
+            if changes is not None:
+                session.changed.emit(changes)  # every view; this window reloads through _on_changed
+            if current:
+                if self._compared_now:
+                    self._reload(keep_key=None)
+                self._go_to_open(0)
+            elif queued is not None and queued == self.document_id:
+                self.open_document(queued)
 
-        self._writing = command
+        self._writing = True
+        self._missed = False
         if not self.jobs.start(AGREED_JOB, self.store, job, on_done=done):  # type: ignore[attr-defined]
             self._writing = None
-            self.session.push(command)
+            self._open_here(document_id)
+
+    def _open_here(self, document_id: int) -> None:
+        """open_document without a job (the runner is busy, or the job failed)."""
+        jobs, self.jobs = self.jobs, None
+        try:
+            self.open_document(document_id)
+        finally:
+            self.jobs = jobs
 
     def _job_failed(self, title: str, message: str) -> None:
         if title == AGREED_JOB:
             self._writing = None
-            self._say(f"Agreed items were not added to gold: {message}")
+            queued, self._queued = self._queued, None
+            self._say(f"Comparing in the background failed ({message}); comparing here.")
+            if self.document_id is not None and (queued is None or queued == self.document_id):
+                self._open_here(self.document_id)
 
     def _unless_writing(self, action: Callable[[], object]) -> bool:
-        """Run an edit once the agreed items are written: an edit made a moment after opening
-        a document waits for that job (what is left of it) and lands after it on the undo stack."""
+        """Run an edit once the document is compared and its agreed items written: an edit made
+        a moment after opening a document waits for that job (what is left of it) and lands after
+        it on the undo stack."""
         if self._writing is not None:
             self.jobs.wait(60000)  # type: ignore[attr-defined]
             QCoreApplication.sendPostedEvents()  # the job's finished signal: its undo step, the reload
         if self._writing is not None:
-            self._say("The agreed items are still being added to gold; try again in a moment.")
+            self._say("Still comparing this document; try again in a moment.")
             return False
         action()
         return True
@@ -302,6 +358,9 @@ class ReviewWindow(QWidget):
         """Show the open document as it is now; ``changes``: what changed since the last reload
         (then only the annotators it touched are read again), None when not known."""
         if self.document_id is None:
+            return
+        if self._writing is not None and self.comparison is None:
+            self._missed = True  # being compared on the worker: read again when it is done
             return
         comparison = self.comparison
         if comparison is None or comparison.document_id != self.document_id or comparison.names != self.annotators:
@@ -431,6 +490,8 @@ class ReviewWindow(QWidget):
         self._say(f"All {n} differences in this document are settled." if n else "No differences in this document.")
 
     def step(self, delta: int) -> None:
+        if not self._unless_writing(lambda: None):  # still comparing: its differences are not listed yet
+            return
         if not self.items:
             self._next_document()
             return
