@@ -27,7 +27,9 @@ def described_age(head: "Token") -> str | None:
     """ "the 58-year-old (labourer)": the age a description gives, if any."""
     doc = head.doc
     # the tagger splits "58-year-old" into five tokens, and it may head the phrase or modify it
-    found = _AGE_WORD.search(doc.text[doc[head.left_edge.i].idx:head.idx + len(head.text)].lower())
+    # (the phrase's own tokens: Doc.text would join the whole document on every call)
+    lo = max(head.left_edge.i, head.i - 6)
+    found = _AGE_WORD.search("".join(t.text_with_ws for t in doc[lo:head.i + 1]).lower())
     return found.group(1) if found else None
 
 

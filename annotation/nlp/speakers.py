@@ -222,7 +222,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
     age = described_age(head) if head.pos_ in ("NOUN", "ADJ") else None
     if age is not None:
         # "the 58-year-old said": the person the article gave that age ("Richard Cole, 58,")
-        aged = person_of_age(age, before, head.doc.text)
+        aged = person_of_age(age, before, text)
         if aged is not None:
             return aged
     if age is not None or _person_description(head):
@@ -239,7 +239,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         return None
     if head.lemma_.lower() in TEXT_NOUNS and prev_mention is not None and prev_mention.label in _ORG_LABELS and \
             not any(c.dep_ in ("poss", "prep") for c in head.children) and prev is not None and \
-            _paragraph_gap(head.doc.text, prev.end, head.idx) <= 1:
+            _paragraph_gap(text, prev.end, head.idx) <= 1:
         return prev_mention  # "The council says ... A statement read: ...": the body that just spoke
     if any(c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "another") for c in head.children):
         return None  # "a spokeswoman for X" is someone new, not X nor the last person named
