@@ -1,6 +1,7 @@
 """Agreement dashboard: the core report's plots (matplotlib, rendered to PNG, shown as pixmaps),
 headline figures, and the per-document list worst first. Saves itself as a PNG and the same
-report as standalone HTML."""
+report as standalone HTML. With a job runner the report and its plots are computed in a child
+process (the window's process only waits on a pipe), with progress and Cancel in this window."""
 from __future__ import annotations
 
 from html import escape

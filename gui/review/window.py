@@ -8,6 +8,12 @@ open differences underlined in red, versions taken into gold marked in teal, rej
 and struck through). Clicking a span in a pane selects its difference. The document list marks
 documents whose gold layer is marked done as reviewed.
 
+Nothing slow runs on the window's thread: the comparison (annotation.adjudication.Comparison)
+is kept per document and refreshed only where a change touched it; the panes draw only the
+spans near what they show; with the main window's job runner a document's text is shown at
+once while it is compared, and its agreed items written to gold, on the runner's worker (keys
+pressed meanwhile wait for that, a fraction of a second). bench/review_bench.py measures it.
+
 Keys: 1..9 (or A, B) accept that annotator's version, + (or =) accept all of them, X reject
 (gold keeps nothing there), E edit the label of the gold version, N/J next difference,
 P/K previous, Ctrl+Enter document reviewed (gold marked done: also keeps rejections settled
