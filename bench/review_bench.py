@@ -10,7 +10,9 @@ differing now and then, entities and stance labels on the comments; bob's file m
 alice's as File > Merge does. Steps, each through the window's own actions: open (Review >
 Review annotators, which compares the first document and, with "agreed items go to gold" on,
 writes the agreed items), next difference (N), accept annotator 1, accept annotator 2, accept
-all (+), reject (X), undo (Ctrl+Z) of a decision, and the dashboard (Review > Agreement
+all (+), reject (X), undo (Ctrl+Z) of a decision, opening the next document, undo of a
+document's agreed-items batch (hundreds of gold spans at once) and the redo of every step, and
+the dashboard (Review > Agreement
 dashboard, until its report is shown). A stall is the longest gap of a 0 ms heartbeat timer
 from the action until a short settle after it (bench/gui_bench.StallMeter).
 
@@ -116,7 +118,7 @@ def _measure(app, action, ready=lambda: True, settle: float = 0.15, timeout: flo
 
 
 STEPS = ("baseline", "open", "next", "accept 1", "accept 2", "accept all", "reject", "undo", "open other document",
-         "dashboard")
+         "undo agreed batch", "redo", "redo agreed batch", "dashboard")
 
 
 def review_stalls(folder: Path, rounds: int = 5, project: Path | None = None) -> dict[str, tuple[float, float, float]]:
@@ -136,7 +138,7 @@ def review_stalls(folder: Path, rounds: int = 5, project: Path | None = None) ->
         # until the agreed items' job (if any) has written gold and the window has reloaded
         rows["open"].append(_measure(app, window.review_action.trigger,
                                      lambda: getattr(window, "review_window", None) is not None
-                                     and getattr(window.review_window, "_writing", None) is None))
+                                     and not getattr(window.review_window, "comparing", False)))
         review = window.review_window
         assert review.items, "no differences to review"
         bare = QPlainTextEdit()
@@ -154,9 +156,19 @@ def review_stalls(folder: Path, rounds: int = 5, project: Path | None = None) ->
                 rows[name].append(_measure(app, act))
         for _step in range(4):
             rows["undo"].append(_measure(app, window.session.undo))
+        for _step in range(2):
+            rows["redo"].append(_measure(app, window.session.redo))
         if review.documents.count() > 1:
             rows["open other document"].append(_measure(app, lambda: review.documents.setCurrentRow(1),
-                                                         lambda: getattr(review, "_writing", None) is None))
+                                                         lambda: not getattr(review, "comparing", False)))
+        # the agreed items' batch of the first document (hundreds of gold spans), taken back
+        while window.session.undo_stack.canUndo():
+            step = window.session.undo_stack.index() - 1
+            text = window.session.undo_stack.text(step)
+            rows["undo agreed batch" if "agreed" in text else "undo"].append(_measure(app, window.session.undo))
+        while window.session.undo_stack.canRedo():
+            text = window.session.undo_stack.text(window.session.undo_stack.index())
+            rows["redo agreed batch" if "agreed" in text else "redo"].append(_measure(app, window.session.redo))
         review.close()
         rows["dashboard"].append(_measure(app, window.dashboard_action.trigger,
                                           lambda: getattr(window, "agreement_dashboard").report is not None))

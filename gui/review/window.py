@@ -481,6 +481,12 @@ class ReviewWindow(QWidget):
             self._next_document()
 
     @property
+    def comparing(self) -> bool:
+        """The open document is being compared (and its agreed items written) on the job
+        runner's worker: its differences are listed once that is done."""
+        return self._writing is not None
+
+    @property
     def current(self) -> Item | None:
         row = self.differences.currentRow()
         return self.items[row] if 0 <= row < len(self.items) else None
