@@ -25,9 +25,19 @@ def suggest(doc: Doc) -> Doc:
     except Exception as exc:  # noqa: BLE001 - one odd text must never stop a corpus-wide job
         quotes = []
         doc.user_data[KEY + "_error"] = f"{type(exc).__name__}: {exc}"
-    ents = [[e.start_char, e.end_char, e.label_] for e in all_ents]
+    ents = [trimmed for e in all_ents if (trimmed := _without_edge_space(e.text, e.start_char, e.label_))]
     doc.user_data[KEY] = {"ents": ents, "quotes": quotes}
     return doc
+
+
+def _without_edge_space(text: str, start: int, label: str) -> list[Any] | None:
+    """The small model sometimes takes a whitespace token into an entity ("May\n\n" before a
+    paragraph break): a span never starts or ends in space, and one that is only space is dropped."""
+    core = text.strip()
+    if not core:
+        return None
+    begin = start + (len(text) - len(text.lstrip()))
+    return [begin, begin + len(core), label]
 
 
 def with_suggestions(nlp: Language) -> Language:
