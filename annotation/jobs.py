@@ -16,6 +16,9 @@ class Progress:
     done: float
     total: float  # 0 when unknown
     message: str = ""
+    # (done, total) in the job's own items when ``done`` counts something finer: pre-annotation
+    # counts characters (for an even bar and time left) and texts (what a user counts).
+    items: tuple[int, int] | None = None
 
     @property
     def fraction(self) -> float:
