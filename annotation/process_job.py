@@ -246,12 +246,26 @@ def _send(stream: BinaryIO, value: object) -> None:
     stream.flush()
 
 
-def _read_request(stream: BinaryIO) -> Any:
-    header = stream.read(_HEADER.size)
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_request(fd: int) -> Any:
+    """Read straight from the descriptor, never through ``sys.stdin.buffer``: a buffered reader
+    could swallow the Cancel byte with the request, and the cancel watcher blocked inside one
+    holds its lock, which aborts the interpreter at exit ("could not acquire lock for <stdin>")."""
+    header = _read_exactly(fd, _HEADER.size)
     if len(header) < _HEADER.size:
         raise SystemExit(0)  # the parent went away before asking anything
     (size,) = _HEADER.unpack(header)
-    return pickle.loads(stream.read(size))
+    return pickle.loads(_read_exactly(fd, size))
 
 
 # -- the child -------------------------------------------------------------------------------
@@ -283,7 +297,7 @@ def _watch_stdin(token: CancelToken) -> None:
     """Any byte (the parent's Cancel) or end of file (the parent is gone) cancels the job."""
     def watch() -> None:
         with contextlib.suppress(OSError, ValueError):
-            sys.stdin.buffer.read(1)
+            os.read(0, 1)  # unbuffered: see _read_request
         token.cancel()
 
     threading.Thread(target=watch, name="cancel-watch", daemon=True).start()
@@ -293,7 +307,7 @@ def child_main(argv: list[str]) -> int:
     out_fd, lock_fd, parent_pid = (int(a) for a in argv)
     _die_with_parent(parent_pid)
     out = os.fdopen(out_fd, "wb")
-    target, path_text, kwargs, log_partial_as = _read_request(sys.stdin.buffer)
+    target, path_text, kwargs, log_partial_as = _read_request(0)
     path = Path(path_text)
     token = CancelToken()
     _watch_stdin(token)

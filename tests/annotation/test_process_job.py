@@ -177,3 +177,23 @@ def test_cancel_while_the_job_loads_ends_it_at_once_without_writing(store: Store
     (tmp_path / "loaded").touch()  # had the child lived on, it would write now
     assert not (set(children) & set(_children()))
     assert _spans(store) == []
+
+
+def test_a_finished_child_exits_cleanly(store: Store, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """The cancel watcher blocked on stdin must not abort the child's interpreter at exit (it did,
+    inside a buffered stdin reader: "Fatal Python error: _enter_buffered_busy", exit -6)."""
+    import annotation.process_job as process_job
+
+    children: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args: Any, **kwargs: Any) -> Any:
+        child = real_popen(*args, **kwargs)
+        children.append(child)
+        return child
+
+    monkeypatch.setattr(process_job.subprocess, "Popen", recording_popen)
+    for _ in range(4):
+        run(in_child_process(store, f"{HERE}:add_spans", {"annotator": "ann", "words": 1}))
+    assert [c.returncode for c in children] == [0, 0, 0, 0]
+    assert "Fatal Python error" not in capfd.readouterr().err
