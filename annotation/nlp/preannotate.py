@@ -91,7 +91,8 @@ def preannotate(
                 if len(batch) >= batch_size:
                     _write(store, batch, annotator, label, report)
                     batch = []
-                    yield Progress(done_chars, total_chars, f"pre-annotating ({report.units_done} of {len(pending)} units)")
+                    yield Progress(done_chars, total_chars, f"pre-annotating ({report.units_done} of {len(pending)} units)",
+                                   items=(report.units_done, len(pending)))
                     if cancel is not None:
                         cancel.check()  # raises Cancelled; every batch before this one is committed
             if batch:
@@ -104,7 +105,7 @@ def preannotate(
         with store.transaction():
             store.log_bulk(annotator, "preannotate", {"model": label, "units": report.units_done,
                                                       "spans": report.spans_added, "relations": report.relations_added})
-    yield Progress(total_chars, total_chars, "done")
+    yield Progress(total_chars, total_chars, "done", items=(report.units_done, len(pending)))
     return report
 
 

@@ -97,6 +97,17 @@ def test_resumable_and_cancel_keeps_committed_batches(store):
     assert again.units_done == 0 and again.spans_added == 0
 
 
+def test_progress_counts_texts_beside_characters(store):
+    """The bar runs on characters (texts differ in size); the dialog shows texts done of all."""
+    _import(store, *[f"Officer Sam Hill{n} said the road was closed on day {n}." for n in range(5)])
+    from annotation.nlp.preannotate import preannotate
+
+    seen: list = []
+    run(preannotate(store, ANN, batch_size=2), seen.append)
+    counted = [p.items for p in seen if p.items is not None]
+    assert counted[:2] == [(2, 5), (4, 5)] and counted[-1] == (5, 5)
+
+
 def test_force_replaces_only_untouched_suggestions(store):
     (doc,) = _import(store, "Senator Maria Lopez said the bill would pass. “It is a good day,” she said.")
     _preannotate(store)
