@@ -816,7 +816,9 @@ def _stall_review(app: object, folder: Path, rounds: int, dashboard: bool) -> li
                                 lambda: getattr(window, "agreement_dashboard").report is not None))
             window.agreement_dashboard.close()
         else:
-            out.append(_measure(app, window.review_action.trigger))
+            # The differences come back from the job runner's worker (~0.25 s): measure until they are in.
+            out.append(_measure(app, window.review_action.trigger,
+                                lambda: getattr(window, "review_window", None) is not None and not window.review_window.comparing))
             review = window.review_window
             assert review.items, "no differences to review"
             review.close()
