@@ -1,0 +1,316 @@
+"""Document list bench: the longest UI-thread stall of each step on a 100,000-document project
+with 50,000 comments holding stance suggestions (issue 14's rule: nothing on the UI thread
+over 100 ms), beside bare baselines measured in the same run.
+
+    uv run python bench/document_list_bench.py [--documents 100000] [--suggested 50000]
+                                               [--keep DIR] [--rounds 3]
+
+Steps, each on the document list panel (gui/views/document_list.py) as the window builds it:
+open the list, choose "Most to learn", type a search (debounced, as typed), change the status
+filter, change the label filter, refresh the order after a suggestion run (Changes.everything),
+label a comment while sorted (Changes for one stance), and back to document order. For each:
+the longest gap of a 0 ms heartbeat QTimer on the UI thread (a Python slot, so a worker
+thread holding the GIL counts), the same less the time the kernel ran other processes
+(``own``: Linux schedstat), and the wall time until the list shows the result.
+
+Baselines, same run: the bare SQL a step needs at least (the "most to learn" order as one
+query on its own connection; the filter's count), so a stall can be read against what SQLite
+itself takes for the work.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotation.commands import SetStatus  # noqa: E402
+from annotation.model import (  # noqa: E402
+    ORIGIN_MODEL, Comment, Document, ImportedArticle, ImportedSpan, ImportedStance,
+)
+from annotation.store import Store  # noqa: E402
+
+WORDS = ("the minister said that council budget would rise sharply next year while critics in "
+         "Springfield warned about costs and delays to the bridge project announced on Monday").split()
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "DATE")
+ANNOTATOR = "bench"
+STALL_LIMIT = 0.1  # DESIGN.md: nothing on the UI thread takes over 100 ms
+
+
+def build_project(path: Path, n_documents: int, n_suggested: int) -> None:
+    """``n_documents`` short articles; the first ``n_suggested // 2`` carry two comments each,
+    and every such comment a stance suggestion for ANNOTATOR (probabilities spread, many ties
+    at two decimals); one comment in ten already labelled by ANNOTATOR (its suggestion is then
+    no longer open); one document in ten marked done; entity spans (by ANNOTATOR) on one
+    document in five, so the status, annotator and label filters all have work to do."""
+    rng = random.Random(11)
+    with_comments = n_suggested // 2
+    with Store.create(path) as store:
+        target = store.schema.stance_targets[0]
+        for start in range(0, n_documents, 5000):
+            batch = []
+            for i in range(start, min(n_documents, start + 5000)):
+                title = f"Document {i}: " + " ".join(rng.choice(WORDS) for _ in range(6))
+                text = " ".join(rng.choice(WORDS) for _ in range(60)) + f" ({i})"
+                comments: tuple[Comment, ...] = ()
+                stances: tuple[ImportedStance, ...] = ()
+                if i < with_comments:
+                    comments = tuple(Comment(None, None, f"c{i}-{k}", " ".join(rng.choice(WORDS) for _ in range(12)),
+                                             position=k) for k in range(2))
+                    if i % 5 == 0:
+                        stances = (ImportedStance(f"c{i}-0", target, "favor"),)
+                spans = (ImportedSpan(f"e{i}", 0, 3, ENTITY_LABELS[i % len(ENTITY_LABELS)]),) if i % 5 == 1 else ()
+                batch.append(ImportedArticle(Document(None, f"d{i}", title, text), comments, spans, stances=stances))
+            with store.transaction():
+                store.import_articles(batch, "bench", annotator=ANNOTATOR, origin=ORIGIN_MODEL)
+        doc_ids = store.document_ids()
+        suggestions: list[tuple[int, str, str, float]] = []
+        for start in range(0, with_comments, 5000):
+            for doc in doc_ids[start:start + 5000]:
+                for comment in store.comments(doc):
+                    suggestions.append((comment.id, target, "favor", round(rng.uniform(0.34, 0.99), 2)))
+        store.write_stance_suggestions(suggestions, ANNOTATOR, "bench-stance 1")
+        with store.bulk(), store.transaction():
+            for doc in doc_ids[::10]:
+                store.apply(SetStatus(doc, ANNOTATOR, "done"))
+
+
+def project(folder: Path, n_documents: int, n_suggested: int) -> Path:
+    path = folder / f"documents-{n_documents}-{n_suggested}.db"
+    if not path.exists():
+        t0 = time.perf_counter()
+        build_project(path, n_documents, n_suggested)
+        print(f"built {path.name} in {time.perf_counter() - t0:.0f} s", flush=True)
+    return path
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+class StallMeter:
+    """The longest time the event loop went without running a 0 ms heartbeat timer (a Python
+    slot: a worker thread holding the GIL counts), and the same less the time this thread
+    waited on the kernel's run queue (/proc/thread-self/schedstat), i.e. the window's own part
+    on a machine shared with other work."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.longest = self.longest_own = 0.0
+        self._timer = QTimer(interval=0)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+        try:
+            self._schedstat: int | None = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+        except OSError:
+            self._schedstat = None
+
+    def _queued(self) -> float:
+        return 0.0 if self._schedstat is None else int(os.pread(self._schedstat, 100, 0).split()[1]) / 1e9
+
+    def _tick(self) -> None:
+        now, queued = time.perf_counter(), self._queued()
+        gap = now - self._last
+        self.longest = max(self.longest, gap)
+        self.longest_own = max(self.longest_own, gap - (queued - self._queued_at))
+        self._last, self._queued_at = now, queued
+
+    def __enter__(self) -> "StallMeter":
+        self.longest = self.longest_own = 0.0
+        self._last, self._queued_at = time.perf_counter(), self._queued()
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._tick()
+        self._timer.stop()
+
+
+def measure(app: object, action: Callable[[], object], ready: Callable[[], bool], settle: float = 0.3,
+            timeout: float = 60.0) -> tuple[float, float, float]:
+    """(wall time until ``ready()``, longest UI stall from the action until ``settle`` s after, its own part)."""
+    from PySide6.QtCore import QEventLoop
+
+    with StallMeter() as meter:
+        t0 = time.perf_counter()
+        action()
+        app.processEvents()  # type: ignore[attr-defined]
+        while not ready() and time.perf_counter() - t0 < timeout:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)  # type: ignore[attr-defined]
+        wall = time.perf_counter() - t0
+        end = time.perf_counter() + settle
+        while time.perf_counter() < end:
+            app.processEvents()  # type: ignore[attr-defined]
+    return wall, meter.longest, meter.longest_own
+
+
+def _idle(panel: object) -> bool:
+    """The list shows what was asked: no order still being read on a worker, no search waiting
+    for its debounce."""
+    model = panel.model  # type: ignore[attr-defined]
+    return not getattr(model, "sorting", False) and not panel._debounce.isActive()  # type: ignore[attr-defined]
+
+
+STEPS = ("open list", "choose Most to learn", "type a search (sorted)", "clear the search (sorted)",
+         "status filter New (sorted)", "label filter PERSON (sorted)", "label filter Any (sorted)",
+         "status filter Any (sorted)", "refresh after a suggestion run", "label a comment (sorted)",
+         "back to Document order", "type a search", "clear the search", "status filter New",
+         "label filter PERSON", "label filter Any", "status filter Any")
+
+
+def run_round(app: object, store: Store, results: dict[str, list[tuple[float, float, float]]]) -> None:
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+
+    from annotation.commands import SetStance
+    from annotation.store.reading import SORT_DOCUMENT_ORDER, SORT_MOST_TO_LEARN
+    from gui.session import Session
+    from gui.views.document_list import SORT_KEY, DocumentListPanel
+
+    QSettings().setValue(SORT_KEY, SORT_DOCUMENT_ORDER)
+    session = Session(store, ANNOTATOR)
+    holder: list[DocumentListPanel] = []
+    middle = store.document_ids()[len(store.document_ids()) // 2]  # an open document far from the first page
+
+    def open_list() -> None:
+        session.current_document = middle
+        panel = DocumentListPanel(session)
+        panel.resize(520, 900)
+        panel.show()
+        holder.append(panel)
+
+    def ready() -> bool:
+        return bool(holder) and _idle(holder[0])
+
+    results[STEPS[0]].append(measure(app, open_list, ready))
+    panel = holder[0]
+
+    def choose(combo: object, data: object) -> Callable[[], None]:
+        return lambda: combo.setCurrentIndex(combo.findData(data))  # type: ignore[attr-defined]
+
+    def typed(text: str) -> Callable[[], None]:
+        def action() -> None:
+            panel.search.setFocus()
+            QTest.keyClicks(panel.search, text)
+        return action
+
+    def cleared() -> None:
+        panel.search.clear()
+
+    target = store.schema.stance_targets[0]
+    open_comment = next(c for d in store.document_ids()[:40] for c in store.comments(d)
+                        if store.stance_suggestion(c.id, target, ANNOTATOR) is not None)
+
+    def label_comment() -> None:
+        session.push(SetStance(open_comment.id, target, ANNOTATOR, "against"))
+
+    plan: list[tuple[str, Callable[[], None]]] = [
+        (STEPS[1], choose(panel.sort, SORT_MOST_TO_LEARN)),
+        (STEPS[2], typed("minister")),
+        (STEPS[3], cleared),
+        (STEPS[4], choose(panel.status, "new")),
+        (STEPS[5], choose(panel.label, "PERSON")),
+        (STEPS[6], choose(panel.label, "")),
+        (STEPS[7], choose(panel.status, "")),
+        (STEPS[8], session.refresh_all),
+        (STEPS[9], label_comment),
+        (STEPS[10], choose(panel.sort, SORT_DOCUMENT_ORDER)),
+        (STEPS[11], typed("minister")),
+        (STEPS[12], cleared),
+        (STEPS[13], choose(panel.status, "new")),
+        (STEPS[14], choose(panel.label, "PERSON")),
+        (STEPS[15], choose(panel.label, "")),
+        (STEPS[16], choose(panel.status, "")),
+    ]
+    for name, action in plan:
+        results[name].append(measure(app, action, lambda: _idle(panel)))
+    session.undo_stack.undo()  # the labelled comment is open again for the next round
+    panel.close()
+    panel.deleteLater()
+    app.processEvents()  # type: ignore[attr-defined]
+
+
+def baselines(store: Store) -> dict[str, float]:
+    """The bare SQL of the steps, on the same project in the same run (best of three)."""
+    from annotation.store import DocFilter
+    from annotation.store.reading import SORT_MOST_TO_LEARN
+
+    def best(call: Callable[[], object]) -> float:
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    most = DocFilter(sort=SORT_MOST_TO_LEARN)
+    return {
+        "most-to-learn order (document_ids, one query)": best(lambda: store.document_ids(most, ANNOTATOR)),
+        "document order ids (document_ids, one query)": best(lambda: store.document_ids(DocFilter(), ANNOTATOR)),
+        "count of a search (document_count)": best(lambda: store.document_count(DocFilter(search="minister"))),
+        "count of status New (document_count)": best(
+            lambda: store.document_count(DocFilter(status="new", annotator=ANNOTATOR))),
+        "count of label PERSON (document_count)": best(lambda: store.document_count(DocFilter(label="PERSON"))),
+    }
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}"
+
+
+def main(path: Path, rounds: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    app.setOrganizationName("goldspan-bench")
+    app.setApplicationName("document-list-bench")
+    work = path.with_name("bench-copy.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    import shutil
+
+    shutil.copy(path, work)
+    store = Store.open(work, check=False)
+    try:
+        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in STEPS}
+        for _ in range(rounds):
+            run_round(app, store, results)
+        base = baselines(store)
+    finally:
+        store.close()
+    print(f"\nUI-thread stalls, {rounds} rounds "
+          f"(ms: longest stall, worst round / median; own = less run-queue wait; wall = until the list shows it)")
+    print(f"{'step':34s} {'stall max':>9s} {'median':>7s} {'own max':>8s} {'wall med':>8s}")
+    worst = 0.0
+    for name in STEPS:
+        runs = results[name]
+        stall = max(r[1] for r in runs)
+        own = max(r[2] for r in runs)
+        worst = max(worst, own)
+        flag = "  OVER 100 ms" if own > STALL_LIMIT else ""
+        print(f"{name:34s} {_ms(stall):>9s} {_ms(statistics.median(r[1] for r in runs)):>7s} {_ms(own):>8s}"
+              f" {_ms(statistics.median(r[0] for r in runs)):>8s}{flag}")
+    print("\nbaselines, same run (bare SQL on the UI thread, best of 3, ms):")
+    for name, seconds in base.items():
+        print(f"  {name:50s} {_ms(seconds)}")
+    print(f"\nlongest own stall of any step: {_ms(worst).strip()} ms "
+          f"({'OK' if worst <= STALL_LIMIT else 'MISSED'}: limit {STALL_LIMIT * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--suggested", type=int, default=50_000, help="comments with a stance suggestion")
+    parser.add_argument("--keep", type=Path, default=None, help="build the project here once and reuse it")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="goldspan-doclist-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    main(project(folder, args.documents, args.suggested), args.rounds)
