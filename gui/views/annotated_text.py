@@ -8,7 +8,7 @@ refreshes from the ``Changes`` record the store returns, touching only the named
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -68,6 +68,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         self._loader = SpanLoader(self._spans_loaded)
         self.arcs_visible = True  # quotation links drawn as arcs (View ▸ Quotation arcs)
         self.painted_arcs: list = []  # type: ignore[type-arg]  # quote_arcs.Arc, for clicks
+        self.painted_marks: list = []  # type: ignore[type-arg]  # span_overlay.Mark, of the last paint
         self._selected_relation: int | None = None
         self.document_invalid: list[Span] = []  # read with a long text's spans (span_loader)
         session.changed.connect(self._on_changed)
@@ -148,12 +149,21 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
                 and self._link_source is None):
             from gui.views.quote_arcs import arc_at
 
-            relation = arc_at(self.painted_arcs, point)
+            relation = arc_at(self.painted_arcs, point, over_span=self._over_span(point))
             if relation is not None:
                 QPlainTextEdit.mouseReleaseEvent(self, event)
                 self.select_relation(relation.id)
                 return
         super().mouseReleaseEvent(event)
+
+    def _over_span(self, point: QPointF) -> bool:
+        """True when ``point`` is on the words of a span (arcs crossing a line yield to its spans)."""
+        from gui.views.span_overlay import line_rects
+
+        for placed in self.span_index.at(self.cursorForPosition(point.toPoint()).position()):
+            if any(r.contains(point) for r in line_rects(self, placed.span.id, placed.start, placed.end)):
+                return True
+        return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         if self._selected_relation is not None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):

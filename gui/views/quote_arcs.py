@@ -3,11 +3,13 @@ QUOTE → SOURCE and QUOTE → CUE, and SOURCE → the entity a pronoun refers t
 
 Each arc leaves the head span's line rectangle nearest to the child and lands on the child
 with an arrowhead, in the child's label colour (coref dotted, suggestions dashed). A plain
-text view has no room between lines, so an arc is a thin curve over the line above, and its
-label (a small pill at the top of the curve) is drawn only for the selected or hovered
-quotation: with every label shown, a dense paragraph was unreadable. Arcs on one line are
-stacked by width (short ones low, enclosing ones higher), so they cross as little as they can. The painted paths are kept for hit-testing: a click on an arc or
-its label selects that relation.
+text view has no room between lines, so an arc is a thin curve over the line above. Arcs on
+one line are stacked by width (short ones low, enclosing ones higher), so they cross as little
+as they can; arcs landing on the same words get arrowheads side by side. The selected or
+hovered quotation's arcs are drawn bold and labelled (a small pill on the curve), the others
+faded meanwhile: with every label shown, a dense paragraph was unreadable. Labels are placed
+along their arc where they overlap no other label and, where there is such a place, no words.
+The painted paths are kept for hit-testing: a click on an arc or its label selects that relation.
 """
 from __future__ import annotations
 
@@ -24,7 +26,11 @@ if TYPE_CHECKING:
     from gui.views.annotated_text import AnnotatedTextView
 
 LINKS = ("source", "cue", "coref")
-_HIT_WIDTH = 7.0  # pixels either side of an arc that still count as a click on it
+_HIT_WIDTH = 7.0  # pixels across an arc that still count as a click on it
+_TIGHT_HIT_WIDTH = 3.0  # the same over a span's words: a click there means the span, unless right on the arc
+_SPREAD = 8.0  # pixels between arrowheads landing on the same words
+_FADED_ALPHA = 70  # other quotations' arcs while one is selected or hovered
+_ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)  # where on its arc a label may sit, best first
 
 
 @dataclass
@@ -38,14 +44,17 @@ class Arc:
     suggestion: bool = False
     path: QPainterPath | None = None
     label_rect: QRectF | None = None
+    near: QRectF | None = None  # the head's line rectangle the arc leaves from
+    target: QRectF | None = None  # the child's first line rectangle
+    focused: bool = False  # part of the selected or hovered quotation: drawn bold, labelled
 
-    def hit(self, point: QPointF) -> bool:
+    def hit(self, point: QPointF, width: float = _HIT_WIDTH) -> bool:
         if self.label_rect is not None and self.label_rect.adjusted(-2, -2, 2, 2).contains(point):
             return True
         if self.path is None:
             return False
         stroker = QPainterPathStroker()
-        stroker.setWidth(_HIT_WIDTH)
+        stroker.setWidth(width)
         return stroker.createStroke(self.path).contains(point)
 
 
@@ -75,9 +84,33 @@ def visible_arcs(view: "AnnotatedTextView", first: int, last: int, tops: dict) -
         if abs(start_x - end_x) < 8 and abs(near.top() - target.top()) < 2:  # touching spans
             start_x = near.left() + 3 if near.center().x() < end_x else near.right() - 3
         arcs.append(Arc(relation, QPointF(start_x, near.top()), QPointF(end_x, target.top()),
-                        suggestion=head.span.is_suggestion or child.span.is_suggestion))
+                        suggestion=head.span.is_suggestion or child.span.is_suggestion, near=near, target=target))
+    _spread(arcs)
     _stack(arcs)
     return arcs
+
+
+def _spread(arcs: list[Arc]) -> None:
+    """Arcs landing on the same words (a SOURCE's source link and a coref to the PERSON on those
+    very words, or one SOURCE shared by two QUOTEs) get arrowheads side by side, not one on top
+    of the other, so each can be seen and clicked."""
+    landing: dict[tuple[int, int], list[Arc]] = {}
+    for arc in arcs:
+        landing.setdefault((round(arc.end.x() / _SPREAD), round(arc.end.y())), []).append(arc)
+    for group in landing.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda a: (a.start.x(), a.relation.label, a.relation.id or 0))
+        target = group[0].target
+        room = max(target.width() - 6, 0.0) if target is not None else 0.0
+        step = min(_SPREAD, room / (len(group) - 1)) if room else _SPREAD
+        middle = sum(a.end.x() for a in group) / len(group)
+        for i, arc in enumerate(group):
+            x = middle + (i - (len(group) - 1) / 2) * step
+            arc.end = QPointF(x, arc.end.y())
+            near = arc.near
+            if near is not None and abs(near.top() - arc.end.y()) >= 2 and near.width() > 6:
+                arc.start = QPointF(min(max(x, near.left() + 3), near.right() - 3), arc.start.y())
 
 
 def _stack(arcs: list[Arc]) -> None:
@@ -96,6 +129,8 @@ def _stack(arcs: list[Arc]) -> None:
 
 
 def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], selected_relation: int | None) -> None:
+    """Every arc, thin; those of the selected or hovered quotation (and the clicked link) bold and
+    labelled, the others faded while there is one, so a dense paragraph shows one quotation."""
     dark = view.is_dark()
     base = view.palette().base().color()
     font = QFont(view.font())
@@ -108,6 +143,11 @@ def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], se
     highlight = view.palette().highlight().color()
     emphasised = view.selected_group() | view.hover_group()
     for arc in arcs:
+        arc.focused = (arc.relation.id == selected_relation or arc.relation.head_id in emphasised
+                       or arc.relation.child_id in emphasised)
+    anything_focused = any(arc.focused for arc in arcs)
+    # Unfocused arcs first, so the focused quotation's are drawn over them.
+    for arc in sorted(arcs, key=lambda a: (a.focused, a.relation.id == selected_relation)):
         child = view.span_index.placed[arc.relation.child_id].span
         color = QColor(colors.line_color(view.label_color(child.label), dark))
         chosen = arc.relation.id == selected_relation
@@ -117,38 +157,98 @@ def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], se
         path = QPainterPath(a)
         path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
         arc.path = path
-        suggestion = arc.suggestion
         coref = arc.relation.label == "coref"
-        style = (Qt.PenStyle.DashDotLine if suggestion else Qt.PenStyle.DotLine) if coref else (
-            Qt.PenStyle.DashLine if suggestion else Qt.PenStyle.SolidLine)
-        focused = chosen or arc.relation.head_id in emphasised or arc.relation.child_id in emphasised
+        style = (Qt.PenStyle.DashDotLine if arc.suggestion else Qt.PenStyle.DotLine) if coref else (
+            Qt.PenStyle.DashLine if arc.suggestion else Qt.PenStyle.SolidLine)
         pen_color = QColor(highlight if chosen else color)
-        pen_color.setAlpha(255 if focused else 170)
-        pen = QPen(pen_color, 2.5 if chosen else (1.6 if focused else 1.0), style)
+        pen_color.setAlpha(255 if arc.focused else (_FADED_ALPHA if anything_focused else 170))
+        pen = QPen(pen_color, 2.5 if chosen else (1.8 if arc.focused else 1.0), style)
         # A 1-pixel cosmetic pen takes Qt's fast antialiased line path: a wider one is stroked
         # into a polygon first, ~1 ms per arc across a wide window (most of an edit's repaint).
-        pen.setCosmetic(not focused)
+        pen.setCosmetic(not arc.focused)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
         _arrowhead(painter, b, pen_color)
         arc.label_rect = None
-        if not focused:
-            continue
-        # The label at the top of the curve, on a pill so it reads over the line above.
-        text = arc.relation.label
-        apex = path.pointAtPercent(0.5)
-        width = metrics.horizontalAdvance(text) + 6
-        rect = QRectF(apex.x() - width / 2, apex.y() - metrics.height() / 2, width, metrics.height())
-        arc.label_rect = rect
-        pill = QColor(base)
-        pill.setAlpha(235)
-        painter.setPen(QPen(pen_color, 1.0))
-        painter.setBrush(pill)
-        painter.drawRoundedRect(rect, 3, 3)
-        painter.setPen(pen_color)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    labelled = [arc for arc in arcs if arc.focused]
+    if labelled:
+        _place_labels(view, labelled, metrics, selected_relation)
+        for arc in labelled:
+            _draw_label(painter, arc, base, highlight if arc.relation.id == selected_relation else QColor(
+                colors.line_color(view.label_color(view.span_index.placed[arc.relation.child_id].span.label), dark)))
     painter.restore()
+
+
+def _draw_label(painter: QPainter, arc: Arc, base: QColor, color: QColor) -> None:
+    """A small pill with the link's name, opaque enough to read over the line it sits on."""
+    rect = arc.label_rect
+    if rect is None:
+        return
+    pill = QColor(base)
+    pill.setAlpha(240)
+    painter.setPen(QPen(color, 1.0))
+    painter.setBrush(pill)
+    painter.drawRoundedRect(rect, 3, 3)
+    painter.setPen(color)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, arc.relation.label)
+
+
+def _text_rects(view: "AnnotatedTextView") -> list[QRectF]:
+    """The inked part of each visible line (from its left edge to the end of its text)."""
+    out: list[QRectF] = []
+    block = view.firstVisibleBlock()
+    offset = view.contentOffset()
+    height = view.viewport().height()
+    while block.isValid():
+        top_left = view.blockBoundingGeometry(block).translated(offset).topLeft()
+        if top_left.y() > height:
+            break
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.naturalTextWidth() > 0:
+                out.append(QRectF(top_left.x() + line.x(), top_left.y() + line.y(),
+                                  line.naturalTextWidth(), line.height()))
+        block = block.next()
+    return out
+
+
+def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], metrics: QFontMetricsF,
+                  selected_relation: int | None) -> None:
+    """Each label somewhere along its own arc where it overlaps no other label, and where it
+    covers no words if such a place exists (after a line's end, in the margin above the first
+    line); the clicked link's label is placed first, so it gets the best spot."""
+    text = _text_rects(view)
+    bounds = QRectF(view.viewport().rect())
+    taken: list[QRectF] = []
+    height = metrics.height()
+    for arc in sorted(arcs, key=lambda a: (a.relation.id != selected_relation, a.start.y(), a.start.x())):
+        if arc.path is None:
+            continue
+        width = metrics.horizontalAdvance(arc.relation.label) + 6
+        candidates: list[QRectF] = []
+        for lift in (0.0, height + 1, -(height + 1), 2 * (height + 1)):
+            for t in _ALONG:
+                point = arc.path.pointAtPercent(t)
+                rect = QRectF(point.x() - width / 2, point.y() - height / 2 - lift, width, height)
+                if bounds.contains(rect):
+                    candidates.append(rect)
+        if not candidates:
+            point = arc.path.pointAtPercent(0.5)
+            candidates.append(QRectF(point.x() - width / 2, point.y() - height / 2, width, height))
+
+        def free(rect: QRectF) -> bool:
+            padded = rect.adjusted(-1, -1, 1, 1)
+            return not any(padded.intersects(other) for other in taken)
+
+        def on_words(rect: QRectF) -> bool:
+            return any(rect.intersects(line) for line in text)
+
+        chosen = (next((r for r in candidates if free(r) and not on_words(r)), None)
+                  or next((r for r in candidates if free(r)), None) or candidates[0])
+        arc.label_rect = chosen
+        taken.append(chosen)
 
 
 def _arrowhead(painter: QPainter, tip: QPointF, color: QColor) -> None:
@@ -159,12 +259,16 @@ def _arrowhead(painter: QPainter, tip: QPointF, color: QColor) -> None:
     painter.restore()
 
 
-def arc_at(arcs: list[Arc], point: QPointF) -> Relation | None:
-    """The relation whose arc or label is under ``point`` (labels first: they are on top)."""
+def arc_at(arcs: list[Arc], point: QPointF, over_span: bool = False) -> Relation | None:
+    """The relation whose arc or label is under ``point`` (labels first: they are on top).
+    ``over_span``: the point is on a span's words, which a click there usually means: only an
+    arc passing right under the pointer (or its label) takes the click then."""
     for arc in reversed(arcs):
         if arc.label_rect is not None and arc.label_rect.contains(point):
             return arc.relation
-    for arc in reversed(arcs):
-        if arc.hit(point):
+    width = _TIGHT_HIT_WIDTH if over_span else _HIT_WIDTH
+    # Focused arcs (drawn on top) first.
+    for arc in sorted(arcs, key=lambda a: not a.focused):
+        if arc.hit(point, width):
             return arc.relation
     return None

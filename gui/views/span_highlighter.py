@@ -1,8 +1,10 @@
 """Draws spans as character formats, block by block, so a change repaints only its blocks.
 
 Each block is cut at every span boundary; each piece gets one format composed from all the
-spans covering it: an entity's fill, a quotation's underline (its colour from the innermost
-quote-layer span), SOURCE in bold and CUE in italics. So an entity inside a quote shows both.
+spans covering it: an entity's fill, SOURCE in bold and CUE in italics. The quotation layer's
+underlines are painted by span_overlay, one per span and stacked, since a character format
+has room for one underline only (two nested QUOTEs, or a SOURCE inside a QUOTE, showed as one).
+So a SOURCE on the same words as a PERSON shows as a fill, bold type and an underline.
 
 Not a QSyntaxHighlighter: that one calls back into Python for every block whenever text is
 set, which for a 5 MB article (thousands of blocks) held the window for ~100 ms before a single
@@ -115,9 +117,10 @@ class SpanHighlighter:
         out: list[QTextLayout.FormatRange] = []
         for a, b in zip(points, points[1:]):
             covering = [p for p in spans if p.start < b and p.end > a]
-            if covering:
+            fmt = self._format_for(covering) if covering else None
+            if fmt is not None and not fmt.isEmpty():  # a plain QUOTE: only its painted underline
                 piece = QTextLayout.FormatRange()
-                piece.start, piece.length, piece.format = a - block_start, b - a, self._format_for(covering)
+                piece.start, piece.length, piece.format = a - block_start, b - a, fmt
                 out.append(piece)
         return out
 
@@ -131,7 +134,7 @@ class SpanHighlighter:
     def _compose(self, covering: list[Placed]) -> QTextCharFormat:
         fmt = QTextCharFormat()
         entities = [p for p in covering if p.span.layer == ENTITY]
-        quotes = sorted((p for p in covering if p.span.layer != ENTITY), key=lambda p: p.end - p.start)
+        quotes = [p for p in covering if p.span.layer != ENTITY]
         if entities:
             span = entities[0].span
             color = self._color(span.label)
@@ -141,13 +144,6 @@ class SpanHighlighter:
                 fmt.setBackground(colors.fill(color))
                 fmt.setForeground(colors.text_on(color))
         if quotes:
-            inner = quotes[0].span
-            fmt.setFontUnderline(True)
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.DashUnderline if inner.is_suggestion
-                else QTextCharFormat.UnderlineStyle.SingleUnderline
-            )
-            fmt.setUnderlineColor(colors.line_color(self._color(inner.label), self._dark))
             labels = {p.span.label for p in quotes}
             if "SOURCE" in labels:
                 fmt.setFontWeight(QFont.Weight.Bold)

@@ -1,21 +1,31 @@
-"""What character formats cannot show, painted over the text: a margin bar beside every
-quotation, dashed boxes around model suggestions, and outlines around the selected span's
+"""What character formats cannot show, painted over the text: the quotation layer's underlines,
+one per span and stacked where spans overlap (a nested QUOTE, a SOURCE inside a QUOTE), a margin
+bar beside every quotation (nested ones side by side), dashed boxes around model suggestions, a
+notch where two spans cover exactly the same words, and outlines around the selected span's
 group (a QUOTE with its SOURCE and CUE) so the parts of one quotation read as one thing."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPolygonF
 
 from annotation.model import ENTITY
 from gui import colors
 
 if TYPE_CHECKING:
     from gui.views.annotated_text import AnnotatedTextView
+    from gui.views.span_index import Placed
 
-BAR_X = 3.0
+BAR_X = 2.5
 BAR_WIDTH = 3.0
+BAR_STEP = 4.0  # nested quotations' bars side by side in the 12-pixel document margin
+MAX_STACK = 3  # stacked underlines (and bars) at most; deeper nesting shares the last one
+UNDERLINE_STEP = 2.5  # pixels between stacked underlines
+UNDERLINE_WIDTH = 1.5  # a QUOTE's
+PART_UNDERLINE_WIDTH = 2.0  # a SOURCE's or CUE's
+TWIN_NOTCH = 6.0
 
 
 class RectCache:
@@ -97,30 +107,82 @@ def visible_range(view: "AnnotatedTextView", area: QRect) -> tuple[int, int]:
     return first, last + 1
 
 
+@dataclass(frozen=True)
+class Mark:
+    """One thing the overlay painted for a span (kept for tests and hit-testing, like arcs)."""
+
+    span_id: int
+    kind: str  # "underline", "bar", "box" (a suggested entity) or "twin" (the same words as another span)
+    slot: int  # which of the stacked underlines or bars
+    rect: QRectF
+
+
+def _order_key(placed: "Placed") -> tuple[int, int, int]:
+    return (placed.start, placed.start - placed.end, placed.span.id or 0)
+
+
+def stack_slot(view: "AnnotatedTextView", placed: "Placed", quotes_only: bool = False) -> int:
+    """Where a quotation-layer span's underline goes (or a QUOTE's margin bar, ``quotes_only``):
+    one step further out for each overlapping span of the layer that starts before it (or as
+    early and is longer). So a nested QUOTE's underline and bar sit beside its outer QUOTE's,
+    a SOURCE inside a QUOTE is underlined below it, and the result depends on the spans alone,
+    never on which part of the view is being repainted."""
+    key = _order_key(placed)
+    n = 0
+    for other in view.span_index.overlapping(placed.start, placed.end):
+        if other is placed or other.span.layer == ENTITY or (quotes_only and other.span.label != "QUOTE"):
+            continue
+        if _order_key(other) < key:
+            n += 1
+    return min(n, MAX_STACK - 1)
+
+
 def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
     index = view.span_index
+    marks: list[Mark] = []
+    view.painted_marks = marks
     if not index.placed:
+        view.painted_arcs = []
         return
     first, last = visible_range(view, area)
     visible = index.overlapping(first, last)
     dark = view.is_dark()
     tops: dict[int, QPointF] = {}
+    metrics = QFontMetricsF(view.font())
+    underline_at = metrics.ascent() + max(1.5, metrics.underlinePos())
     painter = QPainter(view.viewport())
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    twins: dict[tuple[int, int], list["Placed"]] = {}
     for placed in visible:
         span = placed.span
+        twins.setdefault((placed.start, placed.end), []).append(placed)
         color = colors.line_color(view.label_color(span.label), dark)
-        if span.label == "QUOTE":
+        if span.layer != ENTITY:
             rects = line_rects(view, placed.span.id, placed.start, placed.end, tops)
-            if rects:
-                pen = QPen(color, BAR_WIDTH, Qt.PenStyle.DashLine if span.is_suggestion else Qt.PenStyle.SolidLine)
-                painter.setPen(pen)
-                painter.drawLine(int(BAR_X), int(rects[0].top()), int(BAR_X), int(rects[-1].bottom()))
-        if span.is_suggestion and span.layer == ENTITY:
+            if not rects:
+                continue
+            dashed = Qt.PenStyle.DashLine if span.is_suggestion else Qt.PenStyle.SolidLine
+            slot = stack_slot(view, placed)
+            width = UNDERLINE_WIDTH if span.label == "QUOTE" else PART_UNDERLINE_WIDTH
+            painter.setPen(QPen(color, width, dashed, Qt.PenCapStyle.FlatCap))
+            for rect in rects:
+                y = rect.top() + underline_at + slot * UNDERLINE_STEP
+                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+                marks.append(Mark(span.id, "underline", slot, QRectF(rect.left(), y - width / 2, rect.width(), width)))  # type: ignore[arg-type]
+            if span.label == "QUOTE":
+                bar_slot = stack_slot(view, placed, quotes_only=True)
+                x = BAR_X + bar_slot * BAR_STEP
+                painter.setPen(QPen(color, BAR_WIDTH, dashed, Qt.PenCapStyle.FlatCap))
+                painter.drawLine(QPointF(x, rects[0].top()), QPointF(x, rects[-1].bottom()))
+                marks.append(Mark(span.id, "bar", bar_slot, QRectF(x - BAR_WIDTH / 2, rects[0].top(),  # type: ignore[arg-type]
+                                                                   BAR_WIDTH, rects[-1].bottom() - rects[0].top())))
+        elif span.is_suggestion:
             painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in line_rects(view, placed.span.id, placed.start, placed.end, tops):
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
+                marks.append(Mark(span.id, "box", 0, rect))  # type: ignore[arg-type]
+    _paint_twins(view, painter, [group for group in twins.values() if len(group) > 1], dark, tops, marks)
     _paint_group(view, painter, view.selected_group(), True, tops)
     _paint_group(view, painter, view.hover_group(), False, tops)
     if view.arcs_visible and index.relations:
@@ -135,6 +197,30 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
     else:
         view.painted_arcs = []
     painter.end()
+
+
+def _paint_twins(
+    view: "AnnotatedTextView", painter: QPainter, groups: list[list["Placed"]], dark: bool,
+    tops: dict[int, QPointF], marks: list[Mark],
+) -> None:
+    """Spans on exactly the same words (a SOURCE that is also a PERSON): a small notch per span
+    after the first, in its label colour, at the top right of the words, so the eye sees there
+    is more than one span here (the tooltip names them; clicking again selects the next)."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    for group in groups:
+        ordered = sorted(group, key=lambda p: (p.span.layer != ENTITY, p.span.label, p.span.id or 0))
+        rects = line_rects(view, ordered[0].span.id, ordered[0].start, ordered[0].end, tops)
+        if not rects:
+            continue
+        corner = rects[-1].topRight()
+        for i, placed in enumerate(ordered[1:]):
+            x = corner.x() - i * (TWIN_NOTCH + 1)
+            painter.setBrush(colors.line_color(view.label_color(placed.span.label), dark))
+            painter.drawPolygon(QPolygonF([QPointF(x - TWIN_NOTCH, corner.y()), QPointF(x, corner.y()),
+                                           QPointF(x, corner.y() + TWIN_NOTCH)]))
+            marks.append(Mark(placed.span.id, "twin", i, QRectF(x - TWIN_NOTCH, corner.y(), TWIN_NOTCH, TWIN_NOTCH)))  # type: ignore[arg-type]
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
 def _paint_group(
