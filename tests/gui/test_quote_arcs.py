@@ -98,3 +98,67 @@ def test_view_toggle_hides_arcs_and_clicks_fall_through(qtbot, tmp_path):
     assert len(view.painted_arcs) == 3
     window.close()
     store.close()
+
+
+def _dense_window(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from tests.gui.dense_quotes import build
+
+    dense = build(tmp_path / "dense.db")
+    window = _window(qtbot, dense.path)
+    window.article.viewport().repaint()
+    return window, dense
+
+
+def test_labels_of_a_dense_paragraph_never_overlap_and_the_selected_quotation_stands_out(qtbot, tmp_path):
+    """Six quotations in two paragraphs (a nested one, a shared SOURCE, two corefs): whichever is
+    selected, its arcs' labels are all drawn, none on another, and only its arcs are bold."""
+    window, dense = _dense_window(qtbot, tmp_path)
+    view = window.article
+    quotes = [dense.ids[name] for name in ("q1", "q2", "q3", "q3b", "q4", "q5", "q6", "q7")]
+    try:
+        for quote in quotes:
+            view.select_span(quote, scroll=False)
+            view.viewport().repaint()
+            group = view.selected_group()
+            own = [a for a in view.painted_arcs if a.relation.head_id in group or a.relation.child_id in group]
+            labels = [a.label_rect for a in view.painted_arcs if a.label_rect is not None]
+            for i, one in enumerate(labels):
+                for other in labels[i + 1:]:
+                    assert not one.intersects(other), (quote, one, other)
+            assert {a.relation.id for a in view.painted_arcs if a.label_rect is not None} == {a.relation.id for a in own}
+            assert all(view.viewport().rect().contains(r.toRect()) for r in labels)
+            assert all(a.focused == (a in own) for a in view.painted_arcs)
+    finally:
+        _close(window)
+
+
+def test_a_coref_arc_to_a_person_under_a_source_has_its_own_arrowhead_and_takes_its_click(qtbot, tmp_path):
+    """"she" → Jane Roe (PERSON) lands on the very words the quote's SOURCE arc lands on."""
+    window, dense = _dense_window(qtbot, tmp_path)
+    view, store = window.article, window.session.store
+    try:
+        def arcs():  # type: ignore[no-untyped-def]
+            return {(a.relation.label, a.relation.child_id): a for a in view.painted_arcs}
+
+        coref_key, source_key = ("coref", dense.ids["jane"]), ("source", dense.ids["q1_source"])
+        assert abs(arcs()[coref_key].end.x() - arcs()[source_key].end.x()) >= 6  # two arrowheads, side by side
+        for key in (coref_key, source_key, coref_key):
+            arc = arcs()[key]
+            tip = arc.end + QPointF(0, -2)
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=tip.toPoint())
+            assert view.selected_relation_id() == arc.relation.id
+            assert view.selected_span_id() == arc.relation.child_id  # the PERSON for the coref
+            view.viewport().repaint()
+        qtbot.keyClick(view, Qt.Key.Key_Delete)
+        assert not any(r.label == "coref" and r.child_id == dense.ids["jane"]
+                       for r in store.relations(dense.doc, "tester"))
+        qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert any(r.label == "coref" and r.child_id == dense.ids["jane"] for r in store.relations(dense.doc, "tester"))
+    finally:
+        _close(window)
+
+
+def _close(window) -> None:  # type: ignore[no-untyped-def]
+    store = window.session.store
+    window.close()
+    store.close()
