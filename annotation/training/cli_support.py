@@ -17,10 +17,20 @@ def entity_model(store: "Store", spec: str | None) -> str | None:
     if spec is None:
         return None
     if spec == "latest" or (spec.lstrip("#").isdigit() and not Path(spec).exists()):
-        return str(registry.resolve(store, spec, "ner"))
+        path = registry.resolve(store, spec, "ner")
+        registry.require_schema_labels(store, path, "ner")
+        return str(path)
     if Path(spec).is_dir():
         registry.require_task(Path(spec), "ner")
+        registry.require_schema_labels(store, Path(spec), "ner")
     return spec
+
+
+def stance_model(store: "Store", spec: str | None) -> Path:
+    """``--stance --model``: a stance model for this project's labels, or one clear line before any work."""
+    path = registry.resolve(store, spec or "latest", "stance")
+    registry.require_schema_labels(store, path, "stance")
+    return path
 
 
 def run_stance(args: argparse.Namespace) -> int:
@@ -33,7 +43,7 @@ def run_stance(args: argparse.Namespace) -> int:
     if args.scheduler is not None:
         return _run_stance_on_cluster(args, annotator)
     with Store.open(args.project) as store:
-        registry.resolve(store, args.model or "latest", "stance")  # a missing or wrong model fails before any work
+        stance_model(store, args.model)  # a missing or wrong model fails before any work
         report = run_with_progress(suggest_stance(store, annotator, args.model or "latest", args.force,
                                                   batch_size=max(args.batch_size, 1000)), "suggesting stance")
     print(report.summary())
@@ -57,7 +67,7 @@ def _run_stance_on_cluster(args: argparse.Namespace, annotator: str) -> int:
         return fail("--n-process and --scheduler do not go together: a cluster's workers are its processes")
     parse_scheduler(args.scheduler)  # a malformed value fails before the project is touched
     with Store.open(args.project) as store:
-        registry.resolve(store, args.model or "latest", "stance")  # a missing or wrong model fails before any work
+        stance_model(store, args.model)  # a missing or wrong model fails before any work
         report = run_with_progress(suggest_stance_on_cluster(
             store, annotator, args.scheduler, args.model or "latest", args.force, batch_size=max(args.batch_size, 1000),
             notify=lambda line: print(line, file=sys.stderr)), "suggesting stance")

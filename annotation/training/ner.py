@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from annotation.jobs import CancelToken, Cancelled, Job, Progress
 from annotation.training import registry
-from annotation.training.report import TrainReport, TrainingError, span_scores
+from annotation.training.report import TrainingCancelled, TrainReport, TrainingError, span_scores
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -89,10 +89,21 @@ def sentence_pieces(text: str, ents: Ents, missing: Ents) -> list[tuple[str, Ent
     return out
 
 
-def _predict(nlp: "Language", texts: list[str]) -> list[Ents]:
+def _predict(nlp: "Language", texts: list[str], cancel: CancelToken | None = None) -> list[Ents]:
     enabled = [p for p in nlp.pipe_names if p == "ner"]
+    out: list[Ents] = []
     with nlp.select_pipes(enable=enabled):
-        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=32)]
+        for doc in nlp.pipe(texts, batch_size=32):
+            out.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
+            if cancel is not None and len(out) % 32 == 0 and cancel.cancelled:
+                raise TrainingCancelled("before training began")
+    return out
+
+
+def _check(cancel: CancelToken | None) -> None:
+    """A cancel while reading and predicting (before the first update): nothing to keep."""
+    if cancel is not None and cancel.cancelled:
+        raise TrainingCancelled("before training began")
 
 
 def _split_units(units: list["EntityUnit"], eval_split: float, seed: int) -> tuple[list["EntityUnit"], list["EntityUnit"]]:
@@ -135,10 +146,13 @@ def _stock_kept(base: list[Ents], predicted: list[Ents], untaught: list[str]) ->
 def _load(name: str) -> "Language":
     import spacy
 
+    if Path(name).is_dir():
+        registry.require_task(Path(name), "ner")  # a stance model given as --base: said so, not E054
     try:
         return spacy.load(name)
-    except (OSError, ValueError) as exc:
-        raise TrainingError(f"{name!r} is not a usable spaCy pipeline: {str(exc).splitlines()[0]}") from None
+    except Exception as exc:  # noqa: BLE001 - OSError, ValueError, msgpack's "Unpack failed" ...
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise TrainingError(f"{name!r} is not a usable spaCy pipeline: {reason}") from None
 
 
 def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2, seed: int = 0, epochs: int = 10,
@@ -150,6 +164,8 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
 
     from annotation.nlp.models import default_model_name
 
+    if register:
+        store.require_writable()  # a read-only project would refuse the registration only after the work
     report = TrainReport("ner", layer)
     yield Progress(0, epochs, "reading confirmed entity spans")
     schema_labels = list(store.schema.label_names("entity"))
@@ -178,7 +194,9 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     base_name = base or default_model_name()
     yield Progress(0, epochs, f"loading {base_name}")
     fix_random_seed(seed)
+    _check(cancel)
     nlp = _load(base_name)
+    _check(cancel)
     if "ner" not in nlp.pipe_names:
         raise TrainingError(f"{base_name!r} has no entity recognizer to start from")
     ner = nlp.get_pipe("ner")
@@ -189,7 +207,7 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     yield Progress(0, epochs, "base predictions for the labels not taught")
     # as many untouched texts as taught ones: enough to remind, not so many the new label drowns
     rehearse = store.unannotated_texts(layer, len(train_units), seed) if rehearsal else []
-    base_train = _predict(nlp, [u.text for u in train_units])
+    base_train = _predict(nlp, [u.text for u in train_units], cancel)
     examples = []
     for unit, ents in zip(train_units, base_train):
         if rehearsal:
@@ -202,7 +220,7 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
             # needs many updates, while every extra pass over the rest only drifts stock labels.
             repeat = oversample if any(label in taught for _, _, label in piece[1]) else 1
             examples += [_example(nlp, *piece)] * repeat
-    for text, ents in zip(rehearse, _predict(nlp, rehearse)):
+    for text, ents in zip(rehearse, _predict(nlp, rehearse, cancel)):
         examples += [_example(nlp, *piece) for piece in sentence_pieces(text, ents, [])]
     report.trained_on["rehearsal_texts"] = len(rehearse)
     held_texts = [u.text for u in held_units]
@@ -212,12 +230,20 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     if current_path is None and gone is not None:
         report.notes.append(f"the registered model {gone.name} (#{gone.id}) is gone from {gone.path}: "
                             "compared with the base pipeline instead")
+    current_nlp = nlp
+    if current_path is not None:
+        try:
+            current_nlp = _load(str(current_path))
+        except TrainingError as exc:  # a broken earlier model must not stop a new one
+            report.notes.append(f"the current model cannot be read ({exc}): compared with the base pipeline instead")
+            current_path = None
     report.current_name = current_path.name if current_path else base_name
-    current_nlp = _load(str(current_path)) if current_path else nlp
-    current_pred = _predict(current_nlp, held_texts)
+    _check(cancel)
+    current_pred = _predict(current_nlp, held_texts, cancel)
     report.current = _score(held_units, current_pred, taught, taught_labels)
-    base_held = current_pred if current_path is None else _predict(nlp, held_texts)
+    base_held = current_pred if current_path is None else _predict(nlp, held_texts, cancel)
     del current_nlp
+    _check(cancel)
     untaught = sorted(stock - taught)
     for label in new_labels:
         ner.add_label(label)
@@ -254,7 +280,7 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     except (Cancelled, KeyboardInterrupt):
         report.cancelled = True
         if best_bytes is None:
-            raise TrainingError("cancelled before the first epoch ended: nothing saved, the previous model is untouched") from None
+            raise TrainingCancelled("before the first epoch ended") from None
     assert best_bytes is not None
     ner.from_bytes(best_bytes)
     yield Progress(report.epochs, epochs, "scoring the best epoch")
@@ -271,11 +297,14 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     nlp.meta["goldspan"] = {"task": "ner", "layer": layer, "base": base_name, "trained_on": report.trained_on,
                             "scores": report.scores}
     yield Progress(report.epochs, epochs, "saving")
-    path = registry.save_atomically(out_dir, name, lambda folder: nlp.to_disk(folder))
-    report.path, report.name = str(path), name
-    if register:
+
+    def register_it(folder: Path) -> None:
         lang = nlp.meta.get("lang", "en")
-        registered = store.register_model("ner", f"{lang}_{name} 1", str(path), base_name, layer, report.trained_on, report.scores)
-        report.model_id = registered.id
-    yield Progress(epochs, epochs, "done")
+        report.model_id = store.register_model("ner", f"{lang}_{name} 1", str(folder), base_name, layer,
+                                               report.trained_on, report.scores).id
+
+    # No progress is reported after the registration: a job stopped there would be a model
+    # registered that its caller was told is not.
+    path = registry.save_and_register(out_dir, name, lambda folder: nlp.to_disk(folder), register_it if register else None)
+    report.path, report.name = str(path), name
     return report

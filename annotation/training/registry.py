@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from annotation.errors import GoldspanError
 from annotation.training.report import TrainingError
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def save_atomically(out_dir: Path, name: str, write: Callable[[Path], None]) -> 
         raise TrainingError(f"{out_dir}: cannot save the model there: {exc.strerror}") from None
     final = out_dir / name
     try:
+        _readable_by_all(tmp)  # mkdtemp makes it private; a model folder is as shared as its project
         write(tmp)
         os.replace(tmp, final)
     except OSError as exc:
@@ -60,6 +62,31 @@ def save_atomically(out_dir: Path, name: str, write: Callable[[Path], None]) -> 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def save_and_register(out_dir: Path, name: str, write: Callable[[Path], None],
+                      register: Callable[[Path], object] | None) -> Path:
+    """``save_atomically``, then ``register`` the folder; a folder that cannot be registered (the
+    project's disk full, the project read-only, Ctrl-C) is removed again, so no model is left
+    behind that the project does not know, and the previous model stays the latest."""
+    path = save_atomically(out_dir, name, write)
+    if register is None:
+        return path
+    try:
+        register(path)
+    except GoldspanError as exc:
+        shutil.rmtree(path, ignore_errors=True)
+        raise TrainingError(f"{exc}; the new model was not kept, the previous model is untouched") from None
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    return path
+
+
+def _readable_by_all(folder: Path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(folder, 0o777 & ~umask)
 
 
 def folder_task(path: Path) -> str:
@@ -86,6 +113,48 @@ def require_task(path: Path, task: str) -> None:
     if found != task:
         other = {"ner": "an entity (NER) pipeline", "stance": "a stance model"}
         raise TrainingError(f"{path}: is {other[found]}, not {other[task]}; give a {task} model")
+
+
+def _meta(path: Path) -> dict:  # type: ignore[type-arg]
+    try:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def model_labels(path: Path, task: str) -> dict[str, list[str]]:
+    """The labels a model folder writes, by schema group: ``entity`` for an entity pipeline
+    (the labels Goldspan taught it, or every label of a pipeline trained elsewhere),
+    ``stance_labels`` and ``reply_labels`` for a stance model's heads."""
+    meta = _meta(path)
+    own = meta.get("goldspan") if isinstance(meta.get("goldspan"), dict) else {}
+    if task == "ner":
+        taught = (own.get("trained_on") or {}).get("labels") if own else None
+        labels = list(taught) if isinstance(taught, dict) else list((meta.get("labels") or {}).get("ner") or [])
+        return {"entity": labels}
+    out: dict[str, list[str]] = {}
+    for head in own.get("heads") or ["stance"]:
+        try:
+            head_labels = json.loads((path / f"{head}.json").read_text(encoding="utf-8")).get("labels") or []
+        except (OSError, ValueError, AttributeError):
+            continue  # unreadable weights are reported when the model is loaded
+        out["reply_labels" if head == "reply" else "stance_labels"] = [str(l) for l in head_labels]
+    return out
+
+
+def require_schema_labels(store: "Store", path: Path, task: str) -> None:
+    """A model trained for labels this project's schema lacks (in another project, or before a
+    label was removed) would write suggestions nobody can keep: refused with one line."""
+    what = {"entity": "entity", "stance_labels": "stance", "reply_labels": "reply stance"}
+    for group, labels in model_labels(path, task).items():
+        allowed = set(store.schema.label_names(group))
+        unknown = [l for l in labels if l not in allowed]
+        if unknown:
+            names = ", ".join(repr(l) for l in unknown)
+            raise TrainingError(f"{path}: the model suggests {what[group]} label{'s' if len(unknown) > 1 else ''} {names} "
+                                f"that this project's schema lacks; add {'them' if len(unknown) > 1 else 'it'} to the schema "
+                                "or train a model on this project")
 
 
 def resolve(store: "Store", spec: str, task: str) -> Path:

@@ -12,6 +12,16 @@ class TrainingError(GoldspanError):
     """Training cannot start or finish; the project and the previous model are untouched."""
 
 
+class TrainingCancelled(TrainingError):
+    """Cancel (or Ctrl-C) before there was a model to keep: nothing saved or registered.
+
+    Its message starts with "Cancelled", which the window takes as the user's own act (a status
+    line, no warning box)."""
+
+    def __init__(self, when: str = "") -> None:
+        super().__init__(f"Cancelled{' ' + when if when else ''}: nothing saved or registered, the previous model is untouched")
+
+
 @dataclass(frozen=True)
 class LabelScore:
     precision: float
@@ -111,8 +121,12 @@ class TrainReport:
 
     def summary(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.trained_on.items() if not isinstance(v, dict))
-        head = (f"{'cancelled: kept the best model so far' if self.cancelled else 'trained'} {self.task} model "
-                f"{self.name} from layer {self.layer!r} ({counts})" + (f" after {self.epochs} epochs" if self.task == "ner" else ""))
+        epochs = f" after {self.epochs} epoch{'s' if self.epochs != 1 else ''}" if self.task == "ner" else ""
+        if self.cancelled:
+            head = (f"cancelled{epochs}: kept the best {self.task} model so far, {self.name}, from layer {self.layer!r} "
+                    f"({counts})")
+        else:
+            head = f"trained {self.task} model {self.name} from layer {self.layer!r} ({counts}){epochs}"
         lines = [head, self.table(), "verdict: " + self.verdict()]
         lines += self.notes
         lines.append(f"saved to {self.path}" + (f" and registered as model #{self.model_id}" if self.model_id else ""))

@@ -13,9 +13,9 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from annotation.jobs import CancelToken, Job, Progress
+from annotation.jobs import CancelToken, Cancelled, Job, Progress
 from annotation.training import registry
-from annotation.training.report import TrainReport, TrainingError, classification_scores
+from annotation.training.report import TrainingCancelled, TrainReport, TrainingError, classification_scores
 from annotation.training.stance_model import StanceModel, target_text
 
 if TYPE_CHECKING:
@@ -65,7 +65,19 @@ def split(examples: list["StanceExample"], eval_split: float, seed: int) -> tupl
 
 def train_stance(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2, seed: int = 0,
                  cancel: CancelToken | None = None, register: bool = True) -> Job[TrainReport]:
-    """Train, score beside the current model, save atomically and register. Yields Progress."""
+    """Train, score beside the current model, save atomically and register. Yields Progress.
+
+    A cancel before the save ends in TrainingCancelled: nothing is saved or registered."""
+    try:
+        return (yield from _train_stance(store, layer, out_dir, eval_split, seed, cancel, register))
+    except Cancelled:
+        raise TrainingCancelled() from None
+
+
+def _train_stance(store: "Store", layer: str, out_dir: Path, eval_split: float, seed: int,
+                  cancel: CancelToken | None, register: bool) -> Job[TrainReport]:
+    if register:
+        store.require_writable()  # a read-only project would refuse the registration only after the work
     schema = store.schema
     report = TrainReport("stance", layer)
     yield Progress(0, 4, "reading stance labels")
@@ -108,7 +120,13 @@ def train_stance(store: "Store", layer: str, out_dir: Path, eval_split: float = 
     if current_path is None and gone is not None:
         report.notes.append(f"the registered model {gone.name} (#{gone.id}) is gone from {gone.path}: "
                             "compared with the majority label instead")
-    current = load_heads(current_path) if current_path else {}
+    current: dict[str, StanceModel] = {}
+    if current_path is not None:
+        try:
+            current = load_heads(current_path)
+        except TrainingError as exc:  # a broken earlier model must not stop a new one
+            report.notes.append(f"the current model cannot be read ({exc}): compared with the majority label instead")
+            current_path = None
     report.current_name = current_path.name if current_path else "no model (majority label)"
     report.has_previous_model = current_path is not None
     for head, (train, held, labels) in heads.items():
@@ -138,12 +156,17 @@ def train_stance(store: "Store", layer: str, out_dir: Path, eval_split: float = 
                                                           "trained_on": report.trained_on, "scores": report.scores}}
         (folder / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
-    path = registry.save_atomically(out_dir, name, write)
+    if cancel is not None:
+        cancel.check()
+
+    def register_it(folder: Path) -> None:
+        report.model_id = store.register_model("stance", f"{name} 1", str(folder), "", layer, report.trained_on,
+                                               report.scores).id
+
+    # No progress is reported after the registration: a job stopped there would be a model
+    # registered that its caller was told is not.
+    path = registry.save_and_register(out_dir, name, write, register_it if register else None)
     report.path, report.name = str(path), name
-    if register:
-        registered = store.register_model("stance", f"{name} 1", str(path), "", layer, report.trained_on, report.scores)
-        report.model_id = registered.id
-    yield Progress(4, 4, "done")
     return report
 
 
@@ -166,8 +189,9 @@ def _read_heads(path: Path) -> dict[str, StanceModel]:
     for head in meta["goldspan"].get("heads", ["stance"]):
         try:
             out[head] = StanceModel.load(path, head)
-        except (OSError, ValueError, KeyError) as exc:
-            raise TrainingError(f"{path}: the {head} weights cannot be read ({exc}); train again") from None
+        except Exception as exc:  # noqa: BLE001 - a truncated .npz is a BadZipFile, an EOFError ...
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise TrainingError(f"{path}: the {head} weights cannot be read ({reason}); train again") from None
     return out
 
 

@@ -47,6 +47,7 @@ def suggest_stance(store: "Store", annotator: str, model: str = "latest", force:
     store.require_writable()
     yield Progress(0, 0, "loading the stance model")
     path = registry.resolve(store, model, "stance")
+    registry.require_schema_labels(store, path, "stance")  # never a suggestion the schema cannot hold
     heads = load_heads(path)
     report = StanceSuggestReport(model_label(path))
     candidates = list(store.stance_candidates(annotator, force, replies="reply" in heads, document_ids=document_ids))

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
+import threading
 from pathlib import Path
+from typing import Iterator
 
 from annotation.cli.common import fail, run_with_progress
+from annotation.jobs import CancelToken
 from annotation.model import GOLD
 from annotation.store import Store
+from annotation.training.report import TrainingCancelled
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,6 +40,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
+@contextlib.contextmanager
+def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
+    """The first Ctrl-C cancels like the window's Cancel button: the job stops between two
+    batches, keeps the best epoch so far (NER) or saves nothing, and says so in one line. A
+    second Ctrl-C interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def first(signum: int, frame: object) -> None:
+        token.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(args: argparse.Namespace) -> int:
     from annotation.training import registry
 
@@ -42,17 +68,24 @@ def run(args: argparse.Namespace) -> int:
     if args.epochs < 1:
         return fail(f"--epochs must be at least 1, got {args.epochs}")
     layer = args.annotator or GOLD
-    with Store.open(args.project) as store:
-        out = args.out or registry.default_out_dir(store.path)
-        if args.task == "stance":
-            from annotation.training.stance import train_stance
+    token = CancelToken()
+    try:
+        with Store.open(args.project) as store, _ctrl_c_cancels(token):
+            out = args.out or registry.default_out_dir(store.path)
+            if args.task == "stance":
+                from annotation.training.stance import train_stance
 
-            job = train_stance(store, layer, out, args.eval_split, args.seed)
-        else:
-            from annotation.training.ner import train_ner
+                job = train_stance(store, layer, out, args.eval_split, args.seed, cancel=token)
+            else:
+                from annotation.training.ner import train_ner
 
-            job = train_ner(store, layer, out, args.eval_split, args.seed, epochs=args.epochs, base=args.base)
-        report = run_with_progress(job, f"training {args.task}")
+                job = train_ner(store, layer, out, args.eval_split, args.seed, epochs=args.epochs, base=args.base,
+                                cancel=token)
+            report = run_with_progress(job, f"training {args.task}")
+    except TrainingCancelled as exc:
+        return fail(str(exc), code=130 if token.cancelled else 1)
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped where it was; a half-saved folder is removed
+        return fail("training interrupted: nothing saved or registered, the previous model is untouched", code=130)
     if args.json:
         print(json.dumps({"task": report.task, "layer": report.layer, "path": report.path, "name": report.name,
                           "model_id": report.model_id, "trained_on": report.trained_on, "scores": report.scores,
