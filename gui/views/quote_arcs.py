@@ -219,7 +219,7 @@ def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], metrics: QFontMetr
     """Each label somewhere along its own arc where it overlaps no other label, and where it
     covers no words if such a place exists (after a line's end, in the margin above the first
     line); the clicked link's label is placed first, so it gets the best spot."""
-    text = _text_rects(view)
+    text: list[QRectF] | None = None  # read only if a label has to look for a free place
     bounds = QRectF(view.viewport().rect())
     taken: list[QRectF] = []
     height = metrics.height()
@@ -227,26 +227,31 @@ def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], metrics: QFontMetr
         if arc.path is None:
             continue
         width = metrics.horizontalAdvance(arc.relation.label) + 6
-        candidates: list[QRectF] = []
+        points = [arc.path.pointAtPercent(t) for t in _ALONG]
+        chosen: QRectF | None = None
+        fallback: QRectF | None = None
         for lift in (0.0, height + 1, -(height + 1), 2 * (height + 1)):
-            for t in _ALONG:
-                point = arc.path.pointAtPercent(t)
+            for point in points:
                 rect = QRectF(point.x() - width / 2, point.y() - height / 2 - lift, width, height)
-                if bounds.contains(rect):
-                    candidates.append(rect)
-        if not candidates:
-            point = arc.path.pointAtPercent(0.5)
-            candidates.append(QRectF(point.x() - width / 2, point.y() - height / 2, width, height))
-
-        def free(rect: QRectF) -> bool:
-            padded = rect.adjusted(-1, -1, 1, 1)
-            return not any(padded.intersects(other) for other in taken)
-
-        def on_words(rect: QRectF) -> bool:
-            return any(rect.intersects(line) for line in text)
-
-        chosen = (next((r for r in candidates if free(r) and not on_words(r)), None)
-                  or next((r for r in candidates if free(r)), None) or candidates[0])
+                if not bounds.contains(rect):
+                    continue
+                padded = rect.adjusted(-1, -1, 1, 1)
+                if any(padded.intersects(other) for other in taken):
+                    continue
+                if text is None:
+                    text = _text_rects(view)
+                if not any(rect.intersects(line) for line in text):
+                    chosen = rect
+                    break
+                if fallback is None:
+                    fallback = rect
+            if chosen is not None:
+                break
+        if chosen is None:
+            chosen = fallback
+        if chosen is None:  # no room anywhere: at the top of the arc, as before
+            point = points[0]
+            chosen = QRectF(point.x() - width / 2, point.y() - height / 2, width, height)
         arc.label_rect = chosen
         taken.append(chosen)
 
