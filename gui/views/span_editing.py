@@ -223,6 +223,12 @@ class SpanEditingMixin:
             self._finish_link(chosen)  # type: ignore[arg-type]
         else:
             self.select_span(chosen)
+            if len(hits) > 1:
+                # Spans on the same or overlapping words: say there are more, and which comes next.
+                i = ids.index(chosen)
+                following = hits[(i + 1) % len(hits)].span
+                self.message.emit(f"{hits[i].span.label} selected ({i + 1} of {len(hits)} spans here): "
+                                  f"click again for {following.label}")
 
     def _snap_drag(self, literal: bool) -> None:
         cursor = self.textCursor()

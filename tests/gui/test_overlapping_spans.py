@@ -90,12 +90,16 @@ def test_a_source_on_a_persons_words_is_drawn_both_ways_and_each_is_reached_by_c
     column = int(rect.left()) + 3
     assert _rows_of(image, column, int(rect.top()), int(rect.bottom()) + 3, underline)
     assert _rows_of(image, column, int(rect.top()), int(rect.bottom()), fill)
-    # A click selects one of them, clicking again the other, then the first again.
-    reached = []
+    # A click selects one of them, clicking again the other, then the first again; the status
+    # bar says there are two and which comes next.
+    reached, said = [], []
+    view.message.connect(said.append)
     for _ in range(3):
         _click_middle(qtbot, view, person)
         reached.append(view.selected_span_id())
     assert set(reached[:2]) == {person, source} and reached[2] == reached[0]
+    assert said[0] == "PERSON selected (1 of 2 spans here): click again for SOURCE"
+    assert said[1] == "SOURCE selected (2 of 2 spans here): click again for PERSON"
     assert view.selected_relation_id() is None  # an arc landing on the words did not take the click
     # The one reached is the one edited: with the SOURCE selected, Delete removes it, not the PERSON.
     while view.selected_span_id() != source:
