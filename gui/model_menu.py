@@ -148,21 +148,52 @@ class ModelActions:
     # -- using models ----------------------------------------------------------------------
 
     def use_model_dialog(self) -> None:
+        from pathlib import Path
+
         models = self.store.registered_models("ner")
-        names = [STOCK] + [f"#{m.id} {m.name} ({m.created[:16]})" for m in reversed(models)]
+        names = [STOCK] + [f"#{m.id} {m.name} ({m.created[:16]})" + ("" if Path(m.path).is_dir() else " (folder gone)")
+                           for m in reversed(models)]
         choice, ok = QInputDialog.getItem(self.window, "Use model", "Pre-annotate entities with:", names, 0, False)
         if ok:
             path = "" if choice == STOCK else next(m.path for m in models if choice.startswith(f"#{m.id} "))
             self.use_entity_model(path)
 
-    def use_entity_model(self, path: str) -> None:
+    def use_entity_model(self, path: str) -> bool:
+        if path and not self._usable_entity_model(path, "Use model"):
+            return False
         self.store.set_meta_value(ENTITY_MODEL_KEY, path)
         self.window.show_message(f"Entity suggestions will come from {path or STOCK}")
+        return True
+
+    def _usable_entity_model(self, path: str, title: str) -> bool:
+        """A chosen folder that is gone, no entity pipeline, or made for labels the schema lacks is
+        refused with one plain message before any job starts."""
+        from pathlib import Path
+
+        from annotation.training import registry
+        from annotation.training.report import TrainingError
+
+        try:
+            if not Path(path).exists():
+                raise TrainingError(f"the entity model {path} was deleted or moved; choose another with "
+                                    "Model ▸ Use model… or train one with Model ▸ Train…")
+            registry.require_task(Path(path), "ner")
+            registry.require_schema_labels(self.store, Path(path), "ner")
+        except TrainingError as exc:
+            self._refuse(title, str(exc))
+            return False
+        return True
+
+    def _refuse(self, title: str, message: str) -> None:
+        self.window.show_message(f"{title}: {message}", error=True)
+        self.window.notify(title, message)
 
     def preannotate_entities(self) -> bool:
         from annotation.nlp.preannotate import preannotate
 
         model = self.store.meta_value(ENTITY_MODEL_KEY) or None
+        if model and not self._usable_entity_model(model, "Pre-annotating"):
+            return False
         annotator = self.window.session.annotator
         return self.window.jobs.start(
             "Pre-annotating", self.store,
