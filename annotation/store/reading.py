@@ -109,33 +109,72 @@ class ReadingMixin:
         return DocumentRow(r["id"], r["ext_id"], r["title"], r["n_comments"], r["status"], r["uncertainty"], r["n_suggestions"])
 
     def document_ids(self, flt: DocFilter | None = None, annotator: str = "") -> list[int]:
-        """The filter's documents in its order (``annotator``: whose suggestions "most to learn" reads)."""
+        """The filter's documents in its order (``annotator``: whose suggestions "most to learn" reads).
+
+        "Most to learn" is two reads merged here rather than one query: the documents with open
+        suggestions, already in order (a few per cent of a big project), and the filter's
+        documents in id order. One query joining the aggregate to every document and sorting
+        them all took about twice as long on 100,000 documents."""
         where, params = self._doc_where(flt)
-        if flt is not None and flt.sort == SORT_MOST_TO_LEARN:
-            sql = (f"SELECT d.id FROM documents d LEFT JOIN ({_UNCERTAINTY} GROUP BY c.document_id) u "
-                   f"ON u.document_id = d.id {where} ORDER BY u.uncertainty IS NULL, u.uncertainty DESC, d.id")
-            return [r[0] for r in self.conn.execute(sql, [annotator or flt.annotator, *params])]
-        return [r[0] for r in self.conn.execute(f"SELECT d.id FROM documents d {where} ORDER BY d.id", params)]
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples: this may read every document of the project
+        if flt is None or not where:
+            ids = [r[0] for r in cursor.execute("SELECT id FROM documents ORDER BY id")]
+        else:
+            ids = [r[0] for r in cursor.execute(f"SELECT d.id FROM documents d {where} ORDER BY d.id", params)]
+        if flt is None or flt.sort != SORT_MOST_TO_LEARN:
+            return ids
+        ranked = [r[0] for r in cursor.execute(
+            f"{_UNCERTAINTY} GROUP BY c.document_id ORDER BY uncertainty DESC, c.document_id", [annotator or flt.annotator])]
+        if not ranked:
+            return ids
+        listed = set(ids)
+        first = [d for d in ranked if d in listed]
+        ranked_set = set(first)
+        return first + [d for d in ids if d not in ranked_set]
+
+    def document_position(self, flt: DocFilter | None, document_id: int) -> int | None:
+        """The row of a document in the filter's document order (not "most to learn"), or None
+        when the filter leaves it out: the list finds an open document it has not fetched yet
+        without reading every id. Unfiltered, a count over the smallest index (~5 ms for
+        100,000 documents)."""
+        where, params = self._doc_where(flt)
+        clause = (where + " AND") if where else "WHERE"
+        if self.conn.execute(f"SELECT 1 FROM documents d {clause} d.id = ?", [*params, document_id]).fetchone() is None:
+            return None
+        # +d.id: not a rowid range (that walks the table's pages, text and all) but a scan of
+        # the narrowest covering index, which holds the rowid too.
+        return int(self.conn.execute(f"SELECT count(*) FROM documents d {clause} +d.id < ?", [*params, document_id]).fetchone()[0])
+
+    def interrupt(self) -> None:
+        """Stop the query running on this Store's connection (from another thread): a read
+        whose answer nobody waits for any more, e.g. the list's order after a newer search.
+        The interrupted call raises sqlite3.OperationalError ("interrupted")."""
+        try:
+            self.conn.interrupt()
+        except sqlite3.ProgrammingError:  # closed meanwhile: nothing left to stop
+            pass
 
     def _doc_where(self, flt: DocFilter | None) -> tuple[str, list[object]]:
         if flt is None:
             return "", []
         clauses: list[str] = []
         params: list[object] = []
+        # Status and label as sets of ids read once (IN / NOT IN a subquery) rather than a
+        # correlated EXISTS per document: on 100,000 documents 15-30 ms instead of 35-60 ms.
         if flt.status:
             if flt.status == "new":
-                clauses.append(
-                    "NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id AND s.annotator = ? AND s.status != 'new')"
-                )
+                clauses.append("d.id NOT IN (SELECT s.document_id FROM doc_status s WHERE s.annotator = ? AND s.status != 'new')")
                 params.append(flt.annotator)
             else:
-                clauses.append("EXISTS (SELECT 1 FROM doc_status s WHERE s.document_id = d.id AND s.annotator = ? AND s.status = ?)")
+                clauses.append("d.id IN (SELECT s.document_id FROM doc_status s WHERE s.annotator = ? AND s.status = ?)")
                 params += [flt.annotator, flt.status]
         elif flt.annotator:
+            # spans has no index by annotator: per document, its (document_id, annotator) index
             clauses.append("EXISTS (SELECT 1 FROM spans p WHERE p.document_id = d.id AND p.annotator = ?)")
             params.append(flt.annotator)
         if flt.label:
-            clauses.append("EXISTS (SELECT 1 FROM spans p WHERE p.document_id = d.id AND p.label = ?)")
+            clauses.append("d.id IN (SELECT p.document_id FROM spans p WHERE p.label = ?)")  # index spans_label
             params.append(flt.label)
         query = _fts_query(flt.search)
         if query:
