@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import random
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -64,6 +65,34 @@ def _example(nlp: "Language", text: str, ents: Ents, missing: Ents) -> "Example"
         if _overlaps((token.idx, token.idx + len(token), ""), missing):
             tags[i] = "-"
     return Example.from_dict(doc, {"entities": tags})
+
+
+def _add_examples(nlp: "Language", examples: list["Example"], train_units: list["EntityUnit"], base_train: list[Ents],
+                  rehearse: list[str], rehearse_ents: list[Ents], taught: set[str], rehearsal: bool,
+                  oversample: int) -> None:
+    for unit, ents in zip(train_units, base_train):
+        if rehearsal:
+            ref, missing = reference_for(unit, taught, ents)
+        else:
+            ref = list(unit.human)
+            missing = [s for s in unit.suggested if s[2] in taught and not _overlaps(s, ref)]
+        for piece in sentence_pieces(unit.text, ref, missing):
+            # A sentence with a taught span is seen ``oversample`` times an epoch: a new label
+            # needs many updates, while every extra pass over the rest only drifts stock labels.
+            repeat = oversample if any(label in taught for _, _, label in piece[1]) else 1
+            examples += [_example(nlp, *piece)] * repeat
+    for text, ents in zip(rehearse, rehearse_ents):
+        examples += [_example(nlp, *piece) for piece in sentence_pieces(text, ents, [])]
+
+
+def _off_token_spans(nlp: "Language", units: list["EntityUnit"]) -> int:
+    """Confirmed spans that start or end inside a token (spaCy cannot learn them)."""
+    off = 0
+    for unit in units:
+        if unit.human:
+            doc = nlp.make_doc(unit.text)
+            off += sum(1 for s, e, _ in unit.human if doc.char_span(s, e) is None)
+    return off
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\"\u201d])\s+(?=[\"\u201c(A-Z0-9])|\n+")
@@ -188,6 +217,10 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
                             f"annotate {more}")
     taught = set(counts)
     taught_labels = [l for l in schema_labels if l in taught]
+    if len(units) < 2 and eval_split > 0:
+        raise TrainingError(f"entities of {layer!r}: all the spans are in one text, and training needs at least 2 "
+                            "(one is held out to score the model): annotate 1 more document or comment "
+                            "(or train with --eval-split 0)")
     train_units, held_units = _split_units(units, eval_split, seed)
     if not train_units:
         raise TrainingError("no training text left after the held-out split; lower --eval-split")
@@ -208,20 +241,17 @@ def train_ner(store: "Store", layer: str, out_dir: Path, eval_split: float = 0.2
     # as many untouched texts as taught ones: enough to remind, not so many the new label drowns
     rehearse = store.unannotated_texts(layer, len(train_units), seed) if rehearsal else []
     base_train = _predict(nlp, [u.text for u in train_units], cancel)
-    examples = []
-    for unit, ents in zip(train_units, base_train):
-        if rehearsal:
-            ref, missing = reference_for(unit, taught, ents)
-        else:
-            ref = list(unit.human)
-            missing = [s for s in unit.suggested if s[2] in taught and not _overlaps(s, ref)]
-        for piece in sentence_pieces(unit.text, ref, missing):
-            # A sentence with a taught span is seen ``oversample`` times an epoch: a new label
-            # needs many updates, while every extra pass over the rest only drifts stock labels.
-            repeat = oversample if any(label in taught for _, _, label in piece[1]) else 1
-            examples += [_example(nlp, *piece)] * repeat
-    for text, ents in zip(rehearse, _predict(nlp, rehearse, cancel)):
-        examples += [_example(nlp, *piece) for piece in sentence_pieces(text, ents, [])]
+    examples: list[Example] = []
+    with warnings.catch_warnings():
+        # spaCy's W030 (a span off token boundaries, ignored) is a multi-line warning per text;
+        # the report counts those spans in one note instead.
+        warnings.filterwarnings("ignore", message=r"\[W030\]")
+        _add_examples(nlp, examples, train_units, base_train, rehearse, _predict(nlp, rehearse, cancel), taught,
+                      rehearsal, oversample)
+    off = _off_token_spans(nlp, train_units)
+    if off:
+        report.notes.append(f"{off} confirmed span{'s' if off > 1 else ''} not on token boundaries "
+                            "(inside a word) left out of training")
     report.trained_on["rehearsal_texts"] = len(rehearse)
     held_texts = [u.text for u in held_units]
     # The model the project uses now, on the same held-out texts.

@@ -15,6 +15,8 @@ import os
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,6 +119,34 @@ def test_too_few_entity_spans_from_the_command_line(tmp_path: Path, capsys):
     assert cli_main(["train", str(project), "--task", "ner", "--epochs", "1"]) == 1
     assert "annotate 2 more DRUG" in one_error_line(capsys)
     before.check()
+
+
+def test_enough_spans_but_all_in_one_text_says_what_is_needed(tmp_path: Path, capsys):
+    """One annotated article: nothing left to train on once a text is held out. The line used to
+    be "lower --eval-split", a flag the window does not have; it now says what to annotate."""
+    project = tmp_path / "one-text.db"
+    with Store.create(project, drug_schema()) as store:
+        add_drug_project(store, n_docs=1, per_doc=5)
+    before = Unchanged(project)
+    assert cli_main(["train", str(project), "--task", "ner", "--epochs", "1"]) == 1
+    assert "annotate 1 more document or comment" in one_error_line(capsys)
+    before.check()
+
+
+def test_a_span_inside_a_word_is_a_note_not_a_warning_dump(drugs: Path):
+    """spaCy's W030 warning (two lines per text, on stderr) becomes one note in the report."""
+    from annotation.commands import AddSpan
+    from annotation.model import ENTITY, Span
+
+    with Store.open(drugs) as store:
+        doc = store.document_ids()[1]
+        at = store.document(doc).text.index("said")
+        store.apply(AddSpan(Span(None, doc, None, at + 1, at + 3, "DRUG", ENTITY, "gold")))
+    # A process of its own: pytest would catch the warning before it reached stderr.
+    done = subprocess.run([sys.executable, "-m", "annotation.cli", "train", str(drugs), "--task", "ner", "--epochs", "1"],
+                          capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=600)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "1 confirmed span not on token boundaries" in done.stdout
 
 
 def test_one_stance_label_only_from_the_command_line(tmp_path: Path, capsys):
