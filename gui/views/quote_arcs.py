@@ -29,7 +29,7 @@ LINKS = ("source", "cue", "coref")
 _HIT_WIDTH = 7.0  # pixels across an arc that still count as a click on it
 _TIGHT_HIT_WIDTH = 3.0  # the same over a span's words: a click there means the span, unless right on the arc
 _SPREAD = 8.0  # pixels between arrowheads landing on the same words
-_FADED_ALPHA = 70  # other quotations' arcs while one is selected or hovered
+_FADED_ALPHA = 100  # other quotations' arcs while one is selected or hovered
 _ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)  # where on its arc a label may sit, best first
 
 

@@ -121,20 +121,25 @@ def _order_key(placed: "Placed") -> tuple[int, int, int]:
     return (placed.start, placed.start - placed.end, placed.span.id or 0)
 
 
-def stack_slot(view: "AnnotatedTextView", placed: "Placed", quotes_only: bool = False) -> int:
-    """Where a quotation-layer span's underline goes (or a QUOTE's margin bar, ``quotes_only``):
-    one step further out for each overlapping span of the layer that starts before it (or as
-    early and is longer). So a nested QUOTE's underline and bar sit beside its outer QUOTE's,
-    a SOURCE inside a QUOTE is underlined below it, and the result depends on the spans alone,
-    never on which part of the view is being repainted."""
-    key = _order_key(placed)
-    n = 0
-    for other in view.span_index.overlapping(placed.start, placed.end):
-        if other is placed or other.span.layer == ENTITY or (quotes_only and other.span.label != "QUOTE"):
-            continue
-        if _order_key(other) < key:
-            n += 1
-    return min(n, MAX_STACK - 1)
+def stack_slots(view: "AnnotatedTextView", spans: list["Placed"]) -> dict[int, tuple[int, int]]:
+    """Where each quotation-layer span's underline goes, and a QUOTE's margin bar: one step
+    further out for each overlapping span of the layer (for a bar, each QUOTE) that starts before
+    it, or as early and is longer. So a nested QUOTE's underline and bar sit beside its outer
+    QUOTE's and a SOURCE inside a QUOTE is underlined below it. The result depends on the spans
+    alone, never on which part of the view is repainted (one index query for all of them)."""
+    quotes = [p for p in spans if p.span.layer != ENTITY]
+    if not quotes:
+        return {}
+    around = [p for p in view.span_index.overlapping(min(p.start for p in quotes), max(p.end for p in quotes))
+              if p.span.layer != ENTITY]
+    out: dict[int, tuple[int, int]] = {}
+    for placed in quotes:
+        key = _order_key(placed)
+        before = [o for o in around if o.start < placed.end and o.end > placed.start and _order_key(o) < key]
+        slot = min(len(before), MAX_STACK - 1)
+        bar = min(sum(1 for o in before if o.span.label == "QUOTE"), MAX_STACK - 1)
+        out[placed.span.id] = (slot, bar)  # type: ignore[index]
+    return out
 
 
 def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
@@ -153,6 +158,7 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
     painter = QPainter(view.viewport())
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     twins: dict[tuple[int, int], list["Placed"]] = {}
+    slots = stack_slots(view, visible)
     for placed in visible:
         span = placed.span
         twins.setdefault((placed.start, placed.end), []).append(placed)
@@ -162,7 +168,7 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
             if not rects:
                 continue
             dashed = Qt.PenStyle.DashLine if span.is_suggestion else Qt.PenStyle.SolidLine
-            slot = stack_slot(view, placed)
+            slot, bar_slot = slots[span.id]  # type: ignore[index]
             width = UNDERLINE_WIDTH if span.label == "QUOTE" else PART_UNDERLINE_WIDTH
             painter.setPen(QPen(color, width, dashed, Qt.PenCapStyle.FlatCap))
             for rect in rects:
@@ -170,7 +176,6 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
                 marks.append(Mark(span.id, "underline", slot, QRectF(rect.left(), y - width / 2, rect.width(), width)))  # type: ignore[arg-type]
             if span.label == "QUOTE":
-                bar_slot = stack_slot(view, placed, quotes_only=True)
                 x = BAR_X + bar_slot * BAR_STEP
                 painter.setPen(QPen(color, BAR_WIDTH, dashed, Qt.PenCapStyle.FlatCap))
                 painter.drawLine(QPointF(x, rects[0].top()), QPointF(x, rects[-1].bottom()))
