@@ -46,7 +46,10 @@ def save_atomically(out_dir: Path, name: str, write: Callable[[Path], None]) -> 
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".saving", dir=out_dir))
     except OSError as exc:
-        raise TrainingError(f"{out_dir}: cannot save the model there: {exc.strerror}") from None
+        if exc.errno == errno.ENOSPC:
+            raise TrainingError(f"{out_dir}: the disk is full, the model cannot be saved there; nothing was saved or "
+                                "registered, the previous model is untouched") from None
+        raise TrainingError(f"{out_dir}: cannot save the model there: {exc.strerror or exc}") from None
     final = out_dir / name
     try:
         _readable_by_all(tmp)  # mkdtemp makes it private; a model folder is as shared as its project
@@ -112,7 +115,8 @@ def require_task(path: Path, task: str) -> None:
     found = folder_task(path)
     if found != task:
         other = {"ner": "an entity (NER) pipeline", "stance": "a stance model"}
-        raise TrainingError(f"{path}: is {other[found]}, not {other[task]}; give a {task} model")
+        wanted = {"ner": "an entity model", "stance": "a stance model"}
+        raise TrainingError(f"{path}: is {other[found]}, not {other[task]}; give {wanted[task]}")
 
 
 def _meta(path: Path) -> dict:  # type: ignore[type-arg]

@@ -38,8 +38,13 @@ def check_enough(counts: Counter[str], what: str, minimum: int = MIN_PER_LABEL) 
     """One line saying how many more labels are needed, or nothing."""
     if len(counts) < 2:
         have = ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
-        raise TrainingError(f"{what}: needs at least {minimum} examples of each of at least 2 labels (has {have}); "
-                            f"label at least {minimum} comments with a second label")
+        if not counts:
+            need = f"label at least {minimum} comments with each of 2 labels"
+        else:
+            ((label, n),) = counts.items()
+            need = (f"label {minimum - n} more {label} and " if n < minimum else "label ") + \
+                f"at least {minimum} comments with a second label"
+        raise TrainingError(f"{what}: needs at least {minimum} examples of each of at least 2 labels (has {have}); {need}")
     short = {k: minimum - v for k, v in counts.items() if v < minimum}
     if short:
         more = ", ".join(f"{n} more {k}" for k, n in sorted(short.items()))

@@ -162,6 +162,21 @@ def test_one_stance_label_only_from_the_command_line(tmp_path: Path, capsys):
     before.check()
 
 
+def test_the_stance_line_says_how_many_more_of_which_label():
+    from collections import Counter
+
+    from annotation.training.stance import check_enough
+
+    cases = [(Counter(), "label at least 5 comments with each of 2 labels"),
+             (Counter(favor=3), "label 2 more favor and at least 5 comments with a second label"),
+             (Counter(favor=9), "(has favor 9); label at least 5 comments with a second label"),
+             (Counter(favor=9, against=4), "label 1 more against")]
+    for counts, expected in cases:
+        with pytest.raises(TrainingError) as caught:
+            check_enough(counts, "stance labels of 'ann'")
+        assert expected in str(caught.value) and "\n" not in str(caught.value)
+
+
 @pytest.mark.goldspan_check(allow=["span_label_unknown"])
 def test_entity_spans_of_a_label_the_schema_lacks(drugs: Path, capsys):
     """An annotator's spans of a label the schema no longer has (merged in, or written by an older
