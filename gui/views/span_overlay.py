@@ -172,7 +172,8 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
             width = UNDERLINE_WIDTH if span.label == "QUOTE" else PART_UNDERLINE_WIDTH
             painter.setPen(QPen(color, width, dashed, Qt.PenCapStyle.FlatCap))
             for rect in rects:
-                y = rect.top() + underline_at + slot * UNDERLINE_STEP
+                # Never below the line's box by more than the 2 pixels a block's repaint covers.
+                y = min(rect.top() + underline_at + slot * UNDERLINE_STEP, rect.bottom() + 1.0)
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
                 marks.append(Mark(span.id, "underline", slot, QRectF(rect.left(), y - width / 2, rect.width(), width)))  # type: ignore[arg-type]
             if span.label == "QUOTE":

@@ -177,3 +177,20 @@ def test_words_under_an_arc_still_select_their_span(qtbot, dense, dense_view):
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point.toPoint())
     assert view.selected_relation_id() is None and view.selected_span_id() in ids
 
+
+
+def test_deleting_the_nested_quote_leaves_the_outer_one_drawn_and_undo_brings_both_back(qtbot, dense, dense_view):
+    view, store = dense_view, dense_view.session.store
+    outer, inner = dense.ids["q6"], dense.ids["q7"]
+    teal = colors.line_color(view.label_color("QUOTE"), view.is_dark())
+    nested = _rects(view, inner)[0]
+    column, top, bottom = int(nested.left()) + 4, int(nested.center().y()), int(nested.bottom()) + 6
+    _click_middle(qtbot, view, inner)
+    assert view.selected_span_id() == inner
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert inner not in {s.id for s in store.spans(dense.doc, WHO)}
+    assert _runs(_rows_of(_image(view), column, top, bottom, teal)) == 1
+    assert {m.slot for m in view.painted_marks if m.span_id == outer and m.kind == "underline"} == {0}
+    view.session.undo_stack.undo()  # Edit > Undo (the window's Ctrl+Z; this view has no window)
+    assert inner in {s.id for s in store.spans(dense.doc, WHO)}
+    assert _runs(_rows_of(_image(view), column, top, bottom, teal)) == 2
