@@ -155,7 +155,7 @@ def _idle(panel: object) -> bool:
     """The list shows what was asked: no order still being read on a worker, no search waiting
     for its debounce."""
     model = panel.model  # type: ignore[attr-defined]
-    return not getattr(model, "sorting", False) and not panel._debounce.isActive()  # type: ignore[attr-defined]
+    return not getattr(model, "loading", False) and not panel._debounce.isActive()  # type: ignore[attr-defined]
 
 
 STEPS = ("open list", "choose Most to learn", "type a search (sorted)", "clear the search (sorted)",

@@ -1,6 +1,11 @@
 """The document list panel: filters (status, annotator, label, full-text search) and the order
 (document order, or "most to learn": where the stance model is least sure first) over a lazy
-table of documents. The order is a preference and is remembered; the filters are per visit."""
+table of documents. The order is a preference and is remembered; the filters are per visit.
+
+On a big project the model reads a filtered or sorted list on a worker (see
+gui/models/document_list.py): the table keeps its rows and stays usable meanwhile, the count
+line says what is being read, and when the list arrives the open document is selected in it
+again. Enter in the search field opens the first match once the list has arrived."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
@@ -26,6 +31,7 @@ class DocumentListPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self._quiet = False  # True while the list follows a document opened elsewhere
+        self._open_first_when_listed = False  # Enter in the search while its list is being read
         self.model = DocumentListModel(session.store, session.annotator, self)
         self.search = QLineEdit(placeholderText="Search title and text…")
         self.search.setClearButtonEnabled(True)
@@ -80,6 +86,7 @@ class DocumentListPanel(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
+        self.search.textChanged.connect(self._forget_open_first)
         self.search.returnPressed.connect(self._open_first_match)
         for combo in (self.status, self.annotator, self.label):
             combo.currentIndexChanged.connect(self.apply_filter)
@@ -87,6 +94,8 @@ class DocumentListPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(self._row_changed)
         session.changed.connect(self._on_changed)
+        self.model.listed.connect(self._listed)
+        self.model.read_failed.connect(self._read_failed)
         if self.sort.currentData() != SORT_DOCUMENT_ORDER:
             self.model.set_filter(self.current_filter())  # the remembered order
         self._show_unsure_column()
@@ -124,17 +133,38 @@ class DocumentListPanel(QWidget):
         self.table.setColumnHidden(UNSURE_COLUMN, not self.model.sorted_by_uncertainty)
 
     def apply_filter(self) -> None:
-        current = self.session.current_document
-        self.model.set_filter(self.current_filter())
+        self.model.set_filter(self.current_filter())  # shown now, or on ``listed`` when read on the worker
+        self._update_count()
+
+    def _listed(self) -> None:
+        """A list asked for is on screen: its columns, its count, and the open document in it."""
         self._show_unsure_column()
         self._update_count()
+        current = self.session.current_document
         if current is not None:
             self.select_document(current, emit=False)
+        if self._open_first_when_listed:
+            self._open_first_when_listed = False
+            self._open_first()
+
+    def _read_failed(self, message: str) -> None:
+        self._open_first_when_listed = False
+        self._update_count()
+        self.count.setText(f"{self.count.text()} · could not read the list: {message.splitlines()[0]}")
 
     def _open_first_match(self) -> None:
         """Enter in the search field: search now and open the first match (keyboard flow)."""
         self._debounce.stop()
         self.apply_filter()
+        if self.model.loading:
+            self._open_first_when_listed = True  # the first match of the list being read
+        else:
+            self._open_first()
+
+    def _forget_open_first(self) -> None:
+        self._open_first_when_listed = False  # typing on after Enter: that Enter was for another search
+
+    def _open_first(self) -> None:
         if self.model.rowCount():
             first = self.model.document_id(0)
             if first is not None:
@@ -163,13 +193,18 @@ class DocumentListPanel(QWidget):
                 self.document_activated.emit(document_id)
 
     def _on_changed(self, changes: object) -> None:
+        everything = getattr(changes, "everything", False)
         self.model.on_changed(changes)  # type: ignore[arg-type]
-        if getattr(changes, "everything", False):
+        if everything:
             self._fill_choices()
-        if getattr(changes, "everything", False) or getattr(changes, "statuses", None):
+        if everything or getattr(changes, "statuses", None):
             self._update_count()
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
         total = self.session.store.document_count(None)
-        self.count.setText(f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents")
+        text = f"{shown:,} of {total:,} documents" if shown != total else f"{total:,} documents"
+        if self.model.loading:
+            wanted = self.model.wanted_filter
+            text += " · sorting…" if wanted.sort != self.model.current_filter.sort else " · reading the list…"
+        self.count.setText(text)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotation.commands import SetStance
-from annotation.store import Store
+from annotation.store import DocFilter, Store
 from annotation.store.reading import SORT_DOCUMENT_ORDER, SORT_MOST_TO_LEARN
 from gui.models.document_list import DOCUMENT_ID_ROLE, TITLE_COLUMN, UNSURE_COLUMN
 from tests.annotation.train_helpers import add_stance_project
@@ -109,3 +109,164 @@ def test_the_sort_combines_with_the_status_filter(qtbot, project: Path):
         panel.status.setCurrentIndex(panel.status.findData("new"))
         assert _listed(panel) == [ids[2], ids[0], ids[3]]
         assert panel.count.text() == "3 of 4 documents"
+
+
+# -- big projects: the list is read on a worker ------------------------------------------------
+
+def _worker_panel(qtbot, store: Store):
+    """A panel whose model reads every filtered or sorted list on its worker, as it does on a
+    project over ``sync_limit`` documents (building 10,000 documents here would only be slow)."""
+    panel = _panel(qtbot, store)
+    panel.model.sync_limit = 0
+    return panel
+
+
+def _wait_listed(qtbot, panel) -> None:
+    qtbot.waitUntil(lambda: not panel.model.loading, timeout=10000)
+
+
+class _Gate:
+    """Holds Store.document_ids on worker threads until released: a read that takes long."""
+
+    def __init__(self, monkeypatch) -> None:
+        import threading
+
+        self.release = threading.Event()
+        self.entered = threading.Event()
+        self.held = True
+        original = Store.document_ids
+        main = threading.main_thread()
+
+        def gated(store, flt=None, annotator=""):  # type: ignore[no-untyped-def]
+            if self.held and threading.current_thread() is not main:
+                self.entered.set()
+                self.release.wait(10)
+            return original(store, flt, annotator)
+
+        monkeypatch.setattr(Store, "document_ids", gated)
+
+
+def test_the_order_is_read_on_a_worker_while_the_list_stays_usable(qtbot, project: Path, monkeypatch):
+    with Store.open(project) as store:
+        ids = store.document_ids()
+        panel = _worker_panel(qtbot, store)
+        gate = _Gate(monkeypatch)
+        activated: list[int] = []
+        panel.document_activated.connect(activated.append)
+        _choose(qtbot, panel.sort, "Most to learn")
+        assert gate.entered.wait(10) and panel.model.loading
+        # Meanwhile: the previous rows are listed and answer, a click opens a document, the
+        # count line says what is going on, and the Unsure column waits for its figures.
+        assert _listed(panel) == ids and panel.table.isColumnHidden(UNSURE_COLUMN)
+        assert "sorting" in panel.count.text()
+        rect = panel.table.visualRect(panel.model.index(2, TITLE_COLUMN))
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert activated == [ids[2]]
+        panel.session.open_document(ids[2])
+        gate.release.set()
+        _wait_listed(qtbot, panel)
+        assert _listed(panel) == [ids[1], ids[2], ids[0], ids[3]]
+        assert not panel.table.isColumnHidden(UNSURE_COLUMN)
+        assert panel.count.text() == "4 documents"
+        assert panel.table.currentIndex().row() == 1  # the open document, selected again in the new order
+        assert activated == [ids[2]]  # re-selecting it opened nothing
+
+
+def test_a_search_typed_meanwhile_wins_over_the_stale_order(qtbot, project: Path, monkeypatch):
+    with Store.open(project) as store:
+        ids = store.document_ids()
+        fireworks = store.document_ids(DocFilter(search="fireworks"))
+        assert fireworks == [ids[1]]
+        panel = _worker_panel(qtbot, store)
+        gate = _Gate(monkeypatch)
+        _choose(qtbot, panel.sort, "Most to learn")
+        assert gate.entered.wait(10)
+        stale_generation = panel.model._generation
+        gate.held = False  # the next read answers at once; the first is still held
+        panel.search.setFocus()
+        qtbot.keyClicks(panel.search, "fireworks")
+        qtbot.waitUntil(lambda: _listed(panel) == fireworks and not panel.model.loading, timeout=10000)
+        gate.release.set()  # the first read ends now: its answer must not replace the search's
+        qtbot.wait(200)
+        assert _listed(panel) == fireworks and panel.model.current_filter.search == "fireworks"
+        # An answer that arrives for an older request is dropped even if it was sent.
+        panel.model._read_done(stale_generation, list(reversed(ids)))
+        assert _listed(panel) == fireworks
+
+
+def test_enter_in_the_search_opens_the_first_match_once_its_list_arrives(qtbot, project: Path, monkeypatch):
+    with Store.open(project) as store:
+        ids = store.document_ids()
+        panel = _worker_panel(qtbot, store)
+        _choose(qtbot, panel.sort, "Most to learn")
+        _wait_listed(qtbot, panel)
+        gate = _Gate(monkeypatch)
+        activated: list[int] = []
+        panel.document_activated.connect(activated.append)
+        panel.document_activated.connect(panel.session.open_document)  # as the window does
+        panel.search.setFocus()
+        qtbot.keyClicks(panel.search, "we should")  # every motion: the first in this order is ids[1]
+        qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+        assert gate.entered.wait(10) and activated == []  # not the first row of the list being replaced
+        gate.release.set()
+        qtbot.waitUntil(lambda: bool(activated), timeout=10000)
+        assert activated == [ids[1]], (activated, ids)
+
+
+def test_refresh_and_labelling_on_the_worker_path(qtbot, project: Path):
+    with Store.open(project) as store:
+        ids = store.document_ids()
+        panel = _worker_panel(qtbot, store)
+        _choose(qtbot, panel.sort, "Most to learn")
+        _wait_listed(qtbot, panel)
+        assert _listed(panel) == [ids[1], ids[2], ids[0], ids[3]]
+        panel.session.open_document(ids[2])
+        panel.select_document(ids[2], emit=False)
+        resets: list[int] = []
+        panel.model.modelReset.connect(lambda: resets.append(1))
+
+        # A refresh that moves nothing keeps the view as it is (no reset, same selection).
+        panel.session.refresh_all()
+        _wait_listed(qtbot, panel)
+        assert resets == [] and panel.table.currentIndex().row() == 1
+
+        # Labelling updates the row's Unsure figure in place; the row does not move.
+        unsure_doc = ids[1]
+        target = store.targets(unsure_doc)[-1]
+        first = store.comments(unsure_doc)[0]
+        panel.session.push(SetStance(first.id, target, ME, "against"))
+        assert _listed(panel) == [ids[1], ids[2], ids[0], ids[3]] and resets == []
+        assert panel.model.index(0, UNSURE_COLUMN).data() == "0.39"  # only its 0.61 is open now
+
+        # A suggestion run (bulk work) reads the order again, off the UI thread.
+        store.write_stance_suggestions([(store.comments(ids[3])[0].id, store.targets(ids[3])[-1], "favor", 0.1)],
+                                       ME, "m 2")
+        panel.session.refresh_all()
+        assert panel.model.loading
+        _wait_listed(qtbot, panel)
+        assert _listed(panel) == [ids[3], ids[1], ids[2], ids[0]]
+        assert panel.table.currentIndex().row() == 2  # the open document, found in the new order
+
+
+def test_filters_on_the_worker_path_and_back_to_document_order(qtbot, qtmodeltester, project: Path):
+    from annotation.commands import SetStatus
+
+    with Store.open(project) as store:
+        ids = store.document_ids()
+        panel = _worker_panel(qtbot, store)
+        panel.session.push(SetStatus(ids[0], ME, "done"))
+        panel.status.setCurrentIndex(panel.status.findData("done"))
+        assert panel.model.loading
+        _wait_listed(qtbot, panel)
+        assert _listed(panel) == [ids[0]] and panel.count.text() == "1 of 4 documents"
+        from gui.models.document_list import DocumentListModel
+
+        model = DocumentListModel(store, ME)
+        model.sync_limit = 0
+        model.set_filter(DocFilter(sort=SORT_MOST_TO_LEARN))
+        qtbot.waitUntil(lambda: not model.loading, timeout=10000)
+        assert model.rowCount() == 4
+        qtmodeltester.check(model, force_py=True)
+        panel.status.setCurrentIndex(0)  # unfiltered document order: on the spot, no worker
+        assert not panel.model.loading and _listed(panel) == ids
+        assert panel.model.find_row(ids[3]) == 3
