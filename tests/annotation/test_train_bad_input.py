@@ -241,6 +241,21 @@ def test_training_goes_on_when_the_previous_stance_model_is_broken(stances_train
     assert latest_path(stances_trained, "stance") != folder
 
 
+def test_a_broken_entity_model_is_one_line_and_does_not_stop_training(drugs_trained: Path, capsys):
+    folder = latest_path(drugs_trained, "ner")
+    weights = folder / "ner" / "model"
+    weights.write_bytes(weights.read_bytes()[:100])
+    broken = folder_state(folder)
+    before = Unchanged(drugs_trained)
+    assert cli_main(["preannotate", str(drugs_trained), "--model", "latest", "--annotator", "ann"]) == 1
+    assert "is not a usable spaCy pipeline" in one_error_line(capsys)
+    before.check()
+    # Training used to stop at the broken model it compares with; now it compares with the base.
+    assert cli_main(["train", str(drugs_trained), "--task", "ner", "--epochs", "1"]) == 0
+    assert "the current model cannot be read" in capsys.readouterr().out
+    assert folder_state(folder) == broken and latest_path(drugs_trained, "ner") != folder
+
+
 def test_a_stance_model_for_labels_this_schema_lacks_is_refused(stances_trained: Path, tmp_path: Path, capsys):
     """A model trained in another project (favor/against) given to one whose schema says pro/con
     used to write 'favor' suggestions the schema cannot hold."""
