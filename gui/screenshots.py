@@ -328,8 +328,9 @@ def _open_window_from(window: "MainWindow", action_name: str, kind: str, ready: 
 
 def capture_review(window: "MainWindow") -> "QPixmap":
     # Whatever the review window shows once it has compared two annotators is pictured.
-    return _open_window_from(window, "review_action", "ReviewWindow",
-                             lambda w: w.document_id is not None, "the review window")  # type: ignore[attr-defined]
+    return _open_window_from(window, "review_action", "ReviewWindow",  # the document compared, its differences listed
+                             lambda w: w.document_id is not None and not getattr(w, "comparing", False),  # type: ignore[attr-defined]
+                             "the review window")
 
 
 def capture_dashboard(window: "MainWindow") -> "QPixmap":
