@@ -230,7 +230,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
     def select_span(self, span_id: int | None, scroll: bool = True) -> None:
         if span_id is not None and span_id not in self.span_index.placed:
             span_id = None
-        before = self._group_ranges()
+        before, had_arcs = self._group_ranges(), self._focus_has_arcs()
         if self._selected_relation is not None:
             self._selected_relation = None
             self.viewport().update()
@@ -245,7 +245,7 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             self.setTextCursor(cursor)
             if scroll:
                 self.ensureCursorVisible()
-        self._update_ranges(before + self._group_ranges())
+        self._refresh_focus(before, had_arcs)
         self.span_selected.emit(self.selected_span())
 
     def cursor_rect_at(self, offset: int) -> QRect:

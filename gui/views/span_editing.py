@@ -251,9 +251,9 @@ class SpanEditingMixin:
         hits = self.span_index.at(self.cursorForPosition(event.position().toPoint()).position())
         hover = hits[0].span.id if hits else None
         if hover != self._hover:
-            before = self._group_ranges()
+            before, had_arcs = self._group_ranges(), self._focus_has_arcs()
             self._hover = hover
-            self._update_ranges(before + self._group_ranges())
+            self._refresh_focus(before, had_arcs)
             if hits:
                 # Every span here, not just the innermost: identical or nested spans (a SOURCE that
                 # is also a PERSON) are each named, and a click steps through them.
@@ -264,11 +264,27 @@ class SpanEditingMixin:
             else:
                 QToolTip.hideText()
 
+    def _focus_has_arcs(self) -> bool:
+        """True when the selected or hovered quotation has arcs on screen (drawn bold, labelled)."""
+        if not self.arcs_visible or not self.painted_arcs:
+            return False
+        ids = self.selected_group() | self.hover_group()
+        return any(a.relation.head_id in ids or a.relation.child_id in ids for a in self.painted_arcs)
+
+    def _refresh_focus(self, before: list[tuple[int, int]], had_arcs: bool) -> None:
+        """Repaint after the selected or hovered group changed: its blocks, or the whole view when
+        arcs gained or lost their emphasis (their labels sit outside the spans' blocks: in the
+        line or the paragraph gap above, or wherever they found room)."""
+        if had_arcs or self._focus_has_arcs():
+            self.viewport().update()
+        else:
+            self._update_ranges(before + self._group_ranges())
+
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         if self._hover is not None:
-            before = self._group_ranges()
+            before, had_arcs = self._group_ranges(), self._focus_has_arcs()
             self._hover = None
-            self._update_ranges(before)
+            self._refresh_focus(before, had_arcs)
         super().leaveEvent(event)
 
     def _tooltip(self, span: Span) -> str:

@@ -2,7 +2,8 @@
 removes it, undo brings it back), hidden by View ▸ Quotation arcs."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QRegion
 
 from annotation.commands import NEW_SPAN, AddRelation, AddSpan
 from annotation.model import ENTITY, ORIGIN_HUMAN, QUOTE_LAYER, Relation, Span
@@ -162,3 +163,60 @@ def _close(window) -> None:  # type: ignore[no-untyped-def]
     store = window.session.store
     window.close()
     store.close()
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.region = QRegion()
+
+    def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.region += event.region()
+        return False
+
+
+def _covered(region: QRegion, rect) -> bool:  # type: ignore[no-untyped-def]
+    """The whole of ``rect`` (within the viewport) was repainted (QRegion.contains only overlaps)."""
+    return (QRegion(rect) - region).isEmpty()
+
+
+def test_hovering_or_selecting_a_quotation_repaints_its_labels_and_arcs_wherever_they_sit(qtbot, tmp_path):
+    """Labels may sit in another block than their spans (the gap above a paragraph, the line
+    above): a hover or a click that labels or unlabels a quotation repaints them there too, so
+    no pill is left behind on the screen and none is missing."""
+    window, dense = _dense_window(qtbot, tmp_path)
+    view = window.article
+    try:
+        view.select_span(None)
+        view.viewport().repaint()
+        paints = _Paints()
+        view.viewport().installEventFilter(paints)
+        quote = dense.ids["q5"]
+        rect = view.span_index.placed[quote]
+        from gui.views.span_overlay import line_rects
+
+        middle = line_rects(view, quote, rect.start, rect.end)[0].center().toPoint()
+        qtbot.mouseMove(view.viewport(), middle)
+        qtbot.waitUntil(lambda: not paints.region.isEmpty())
+        QCoreApplication.processEvents()
+        labelled = [a for a in view.painted_arcs if a.label_rect is not None]
+        assert labelled
+        for arc in labelled:
+            assert _covered(paints.region, arc.label_rect.toAlignedRect()), arc.relation.label
+            assert _covered(paints.region, arc.path.boundingRect().toAlignedRect()), arc.relation.label
+        shown = [a.label_rect.toAlignedRect() for a in labelled]
+        paints.region = QRegion()
+        qtbot.mouseMove(view.viewport(), QPoint(view.viewport().width() - 5, view.viewport().height() - 5))
+        QCoreApplication.processEvents()
+        for label in shown:  # the pills that went are painted over
+            assert _covered(paints.region, label)
+        paints.region = QRegion()
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=middle)  # select it
+        assert view.selected_span_id() == quote
+        QCoreApplication.processEvents()
+        labelled = [a for a in view.painted_arcs if a.label_rect is not None]
+        assert labelled and all(_covered(paints.region, a.label_rect.toAlignedRect()) for a in labelled)
+        view.viewport().removeEventFilter(paints)
+    finally:
+        _close(window)
