@@ -41,11 +41,14 @@ def save_atomically(out_dir: Path, name: str, write: Callable[[Path], None]) -> 
     """Write a model folder under a temporary name, then rename it into place.
 
     A full disk (or any error) mid-save leaves no half-written folder and no previous model
-    touched: each model has its own folder and nothing is overwritten."""
+    touched: each model has its own folder and nothing is overwritten. A models folder made
+    for this save is removed again when the save fails."""
+    made = _missing_parents(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".saving", dir=out_dir))
     except OSError as exc:
+        _remove_empty(made)
         if exc.errno == errno.ENOSPC:
             raise TrainingError(f"{out_dir}: the disk is full, the model cannot be saved there; nothing was saved or "
                                 "registered, the previous model is untouched") from None
@@ -57,14 +60,34 @@ def save_atomically(out_dir: Path, name: str, write: Callable[[Path], None]) -> 
         os.replace(tmp, final)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
         if exc.errno == errno.ENOSPC:
             raise TrainingError(f"{out_dir}: the disk is full while saving the model; nothing was saved or "
                                 "registered, the previous model is untouched") from None
         raise TrainingError(f"{out_dir}: cannot save the model: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(made)
         raise
     return final
+
+
+def _missing_parents(folder: Path) -> list[Path]:
+    """``folder`` and its parents that do not exist yet, innermost first."""
+    missing = []
+    for path in (folder, *folder.parents):
+        if path.exists():
+            break
+        missing.append(path)
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            folder.rmdir()  # only when empty: never a folder with anything in it
+        except OSError:
+            return
 
 
 def save_and_register(out_dir: Path, name: str, write: Callable[[Path], None],
@@ -72,6 +95,7 @@ def save_and_register(out_dir: Path, name: str, write: Callable[[Path], None],
     """``save_atomically``, then ``register`` the folder; a folder that cannot be registered (the
     project's disk full, the project read-only, Ctrl-C) is removed again, so no model is left
     behind that the project does not know, and the previous model stays the latest."""
+    made = _missing_parents(out_dir)
     path = save_atomically(out_dir, name, write)
     if register is None:
         return path
@@ -79,9 +103,11 @@ def save_and_register(out_dir: Path, name: str, write: Callable[[Path], None],
         register(path)
     except GoldspanError as exc:
         shutil.rmtree(path, ignore_errors=True)
+        _remove_empty(made)
         raise TrainingError(f"{exc}; the new model was not kept, the previous model is untouched") from None
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
+        _remove_empty(made)
         raise
     return path
 

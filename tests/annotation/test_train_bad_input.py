@@ -310,6 +310,11 @@ def test_disk_full_while_saving_an_entity_model(drugs_trained: Path, monkeypatch
     assert cli_main(["train", str(drugs_trained), "--task", "ner", "--epochs", "1"]) == 1
     assert "disk is full" in one_error_line(capsys)
     before.check()
+    out = drugs_trained.parent / "new" / "models"  # --out to folders that do not exist yet: none left behind
+    assert cli_main(["train", str(drugs_trained), "--task", "ner", "--epochs", "1", "--out", str(out)]) == 1
+    assert "disk is full" in one_error_line(capsys)
+    assert not (drugs_trained.parent / "new").exists()
+    before.check()
 
 
 def test_a_model_the_project_cannot_register_is_not_left_behind(stances_trained: Path, monkeypatch, capsys):
