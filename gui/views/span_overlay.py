@@ -138,7 +138,7 @@ def stack_slots(view: "AnnotatedTextView", spans: list["Placed"]) -> dict[int, t
         before = [o for o in around if o.start < placed.end and o.end > placed.start and _order_key(o) < key]
         slot = min(len(before), MAX_STACK - 1)
         bar = min(sum(1 for o in before if o.span.label == "QUOTE"), MAX_STACK - 1)
-        out[placed.span.id] = (slot, bar)  # type: ignore[index]
+        out[placed.span.id or 0] = (slot, bar)
     return out
 
 
@@ -161,6 +161,7 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
     slots = stack_slots(view, visible)
     for placed in visible:
         span = placed.span
+        span_id = span.id or 0
         twins.setdefault((placed.start, placed.end), []).append(placed)
         color = colors.line_color(view.label_color(span.label), dark)
         if span.layer != ENTITY:
@@ -168,26 +169,26 @@ def paint_overlay(view: "AnnotatedTextView", area: QRect) -> None:
             if not rects:
                 continue
             dashed = Qt.PenStyle.DashLine if span.is_suggestion else Qt.PenStyle.SolidLine
-            slot, bar_slot = slots[span.id]  # type: ignore[index]
+            slot, bar_slot = slots[span_id]
             width = UNDERLINE_WIDTH if span.label == "QUOTE" else PART_UNDERLINE_WIDTH
             painter.setPen(QPen(color, width, dashed, Qt.PenCapStyle.FlatCap))
             for rect in rects:
                 # Never below the line's box by more than the 2 pixels a block's repaint covers.
                 y = min(rect.top() + underline_at + slot * UNDERLINE_STEP, rect.bottom() + 1.0)
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-                marks.append(Mark(span.id, "underline", slot, QRectF(rect.left(), y - width / 2, rect.width(), width)))  # type: ignore[arg-type]
+                marks.append(Mark(span_id, "underline", slot, QRectF(rect.left(), y - width / 2, rect.width(), width)))
             if span.label == "QUOTE":
                 x = BAR_X + bar_slot * BAR_STEP
                 painter.setPen(QPen(color, BAR_WIDTH, dashed, Qt.PenCapStyle.FlatCap))
                 painter.drawLine(QPointF(x, rects[0].top()), QPointF(x, rects[-1].bottom()))
-                marks.append(Mark(span.id, "bar", bar_slot, QRectF(x - BAR_WIDTH / 2, rects[0].top(),  # type: ignore[arg-type]
-                                                                   BAR_WIDTH, rects[-1].bottom() - rects[0].top())))
+                height = rects[-1].bottom() - rects[0].top()
+                marks.append(Mark(span_id, "bar", bar_slot, QRectF(x - BAR_WIDTH / 2, rects[0].top(), BAR_WIDTH, height)))
         elif span.is_suggestion:
             painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for rect in line_rects(view, placed.span.id, placed.start, placed.end, tops):
                 painter.drawRect(rect.adjusted(0, 0, -1, -1))
-                marks.append(Mark(span.id, "box", 0, rect))  # type: ignore[arg-type]
+                marks.append(Mark(span_id, "box", 0, rect))
     _paint_twins(view, painter, [group for group in twins.values() if len(group) > 1], dark, tops, marks)
     _paint_group(view, painter, view.selected_group(), True, tops)
     _paint_group(view, painter, view.hover_group(), False, tops)
@@ -225,7 +226,8 @@ def _paint_twins(
             painter.setBrush(colors.line_color(view.label_color(placed.span.label), dark))
             painter.drawPolygon(QPolygonF([QPointF(x - TWIN_NOTCH, corner.y()), QPointF(x, corner.y()),
                                            QPointF(x, corner.y() + TWIN_NOTCH)]))
-            marks.append(Mark(placed.span.id, "twin", i, QRectF(x - TWIN_NOTCH, corner.y(), TWIN_NOTCH, TWIN_NOTCH)))  # type: ignore[arg-type]
+            notch = QRectF(x - TWIN_NOTCH, corner.y(), TWIN_NOTCH, TWIN_NOTCH)
+            marks.append(Mark(placed.span.id or 0, "twin", i, notch))
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
 
