@@ -158,11 +158,12 @@ def _idle(panel: object) -> bool:
     return not getattr(model, "loading", False) and not panel._debounce.isActive()  # type: ignore[attr-defined]
 
 
-STEPS = ("open list", "choose Most to learn", "type a search (sorted)", "clear the search (sorted)",
+STEPS = ("open list", "choose Most to learn", "scroll to the end (sorted)", "type a search (sorted)", "clear the search (sorted)",
          "status filter New (sorted)", "label filter PERSON (sorted)", "label filter Any (sorted)",
          "status filter Any (sorted)", "refresh after a suggestion run", "label a comment (sorted)",
          "back to Document order", "type a search", "clear the search", "status filter New",
-         "label filter PERSON", "label filter Any", "status filter Any")
+         "label filter PERSON", "label filter Any", "status filter Any", "scroll to the end",
+         "open list (Most to learn remembered)")
 
 
 def run_round(app: object, store: Store, results: dict[str, list[tuple[float, float, float]]]) -> None:
@@ -211,29 +212,43 @@ def run_round(app: object, store: Store, results: dict[str, list[tuple[float, fl
     def label_comment() -> None:
         session.push(SetStance(open_comment.id, target, ANNOTATOR, "against"))
 
+    def scroll_to_end() -> None:
+        panel.table.scrollToBottom()
+
     plan: list[tuple[str, Callable[[], None]]] = [
-        (STEPS[1], choose(panel.sort, SORT_MOST_TO_LEARN)),
-        (STEPS[2], typed("minister")),
-        (STEPS[3], cleared),
-        (STEPS[4], choose(panel.status, "new")),
-        (STEPS[5], choose(panel.label, "PERSON")),
-        (STEPS[6], choose(panel.label, "")),
-        (STEPS[7], choose(panel.status, "")),
-        (STEPS[8], session.refresh_all),
-        (STEPS[9], label_comment),
-        (STEPS[10], choose(panel.sort, SORT_DOCUMENT_ORDER)),
-        (STEPS[11], typed("minister")),
-        (STEPS[12], cleared),
-        (STEPS[13], choose(panel.status, "new")),
-        (STEPS[14], choose(panel.label, "PERSON")),
-        (STEPS[15], choose(panel.label, "")),
-        (STEPS[16], choose(panel.status, "")),
+        ("choose Most to learn", choose(panel.sort, SORT_MOST_TO_LEARN)),
+        ("scroll to the end (sorted)", scroll_to_end),
+        ("type a search (sorted)", typed("minister")),
+        ("clear the search (sorted)", cleared),
+        ("status filter New (sorted)", choose(panel.status, "new")),
+        ("label filter PERSON (sorted)", choose(panel.label, "PERSON")),
+        ("label filter Any (sorted)", choose(panel.label, "")),
+        ("status filter Any (sorted)", choose(panel.status, "")),
+        ("refresh after a suggestion run", session.refresh_all),
+        ("label a comment (sorted)", label_comment),
+        ("back to Document order", choose(panel.sort, SORT_DOCUMENT_ORDER)),
+        ("type a search", typed("minister")),
+        ("clear the search", cleared),
+        ("status filter New", choose(panel.status, "new")),
+        ("label filter PERSON", choose(panel.label, "PERSON")),
+        ("label filter Any", choose(panel.label, "")),
+        ("status filter Any", choose(panel.status, "")),
+        ("scroll to the end", scroll_to_end),
     ]
     for name, action in plan:
         results[name].append(measure(app, action, lambda: _idle(panel)))
     session.undo_stack.undo()  # the labelled comment is open again for the next round
     panel.close()
     panel.deleteLater()
+    app.processEvents()  # type: ignore[attr-defined]
+
+    # The list built again with "Most to learn" remembered (a restart): it opens in document
+    # order and takes the order when it has been read.
+    QSettings().setValue(SORT_KEY, SORT_MOST_TO_LEARN)
+    holder.clear()
+    results["open list (Most to learn remembered)"].append(measure(app, open_list, ready))
+    holder[0].close()
+    holder[0].deleteLater()
     app.processEvents()  # type: ignore[attr-defined]
 
 

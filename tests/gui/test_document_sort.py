@@ -270,3 +270,37 @@ def test_filters_on_the_worker_path_and_back_to_document_order(qtbot, qtmodeltes
         panel.status.setCurrentIndex(0)  # unfiltered document order: on the spot, no worker
         assert not panel.model.loading and _listed(panel) == ids
         assert panel.model.find_row(ids[3]) == 3
+
+
+def test_document_order_pages_by_id_agree_with_the_ids_however_they_are_reached(qtbot, tmp_path: Path, monkeypatch):
+    """Unfiltered document order is paged by id next to a fetched page, at the end and around a
+    document found by find_row (no OFFSET walk); every way must give the same rows."""
+    import gui.models.document_list as module
+    from annotation.model import Document, ImportedArticle
+    from gui.models.document_list import DocumentListModel
+
+    monkeypatch.setattr(module, "PAGE", 7)
+    with Store.create(tmp_path / "pages.db") as store:
+        with store.transaction():
+            store.import_articles([ImportedArticle(Document(None, f"d{i}", f"T{i}", f"text number {i}")) for i in range(40)],
+                                  "many.jsonl")
+        with store.transaction():  # gaps in the ids, as deletions leave them
+            for doc in store.document_ids()[5:9] + store.document_ids()[20:21]:
+                store.conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
+        ids = store.document_ids()
+        assert len(ids) == 35
+
+        def rows(model: DocumentListModel, order: list[int]) -> list[int | None]:
+            got = {r: model.document_id(r) for r in order}
+            return [got[r] for r in range(model.rowCount())]
+
+        forward = list(range(35))
+        for order in (forward, forward[::-1], [20, 34, 3, 27, 13, 0, 6] + forward):
+            model = DocumentListModel(store, ME)
+            assert rows(model, order) == ids, order
+        for target in (ids[17], ids[34], ids[0], ids[8]):
+            model = DocumentListModel(store, ME)
+            row = model.find_row(target)
+            assert row == ids.index(target)
+            assert model.document_id(row) == target  # its page fetched around it
+            assert rows(model, [row] + forward[::-1]) == ids
