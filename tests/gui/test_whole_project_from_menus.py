@@ -366,6 +366,7 @@ def test_a_whole_project_from_the_menus(qtbot, tmp_path, monkeypatch):
     qtbot.mouseClick(review.documents.viewport(), Qt.MouseButton.LeftButton,
                      pos=review.documents.visualItemRect(review.documents.item(names.index(bridge.id))).center())
     assert review.document_id == bridge.id
+    qtbot.waitUntil(lambda: not review.comparing, timeout=30000)  # the comparison comes back from the job runner
     row = next((r for r, item in enumerate(review.items)
                 if any((p.span.start, p.span.end, p.span.label) == (b0, b1, "LOC") for o in item.options for p in o.parts)), None)
     assert row is not None, "\n".join(i.describe() for i in review.items)
