@@ -207,8 +207,15 @@ class ModelActions:
         if current_only and document is None:
             self.window.show_message("Open a document first", error=True)
             return False
-        if self.store.latest_model("stance") is None:
+        latest = self.store.latest_model("stance")
+        if latest is None:
             self.window.show_message("No stance model yet: Model ▸ Train… learns one from your labelled comments", error=True)
+            return False
+        from pathlib import Path
+
+        if not Path(latest.path).exists():
+            self._refuse("Suggesting stance", f"the stance model {latest.name} (#{latest.id}) was deleted or moved from "
+                         f"{latest.path}; Model ▸ Train… makes a new one")
             return False
         annotator = self.window.session.annotator
         ids = [document] if current_only else None

@@ -105,9 +105,10 @@ def test_suggest_stance_after_the_model_folder_was_deleted(qtbot, stance_project
     store = window.store
     shutil.rmtree(store.latest_model("stance").path)
     before = table_dump(store)
-    assert window.model_actions.suggest_stance(current_only=False)
-    finished(qtbot, window)
-    assert "was deleted or moved" in warning_text(window)
+    assert not window.model_actions.suggest_stance(current_only=False)  # refused before any job
+    assert not window.jobs.busy
+    text = warning_text(window)
+    assert "was deleted or moved" in text and "Model ▸ Train…" in text and "give a folder" not in text
     assert table_dump(store) == before
 
 
