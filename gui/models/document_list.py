@@ -202,10 +202,14 @@ class DocumentListModel(QAbstractTableModel):
             return store.document_page_before(flt, after[0].id, size, who)
         if start + size >= self._count:
             return store.document_page_before(flt, None, size, who)
-        for row, document_id in self._anchors.items():
+        for row, document_id in self._anchors.items():  # a found document on or near this page
             if start <= row < start + size:
                 return (store.document_page_before(flt, document_id, row - start, who)
                         + store.document_page(flt, 0, start + size - row, who, after_id=document_id - 1))
+            if start + size <= row <= start + 3 * PAGE:  # the page above it (the view shows both)
+                return store.document_page_before(flt, document_id, row - start, who)[:size]
+            if start - 3 * PAGE <= row < start:
+                return store.document_page(flt, start - row, size, who, after_id=document_id - 1)
         return store.document_page(flt, start, PAGE, who)
 
     def document_id(self, row: int) -> int | None:

@@ -304,3 +304,8 @@ def test_document_order_pages_by_id_agree_with_the_ids_however_they_are_reached(
             assert row == ids.index(target)
             assert model.document_id(row) == target  # its page fetched around it
             assert rows(model, [row] + forward[::-1]) == ids
+            for near in (row - 8, row + 8, row - 15, row + 15, row - 22, row + 22):  # pages near it, first
+                if 0 <= near < 35:
+                    model = DocumentListModel(store, ME)
+                    assert model.find_row(target) == row
+                    assert rows(model, [near] + forward) == ids, (target, near)
