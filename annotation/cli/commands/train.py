@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Train from the gold layer (default) or one annotator's confirmed work (never model "
         "suggestions), keep a held-out split aside, print per-label precision, recall and F1 beside the model "
         "the project uses now, save the model beside the project and register it. NER starts from the installed "
-        "base pipeline, learns the schema's new labels and keeps the stock ones; Ctrl-C during NER epochs keeps "
-        "the best model so far. Use the result with `goldspan preannotate PROJECT.db --model latest` (entities) "
+        "base pipeline, learns the schema's new labels and keeps the stock ones. Ctrl-C cancels: after an NER epoch "
+        "the best model so far is saved, before it nothing is (a second Ctrl-C stops at once). Use the result with `goldspan preannotate PROJECT.db --model latest` (entities) "
         "or `--stance` (stance suggestions).",
     )
     p.add_argument("project")
