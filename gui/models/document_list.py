@@ -90,16 +90,23 @@ class _IdsRead(QRunnable):
                 return
             ids = worker.document_ids(self._filter, self._annotator)
             if not self.cancelled:
-                self.signals.done.emit(self.generation, ids)
+                self._emit(self.signals.done, self.generation, ids)
         except Exception as exc:  # noqa: BLE001 - reported to the list, never lost on a thread
             if not self.cancelled:
-                self.signals.failed.emit(self.generation, f"{type(exc).__name__}: {exc}")
+                self._emit(self.signals.failed, self.generation, f"{type(exc).__name__}: {exc}")
         finally:
             with self._lock:
                 self._worker = None
             if worker is not None:
                 worker.close()
-            self.signals.ended.emit(self.generation)
+            self._emit(self.signals.ended, self.generation)
+
+    @staticmethod
+    def _emit(signal: object, *args: object) -> None:
+        try:
+            signal.emit(*args)  # type: ignore[attr-defined]
+        except RuntimeError:  # the application is going away: nobody is listening any more
+            pass
 
     def cancel(self) -> None:
         """Called from the UI thread: drop the answer and stop the query if it is running."""
