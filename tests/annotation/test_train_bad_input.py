@@ -178,14 +178,18 @@ def test_the_stance_line_says_how_many_more_of_which_label():
 
 
 @pytest.mark.goldspan_check(allow=["span_label_unknown"])
-def test_entity_spans_of_a_label_the_schema_lacks(drugs: Path, capsys):
+def test_entity_spans_of_a_label_the_schema_lacks(tmp_path: Path, capsys):
     """An annotator's spans of a label the schema no longer has (merged in, or written by an older
     tool): training refuses to invent the label."""
-    with Store.open(drugs) as store, store.transaction():
-        store.conn.execute("UPDATE spans SET label = 'MEDICINE' WHERE id = (SELECT min(id) FROM spans)")
-    before = Unchanged(drugs)
-    assert cli_main(["train", str(drugs), "--task", "ner", "--epochs", "1"]) == 1
-    assert "'MEDICINE'" in one_error_line(capsys)
+    project = tmp_path / "ann.db"
+    with Store.create(project, drug_schema()) as store:
+        add_drug_project(store, annotator="ann", n_docs=4, per_doc=3)
+        with store.transaction():
+            store.conn.execute("UPDATE spans SET label = 'MEDICINE' WHERE id = (SELECT min(id) FROM spans)")
+    before = Unchanged(project)
+    assert cli_main(["train", str(project), "--task", "ner", "--annotator", "ann", "--epochs", "1"]) == 1
+    line = one_error_line(capsys)
+    assert "entity label 'MEDICINE' in layer 'ann' is not in the project's schema" in line
     before.check()
 
 

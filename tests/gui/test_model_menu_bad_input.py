@@ -86,6 +86,42 @@ def test_too_few_examples_is_a_plain_message(qtbot, tmp_path: Path, open_project
     assert table_dump(window.store) == before and window.model_actions.last_report is None
 
 
+@pytest.mark.goldspan_check(allow=["span_label_unknown"])
+def test_spans_of_a_label_the_schema_lacks_is_a_plain_message(qtbot, tmp_path: Path, open_project):
+    path = tmp_path / "unknown.db"
+    with Store.create(path, drug_schema()) as store:
+        add_drug_project(store, annotator=ME, n_docs=4, per_doc=3)
+        with store.transaction():
+            store.conn.execute("UPDATE spans SET label = 'MEDICINE' WHERE id = (SELECT min(id) FROM spans)")
+    window = open_project(path)
+    before = table_dump(window.store)
+    assert window.model_actions.train("ner", ME, epochs=1)
+    finished(qtbot, window)
+    assert "'MEDICINE'" in warning_text(window) and "not in the project's schema" in warning_text(window)
+    assert table_dump(window.store) == before and window.store.registered_models() == []
+
+
+def test_use_model_marks_registered_models_whose_folder_is_gone(qtbot, drug_project: Path, open_project, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    assert cli_main(["train", str(drug_project), "--task", "ner", "--epochs", "1"]) == 0
+    window = open_project(drug_project)
+    model = window.store.latest_model("ner")
+    shutil.rmtree(model.path)
+    offered: list[list[str]] = []
+
+    def get_item(parent, title, label, items, current, editable):  # noqa: ANN001, ANN202
+        offered.append(list(items))
+        return items[1], True  # the registered model, chosen anyway
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    before = table_dump(window.store)
+    window.model_actions.use_model_dialog()
+    assert offered[0][1].startswith(f"#{model.id} ") and offered[0][1].endswith("(folder gone)")
+    assert "was deleted or moved" in warning_text(window)
+    assert table_dump(window.store) == before
+
+
 def test_a_truncated_stance_model_is_a_plain_message_not_a_traceback(qtbot, stance_project: Path, open_project):
     """It used to show 'BadZipFile: File is not a zip file' with a traceback."""
     window = open_project(stance_project)
