@@ -135,7 +135,7 @@ class DocumentListModel(QAbstractTableModel):
         self._reads: dict[int, _IdsRead] = {}  # running reads (kept alive until they end)
         self.sync_limit = SYNC_LIMIT
 
-# -- Qt model API ---------------------------------------------------------------------
+    # -- Qt model API ---------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else self._count
@@ -260,7 +260,7 @@ class DocumentListModel(QAbstractTableModel):
     @property
     def loading(self) -> bool:
         """A list asked for is still being read on the worker (the previous rows are shown)."""
-        return bool(self._reads) and self._generation in self._reads
+        return self._generation in self._reads
 
     def set_filter(self, flt: DocFilter) -> None:
         """Show ``flt``'s documents in its order: at once when that is cheap, else when the
@@ -270,13 +270,16 @@ class DocumentListModel(QAbstractTableModel):
     def _request(self, flt: DocFilter) -> None:
         self._generation += 1
         self._cancel_reads()
-        self._wanted = flt
         if _is_plain(flt):
             count = self._store.document_count(None)  # the smallest index: ~2 ms for 100,000
+            self._wanted = flt
             self._show(flt, None, count)
         elif self._on_the_spot():
-            self._show(flt, self._store.document_ids(flt, self._annotator))
+            ids = self._store.document_ids(flt, self._annotator)  # a failing query changes nothing
+            self._wanted = flt
+            self._show(flt, ids)
         else:
+            self._wanted = flt
             read = _IdsRead(self._store, flt, self._annotator, self._generation)
             read.signals.done.connect(self._read_done)
             read.signals.failed.connect(self._read_failed)
