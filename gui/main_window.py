@@ -482,20 +482,28 @@ class MainWindow(QMainWindow):
         self.preannotate_offer = box
 
     def preannotate(self) -> None:
+        self.preannotate_with(None)
+
+    def preannotate_with(self, model: str | None) -> bool:
+        """Pre-annotate with the stock pipeline or ``model`` (Model ▸ Use model…); of an
+        annotated project, a snapshot first and one undo step, from either menu."""
         from annotation.snapshots import is_annotated
 
         annotator = self.session.annotator
+        kwargs: dict[str, object] = {"annotator": annotator}
+        if model:
+            kwargs["model"] = model
 
         def job(store, token):  # type: ignore[no-untyped-def]
             # In a child process: spaCy holds the GIL for up to ~0.2 s at a time (its imports,
             # the model load, its Cython code), which on a worker thread freezes the window.
             from annotation.process_job import in_child_process
 
-            return in_child_process(store, "annotation.nlp.preannotate:preannotate", {"annotator": annotator},
+            return in_child_process(store, "annotation.nlp.preannotate:preannotate", kwargs,
                                     token, log_partial_as="preannotate")
 
         self.jobs.show_next_at_once("characters")  # the dialog now, the model loads in the job
-        start_undoable_job(  # of an annotated project: one undo step
+        return start_undoable_job(  # of an annotated project: one undo step
             self.session, self.jobs, "Pre-annotating", "Pre-annotate", job,
             on_done=self._preannotate_done, needed=is_annotated,
         )

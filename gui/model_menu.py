@@ -189,16 +189,10 @@ class ModelActions:
         self.window.notify(title, message)
 
     def preannotate_entities(self) -> bool:
-        from annotation.nlp.preannotate import preannotate
-
         model = self.store.meta_value(ENTITY_MODEL_KEY) or None
         if model and not self._usable_entity_model(model, "Pre-annotating"):
             return False
-        annotator = self.window.session.annotator
-        return self.window.jobs.start(
-            "Pre-annotating", self.store,
-            lambda store, token: preannotate(store, annotator=annotator, model=model, cancel=token),
-            on_done=self.window._preannotate_done)
+        return self.window.preannotate_with(model)  # the same job as File ▸ Pre-annotate: snapshot, one undo step
 
     def suggest_stance(self, current_only: bool) -> bool:
         from annotation.training.suggest_stance import suggest_stance

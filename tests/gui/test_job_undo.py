@@ -243,6 +243,26 @@ def test_ctrl_z_takes_back_a_pre_annotation_of_an_annotated_project(qtbot, tmp_p
         _close(window)
 
 
+def test_model_menu_pre_annotation_is_the_same_undoable_job(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Model ▸ Pre-annotate entities runs File ▸ Pre-annotate's job: a snapshot first, one undo step."""
+    alice, _ = two_projects(tmp_path)
+    window = _window(qtbot, alice)
+    finished: list[str] = []
+    window.jobs.finished.connect(lambda title, result: finished.append(title))
+    try:
+        before = dump(alice)
+        assert window.model_actions.preannotate_entities()
+        qtbot.waitUntil(lambda: bool(finished) and not window.jobs.busy, timeout=120000)
+        assert dump(alice) != before
+        assert window.undo_action.text() == "&Undo Pre-annotate"
+        _back_to_the_window(qtbot, window)
+        window.article.setFocus()
+        qtbot.keyClick(window.article, Qt.Key.Key_Z, CTRL)
+        assert dump(alice) == before
+    finally:
+        _close(window)
+
+
 def test_ctrl_z_in_the_review_window_takes_the_merge_back_and_the_review_follows(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     alice, bob = two_projects(tmp_path)
     window = _window(qtbot, alice)
@@ -251,6 +271,7 @@ def test_ctrl_z_in_the_review_window_takes_the_merge_back_and_the_review_follows
         _merge(qtbot, window, bob)
         window.review_action.trigger()
         review = window.review_window
+        qtbot.waitUntil(lambda: not review.comparing, timeout=30000)  # compared on the job runner
         assert review.annotators == ["alice", "bob"] and review.items
         with qtbot.waitActive(review):
             review.show()
