@@ -215,6 +215,10 @@ class Changes:
     statuses: frozenset[int] = frozenset()  # document ids whose status changed
     schema: bool = False
     everything: bool = False  # bulk jobs: import, pre-annotation, merge
+    # Spans whose origin alone changed (accept-all and its undo), as (span ids, new origin, their
+    # new ``updated`` stamp) in the order applied; each id is in ``spans`` too. A view holding
+    # these spans sets the two fields in place instead of reading thousands of rows again.
+    origins: tuple[tuple[frozenset[int], str, str], ...] = ()
 
     def __or__(self, other: "Changes") -> "Changes":
         return Changes(
@@ -227,7 +231,12 @@ class Changes:
             self.statuses | other.statuses,
             self.schema or other.schema,
             self.everything or other.everything,
+            _merged_origins(self, other),
         )
+
+    def origin_only_spans(self) -> frozenset[int]:
+        """The ids in ``origins``: spans nothing but the origin (and its stamp) changed for."""
+        return frozenset().union(*(ids for ids, _origin, _stamp in self.origins))
 
     @property
     def empty(self) -> bool:
@@ -235,3 +244,14 @@ class Changes:
             self.documents or self.units or self.spans or self.relations or self.stances
             or self.targets or self.statuses or self.schema or self.everything
         )
+
+
+def _merged_origins(first: Changes, then: Changes) -> tuple[tuple[frozenset[int], str, str], ...]:
+    """``origins`` of two changes one after the other. A span changed in another way on either
+    side is no longer an origin-only change: then none is kept, and a view reads ``spans`` again."""
+    if not (first.origins or then.origins):
+        return ()
+    first_only, then_only = first.origin_only_spans(), then.origin_only_spans()
+    if (first.spans - first_only) & then_only or (then.spans - then_only) & first_only:
+        return ()
+    return first.origins + then.origins

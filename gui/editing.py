@@ -31,8 +31,9 @@ def accept_command(span: Span) -> UpdateSpan | None:
 
 def accept_all_command(store: Store, document_id: int, annotator: str) -> Command | None:
     """Every suggestion of the document (article and comments) accepted as one undo step, in one
-    statement (``SetOrigins``): thousands of suggestions are accepted, and undone, in milliseconds."""
-    ids = tuple(s.id for s in store.spans(document_id, annotator) if s.origin == ORIGIN_MODEL and s.id is not None)
+    statement (``SetOrigins``): thousands of suggestions are accepted, and undone, in milliseconds.
+    Only their ids are read (building 5,000 spans to keep their ids took ~35 ms)."""
+    ids = store.suggestion_ids(document_id, annotator)
     if not ids:
         return None
     return SetOrigins(ids, ORIGIN_HUMAN, f"Accept {len(ids):,} suggestion{'s' if len(ids) != 1 else ''}")

@@ -6,17 +6,17 @@ from dataclasses import replace
 
 from annotation.commands import (
     AddRelation, AddSpan, AddTarget, Batch, ClearStance, Command, DeleteRelation, DeleteSpan,
-    RemoveTarget, SetOrigins, SetStance, SetStatus, UpdateSpan,
+    RemoveTarget, SetOrigins, SetStance, SetStatus, UpdateSpan, log_json,
 )
 from annotation.errors import CommandError
 from annotation.model import ENTITY, ORIGIN_HUMAN, ORIGIN_MODEL, REPLY_TARGET, STATUSES, Changes, Relation, Span, Unit
-from annotation.store import rows
+from annotation.store import bulk_edits, rows
+from annotation.store.bulk_edits import RELATION_LABELS_FALLBACK, BulkEditsMixin
 from annotation.store.quotations import QuotationRulesMixin
 
-_RELATION_LABELS_FALLBACK = ("source", "cue", "coref")
 
 
-class EditingMixin(QuotationRulesMixin):
+class EditingMixin(BulkEditsMixin, QuotationRulesMixin):
     conn: sqlite3.Connection
 
     def apply(self, cmd: Command, annotator: str = "", action: str = "do") -> tuple[Command, Changes]:
@@ -28,7 +28,8 @@ class EditingMixin(QuotationRulesMixin):
             self.conn.execute("SAVEPOINT apply_edit")
             try:
                 inverse, changes = self._apply(cmd)
-                inverse, changes = self._refuse_new_orphan_parts(cmd, inverse, changes)
+                if not _origins_only(cmd):  # an origin never makes or mends an orphaned part
+                    inverse, changes = self._refuse_new_orphan_parts(cmd, inverse, changes)
             except sqlite3.IntegrityError as exc:
                 # The schema's own guards (unique spans and relations, foreign keys) are the last
                 # line: an edit that trips one is refused like any invalid edit, never a crash.
@@ -41,7 +42,7 @@ class EditingMixin(QuotationRulesMixin):
             doc = next(iter(changes.documents), None)
             self.conn.execute(
                 "INSERT INTO edits(time, annotator, action, document_id, command, inverse) VALUES (?,?,?,?,?,?)",
-                (rows.now(), who, action, doc, cmd.to_json(), inverse.to_json()),
+                (rows.now(), who, action, doc, log_json(cmd), log_json(inverse)),
             )
         return inverse, changes
 
@@ -223,36 +224,12 @@ class EditingMixin(QuotationRulesMixin):
             relations=relinked,
         )
 
-    def _apply_set_origins(self, cmd: SetOrigins) -> tuple[Command, Changes]:
-        """Bulk accept (and its undo): one UPDATE per chunk instead of a checked update per span."""
-        if cmd.origin not in (ORIGIN_HUMAN, ORIGIN_MODEL):
-            raise CommandError(f"unknown origin {cmd.origin!r}")
-        old: dict[str, list[int]] = {}
-        units: set[Unit] = set()
-        documents: set[int] = set()
-        ids = list(dict.fromkeys(cmd.span_ids))
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            found = self.conn.execute(
-                f"SELECT id, document_id, comment_id, origin FROM spans WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            for span_id, document_id, comment_id, origin in found:
-                old.setdefault(origin, []).append(span_id)
-                units.add(Unit(document_id, comment_id))
-                documents.add(document_id)
-        changed = [i for origin, group in old.items() if origin != cmd.origin for i in group]
-        stamp = rows.now()
-        self.conn.executemany("UPDATE spans SET origin = ?, updated = ? WHERE id = ?",
-                              [(cmd.origin, stamp, span_id) for span_id in changed])
-        inverses = [SetOrigins(tuple(group), origin, cmd.describe()) for origin, group in old.items() if origin != cmd.origin]
-        inverse: Command = inverses[0] if len(inverses) == 1 else Batch(tuple(inverses), f"Undo {cmd.describe()}")
-        return inverse, Changes(documents=frozenset(documents), units=frozenset(units), spans=frozenset(changed))
-
     # -- relations ----------------------------------------------------------------------
 
     def _insert_relation(self, rel: Relation) -> int:
         head = self.span(rel.head_id)  # type: ignore[attr-defined]
         child = self.span(rel.child_id)  # type: ignore[attr-defined]
-        allowed = self.schema.label_names("relation") or _RELATION_LABELS_FALLBACK  # type: ignore[attr-defined]
+        allowed = self.schema.label_names("relation") or RELATION_LABELS_FALLBACK  # type: ignore[attr-defined]
         if rel.label not in allowed:
             raise CommandError(f"unknown relation {rel.label!r} (expected one of {', '.join(allowed)})")
         if head.unit != child.unit:
@@ -367,19 +344,30 @@ class EditingMixin(QuotationRulesMixin):
 
     def _apply_batch(self, cmd: Batch) -> tuple[Command, Changes]:
         inverses: list[Command] = []
-        changes = Changes()
         outer = not hasattr(self, "_cascaded")
         if outer:
             self._cascaded: set[int] = set()  # parts deleted along with their QUOTE in this batch
+        parts: list[Changes] = []
         try:
-            for sub in cmd.commands:
-                inverse, sub_changes = self._apply(sub)
-                inverses.append(inverse)
-                changes = changes | sub_changes
+            for run in bulk_edits.runs(cmd.commands):
+                done = None
+                if bulk_edits.run_kind(run[0]) == "add":  # many spans added: a few statements
+                    done = self._apply_additions(run)  # type: ignore[arg-type]
+                elif len(run) >= bulk_edits.BULK_MIN and isinstance(run[0], DeleteSpan):
+                    done = self._apply_delete_spans(run)  # type: ignore[arg-type]
+                for inverse, sub_changes in done if done is not None else map(self._apply, run):
+                    inverses.append(inverse)
+                    parts.append(sub_changes)
         finally:
             if outer:
                 del self._cascaded
-        return Batch(tuple(reversed(inverses)), cmd.text), changes
+        return Batch(tuple(reversed(inverses)), cmd.text), bulk_edits.union(parts)
+
+
+def _origins_only(cmd: Command) -> bool:
+    if isinstance(cmd, SetOrigins):
+        return True
+    return isinstance(cmd, Batch) and bool(cmd.commands) and all(_origins_only(c) for c in cmd.commands)
 
 
 def _annotator_of(cmd: Command) -> str:
