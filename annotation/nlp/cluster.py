@@ -179,10 +179,7 @@ class ResultWriter:
         report.duplicates += len(batch) - len(written)
         if written:
             report.units_done += len(written)
-            report.spans_added += counts.spans_added
-            report.relations_added += counts.relations_added
-            report.spans_replaced += counts.spans_replaced
-            report.spans_kept_human += counts.spans_kept_human
+            report.add_counts(counts)
             report.entities += result.entities
             report.quotes += result.quotes
             report.rule_errors += result.rule_errors

@@ -21,7 +21,7 @@ from annotation.nlp.models import CHUNK_CHARS, chunks, load_model
 if TYPE_CHECKING:
     from annotation.nlp.quotes import Quotation
     from annotation.store import Store
-    from annotation.store.suggestions import UnitSuggestions
+    from annotation.store.suggestions import UnitSuggestions, WriteCounts
 
 DEFAULT_BATCH = 64  # units per nlp.pipe batch and per transaction
 
@@ -39,12 +39,25 @@ class PreannotateReport:
     spans_replaced: int = 0
     spans_kept_human: int = 0
     rule_errors: list[str] = field(default_factory=list)  # "unit: error" where the quote rules gave up
+    unknown_labels: dict[str, int] = field(default_factory=dict)  # entities of labels the schema lacks, left out
+
+    def add_counts(self, counts: "WriteCounts") -> None:
+        """One written batch's counts (the plain job and the cluster's writer alike)."""
+        self.spans_added += counts.spans_added
+        self.relations_added += counts.relations_added
+        self.spans_replaced += counts.spans_replaced
+        self.spans_kept_human += counts.spans_kept_human
+        for label, n in counts.unknown_labels.items():
+            self.unknown_labels[label] = self.unknown_labels.get(label, 0) + n
 
     def summary(self) -> str:
         text = (f"{self.units_done} units pre-annotated with {self.model} ({self.units_skipped} already done): "
                 f"{self.spans_added} spans and {self.relations_added} relations added "
                 f"({self.entities} entities, {self.quotes} quotations found; {self.spans_replaced} old suggestions replaced, "
                 f"{self.spans_kept_human} left out beside human work)")
+        if self.unknown_labels:
+            left = ", ".join(f"{n} {label}" for label, n in sorted(self.unknown_labels.items()))
+            text += f"; left out, as the project's schema lacks their labels: {left}"
         if self.rule_errors:
             text += f"; quotation rules failed on {len(self.rule_errors)} units (first: {self.rule_errors[0]})"
         return text
@@ -110,12 +123,8 @@ def preannotate(
 
 
 def _write(store: "Store", batch: list["UnitSuggestions"], annotator: str, label: str, report: PreannotateReport) -> None:
-    counts = store.write_suggestions(batch, annotator, label)
+    report.add_counts(store.write_suggestions(batch, annotator, label))
     report.units_done += len(batch)
-    report.spans_added += counts.spans_added
-    report.relations_added += counts.relations_added
-    report.spans_replaced += counts.spans_replaced
-    report.spans_kept_human += counts.spans_kept_human
 
 
 def _pieces(texts: Iterator[tuple[Unit, str]]) -> Iterator[tuple[str, tuple[int, int, int, int, int]]]:

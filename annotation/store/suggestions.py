@@ -52,6 +52,9 @@ class WriteCounts:
     relations_added: int = 0
     spans_replaced: int = 0  # old untouched suggestions removed
     spans_kept_human: int = 0  # suggestions not added because of a kept (human) span
+    # Entities of labels the project's schema lacks (the stock model knows 18; a project may
+    # keep fewer): never written, or `goldspan check` would find spans of unknown labels.
+    unknown_labels: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,12 @@ class SuggestionsMixin:
         )} if kept else set()
         resolved: dict[int, int | None] = {}  # key -> existing span id, or None (to insert)
         dropped: set[int] = set()
+        entity_labels = self.schema.label_names(ENTITY)  # type: ignore[attr-defined]
         for span in item.spans:
+            if span.layer == ENTITY and span.label not in entity_labels:
+                dropped.add(span.key)
+                counts.unknown_labels[span.label] = counts.unknown_labels.get(span.label, 0) + 1
+                continue
             if (span.start, span.end, span.label) in rejected:
                 dropped.add(span.key)
                 counts.spans_kept_human += 1
