@@ -34,8 +34,11 @@ def build_parser(extend: Extender | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, extend: Extender | None = None) -> int:
-    parser = build_parser(extend)
-    args = parser.parse_args(argv)
+    try:
+        parser = build_parser(extend)  # imports every command's module: a few hundred ms
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return fail("interrupted before the command began: nothing was done", code=130)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
