@@ -23,7 +23,7 @@ from gui.views import span_overlay
 from gui.views.display_text import display_text
 from gui.views.span_editing import SpanEditingMixin
 from gui.views.span_highlighter import SpanHighlighter
-from gui.views.span_index import SpanIndex
+from gui.views.span_index import Placed, SpanIndex
 from gui.views.span_loader import SpanLoader, can_load_async
 
 _EAGER_UTF16 = 8000  # formatted at once when a text opens: more than a screenful
@@ -307,6 +307,9 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if self._loader.pending:  # the spans on their way may predate this edit: read again
             self._loader.start(self.session.store, unit, self.session.annotator, self._text)
             return
+        if changes.origins and not changes.relations and changes.spans <= changes.origin_only_spans():
+            self._origins_changed(changes)
+            return
         if len(changes.spans) > _BULK_SPANS:
             # One query and a lazy re-format beat thousands of single-span refreshes.
             self._refresh_spans()
@@ -352,6 +355,29 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
         if self._quote_anchor not in self.span_index.placed:
             self._quote_anchor = None
         self._update_ranges(dirty + self._group_ranges())
+
+    def _origins_changed(self, changes: Changes) -> None:
+        """Only origins changed (accept-all and its undo): the spans held here take the new
+        origin as the Changes record gives it; nothing is read again from the store."""
+        placed: list[Placed] = []
+        for span_ids, origin, updated in changes.origins:
+            placed += self.span_index.set_origins(span_ids, origin, updated)
+        if len(placed) > _BULK_SPANS:
+            # Formatted again lazily: the visible blocks now, the rest when idle.
+            self.rect_cache.clear()
+            self._highlighter.defer_all(self.document().blockCount())
+            self._highlight_visible()
+            self._idle.start()
+            self.viewport().update()
+        elif placed:
+            ranges = [(p.start, p.end) for p in placed]
+            ids = {p.span.id for p in placed}
+            self.rect_cache.forget(ids)
+            if any(r.head_id in ids or r.child_id in ids for r in self.span_index.relations.values()):
+                self.viewport().update()  # an arc takes its child's look, and may cross other blocks
+            self._rehighlight(ranges)
+            self._update_ranges(ranges + self._group_ranges())
+        self.span_selected.emit(self.selected_span())  # the inspector shows the new origin
 
     def _schema_changed(self) -> None:
         """Label keys and colours from the project's schema (again after Project ▸ Labels…)."""

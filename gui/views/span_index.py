@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Iterable
 
 from annotation.model import QUOTE_LAYER, Relation, Span
 from annotation.offsets import OffsetMap
@@ -23,6 +24,16 @@ class Placed:
 
 def _key(placed: Placed) -> tuple[int, int, int]:
     return (placed.start, placed.end, placed.span.id or 0)
+
+
+def _with_origin(span: Span, origin: str, updated: str) -> Span:
+    """``replace(span, origin=origin, updated=updated)`` at a seventh of its cost (it runs for
+    every span of an accept-all): a copy of the frozen instance's fields with two of them new."""
+    new = object.__new__(Span)
+    fields_ = new.__dict__
+    fields_.update(span.__dict__)
+    fields_["origin"], fields_["updated"] = origin, updated
+    return new
 
 
 class SpanIndex:
@@ -68,6 +79,24 @@ class SpanIndex:
             self._starts.insert(i, new.start)
             self._longest = max(self._longest, new.end - new.start)
         return old, new
+
+    def set_origins(self, span_ids: Iterable[int], origin: str, updated: str) -> list[Placed]:
+        """Spans whose origin alone changed (accept-all and its undo): each keeps its extent and
+        so its place in the order. Returns the new placements of those held here and drawn."""
+        changed: dict[int, Placed] = {}
+        for span_id in span_ids:
+            placed = self.placed.get(span_id)
+            if placed is not None:
+                changed[span_id] = self.placed[span_id] = Placed(
+                    _with_origin(placed.span, origin, updated), placed.start, placed.end)
+            elif span_id in self.invalid:
+                self.invalid[span_id] = _with_origin(self.invalid[span_id], origin, updated)
+        if len(changed) * 16 > len(self._order):
+            self._order = [changed.get(p.span.id, p) for p in self._order]  # type: ignore[arg-type]
+        else:
+            for new in changed.values():
+                self._order[bisect_left(self._keys, _key(new))] = new
+        return list(changed.values())
 
     def remove(self, span_id: int) -> Placed | None:
         old = self.placed.pop(span_id, None)
