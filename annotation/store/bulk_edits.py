@@ -22,7 +22,11 @@ from annotation.errors import CommandError
 from annotation.model import ENTITY, ORIGIN_HUMAN, ORIGIN_MODEL, Changes, Relation, Span, Unit
 from annotation.store import rows
 
-BULK_MIN = 16  # shorter runs go one by one (tests set 1 to run every batch through here)
+# Shorter runs go one by one (tests set 1 to take every run through here, or a huge number for
+# none). An addition run first reads the annotator's spans of the document, so it pays off from
+# a dozen spans; a deletion run reads only its own spans, so from two.
+BULK_MIN = 16
+BULK_MIN_DELETES = 2
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 _LOOKAHEAD = 100  # DeleteSpans read ahead at once (read again after each QUOTE, whose parts go along)
 RELATION_LABELS_FALLBACK = ("source", "cue", "coref")  # a schema without [relation]
@@ -265,6 +269,7 @@ class BulkEditsMixin:
         along), a span not found (taken along already, or an error to report) or one named twice
         one by one."""
         out: Applied = []
+        cascaded: set[int] = getattr(self, "_cascaded", set())  # parts taken along with their QUOTE
         found: dict[int, sqlite3.Row] = {}  # rows of the spans ahead, as they are now
         read_until = 0
         stretch: list[Span] = []
@@ -287,9 +292,11 @@ class BulkEditsMixin:
                 stretch, in_stretch = [], set()
             out.append(self._apply(cmd))  # type: ignore[attr-defined]
             if row is not None:
-                # It deleted spans (a QUOTE's parts too): what was read ahead may be gone.
-                found.clear()
-                read_until = position + 1
+                # It deleted this span, and a QUOTE its parts (marked cascaded): those read
+                # ahead are gone. (A cascaded one re-added since goes one by one: still right.)
+                found.pop(cmd.span_id, None)
+                for span_id in [i for i in found if i in cascaded]:
+                    del found[span_id]
         if stretch:
             out += self._delete_plain_spans(stretch)
         return out

@@ -72,16 +72,18 @@ class EditingMixin(BulkEditsMixin, QuotationRulesMixin):
         return self._apply(cmd)
 
     def _orphan_parts(self, units: frozenset[Unit]) -> frozenset[int]:
+        # One query per document, not per text: a review batch touches the article and dozens
+        # of comments, and each query reads the document's quotation parts again.
         found: set[int] = set()
-        for unit in units:
+        for document_id in {u.document_id for u in units}:
             result = self.conn.execute(
-                "SELECT s.id FROM spans s WHERE s.document_id = ? AND s.comment_id IS ? "
+                "SELECT s.id, s.comment_id FROM spans s WHERE s.document_id = ? "
                 "AND s.label IN ('SOURCE', 'CUE') AND NOT EXISTS (SELECT 1 FROM relations r "
                 "JOIN spans q ON q.id = r.head_id WHERE r.child_id = s.id AND r.label IN ('source', 'cue') "
                 "AND q.label = 'QUOTE')",
-                (unit.document_id, unit.comment_id),
+                (document_id,),
             )
-            found.update(r[0] for r in result)
+            found.update(span_id for span_id, comment_id in result if Unit(document_id, comment_id) in units)
         return frozenset(found)
 
     def _apply(self, cmd: Command) -> tuple[Command, Changes]:
@@ -353,7 +355,7 @@ class EditingMixin(BulkEditsMixin, QuotationRulesMixin):
                 done = None
                 if bulk_edits.run_kind(run[0]) == "add":  # many spans added: a few statements
                     done = self._apply_additions(run)  # type: ignore[arg-type]
-                elif len(run) >= bulk_edits.BULK_MIN and isinstance(run[0], DeleteSpan):
+                elif len(run) >= bulk_edits.BULK_MIN_DELETES and isinstance(run[0], DeleteSpan):
                     done = self._apply_delete_spans(run)  # type: ignore[arg-type]
                 for inverse, sub_changes in done if done is not None else map(self._apply, run):
                     inverses.append(inverse)

@@ -56,7 +56,8 @@ def _new_store() -> tuple[Store, int, int]:
 
 @contextlib.contextmanager
 def _bulk(on: bool) -> Iterator[None]:
-    with mock.patch.object(bulk_edits, "BULK_MIN", 1 if on else 10**9):
+    with mock.patch.object(bulk_edits, "BULK_MIN", 1 if on else 10**9), \
+            mock.patch.object(bulk_edits, "BULK_MIN_DELETES", 1 if on else 10**9):
         yield
 
 
