@@ -64,6 +64,9 @@ from annotation.model import (  # noqa: E402
 )
 from annotation.store import Store  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gui_bench import StallMeter  # noqa: E402  (the heartbeat stall meter, with its "own" part)
+
 WORDS = ("the minister said that council budget would rise sharply next year while critics in "
          "Springfield warned about costs and delays to the bridge project announced on Monday").split()
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "DATE")
@@ -119,45 +122,6 @@ def project(folder: Path, n_documents: int, n_suggested: int) -> Path:
 
 
 # -- measuring ------------------------------------------------------------------------------
-
-class StallMeter:
-    """The longest time the event loop went without running a 0 ms heartbeat timer (a Python
-    slot: a worker thread holding the GIL counts), and the same less the time this thread
-    waited on the kernel's run queue (/proc/thread-self/schedstat), i.e. the window's own part
-    on a machine shared with other work."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import Qt, QTimer
-
-        self.longest = self.longest_own = 0.0
-        self._timer = QTimer(interval=0)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._tick)
-        try:
-            self._schedstat: int | None = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
-        except OSError:
-            self._schedstat = None
-
-    def _queued(self) -> float:
-        return 0.0 if self._schedstat is None else int(os.pread(self._schedstat, 100, 0).split()[1]) / 1e9
-
-    def _tick(self) -> None:
-        now, queued = time.perf_counter(), self._queued()
-        gap = now - self._last
-        self.longest = max(self.longest, gap)
-        self.longest_own = max(self.longest_own, gap - (queued - self._queued_at))
-        self._last, self._queued_at = now, queued
-
-    def __enter__(self) -> "StallMeter":
-        self.longest = self.longest_own = 0.0
-        self._last, self._queued_at = time.perf_counter(), self._queued()
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._tick()
-        self._timer.stop()
-
 
 def measure(app: object, action: Callable[[], object], ready: Callable[[], bool], settle: float = 0.3,
             timeout: float = 60.0) -> tuple[float, float, float]:
