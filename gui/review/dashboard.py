@@ -7,11 +7,11 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Sequence
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget,
+    QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from annotation.agreement import FEW_ITEMS, compute_agreement, thin_figure
@@ -54,6 +54,65 @@ def pixmap(png: bytes) -> QPixmap:
     return image
 
 
+class FittedPixmap(QWidget):
+    """A plot that fits the width it is given: drawn at its natural size when there is room,
+    scaled down (aspect kept, smoothly) when there is not, never up. Its height follows its
+    width, so a narrower window makes the plots shorter rather than cut on the right (the
+    plots are PNGs drawn by the job in a child process: redrawing them per resize would not do)."""
+
+    MIN_WIDTH = 160  # below this a plot is unreadable: the window scrolls instead
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmap = QPixmap()
+        policy = QSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def setPixmap(self, image: QPixmap) -> None:  # noqa: N802 (QLabel's name, which this stands in for)
+        self._pixmap = image
+        self.updateGeometry()
+        self.update()
+
+    def pixmap(self) -> QPixmap:
+        """The plot at its natural size (as drawn by matplotlib)."""
+        return self._pixmap
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, 0) if self._pixmap.isNull() else self._pixmap.size()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        if self._pixmap.isNull():
+            return QSize(0, 0)
+        width = min(self._pixmap.width(), self.MIN_WIDTH)
+        return QSize(width, self.heightForWidth(width))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return not self._pixmap.isNull()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        natural_width, natural_height = self._pixmap.width(), self._pixmap.height()
+        if natural_width <= 0 or width >= natural_width:
+            return natural_height
+        return -(-natural_height * width // natural_width)  # rounded up: never a pixel row short
+
+    def shown_rect(self) -> QRect:
+        """Where the plot is drawn: at the top left, as large as fits and no larger than natural."""
+        natural_width, natural_height = self._pixmap.width(), self._pixmap.height()
+        if natural_width <= 0 or natural_height <= 0:
+            return QRect()
+        scale = min(1.0, self.width() / natural_width, self.height() / natural_height)
+        return QRect(0, 0, round(natural_width * scale), round(natural_height * scale))
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        if self._pixmap.isNull():
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(self.shown_rect(), self._pixmap)
+        painter.end()
+
+
 class AgreementDashboard(QWidget):
     document_requested = Signal(int)  # double-click on a document row
 
@@ -75,8 +134,9 @@ class AgreementDashboard(QWidget):
         # rich text so a figure's warning stands out beside it; everything from the project is escaped
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
-        self.f1_plot, self.confusion_plot, self.documents_plot = QLabel(), QLabel(), QLabel()
+        self.f1_plot, self.confusion_plot, self.documents_plot = FittedPixmap(), FittedPixmap(), FittedPixmap()
         self.target = QComboBox()  # which stance target the heatmap shows
+        self.target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # targets come after first show
         self.target.currentIndexChanged.connect(lambda _i: self._draw_confusion())
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(["document", "score", "F1 exact", "F1 overlap", "stance", "spans"])
@@ -103,21 +163,34 @@ class AgreementDashboard(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.progress)
         buttons.addWidget(self.cancel_button)
-        plots = QHBoxLayout()
-        plots.addWidget(self.f1_plot)
+        # The per-label bars grow with the labels and get a row of their own; the heatmap (with its
+        # target) sits beside the worst documents. Every plot fits the width it gets (FittedPixmap):
+        # the window scrolls down, never sideways to find the heatmap.
         heatmap = QVBoxLayout()
-        heatmap.addWidget(self.target)
+        target_row = QHBoxLayout()
+        target_row.addWidget(QLabel("Stance target:"))
+        target_row.addWidget(self.target)
+        target_row.addStretch(1)
+        heatmap.addLayout(target_row)
         heatmap.addWidget(self.confusion_plot)
-        plots.addLayout(heatmap)
+        heatmap.addStretch(1)
+        lower = QHBoxLayout()
+        lower.addLayout(heatmap)
+        lower.addWidget(self.documents_plot, 0, Qt.AlignmentFlag.AlignTop)
+        lower.addStretch(1)
+        upper = QHBoxLayout()
+        upper.addWidget(self.f1_plot)
+        upper.addStretch(1)
         self.content = QWidget()
         content_layout = QVBoxLayout(self.content)
         content_layout.addWidget(self.summary)
-        content_layout.addLayout(plots)
-        content_layout.addWidget(self.documents_plot)
+        content_layout.addLayout(upper)
+        content_layout.addLayout(lower)
         content_layout.addWidget(self.table, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.content)
+        self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(scroll, 1)
