@@ -36,7 +36,7 @@ from annotation.commands import Batch, Command, SetStance, SetStatus, UpdateSpan
 from annotation.errors import GoldspanError
 from annotation.jobs import Progress
 from annotation.model import GOLD, Changes
-from gui.review.documents import shared_documents
+from gui.review.documents import MARK_ROLE, NAME_ROLE, REVIEWED_LEAD, REVIEWED_ROLE, DocumentEntryDelegate, shared_documents
 from gui.review.side_by_side import (
     CURRENT_BAND, DIFFERENCE_RED, REJECTED_BACKGROUND, REJECTED_TEXT, STANCE_COLOR, SideBySide, build_layout, version_state,
 )
@@ -47,8 +47,6 @@ AUTO_GOLD_KEY = "review/auto_gold_agreed"
 COLORS = ["#5fa8d3", "#f4a259", "#b388eb", "#7bc47f", "#e76f51"]  # annotator 1, 2, ...
 AGREED_COLOR, GOLD_COLOR = "#c7eac9", "#00695c"
 REVIEWED_COLOR = "#2e7d32"
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # a document entry's plain name, without its marks
-REVIEWED_ROLE = Qt.ItemDataRole.UserRole + 2  # True when the document's gold layer is marked done
 
 KEYS_HELP = ("1/A, 2/B … accept that annotator · + accept all · X reject · E edit label · N/J next · P/K previous · "
              "Ctrl+Enter document reviewed · Ctrl+Z undo")
@@ -108,6 +106,9 @@ class ReviewWindow(QWidget):
         self.auto_gold.setChecked(auto_gold_enabled())
         self.auto_gold.toggled.connect(set_auto_gold)
         self.documents = QListWidget()
+        # long names are elided with their marks whole (the full name in the tooltip): no sideways scrolling
+        self.documents.setItemDelegate(DocumentEntryDelegate(self.documents))
+        self.documents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.documents.currentRowChanged.connect(self._document_row_changed)
         self.differences = QListWidget()
         self.differences.currentRowChanged.connect(lambda _row: self._show_current())
@@ -445,14 +446,17 @@ class ReviewWindow(QWidget):
             name = entry.data(NAME_ROLE)
             open_count = self._open_counts.get(doc_id)
             if reviewed:
-                text, tip = f"✓ {name}  [reviewed]", "Reviewed: this document's gold layer is marked done (Ctrl+Enter)."
+                mark, tip = "[reviewed]", "Reviewed: this document's gold layer is marked done (Ctrl+Enter)."
             elif open_count is None:
-                text, tip = name, "Not reviewed yet."
+                mark, tip = "", "Not reviewed yet."
             else:
-                text = f"{name}  [{open_count} open]" if open_count else f"{name}  [settled]"
+                mark = f"[{open_count} open]" if open_count else "[settled]"
                 tip = "Not marked reviewed yet: Ctrl+Enter marks it."
+            # the whole text stays the item's (copy, accessibility); the delegate draws it elided, marks whole
+            text = (f"{REVIEWED_LEAD} " if reviewed else "") + name + (f"  {mark}" if mark else "")
             entry.setText(text)
-            entry.setToolTip(tip)
+            entry.setToolTip(f"{name}\n{tip}")  # the full name, however narrow the list
+            entry.setData(MARK_ROLE, mark)
             entry.setData(REVIEWED_ROLE, reviewed)
             entry.setForeground(QBrush(QColor(REVIEWED_COLOR)) if reviewed else QBrush())
 
