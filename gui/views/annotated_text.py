@@ -47,7 +47,9 @@ class AnnotatedTextView(SpanEditingMixin, QPlainTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setUndoRedoEnabled(False)  # edits go to the session's undo stack, never the document's
-        self.document().setDocumentMargin(12)  # room for the quotation bar
+        # Room for the quotation bars and, between them and the text, the lanes of arcs that run
+        # from one line to another (quote_arcs).
+        self.document().setDocumentMargin(span_overlay.DOCUMENT_MARGIN)
         self.viewport().setMouseTracking(True)
         self._unit: Unit | None = None
         self._text = ""

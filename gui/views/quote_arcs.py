@@ -1,18 +1,29 @@
 """Quotation links drawn as arcs over the text, the way brat and INCEpTION draw relations:
 QUOTE → SOURCE and QUOTE → CUE, and SOURCE → the entity a pronoun refers to (coref).
 
-Each arc leaves the head span's line rectangle nearest to the child and lands on the child
-with an arrowhead, in the child's label colour (coref dotted, suggestions dashed). A plain
-text view has no room between lines, so an arc is a thin curve over the line above. Arcs on
-one line are stacked by width (short ones low, enclosing ones higher), so they cross as little
-as they can; arcs landing on the same words get arrowheads side by side. The selected or
-hovered quotation's arcs are drawn bold and labelled (a small pill on the curve), the others
-faded meanwhile: with every label shown, a dense paragraph was unreadable. Labels are placed
-along their arc where they overlap no other label and, where there is such a place, no words.
-The painted paths are kept for hit-testing: a click on an arc or its label selects that relation.
+An arc whose ends are on one line is a low hump over that line, leaving the head span and
+landing on the child with an arrowhead, in the child's label colour (coref dotted, suggestions
+dashed). Arcs on one line are stacked by width (short ones low, enclosing ones higher), so they
+cross as little as they can; arcs landing on the same words get arrowheads side by side.
+
+An arc whose ends are on different lines never cuts through the lines between them (a pronoun
+SOURCE's coref to its entity paragraphs up ran diagonally across the words): it leaves the head
+span upward into the gap above its line, runs left to the gutter between the quotation bars
+and the text, travels up or down there in a lane of its own (lanes given by vertical extent,
+the longest outermost, so nested arcs never cross), and enters the child's line from the gap
+above it. Where that gap is a blank line or the margin the run sits in its middle, one step
+apart per arc; inside a paragraph it runs along the top pixel row of the line, above the
+letters.
+
+The selected or hovered quotation's arcs are drawn bold and labelled (a small pill), the
+others faded meanwhile: with every label shown, a dense paragraph was unreadable. A label goes
+near its arc where it overlaps no other label and, where there is such a place, touches no
+words and is crossed by no other arc. The painted paths are kept for hit-testing: a click on
+an arc (the gutter part too) or its label selects that relation, the nearest arc first.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,11 +37,15 @@ if TYPE_CHECKING:
     from gui.views.annotated_text import AnnotatedTextView
 
 LINKS = ("source", "cue", "coref")
-_HIT_WIDTH = 7.0  # pixels across an arc that still count as a click on it
+_HIT_WIDTHS = (3.0, 5.0, 7.0)  # a click takes the nearest arc: tried with a narrow stroke first
 _TIGHT_HIT_WIDTH = 3.0  # the same over a span's words: a click there means the span, unless right on the arc
 _SPREAD = 8.0  # pixels between arrowheads landing on the same words
 _FADED_ALPHA = 100  # other quotations' arcs while one is selected or hovered
-_ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)  # where on its arc a label may sit, best first
+_ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88, 0.05, 0.95)  # where on its arc a label may sit, best first
+GUTTER_LEFT = 13.5  # the outermost lane: right of the quotation bars (span_overlay.BAR_X, 3 of them)
+LANE_STEP = 2.5  # pixels between lanes in the gutter, while they fit
+_RUN_STEP = 3.0  # pixels between arcs' runs in a wide gap (a blank line, the top margin)
+_CORNER = 3.0  # radius of a routed arc's corners
 
 
 @dataclass
@@ -47,19 +62,35 @@ class Arc:
     near: QRectF | None = None  # the head's line rectangle the arc leaves from
     target: QRectF | None = None  # the child's first line rectangle
     focused: bool = False  # part of the selected or hovered quotation: drawn bold, labelled
+    lane: int | None = None  # routed through the gutter (ends on different lines): its lane
+    lane_x: float = 0.0
+    head_run: float = 0.0  # y of the run from the head span to the gutter
+    target_run: float = 0.0  # y of the run from the gutter to the child span
+    tip: QPointF | None = None  # the arrowhead's point, as painted
 
-    def hit(self, point: QPointF, width: float = _HIT_WIDTH) -> bool:
+    @property
+    def routed(self) -> bool:
+        return self.lane is not None
+
+    def hit(self, point: QPointF, width: float = _HIT_WIDTHS[-1]) -> bool:
         if self.label_rect is not None and self.label_rect.adjusted(-2, -2, 2, 2).contains(point):
             return True
+        return self.hit_path(point, width)
+
+    def hit_path(self, point: QPointF, width: float) -> bool:
         if self.path is None:
             return False
+        tip = self.tip
+        if tip is not None and QRectF(tip.x() - 4.5, tip.y() - 7, 9, 8).contains(point):  # the arrowhead
+            return True
         stroker = QPainterPathStroker()
         stroker.setWidth(width)
         return stroker.createStroke(self.path).contains(point)
 
 
 def visible_arcs(view: "AnnotatedTextView", first: int, last: int, tops: dict) -> list[Arc]:  # type: ignore[type-arg]
-    """Arcs of relations with an end in the UTF-16 range [first, last), stacked by width per line."""
+    """Arcs of relations with an end in the UTF-16 range [first, last): those on one line
+    stacked by width per line, the others routed through the gutter."""
     from gui.views.span_overlay import line_rects
 
     index = view.span_index
@@ -86,7 +117,10 @@ def visible_arcs(view: "AnnotatedTextView", first: int, last: int, tops: dict) -
         arcs.append(Arc(relation, QPointF(start_x, near.top()), QPointF(end_x, target.top()),
                         suggestion=head.span.is_suggestion or child.span.is_suggestion, near=near, target=target))
     _spread(arcs)
-    _stack(arcs)
+    across = [a for a in arcs if abs(a.start.y() - a.end.y()) >= 2]
+    _stack([a for a in arcs if abs(a.start.y() - a.end.y()) < 2])
+    if across:
+        _route(view, across)
     return arcs
 
 
@@ -128,6 +162,88 @@ def _stack(arcs: list[Arc]) -> None:
             placed.append(arc)
 
 
+def _route(view: "AnnotatedTextView", arcs: list[Arc]) -> None:
+    """Lanes and runs for arcs whose ends are on different lines. Each line's run goes along the
+    gap above it: in the middle of a blank line or the margin when there is one (a step apart
+    per arc), else along the line's top pixel row, where no letter reaches."""
+    text = _text_rects(view)
+    text_left = min((r.left() for r in text), default=view.document().documentMargin() + view.contentOffset().x())
+    # Lanes: the longest arc outermost, an arc in the lowest lane free over its whole extent.
+    gaps: dict[int, list[tuple[Arc, str]]] = {}
+    for arc in arcs:
+        gaps.setdefault(round(arc.start.y()), []).append((arc, "head"))
+        gaps.setdefault(round(arc.end.y()), []).append((arc, "target"))
+    for line_top, users in gaps.items():
+        above = max((r.bottom() for r in text if r.bottom() <= line_top + 0.5 and r.top() < line_top - 1), default=None)
+        free = line_top - above if above is not None else line_top - max(0.0, line_top - 24.0)
+        users.sort(key=lambda u: (u[0].start.x() if u[1] == "head" else u[0].end.x()))
+        for k, (arc, end) in enumerate(users):
+            if free >= 8:  # a blank line or the margin: runs in it, a step apart
+                y = line_top - min(free / 2, 3.0 + k * _RUN_STEP) if free / 2 >= 3.0 + k * _RUN_STEP else line_top - free / 2
+            else:
+                y = line_top + 0.5
+            if end == "head":
+                arc.head_run = y
+            else:
+                arc.target_run = y
+    lanes: list[list[tuple[float, float]]] = []
+    for arc in sorted(arcs, key=lambda a: (abs(a.head_run - a.target_run), a.relation.id or 0)):
+        lo, hi = sorted((arc.head_run, arc.target_run))
+        for number, taken in enumerate(lanes):
+            if all(hi < t_lo - 2 or lo > t_hi + 2 for t_lo, t_hi in taken):
+                taken.append((lo, hi))
+                arc.lane = number
+                break
+        else:
+            lanes.append([(lo, hi)])
+            arc.lane = len(lanes) - 1
+    inner = text_left - 2.0
+    room = max(inner - GUTTER_LEFT, 1.0)
+    step = LANE_STEP if len(lanes) <= 1 or (len(lanes) - 1) * LANE_STEP <= room else max(room / (len(lanes) - 1), 1.0)
+    count = int(room / step) + 1
+    for arc in arcs:
+        arc.lane_x = inner - ((arc.lane or 0) % count) * step
+
+
+def _arc_path(arc: Arc, rise: float) -> QPainterPath:
+    """The arc's curve: a hump ``rise`` pixels over the line when both ends are on it, else the
+    gutter route."""
+    a, b = arc.start, arc.end
+    if not arc.routed:
+        top = min(a.y(), b.y()) - rise
+        path = QPainterPath(a)
+        path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+        return path
+    points = [a]
+    if arc.head_run < a.y() - 0.75:
+        points.append(QPointF(a.x(), arc.head_run))
+    points += [QPointF(a.x(), arc.head_run), QPointF(arc.lane_x, arc.head_run),
+               QPointF(arc.lane_x, arc.target_run), QPointF(b.x(), arc.target_run)]
+    if arc.target_run < b.y() - 0.75:
+        points.append(b)
+    return _rounded(points)
+
+
+def _rounded(points: list[QPointF]) -> QPainterPath:
+    """A polyline with its corners rounded (radius _CORNER, less on short legs)."""
+    clean = [points[0]]
+    for p in points[1:]:
+        if abs(p.x() - clean[-1].x()) + abs(p.y() - clean[-1].y()) > 0.01:
+            clean.append(p)
+    path = QPainterPath(clean[0])
+    for i in range(1, len(clean) - 1):
+        prev, corner, nxt = clean[i - 1], clean[i], clean[i + 1]
+        d1 = abs(corner.x() - prev.x()) + abs(corner.y() - prev.y())
+        d2 = abs(nxt.x() - corner.x()) + abs(nxt.y() - corner.y())
+        r = min(_CORNER, d1 / 2, d2 / 2)
+        before = corner + (prev - corner) * (r / d1)
+        after = corner + (nxt - corner) * (r / d2)
+        path.lineTo(before)
+        path.quadTo(corner, after)
+    path.lineTo(clean[-1])
+    return path
+
+
 def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], selected_relation: int | None) -> None:
     """Every arc, thin; those of the selected or hovered quotation (and the clicked link) bold and
     labelled, the others faded while there is one, so a dense paragraph shows one quotation."""
@@ -151,12 +267,10 @@ def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], se
         child = view.span_index.placed[arc.relation.child_id].span
         color = QColor(colors.line_color(view.label_color(child.label), dark))
         chosen = arc.relation.id == selected_relation
-        rise = min(7.0 + 5.0 * arc.level, 2.2 * line_height)
-        a, b = arc.start, arc.end
-        top = min(a.y(), b.y()) - rise
-        path = QPainterPath(a)
-        path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
-        arc.path = path
+        path = arc.path = _arc_path(arc, min(7.0 + 5.0 * arc.level, 2.2 * line_height))
+        # A run along a line's top row ends in an arrowhead pointing into the words below it.
+        tip = arc.tip = (QPointF(arc.end.x(), arc.end.y() + 3.0) if arc.routed and arc.target_run >= arc.end.y() - 0.75
+                         else arc.end)
         coref = arc.relation.label == "coref"
         style = (Qt.PenStyle.DashDotLine if arc.suggestion else Qt.PenStyle.DotLine) if coref else (
             Qt.PenStyle.DashLine if arc.suggestion else Qt.PenStyle.SolidLine)
@@ -169,11 +283,11 @@ def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], se
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
-        _arrowhead(painter, b, pen_color)
+        _arrowhead(painter, tip, pen_color)
         arc.label_rect = None
     labelled = [arc for arc in arcs if arc.focused]
     if labelled:
-        _place_labels(view, labelled, metrics, selected_relation)
+        _place_labels(view, labelled, arcs, metrics, selected_relation)
         for arc in labelled:
             _draw_label(painter, arc, base, highlight if arc.relation.id == selected_relation else QColor(
                 colors.line_color(view.label_color(view.span_index.placed[arc.relation.child_id].span.label), dark)))
@@ -195,7 +309,7 @@ def _draw_label(painter: QPainter, arc: Arc, base: QColor, color: QColor) -> Non
 
 
 def _text_rects(view: "AnnotatedTextView") -> list[QRectF]:
-    """The inked part of each visible line (from its left edge to the end of its text)."""
+    """The inked part of each visible line (from its left edge to the end of its text), top down."""
     out: list[QRectF] = []
     block = view.firstVisibleBlock()
     offset = view.contentOffset()
@@ -214,43 +328,104 @@ def _text_rects(view: "AnnotatedTextView") -> list[QRectF]:
     return out
 
 
-def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], metrics: QFontMetricsF,
+class _Room:
+    """What a label must not cover: the visible lines' words (looked up by height), other
+    labels, and other arcs (their strokes made only when a candidate comes near them)."""
+
+    def __init__(self, view: "AnnotatedTextView", arcs: list[Arc]) -> None:
+        self.text = _text_rects(view)
+        self.bottoms = [r.bottom() for r in self.text]
+        self.arcs = [(a, a.path.boundingRect().adjusted(-2, -2, 2, 2)) for a in arcs if a.path is not None]
+        self._strokes: dict[int, QPainterPath] = {}
+        # The middles of blank lines (and of the margin above the first line) between words.
+        self.gaps = [(above.bottom() + below.top()) / 2 for above, below in zip(self.text, self.text[1:])
+                     if below.top() - above.bottom() > 8]
+
+    def on_text(self, rect: QRectF) -> bool:
+        i = bisect.bisect_right(self.bottoms, rect.top())
+        while i < len(self.text) and self.text[i].top() < rect.bottom():
+            if rect.intersects(self.text[i]):
+                return True
+            i += 1
+        return False
+
+    def crossed(self, rect: QRectF, own: Arc) -> bool:
+        for arc, bounds in self.arcs:
+            if arc is own or not bounds.intersects(rect):
+                continue
+            stroke = self._strokes.get(id(arc))
+            if stroke is None:
+                stroker = QPainterPathStroker()
+                stroker.setWidth(2.0)
+                stroke = self._strokes[id(arc)] = stroker.createStroke(arc.path)  # type: ignore[arg-type]
+            if stroke.intersects(rect):
+                return True
+        return False
+
+
+def _candidates(arc: Arc, width: float, height: float, gaps: list[float]) -> list[QRectF]:
+    """Places for an arc's label, best first: on the arc, then just beside it (above, below,
+    either side), then a little further off, along the arc from its middle outwards. A routed
+    arc also offers the blank lines its gutter lane passes (``gaps``: their middles), beside
+    the lane, where a label sits clear of every word."""
+    assert arc.path is not None
+    points = [arc.path.pointAtPercent(t) for t in _ALONG]
+    # Runs along a gap (a blank line, the margin): their length at the gap's middle height,
+    # where a label fits clear of the words above and below.
+    runs = ([(arc.target_run, arc.lane_x, arc.end.x()), (arc.head_run, arc.lane_x, arc.start.x())] if arc.routed
+            else [(arc.start.y() - 6, arc.start.x(), arc.end.x())])
+    for y, x1, x2 in runs:
+        middle = min(gaps, key=lambda g: abs(g - y), default=None)
+        if middle is not None and abs(middle - y) <= 10:
+            points += [QPointF(x1 + (x2 - x1) * f, middle) for f in (0.5, 0.3, 0.7, 0.1, 0.9, 0.0, 1.0)]
+    if arc.routed:
+        lo, hi = sorted((arc.head_run, arc.target_run))
+        middle = (lo + hi) / 2
+        points += [QPointF(arc.lane_x, y) for y in sorted((g for g in gaps if lo - 10 <= g <= hi + 10),
+                                                          key=lambda g: abs(g - middle))]
+    out: list[QRectF] = []
+    half_w, half_h = width / 2, height / 2
+    for dy in (0.0, -(half_h + 2), half_h + 2, -(height + 3), height + 3):
+        for dx in (0.0, half_w + 3, -(half_w + 3)):
+            for point in points:
+                out.append(QRectF(point.x() + dx - half_w, point.y() + dy - half_h, width, height))
+    return out
+
+
+def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], every: list[Arc], metrics: QFontMetricsF,
                   selected_relation: int | None) -> None:
-    """Each label somewhere along its own arc where it overlaps no other label, and where it
-    covers no words if such a place exists (after a line's end, in the margin above the first
-    line); the clicked link's label is placed first, so it gets the best spot."""
-    text: list[QRectF] | None = None  # read only if a label has to look for a free place
+    """Each label near its own arc where it overlaps no other label, and where there is such a
+    place, touches no words (a pixel apart at least) and is crossed by no other arc; else the
+    best place found (no words, then no arcs, then on the arc); the clicked link's label is
+    placed first, so it gets the best spot."""
+    room: _Room | None = None  # read only if a label is drawn
     bounds = QRectF(view.viewport().rect())
     taken: list[QRectF] = []
     height = metrics.height()
     for arc in sorted(arcs, key=lambda a: (a.relation.id != selected_relation, a.start.y(), a.start.x())):
         if arc.path is None:
             continue
+        if room is None:
+            room = _Room(view, every)
         width = metrics.horizontalAdvance(arc.relation.label) + 6
-        points = [arc.path.pointAtPercent(t) for t in _ALONG]
         chosen: QRectF | None = None
-        fallback: QRectF | None = None
-        for lift in (0.0, height + 1, -(height + 1), 2 * (height + 1)):
-            for point in points:
-                rect = QRectF(point.x() - width / 2, point.y() - height / 2 - lift, width, height)
-                if not bounds.contains(rect):
-                    continue
-                padded = rect.adjusted(-1, -1, 1, 1)
-                if any(padded.intersects(other) for other in taken):
-                    continue
-                if text is None:
-                    text = _text_rects(view)
-                if not any(rect.intersects(line) for line in text):
-                    chosen = rect
-                    break
-                if fallback is None:
-                    fallback = rect
-            if chosen is not None:
+        best: int | None = None
+        for rect in _candidates(arc, width, height, room.gaps):
+            if not bounds.contains(rect):
+                continue
+            padded = rect.adjusted(-1, -1, 1, 1)
+            if any(padded.intersects(other) for other in taken):
+                continue
+            cost = 2 if room.on_text(padded) else 0
+            if best is not None and cost >= best:
+                continue
+            cost += 1 if room.crossed(padded, arc) else 0
+            if best is None or cost < best:
+                best, chosen = cost, rect
+            if cost == 0:
                 break
-        if chosen is None:
-            chosen = fallback
-        if chosen is None:  # no room anywhere: at the top of the arc, as before
-            point = points[0]
+        if chosen is None:  # no room anywhere: at the middle of the arc, as before
+            point = arc.path.pointAtPercent(0.5)
             chosen = QRectF(point.x() - width / 2, point.y() - height / 2, width, height)
         arc.label_rect = chosen
         taken.append(chosen)
@@ -265,15 +440,20 @@ def _arrowhead(painter: QPainter, tip: QPointF, color: QColor) -> None:
 
 
 def arc_at(arcs: list[Arc], point: QPointF, over_span: bool = False) -> Relation | None:
-    """The relation whose arc or label is under ``point`` (labels first: they are on top).
+    """The relation whose arc or label is under ``point`` (labels first: they are on top), the
+    nearest arc where several pass (lanes in the gutter are a few pixels apart).
     ``over_span``: the point is on a span's words, which a click there usually means: only an
     arc passing right under the pointer (or its label) takes the click then."""
     for arc in reversed(arcs):
         if arc.label_rect is not None and arc.label_rect.contains(point):
             return arc.relation
-    width = _TIGHT_HIT_WIDTH if over_span else _HIT_WIDTH
-    # Focused arcs (drawn on top) first.
-    for arc in sorted(arcs, key=lambda a: not a.focused):
-        if arc.hit(point, width):
+    widths = (_TIGHT_HIT_WIDTH,) if over_span else _HIT_WIDTHS
+    ordered = sorted(arcs, key=lambda a: not a.focused)  # focused arcs (drawn on top) first
+    for width in widths:
+        for arc in ordered:
+            if arc.hit_path(point, width):
+                return arc.relation
+    for arc in reversed(arcs):
+        if arc.label_rect is not None and arc.label_rect.adjusted(-2, -2, 2, 2).contains(point):
             return arc.relation
     return None

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 BAR_X = 2.5
 BAR_WIDTH = 3.0
-BAR_STEP = 4.0  # nested quotations' bars side by side in the 12-pixel document margin
+BAR_STEP = 4.0  # nested quotations' bars side by side in the document margin's first 12 pixels
+DOCUMENT_MARGIN = 24  # the bars, then the lanes of arcs between lines (quote_arcs.GUTTER_LEFT on)
 MAX_STACK = 3  # stacked underlines (and bars) at most; deeper nesting shares the last one
 UNDERLINE_STEP = 2.5  # pixels between stacked underlines
 UNDERLINE_WIDTH = 1.5  # a QUOTE's
