@@ -43,15 +43,21 @@ class ClusterError(GoldspanError):
     """The cluster cannot be used or was lost; one line, and a rerun continues."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterProgress(Progress):
-    """Progress in characters (for time left) plus what a cluster run shows."""
+    """Progress in characters (for time left) plus what a cluster run shows. Its own fields are
+    keyword-only: a field added to Progress must never shift them (``items`` once took the
+    place of ``units_done``)."""
 
     units_done: int = 0
     units_total: int = 0
     units_per_second: float = 0.0
     workers: tuple[tuple[str, int], ...] = ()  # (worker address, units it did) in order of first result
     dashboard: str = ""
+
+    def __post_init__(self) -> None:
+        if self.items is None and self.units_total:  # the window's dialog counts texts too
+            object.__setattr__(self, "items", (self.units_done, self.units_total))
 
 
 @dataclass
@@ -220,9 +226,9 @@ def preannotate_on_cluster(
                            scheduler=scheduler)
     total_chars = sum(p.length for p in pending)
     if not pending:  # nothing left: no cluster to start or to bother
-        yield ClusterProgress(0, 0, "done", 0, 0)
+        yield ClusterProgress(0, 0, "done")
         return report
-    yield ClusterProgress(0, total_chars, f"connecting to {scheduler}", 0, len(pending))
+    yield ClusterProgress(0, total_chars, f"connecting to {scheduler}", units_total=len(pending))
     setup_start = time.perf_counter()
     with connect(scheduler) as (client, name):
         dashboard = _dashboard(client)
@@ -230,7 +236,7 @@ def preannotate_on_cluster(
             say(f"Dask dashboard: {dashboard} (its pages need bokeh: install the goldspan[cluster] extra)")
         else:
             say(f"Dask dashboard: {dashboard or 'not served by this scheduler'}")
-        yield ClusterProgress(0, total_chars, "loading the model on the workers", 0, len(pending), dashboard=dashboard)
+        yield ClusterProgress(0, total_chars, "loading the model on the workers", units_total=len(pending), dashboard=dashboard)
         run = _Run(client, store, annotator, label, model, batch_chars, batch_size, report, since, say)
         run.start()
         report.setup_seconds = time.perf_counter() - setup_start
@@ -239,13 +245,14 @@ def preannotate_on_cluster(
                 rate = report.units_done / elapsed if elapsed > 0 else 0.0
                 yield ClusterProgress(done_chars, total_chars,
                                       f"pre-annotating on {name} ({report.units_done} of {len(pending)} units)",
-                                      report.units_done, len(pending), rate, tuple(report.workers.items()), dashboard)
+                                      units_done=report.units_done, units_total=len(pending), units_per_second=rate,
+                                      workers=tuple(report.workers.items()), dashboard=dashboard)
     if report.units_done:
         with store.transaction():
             store.log_bulk(annotator, "preannotate", {"model": label, "units": report.units_done, "scheduler": scheduler,
                                                       "spans": report.spans_added, "relations": report.relations_added})
-    yield ClusterProgress(total_chars, total_chars, "done", report.units_done, len(pending), 0.0,
-                          tuple(report.workers.items()), dashboard)
+    yield ClusterProgress(total_chars, total_chars, "done", units_done=report.units_done, units_total=len(pending),
+                          workers=tuple(report.workers.items()), dashboard=dashboard)
     return report
 
 

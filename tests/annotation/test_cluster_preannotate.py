@@ -381,3 +381,15 @@ def test_a_refused_worker_leaves_the_run_to_the_others(tmp_path, monkeypatch):
         f"refused worker {stale_worker}: it has {stale}, this run uses {label}"]
     assert report.refused == {stale_worker: stale} and stale_worker not in report.workers
     assert report.units_done == report.units_total and _suggestions(clustered) == _suggestions(single)
+
+
+def test_cluster_progress_fields_are_its_own_and_count_texts():
+    """Its fields are keyword-only (a field added to Progress once shifted units_done into
+    Progress.items, and a lost scheduler was then reported as unreachable), and it counts texts
+    for the window's dialog like the plain job."""
+    from annotation.nlp.cluster import ClusterProgress
+
+    progress = ClusterProgress(10, 100, "pre-annotating", units_done=2, units_total=5)
+    assert (progress.units_done, progress.units_total, progress.items) == (2, 5, (2, 5))
+    with pytest.raises(TypeError):
+        ClusterProgress(10, 100, "pre-annotating", None, 2)  # type: ignore[misc]
