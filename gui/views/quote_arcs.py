@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
@@ -81,8 +81,12 @@ class Arc:
         if self.path is None:
             return False
         tip = self.tip
-        if tip is not None and QRectF(tip.x() - 4.5, tip.y() - 7, 9, 8).contains(point):  # the arrowhead
-            return True
+        if tip is not None:  # the arrowhead, and (but for a tight click) a little around it
+            m = (width - _TIGHT_HIT_WIDTH) / 2
+            if m > 0 and QRectF(tip.x() - 3.5 - m, tip.y() - 6 - m, 7 + 2 * m, 6 + 2 * m).contains(point):
+                return True
+            if m <= 0 and _arrow_polygon(tip).containsPoint(point, Qt.FillRule.OddEvenFill):
+                return True
         stroker = QPainterPathStroker()
         stroker.setWidth(width)
         return stroker.createStroke(self.path).contains(point)
@@ -330,24 +334,32 @@ def _text_rects(view: "AnnotatedTextView") -> list[QRectF]:
 
 class _Room:
     """What a label must not cover: the visible lines' words (looked up by height), other
-    labels, and other arcs (their strokes made only when a candidate comes near them)."""
+    labels, and other arcs (their strokes made only when a candidate comes near them).
+    Rectangles are (left, top, right, bottom) tuples here: a label tries many places."""
 
     def __init__(self, view: "AnnotatedTextView", arcs: list[Arc]) -> None:
-        self.text = _text_rects(view)
-        self.bottoms = [r.bottom() for r in self.text]
+        text = _text_rects(view)
+        self.text = [(r.left(), r.top(), r.right(), r.bottom()) for r in text]
+        self.bottoms = [r[3] for r in self.text]
         self.arcs = [(a, a.path.boundingRect().adjusted(-2, -2, 2, 2)) for a in arcs if a.path is not None]
         self._strokes: dict[int, QPainterPath] = {}
         # The middles of blank lines (and of the margin above the first line) between words.
-        self.gaps = [(above.bottom() + below.top()) / 2 for above, below in zip(self.text, self.text[1:])
-                     if below.top() - above.bottom() > 8]
+        self.gaps = [(above[3] + below[1]) / 2 for above, below in zip(self.text, self.text[1:])
+                     if below[1] - above[3] > 8]
+        self.taken: list[tuple[float, float, float, float]] = []
 
-    def on_text(self, rect: QRectF) -> bool:
-        i = bisect.bisect_right(self.bottoms, rect.top())
-        while i < len(self.text) and self.text[i].top() < rect.bottom():
-            if rect.intersects(self.text[i]):
+    def on_text(self, left: float, top: float, right: float, bottom: float) -> bool:
+        text = self.text
+        i = bisect.bisect_right(self.bottoms, top)
+        while i < len(text) and text[i][1] < bottom:
+            line = text[i]
+            if line[0] < right and line[2] > left:
                 return True
             i += 1
         return False
+
+    def on_label(self, left: float, top: float, right: float, bottom: float) -> bool:
+        return any(o[0] < right and o[2] > left and o[1] < bottom and o[3] > top for o in self.taken)
 
     def crossed(self, rect: QRectF, own: Arc) -> bool:
         for arc, bounds in self.arcs:
@@ -363,33 +375,30 @@ class _Room:
         return False
 
 
-def _candidates(arc: Arc, width: float, height: float, gaps: list[float]) -> list[QRectF]:
-    """Places for an arc's label, best first: on the arc, then just beside it (above, below,
-    either side), then a little further off, along the arc from its middle outwards. A routed
-    arc also offers the blank lines its gutter lane passes (``gaps``: their middles), beside
-    the lane, where a label sits clear of every word."""
+def _candidates(arc: Arc, width: float, height: float, gaps: list[float]) -> Iterator[tuple[float, float]]:
+    """Top-left corners for an arc's label, best first: on the arc, then just beside it (above,
+    below, either side), then a little further off, along the arc from its middle outwards.
+    Where a run goes along a blank line or the margin, also on the run at the gap's middle
+    height; a routed arc also offers the blank lines its gutter lane passes, beside the lane.
+    There a label sits clear of every word."""
     assert arc.path is not None
     points = [arc.path.pointAtPercent(t) for t in _ALONG]
-    # Runs along a gap (a blank line, the margin): their length at the gap's middle height,
-    # where a label fits clear of the words above and below.
+    xy = [(p.x(), p.y()) for p in points]
     runs = ([(arc.target_run, arc.lane_x, arc.end.x()), (arc.head_run, arc.lane_x, arc.start.x())] if arc.routed
             else [(arc.start.y() - 6, arc.start.x(), arc.end.x())])
     for y, x1, x2 in runs:
         middle = min(gaps, key=lambda g: abs(g - y), default=None)
         if middle is not None and abs(middle - y) <= 10:
-            points += [QPointF(x1 + (x2 - x1) * f, middle) for f in (0.5, 0.3, 0.7, 0.1, 0.9, 0.0, 1.0)]
+            xy += [(x1 + (x2 - x1) * f, middle) for f in (0.5, 0.3, 0.7, 0.1, 0.9, 0.0, 1.0)]
     if arc.routed:
         lo, hi = sorted((arc.head_run, arc.target_run))
         middle = (lo + hi) / 2
-        points += [QPointF(arc.lane_x, y) for y in sorted((g for g in gaps if lo - 10 <= g <= hi + 10),
-                                                          key=lambda g: abs(g - middle))]
-    out: list[QRectF] = []
+        xy += [(arc.lane_x, y) for y in sorted((g for g in gaps if lo - 10 <= g <= hi + 10), key=lambda g: abs(g - middle))]
     half_w, half_h = width / 2, height / 2
     for dy in (0.0, -(half_h + 2), half_h + 2, -(height + 3), height + 3):
         for dx in (0.0, half_w + 3, -(half_w + 3)):
-            for point in points:
-                out.append(QRectF(point.x() + dx - half_w, point.y() + dy - half_h, width, height))
-    return out
+            for x, y in xy:
+                yield x + dx - half_w, y + dy - half_h
 
 
 def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], every: list[Arc], metrics: QFontMetricsF,
@@ -399,8 +408,7 @@ def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], every: list[Arc], 
     best place found (no words, then no arcs, then on the arc); the clicked link's label is
     placed first, so it gets the best spot."""
     room: _Room | None = None  # read only if a label is drawn
-    bounds = QRectF(view.viewport().rect())
-    taken: list[QRectF] = []
+    view_w, view_h = float(view.viewport().width()), float(view.viewport().height())
     height = metrics.height()
     for arc in sorted(arcs, key=lambda a: (a.relation.id != selected_relation, a.start.y(), a.start.x())):
         if arc.path is None:
@@ -410,33 +418,38 @@ def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], every: list[Arc], 
         width = metrics.horizontalAdvance(arc.relation.label) + 6
         chosen: QRectF | None = None
         best: int | None = None
-        for rect in _candidates(arc, width, height, room.gaps):
-            if not bounds.contains(rect):
+        for x, y in _candidates(arc, width, height, room.gaps):
+            if x < 0 or y < 0 or x + width > view_w or y + height > view_h:
                 continue
-            padded = rect.adjusted(-1, -1, 1, 1)
-            if any(padded.intersects(other) for other in taken):
+            left, top, right, bottom = x - 1, y - 1, x + width + 1, y + height + 1  # a pixel apart
+            if room.on_label(left, top, right, bottom):
                 continue
-            cost = 2 if room.on_text(padded) else 0
+            cost = 2 if room.on_text(left, top, right, bottom) else 0
             if best is not None and cost >= best:
                 continue
+            padded = QRectF(left, top, width + 2, height + 2)
             cost += 1 if room.crossed(padded, arc) else 0
             if best is None or cost < best:
-                best, chosen = cost, rect
+                best, chosen = cost, QRectF(x, y, width, height)
             if cost == 0:
                 break
         if chosen is None:  # no room anywhere: at the middle of the arc, as before
             point = arc.path.pointAtPercent(0.5)
             chosen = QRectF(point.x() - width / 2, point.y() - height / 2, width, height)
         arc.label_rect = chosen
-        taken.append(chosen)
+        room.taken.append((chosen.left(), chosen.top(), chosen.right(), chosen.bottom()))
 
 
 def _arrowhead(painter: QPainter, tip: QPointF, color: QColor) -> None:
     painter.save()
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
-    painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 3.5, tip.y() - 6), QPointF(tip.x() + 3.5, tip.y() - 6)]))
+    painter.drawPolygon(_arrow_polygon(tip))
     painter.restore()
+
+
+def _arrow_polygon(tip: QPointF) -> QPolygonF:
+    return QPolygonF([tip, QPointF(tip.x() - 3.5, tip.y() - 6), QPointF(tip.x() + 3.5, tip.y() - 6)])
 
 
 def arc_at(arcs: list[Arc], point: QPointF, over_span: bool = False) -> Relation | None:

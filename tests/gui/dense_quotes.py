@@ -1,7 +1,8 @@
 """A project with dense quotations and overlapping spans, as news has them: a SOURCE on the
 same words as a PERSON ("said Jane Roe"), entities inside QUOTEs, a CUE over an entity ("told
 Reuters"), one SOURCE shared by two QUOTEs, a QUOTE nested in a long one, pronoun SOURCEs
-linked by coref to their PERSON, and model suggestions among the annotator's spans."""
+linked by coref to their PERSON (one two paragraphs away, after a blank line), and model
+suggestions among the annotator's spans."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,7 +23,9 @@ TEXT = (
     "to be drawn from a QUOTE that wraps around the window many times over, as quotes in news do "
     "when a speaker explains at length why the decision was wrong and what should happen next,\" "
     "she told the Gazette on Monday.\n"
-    "The council meets again next week."
+    "The council meets again next week.\n"
+    "\n"
+    "\"We will listen to everyone,\" he said after the meeting."
 )
 WHO = "tester"
 
@@ -92,6 +95,11 @@ def build(path: Path) -> Dense:
         add("q6_source", find("she", 1), "SOURCE", quote="q6")
         add("q6_cue", find("told", 1), "CUE", quote="q6")
         store.apply(AddRelation(Relation(None, doc, dense.ids["q6_source"], dense.ids["ann"], "coref", WHO)), WHO)
+        add("q8", find("We will listen to everyone,"), "QUOTE")
+        he = TEXT.index("he said after")
+        add("q8_source", (he, he + 2), "SOURCE", quote="q8")
+        add("q8_cue", (he + 3, he + 7), "CUE", quote="q8")
+        store.apply(AddRelation(Relation(None, doc, dense.ids["q8_source"], dense.ids["mark"], "coref", WHO)), WHO)
     finally:
         store.close()
     return dense

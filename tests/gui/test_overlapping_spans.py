@@ -163,7 +163,7 @@ def test_words_under_an_arc_still_select_their_span(qtbot, dense, dense_view):
     found = None
     for arc in view.painted_arcs:
         for i in range(1, 40):
-            point = arc.path.pointAtPercent(i / 40) + QPointF(0, 3)
+            point = QPointF((arc.path.pointAtPercent(i / 40) + QPointF(0, 3)).toPoint())  # where the click lands
             hits = view.span_index.at(view.cursorForPosition(point.toPoint()).position())
             on_words = [p for p in hits if any(r.contains(point) for r in _rects(view, p.span.id))]
             others_near = any(_near(other.path, point) for other in view.painted_arcs)
