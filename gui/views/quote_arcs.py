@@ -218,9 +218,9 @@ def _arc_path(arc: Arc, rise: float) -> QPainterPath:
         path = QPainterPath(a)
         path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
         return path
-    points = [a]
-    if arc.head_run < a.y() - 0.75:
-        points.append(QPointF(a.x(), arc.head_run))
+    # Along a line's top row, the run starts right there (not on the line's edge, which it
+    # shares with the line above).
+    points = [a] if arc.head_run < a.y() - 0.75 else []
     points += [QPointF(a.x(), arc.head_run), QPointF(arc.lane_x, arc.head_run),
                QPointF(arc.lane_x, arc.target_run), QPointF(b.x(), arc.target_run)]
     if arc.target_run < b.y() - 0.75:
@@ -396,7 +396,7 @@ def _candidates(arc: Arc, width: float, height: float, gaps: list[float]) -> Ite
         xy += [(arc.lane_x, y) for y in sorted((g for g in gaps if lo - 10 <= g <= hi + 10), key=lambda g: abs(g - middle))]
     half_w, half_h = width / 2, height / 2
     for dy in (0.0, -(half_h + 2), half_h + 2, -(height + 3), height + 3):
-        for dx in (0.0, half_w + 3, -(half_w + 3)):
+        for dx in (0.0, half_w + 3, -(half_w + 3), width + 6, -(width + 6)):
             for x, y in xy:
                 yield x + dx - half_w, y + dy - half_h
 

@@ -2,8 +2,8 @@
 removes it, undo brings it back), hidden by View ▸ Quotation arcs."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QRegion
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QPainterPathStroker, QRegion
 
 from annotation.commands import NEW_SPAN, AddRelation, AddSpan
 from annotation.model import ENTITY, ORIGIN_HUMAN, QUOTE_LAYER, Relation, Span
@@ -220,3 +220,157 @@ def test_hovering_or_selecting_a_quotation_repaints_its_labels_and_arcs_wherever
         view.viewport().removeEventFilter(paints)
     finally:
         _close(window)
+
+
+# -- arcs between lines: through the gutter, never across the words ------------------------------
+
+def _dense_view(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    """The dense project in a bare text view (820 pixels wide: the long quotation wraps, the
+    last paragraph follows a blank line)."""
+    from annotation.model import Unit
+    from gui.session import Session
+    from gui.views.annotated_text import AnnotatedTextView
+    from tests.gui.dense_quotes import WHO, build
+
+    dense = build(tmp_path / "dense.db")
+    store = Store.open(dense.path)
+    view = AnnotatedTextView(Session(store, WHO))
+    view.resize(820, 420)
+    qtbot.addWidget(view)
+    with qtbot.waitExposed(view):
+        view.show()
+    view.set_unit(Unit(dense.doc))
+    view.viewport().repaint()
+    return view, dense, store
+
+
+def _text_lines(view) -> list[QRectF]:  # type: ignore[no-untyped-def]
+    """Every visible line's words, from the document's layout (viewport coordinates)."""
+    out = []
+    block = view.document().firstBlock()
+    offset = view.contentOffset()
+    while block.isValid():
+        top_left = view.blockBoundingGeometry(block).translated(offset).topLeft()
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.naturalTextWidth() > 0:
+                out.append(QRectF(top_left.x() + line.x(), top_left.y() + line.y(), line.naturalTextWidth(), line.height()))
+        block = block.next()
+    return out
+
+
+def _stroke(path, width: float = 1.0):  # type: ignore[no-untyped-def]
+    stroker = QPainterPathStroker()
+    stroker.setWidth(width)
+    return stroker.createStroke(path)
+
+
+def _across(view):  # type: ignore[no-untyped-def]
+    """The painted arcs whose two ends are on different lines."""
+    return [a for a in view.painted_arcs if abs(a.near.top() - a.target.top()) >= 2]
+
+
+def _gutter_x(view, arc) -> float | None:  # type: ignore[no-untyped-def]
+    """Where the arc runs up or down left of the text, if it does."""
+    text_left = min(r.left() for r in _text_lines(view))
+    xs = {round(arc.path.pointAtPercent(i / 400).x(), 1) for i in range(401)
+          if arc.path.pointAtPercent(i / 400).x() < text_left - 1}
+    ys = [arc.path.pointAtPercent(i / 400).y() for i in range(401) if arc.path.pointAtPercent(i / 400).x() < text_left - 1]
+    if not ys or max(ys) - min(ys) < 5:
+        return None
+    return min(xs)
+
+
+def test_an_arc_across_paragraphs_never_crosses_the_lines_between_its_ends(qtbot, tmp_path):
+    """"he" (after a blank line) → Mark Poe two paragraphs up, "she" → Ann Lee three lines up:
+    the path touches no line of words between its two ends (a line's rectangle shares its edge
+    with the next one: the run along the gap above a line may use that edge)."""
+    view, dense, store = _dense_view(qtbot, tmp_path)
+    try:
+        across = _across(view)
+        corefs = {(a.relation.head_id, a.relation.child_id) for a in across if a.relation.label == "coref"}
+        assert (dense.ids["q8_source"], dense.ids["mark"]) in corefs  # across paragraphs
+        assert (dense.ids["q6_source"], dense.ids["ann"]) in corefs
+        lines = _text_lines(view)
+        for arc in across:
+            upper, lower = sorted((arc.near, arc.target), key=lambda r: r.top())
+            between = [r for r in lines if r.top() >= upper.bottom() - 0.5 and r.bottom() <= lower.top() + 0.5]
+            assert between, arc.relation
+            stroke = _stroke(arc.path)
+            for line in between:
+                assert not stroke.intersects(line.adjusted(0, 0.5, 0, -0.5)), (arc.relation, line)
+    finally:
+        store.close()
+
+
+def test_arcs_between_lines_each_run_in_a_lane_of_their_own(qtbot, tmp_path):
+    """Arcs whose stretches in the gutter overlap in height are side by side there, never on top
+    of each other, and none runs through the quotation bars."""
+    from gui.views.span_overlay import BAR_STEP, BAR_WIDTH, BAR_X, MAX_STACK
+
+    view, dense, store = _dense_view(qtbot, tmp_path)
+    try:
+        lanes = []
+        for arc in _across(view):
+            x = _gutter_x(view, arc)
+            assert x is not None, arc.relation  # it goes by the gutter
+            assert x > BAR_X + (MAX_STACK - 1) * BAR_STEP + BAR_WIDTH / 2, arc.relation
+            ys = [arc.path.pointAtPercent(i / 400).y() for i in range(401)
+                  if abs(arc.path.pointAtPercent(i / 400).x() - x) < 0.3]
+            lanes.append((x, min(ys), max(ys), arc.relation))
+        assert len(lanes) >= 2
+        overlapping = 0
+        for i, (x, top, bottom, relation) in enumerate(lanes):
+            for x2, top2, bottom2, relation2 in lanes[i + 1:]:
+                if top < bottom2 and top2 < bottom:
+                    overlapping += 1
+                    assert abs(x - x2) >= 2, (relation, relation2)
+        assert overlapping >= 1
+    finally:
+        store.close()
+
+
+def test_a_click_on_an_arcs_gutter_lane_selects_its_relation(qtbot, tmp_path):
+    """A real click in the gutter, on the middle of each arc's lane, selects that arc's link
+    (lanes are a few pixels apart: the nearest takes it), and its child span."""
+    view, dense, store = _dense_view(qtbot, tmp_path)
+    try:
+        targets = []
+        for arc in _across(view):
+            x = _gutter_x(view, arc)
+            assert x is not None, arc.relation  # it goes by the gutter
+            ys = [arc.path.pointAtPercent(i / 400).y() for i in range(401)
+                  if abs(arc.path.pointAtPercent(i / 400).x() - x) < 0.3]
+            targets.append((QPoint(round(x), round((min(ys) + max(ys)) / 2)), arc.relation))
+        assert len(targets) >= 2
+        for point, relation in targets + targets[:1]:
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+            assert view.selected_relation_id() == relation.id, (point, relation)
+            assert view.selected_span_id() == relation.child_id
+            view.viewport().repaint()
+    finally:
+        store.close()
+
+
+def test_labels_keep_clear_of_the_words_and_other_arcs_where_there_is_room(qtbot, tmp_path):
+    """The first line's quotations have the margin above them, the last paragraph a blank line
+    and the gutter: every label of theirs stays a pixel clear of every line of words, and no
+    other arc runs through the first line's labels (in the blank line, the coref's run and the
+    CUE's hump enclosing the SOURCE's leave the SOURCE's label no such place near its arc)."""
+    view, dense, store = _dense_view(qtbot, tmp_path)
+    try:
+        lines = _text_lines(view)
+        for name in ("q1", "q2", "q8", "q8_source"):
+            view.select_span(dense.ids[name], scroll=False)
+            view.viewport().repaint()
+            labelled = [a for a in view.painted_arcs if a.label_rect is not None]
+            assert labelled, name
+            for arc in labelled:
+                clear = arc.label_rect.adjusted(-1, -1, 1, 1)
+                assert not any(clear.intersects(line) for line in lines), (name, arc.relation.label, arc.label_rect)
+                for other in view.painted_arcs if name in ("q1", "q2") else []:  # room beside their humps
+                    if other is not arc:
+                        assert not _stroke(other.path).intersects(clear), (name, arc.relation.label, other.relation.label)
+    finally:
+        store.close()
