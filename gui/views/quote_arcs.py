@@ -67,6 +67,8 @@ class Arc:
     head_run: float = 0.0  # y of the run from the head span to the gutter
     target_run: float = 0.0  # y of the run from the gutter to the child span
     tip: QPointF | None = None  # the arrowhead's point, as painted
+    tip_up: bool = False  # the arrowhead points up, into the child's line from below
+    bridge: float | None = None  # ends on lines with only a gap between: y of the run across it
 
     @property
     def routed(self) -> bool:
@@ -83,9 +85,10 @@ class Arc:
         tip = self.tip
         if tip is not None:  # the arrowhead, and (but for a tight click) a little around it
             m = (width - _TIGHT_HIT_WIDTH) / 2
-            if m > 0 and QRectF(tip.x() - 3.5 - m, tip.y() - 6 - m, 7 + 2 * m, 6 + 2 * m).contains(point):
+            box = QRectF(tip.x() - 3.5 - m, (tip.y() if self.tip_up else tip.y() - 6) - m, 7 + 2 * m, 6 + 2 * m)
+            if m > 0 and box.contains(point):
                 return True
-            if m <= 0 and _arrow_polygon(tip).containsPoint(point, Qt.FillRule.OddEvenFill):
+            if m <= 0 and _arrow_polygon(tip, self.tip_up).containsPoint(point, Qt.FillRule.OddEvenFill):
                 return True
         stroker = QPainterPathStroker()
         stroker.setWidth(width)
@@ -167,11 +170,32 @@ def _stack(arcs: list[Arc]) -> None:
 
 
 def _route(view: "AnnotatedTextView", arcs: list[Arc]) -> None:
-    """Lanes and runs for arcs whose ends are on different lines. Each line's run goes along the
-    gap above it: in the middle of a blank line or the margin when there is one (a step apart
-    per arc), else along the line's top pixel row, where no letter reaches."""
+    """Runs for arcs whose ends are on different lines. With only a gap between the two lines
+    (next lines of a paragraph, or blank lines) the arc goes straight across that gap, from the
+    head's edge facing the child to the child's. Otherwise it goes by a lane in the gutter:
+    each line's run goes along the gap above it, in the middle of a blank line or the margin
+    when there is one (a step apart per arc), else along the line's top pixel row, where no
+    letter reaches."""
     text = _text_rects(view)
     text_left = min((r.left() for r in text), default=view.document().documentMargin() + view.contentOffset().x())
+    far: list[Arc] = []
+    for arc in arcs:
+        near, target = arc.near, arc.target
+        assert near is not None and target is not None
+        upper, lower = (near, target) if near.top() < target.top() else (target, near)
+        if any(r.top() >= upper.bottom() - 0.5 and r.bottom() <= lower.top() + 0.5 for r in text):
+            far.append(arc)
+            continue
+        gap = lower.top() - upper.bottom()
+        arc.bridge = lower.top() + 0.5 if gap < 8 else (upper.bottom() + lower.top()) / 2
+        if upper is near:  # the child below: from the head's bottom edge down to the child's top
+            arc.start = QPointF(arc.start.x(), near.bottom())
+        else:  # the child above: from the head's top edge up to the child's bottom
+            arc.end = QPointF(arc.end.x(), target.bottom())
+            arc.tip_up = True
+    arcs = far
+    if not arcs:
+        return
     # Lanes: the longest arc outermost, an arc in the lowest lane free over its whole extent.
     gaps: dict[int, list[tuple[Arc, str]]] = {}
     for arc in arcs:
@@ -213,6 +237,10 @@ def _arc_path(arc: Arc, rise: float) -> QPainterPath:
     """The arc's curve: a hump ``rise`` pixels over the line when both ends are on it, else the
     gutter route."""
     a, b = arc.start, arc.end
+    if arc.bridge is not None:
+        y = arc.bridge
+        return _rounded(([a] if abs(y - a.y()) > 0.75 else []) + [QPointF(a.x(), y), QPointF(b.x(), y)]
+                        + ([b] if abs(y - b.y()) > 0.75 else []))
     if not arc.routed:
         top = min(a.y(), b.y()) - rise
         path = QPainterPath(a)
@@ -272,9 +300,7 @@ def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], se
         color = QColor(colors.line_color(view.label_color(child.label), dark))
         chosen = arc.relation.id == selected_relation
         path = arc.path = _arc_path(arc, min(7.0 + 5.0 * arc.level, 2.2 * line_height))
-        # A run along a line's top row ends in an arrowhead pointing into the words below it.
-        tip = arc.tip = (QPointF(arc.end.x(), arc.end.y() + 3.0) if arc.routed and arc.target_run >= arc.end.y() - 0.75
-                         else arc.end)
+        tip = arc.tip = _tip(arc)
         coref = arc.relation.label == "coref"
         style = (Qt.PenStyle.DashDotLine if arc.suggestion else Qt.PenStyle.DotLine) if coref else (
             Qt.PenStyle.DashLine if arc.suggestion else Qt.PenStyle.SolidLine)
@@ -287,7 +313,7 @@ def paint_arcs(view: "AnnotatedTextView", painter: QPainter, arcs: list[Arc], se
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
-        _arrowhead(painter, tip, pen_color)
+        _arrowhead(painter, tip, pen_color, arc.tip_up)
         arc.label_rect = None
     labelled = [arc for arc in arcs if arc.focused]
     if labelled:
@@ -384,8 +410,12 @@ def _candidates(arc: Arc, width: float, height: float, gaps: list[float]) -> Ite
     assert arc.path is not None
     points = [arc.path.pointAtPercent(t) for t in _ALONG]
     xy = [(p.x(), p.y()) for p in points]
-    runs = ([(arc.target_run, arc.lane_x, arc.end.x()), (arc.head_run, arc.lane_x, arc.start.x())] if arc.routed
-            else [(arc.start.y() - 6, arc.start.x(), arc.end.x())])
+    if arc.routed:
+        runs = [(arc.target_run, arc.lane_x, arc.end.x()), (arc.head_run, arc.lane_x, arc.start.x())]
+    elif arc.bridge is not None:
+        runs = [(arc.bridge, arc.start.x(), arc.end.x())]
+    else:
+        runs = [(arc.start.y() - 6, arc.start.x(), arc.end.x())]
     for y, x1, x2 in runs:
         middle = min(gaps, key=lambda g: abs(g - y), default=None)
         if middle is not None and abs(middle - y) <= 10:
@@ -440,16 +470,27 @@ def _place_labels(view: "AnnotatedTextView", arcs: list[Arc], every: list[Arc], 
         room.taken.append((chosen.left(), chosen.top(), chosen.right(), chosen.bottom()))
 
 
-def _arrowhead(painter: QPainter, tip: QPointF, color: QColor) -> None:
+def _arrowhead(painter: QPainter, tip: QPointF, color: QColor, up: bool = False) -> None:
     painter.save()
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(color)
-    painter.drawPolygon(_arrow_polygon(tip))
+    painter.drawPolygon(_arrow_polygon(tip, up))
     painter.restore()
 
 
-def _arrow_polygon(tip: QPointF) -> QPolygonF:
-    return QPolygonF([tip, QPointF(tip.x() - 3.5, tip.y() - 6), QPointF(tip.x() + 3.5, tip.y() - 6)])
+def _tip(arc: Arc) -> QPointF:
+    """Where the arrowhead points: the child's edge, or a little into its line when the arc's
+    last run goes along that line's edge row (then the run itself is the way in)."""
+    end = arc.end
+    run = arc.bridge if arc.bridge is not None else (arc.target_run if arc.routed else None)
+    if run is None or abs(run - end.y()) > 0.75:
+        return end
+    return QPointF(end.x(), end.y() - 2.0) if arc.tip_up else QPointF(end.x(), end.y() + 3.0)
+
+
+def _arrow_polygon(tip: QPointF, up: bool = False) -> QPolygonF:
+    back = 6 if up else -6
+    return QPolygonF([tip, QPointF(tip.x() - 3.5, tip.y() + back), QPointF(tip.x() + 3.5, tip.y() + back)])
 
 
 def arc_at(arcs: list[Arc], point: QPointF, over_span: bool = False) -> Relation | None:

@@ -2,6 +2,7 @@
 removes it, undo brings it back), hidden by View ▸ Quotation arcs."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPathStroker, QRegion
 
@@ -224,9 +225,9 @@ def test_hovering_or_selecting_a_quotation_repaints_its_labels_and_arcs_wherever
 
 # -- arcs between lines: through the gutter, never across the words ------------------------------
 
-def _dense_view(qtbot, tmp_path):  # type: ignore[no-untyped-def]
+def _dense_view(qtbot, tmp_path, width: int = 820):  # type: ignore[no-untyped-def]
     """The dense project in a bare text view (820 pixels wide: the long quotation wraps, the
-    last paragraph follows a blank line)."""
+    last paragraph follows a blank line; 500: every paragraph wraps, more links span lines)."""
     from annotation.model import Unit
     from gui.session import Session
     from gui.views.annotated_text import AnnotatedTextView
@@ -235,7 +236,7 @@ def _dense_view(qtbot, tmp_path):  # type: ignore[no-untyped-def]
     dense = build(tmp_path / "dense.db")
     store = Store.open(dense.path)
     view = AnnotatedTextView(Session(store, WHO))
-    view.resize(820, 420)
+    view.resize(width, 420)
     qtbot.addWidget(view)
     with qtbot.waitExposed(view):
         view.show()
@@ -266,9 +267,15 @@ def _stroke(path, width: float = 1.0):  # type: ignore[no-untyped-def]
     return stroker.createStroke(path)
 
 
+def _between(view, arc) -> list[QRectF]:  # type: ignore[no-untyped-def]
+    """The lines of words between an arc's two ends (none: on one line, or next lines)."""
+    upper, lower = sorted((arc.near, arc.target), key=lambda r: r.top())
+    return [r for r in _text_lines(view) if r.top() >= upper.bottom() - 0.5 and r.bottom() <= lower.top() + 0.5]
+
+
 def _across(view):  # type: ignore[no-untyped-def]
-    """The painted arcs whose two ends are on different lines."""
-    return [a for a in view.painted_arcs if abs(a.near.top() - a.target.top()) >= 2]
+    """The painted arcs with lines of words between their two ends."""
+    return [a for a in view.painted_arcs if abs(a.near.top() - a.target.top()) >= 2 and _between(view, a)]
 
 
 def _gutter_x(view, arc) -> float | None:  # type: ignore[no-untyped-def]
@@ -282,34 +289,32 @@ def _gutter_x(view, arc) -> float | None:  # type: ignore[no-untyped-def]
     return min(xs)
 
 
-def test_an_arc_across_paragraphs_never_crosses_the_lines_between_its_ends(qtbot, tmp_path):
+@pytest.mark.parametrize("width", [820, 500])
+def test_an_arc_across_paragraphs_never_crosses_the_lines_between_its_ends(qtbot, tmp_path, width):
     """"he" (after a blank line) → Mark Poe two paragraphs up, "she" → Ann Lee three lines up:
     the path touches no line of words between its two ends (a line's rectangle shares its edge
     with the next one: the run along the gap above a line may use that edge)."""
-    view, dense, store = _dense_view(qtbot, tmp_path)
+    view, dense, store = _dense_view(qtbot, tmp_path, width)
     try:
         across = _across(view)
         corefs = {(a.relation.head_id, a.relation.child_id) for a in across if a.relation.label == "coref"}
         assert (dense.ids["q8_source"], dense.ids["mark"]) in corefs  # across paragraphs
         assert (dense.ids["q6_source"], dense.ids["ann"]) in corefs
-        lines = _text_lines(view)
         for arc in across:
-            upper, lower = sorted((arc.near, arc.target), key=lambda r: r.top())
-            between = [r for r in lines if r.top() >= upper.bottom() - 0.5 and r.bottom() <= lower.top() + 0.5]
-            assert between, arc.relation
             stroke = _stroke(arc.path)
-            for line in between:
+            for line in _between(view, arc):
                 assert not stroke.intersects(line.adjusted(0, 0.5, 0, -0.5)), (arc.relation, line)
     finally:
         store.close()
 
 
-def test_arcs_between_lines_each_run_in_a_lane_of_their_own(qtbot, tmp_path):
+@pytest.mark.parametrize("width", [820, 500])
+def test_arcs_between_lines_each_run_in_a_lane_of_their_own(qtbot, tmp_path, width):
     """Arcs whose stretches in the gutter overlap in height are side by side there, never on top
     of each other, and none runs through the quotation bars."""
     from gui.views.span_overlay import BAR_STEP, BAR_WIDTH, BAR_X, MAX_STACK
 
-    view, dense, store = _dense_view(qtbot, tmp_path)
+    view, dense, store = _dense_view(qtbot, tmp_path, width)
     try:
         lanes = []
         for arc in _across(view):
@@ -331,10 +336,11 @@ def test_arcs_between_lines_each_run_in_a_lane_of_their_own(qtbot, tmp_path):
         store.close()
 
 
-def test_a_click_on_an_arcs_gutter_lane_selects_its_relation(qtbot, tmp_path):
+@pytest.mark.parametrize("width", [820, 500])
+def test_a_click_on_an_arcs_gutter_lane_selects_its_relation(qtbot, tmp_path, width):
     """A real click in the gutter, on the middle of each arc's lane, selects that arc's link
     (lanes are a few pixels apart: the nearest takes it), and its child span."""
-    view, dense, store = _dense_view(qtbot, tmp_path)
+    view, dense, store = _dense_view(qtbot, tmp_path, width)
     try:
         targets = []
         for arc in _across(view):
