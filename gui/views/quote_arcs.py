@@ -6,14 +6,16 @@ landing on the child with an arrowhead, in the child's label colour (coref dotte
 dashed). Arcs on one line are stacked by width (short ones low, enclosing ones higher), so they
 cross as little as they can; arcs landing on the same words get arrowheads side by side.
 
-An arc whose ends are on different lines never cuts through the lines between them (a pronoun
-SOURCE's coref to its entity paragraphs up ran diagonally across the words): it leaves the head
-span upward into the gap above its line, runs left to the gutter between the quotation bars
-and the text, travels up or down there in a lane of its own (lanes given by vertical extent,
-the longest outermost, so nested arcs never cross), and enters the child's line from the gap
-above it. Where that gap is a blank line or the margin the run sits in its middle, one step
-apart per arc; inside a paragraph it runs along the top pixel row of the line, above the
-letters.
+An arc whose ends are on different lines never cuts through the words (a pronoun SOURCE's
+coref to its entity paragraphs up ran diagonally across them). With nothing but a gap between
+the two lines (next lines of a paragraph, or a blank line) it runs straight along that gap
+from the head's edge facing the child to the child's, the arrowhead pointing up into a child
+above. With lines of words between, it leaves the head span upward into the gap above its
+line, runs left to the gutter between the quotation bars and the text, travels up or down
+there in a lane of its own (lanes given by vertical extent, the longest outermost, so nested
+arcs never cross), and enters the child's line from the gap above it. Where such a gap is a
+blank line or the margin the run sits in it, a step apart per arc; inside a paragraph it runs
+along the top pixel row of the line, above the letters.
 
 The selected or hovered quotation's arcs are drawn bold and labelled (a small pill), the
 others faded meanwhile: with every label shown, a dense paragraph was unreadable. A label goes
@@ -97,7 +99,8 @@ class Arc:
 
 def visible_arcs(view: "AnnotatedTextView", first: int, last: int, tops: dict) -> list[Arc]:  # type: ignore[type-arg]
     """Arcs of relations with an end in the UTF-16 range [first, last): those on one line
-    stacked by width per line, the others routed through the gutter."""
+    stacked by width per line, the others routed along the gap between their lines or through
+    the gutter."""
     from gui.views.span_overlay import line_rects
 
     index = view.span_index
@@ -183,10 +186,12 @@ def _route(view: "AnnotatedTextView", arcs: list[Arc]) -> None:
         near, target = arc.near, arc.target
         assert near is not None and target is not None
         upper, lower = (near, target) if near.top() < target.top() else (target, near)
-        if any(r.top() >= upper.bottom() - 0.5 and r.bottom() <= lower.top() + 0.5 for r in text):
+        gap = lower.top() - upper.bottom()
+        # Lines of words between (or lines out of sight: more than a couple of blank lines).
+        if gap > 2.5 * upper.height() or any(r.top() >= upper.bottom() - 0.5 and r.bottom() <= lower.top() + 0.5
+                                             for r in text):
             far.append(arc)
             continue
-        gap = lower.top() - upper.bottom()
         arc.bridge = lower.top() + 0.5 if gap < 8 else (upper.bottom() + lower.top()) / 2
         if upper is near:  # the child below: from the head's bottom edge down to the child's top
             arc.start = QPointF(arc.start.x(), near.bottom())
@@ -207,7 +212,7 @@ def _route(view: "AnnotatedTextView", arcs: list[Arc]) -> None:
         users.sort(key=lambda u: (u[0].start.x() if u[1] == "head" else u[0].end.x()))
         for k, (arc, end) in enumerate(users):
             if free >= 8:  # a blank line or the margin: runs in it, a step apart
-                y = line_top - min(free / 2, 3.0 + k * _RUN_STEP) if free / 2 >= 3.0 + k * _RUN_STEP else line_top - free / 2
+                y = line_top - min(free / 2, 3.0 + k * _RUN_STEP)  # the last ones share its middle
             else:
                 y = line_top + 0.5
             if end == "head":
@@ -423,7 +428,8 @@ def _candidates(arc: Arc, width: float, height: float, gaps: list[float]) -> Ite
     if arc.routed:
         lo, hi = sorted((arc.head_run, arc.target_run))
         middle = (lo + hi) / 2
-        xy += [(arc.lane_x, y) for y in sorted((g for g in gaps if lo - 10 <= g <= hi + 10), key=lambda g: abs(g - middle))]
+        passed = sorted((g for g in gaps if lo - 10 <= g <= hi + 10), key=lambda g: abs(g - middle))
+        xy += [(arc.lane_x, y) for y in passed]
     half_w, half_h = width / 2, height / 2
     for dy in (0.0, -(half_h + 2), half_h + 2, -(height + 3), height + 3):
         for dx in (0.0, half_w + 3, -(half_w + 3), width + 6, -(width + 6)):

@@ -256,7 +256,8 @@ def _text_lines(view) -> list[QRectF]:  # type: ignore[no-untyped-def]
         for i in range(layout.lineCount()):
             line = layout.lineAt(i)
             if line.naturalTextWidth() > 0:
-                out.append(QRectF(top_left.x() + line.x(), top_left.y() + line.y(), line.naturalTextWidth(), line.height()))
+                out.append(QRectF(top_left.x() + line.x(), top_left.y() + line.y(),
+                                  line.naturalTextWidth(), line.height()))
         block = block.next()
     return out
 
@@ -283,7 +284,8 @@ def _gutter_x(view, arc) -> float | None:  # type: ignore[no-untyped-def]
     text_left = min(r.left() for r in _text_lines(view))
     xs = {round(arc.path.pointAtPercent(i / 400).x(), 1) for i in range(401)
           if arc.path.pointAtPercent(i / 400).x() < text_left - 1}
-    ys = [arc.path.pointAtPercent(i / 400).y() for i in range(401) if arc.path.pointAtPercent(i / 400).x() < text_left - 1]
+    ys = [arc.path.pointAtPercent(i / 400).y() for i in range(401)
+          if arc.path.pointAtPercent(i / 400).x() < text_left - 1]
     if not ys or max(ys) - min(ys) < 5:
         return None
     return min(xs)
@@ -377,6 +379,7 @@ def test_labels_keep_clear_of_the_words_and_other_arcs_where_there_is_room(qtbot
                 assert not any(clear.intersects(line) for line in lines), (name, arc.relation.label, arc.label_rect)
                 for other in view.painted_arcs if name in ("q1", "q2") else []:  # room beside their humps
                     if other is not arc:
-                        assert not _stroke(other.path).intersects(clear), (name, arc.relation.label, other.relation.label)
+                        crossing = _stroke(other.path).intersects(clear)
+                        assert not crossing, (name, arc.relation.label, other.relation.label)
     finally:
         store.close()
