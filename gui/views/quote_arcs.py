@@ -244,8 +244,12 @@ def _arc_path(arc: Arc, rise: float) -> QPainterPath:
     a, b = arc.start, arc.end
     if arc.bridge is not None:
         y = arc.bridge
-        return _rounded(([a] if abs(y - a.y()) > 0.75 else []) + [QPointF(a.x(), y), QPointF(b.x(), y)]
+        path = _rounded(([a] if abs(y - a.y()) > 0.75 else []) + [QPointF(a.x(), y), QPointF(b.x(), y)]
                         + ([b] if abs(y - b.y()) > 0.75 else []))
+        if path.length() < 2.0:  # the child right under (or over) the head: a stub, still drawn and clickable
+            path = QPainterPath(QPointF(a.x() - 3.0, y))
+            path.lineTo(QPointF(b.x() + 3.0, y))
+        return path
     if not arc.routed:
         top = min(a.y(), b.y()) - rise
         path = QPainterPath(a)
