@@ -164,7 +164,10 @@ def test_rerun_after_the_coordinator_is_killed_writes_each_unit_once(template, r
     Store.open(path).close()  # the writer lock died with the coordinator
     end = time.monotonic() + 120  # only keeps a broken run from hanging the suite
     while any(_alive(pid) for pid in workers):
-        assert time.monotonic() < end, "the local cluster's workers outlived their coordinator"
+        if time.monotonic() >= end:
+            left = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")[:160].decode(errors="replace")
+                    for pid in workers if _alive(pid)}
+            raise AssertionError(f"the local cluster's workers outlived their coordinator: {left}")
         time.sleep(0.1)
     report = _run_cluster(path, scheduler)
     assert 0 < report.units_done < total and report.units_skipped == total - report.units_done
