@@ -6,12 +6,15 @@ The preview reads at most ``PREVIEW_ARTICLES`` articles of each file (files over
 is what the import will do: documents, comments, spans per label, and labels the project does
 not have (refused unless mapped). The import itself runs as the usual job.
 
-Files adding up to more than ``PREVIEW_AT_ONCE_BYTES`` (or a folder) are previewed on a worker
+Files adding up to more than ``PREVIEW_AT_ONCE_BYTES`` (or a folder) are previewed off the UI
 thread: reading 200 articles takes a few tenths of a second, and the dialog must stay live
-meanwhile (nothing on the UI thread over 100 ms). Small ones are previewed on the spot.
+meanwhile (nothing on the UI thread over 100 ms). A worker thread waits for a child process that
+reads them (``preview_child``): read on the worker thread itself, the importers held the GIL and
+the UI thread stalled over 100 ms waiting for it. Small ones are previewed on the spot.
 """
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
@@ -88,6 +91,9 @@ def preview(paths: list[str], schema: "Schema", options: "ImportOptions", fmt: s
                 if schema.layer_of(label) is None:
                     result.unknown[label] += 1
     return result
+
+
+_PREVIEW = preview  # the real one: previewed in a child process (see preview_child)
 
 
 def describe(result: Preview) -> str:
@@ -254,13 +260,20 @@ class ImportDialog(QDialog):
             raw = preview(paths, schema, _without_map(options), fmt, project) if mapped else result
             return result, raw
 
+        def run_in_child() -> tuple[Preview, Preview]:
+            if preview is not _PREVIEW or getattr(sys, "frozen", False):  # replaced in this process (a
+                return run()  # test), or no Python to start a child with: read here, on the worker
+            from gui.dialogs.preview_child import preview_in_child
+
+            return preview_in_child(paths, schema, options, fmt, project, bool(mapped))
+
         if not _previewed_in_background(paths):
             self._show_preview(mapped, *run())
             return
         self.previewing = True
         self.summary.setPlainText(f"Reading {len(paths)} file(s) for the preview…")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        QThreadPool.globalInstance().start(_PreviewRunnable(self._generation, self._preview_signals, run))
+        QThreadPool.globalInstance().start(_PreviewRunnable(self._generation, self._preview_signals, run_in_child))
 
     def _preview_ready(self, generation: int, result: Preview, raw: Preview) -> None:
         if generation != self._generation:

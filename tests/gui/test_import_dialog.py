@@ -89,3 +89,49 @@ def test_preview_never_reads_the_open_project(qtbot, tmp_path, monkeypatch):
     result = preview([str(project), str(link)], default_schema(), ImportOptions(), None, project)
     assert opened == []
     assert len(result.problems) == 2 and all("open project" in p for p in result.problems)
+
+
+def test_the_preview_read_in_a_child_process_equals_the_one_read_here(tmp_path):
+    """Large selections are previewed in a child process (the importers hold the GIL): its
+    answer is the in-process preview, counts, unknown labels, problems with file:line and all."""
+    from annotation.importers import ImportOptions
+    from annotation.schema import default_schema
+    from gui.dialogs.import_dialog import _without_map, preview
+    from gui.dialogs.preview_child import preview_in_child
+
+    project = tmp_path / "p.db"
+    Store.create(project).close()
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps({"id": "a1", "text": "Maria Öberg spoke.", "comments": [
+        {"id": "c1", "text": "Agreed."}, {"id": "c2", "text": "No.", "parent": "c1"}]}) + "\n", encoding="utf-8")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps({"text": "Fine.", "label": []}) + "\n{not json\n", encoding="utf-8")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Le ministre a déclaré à Genève que l'été serait chaud.\n".encode("latin-1"))
+    paths = [str(_doccano(tmp_path / "a.jsonl")), str(articles), str(broken), str(latin), str(project),
+             str(tmp_path / "missing.jsonl")]
+    schema = default_schema()
+    for options, fmt in ((ImportOptions(), None), (ImportOptions(label_map={"WHO": "PERSON"}), None),
+                         (ImportOptions(), "doccano")):
+        here = preview(paths, schema, options, fmt, project)
+        raw_here = preview(paths, schema, _without_map(options), fmt, project)
+        mapped = bool(options.label_map)
+        there, raw_there = preview_in_child(paths, schema, options, fmt, project, mapped)
+        assert there == here
+        assert raw_there == (raw_here if mapped else here)
+    assert here.problems and any("open project" in p for p in here.problems)
+    assert any(f"{broken}:2" in p for p in preview(paths, schema, ImportOptions(), None, project).problems)
+
+
+def test_a_preview_process_that_ends_without_an_answer_is_named(tmp_path, monkeypatch):
+    import sys
+
+    import pytest
+
+    from annotation.importers import ImportOptions
+    from annotation.schema import default_schema
+    from gui.dialogs.preview_child import PreviewChildFailed, preview_in_child
+
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    with pytest.raises(PreviewChildFailed, match="preview's process failed"):
+        preview_in_child([str(_doccano(tmp_path / "a.jsonl"))], default_schema(), ImportOptions(), None, None, False)

@@ -62,3 +62,40 @@ def test_a_large_selection_is_previewed_while_the_dialog_stays_live(qtbot, tmp_p
     store = window.session.store
     window.close()
     store.close()
+
+
+def test_a_large_selection_is_read_in_a_child_process_with_the_same_answer(qtbot, tmp_path, monkeypatch):
+    """The real preview of a large selection is read by a child process (on a worker thread the
+    importers held the GIL and stalled the dialog): the dialog shows what reading here shows."""
+    import gui.dialogs.preview_child as preview_child
+    from annotation.importers import ImportOptions
+    from gui.dialogs.import_dialog import describe, preview
+
+    project = tmp_path / "p.db"
+    Store.create(project).close()
+    window = open_window(project, "tester")
+    assert window is not None
+    dialog = ImportDialog(window.store.schema, "tester", window)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    monkeypatch.setattr(import_dialog, "PREVIEW_AT_ONCE_BYTES", 0)
+    calls: list[str] = []
+    real = preview_child.preview_in_child
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(preview_child, "preview_in_child", spy)
+    paths = [str(_doccano(tmp_path / "a.jsonl")), str(_doccano(tmp_path / "b.jsonl", "WHO")), str(project)]
+    dialog.add_paths(paths)
+    qtbot.waitUntil(lambda: not dialog.previewing, timeout=30000)
+    assert calls and calls[-1] != threading.main_thread().name
+    here = preview(paths, window.store.schema, ImportOptions(), "doccano", window.store.path)
+    assert dialog.last_preview == here
+    assert dialog.summary.toPlainText() == describe(here)
+    assert "open project" in dialog.summary.toPlainText()
+    dialog.reject()
+    store = window.session.store
+    window.close()
+    store.close()
