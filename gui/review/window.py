@@ -21,6 +21,7 @@ after the window closes), Ctrl+Z / Ctrl+Shift+Z undo and redo.
 """
 from __future__ import annotations
 
+import sys
 from html import escape
 from typing import Callable, Sequence
 
@@ -52,6 +53,12 @@ KEYS_HELP = ("1/A, 2/B … accept that annotator · + accept all · X reject · 
              "Ctrl+Enter document reviewed · Ctrl+Z undo")
 
 AGREED_JOB = "Agreed items to gold"  # the job title (JobRunner.failed names it)
+# While the comparing job runs on the worker thread, the interpreter hands the GIL over this
+# often (Python's default: every 5 ms). The window's thread needs the GIL at every step of
+# opening (each Qt call from Python, each paint of a Python delegate or pane): with the
+# default it waited up to 5 ms each time, which made opening a 10,000-word document stall the
+# window for 60-120 ms; with this the stall is the window's own work. Restored when the job ends.
+JOB_SWITCH_INTERVAL = 0.0005
 
 LabelChooser = Callable[[str, list[str], str], "str | None"]  # (title, labels, current) -> choice
 
@@ -294,15 +301,20 @@ class ReviewWindow(QWidget):
         auto = self.auto_gold.isChecked() and not self.store.read_only
 
         def job(worker, _token):  # type: ignore[no-untyped-def]
-            yield Progress(0, 2, "Comparing the annotators")
-            comparison = Comparison(worker, document_id, names)
-            command = agreed_to_gold(worker, document_id, names, comparison.items) if auto else None
-            if command is None:
-                return comparison, None, None, None
-            yield Progress(1, 2, "Adding the agreed items to gold")
-            inverse, changes = worker.apply(command, annotator=annotator)
-            comparison.refresh(changes)
-            return comparison, command, inverse, changes
+            previous = sys.getswitchinterval()
+            sys.setswitchinterval(min(previous, JOB_SWITCH_INTERVAL))  # the window stays responsive
+            try:
+                yield Progress(0, 2, "Comparing the annotators")
+                comparison = Comparison(worker, document_id, names)
+                command = agreed_to_gold(worker, document_id, names, comparison.items) if auto else None
+                if command is None:
+                    return comparison, None, None, None
+                yield Progress(1, 2, "Adding the agreed items to gold")
+                inverse, changes = worker.apply(command, annotator=annotator)
+                comparison.refresh(changes)
+                return comparison, command, inverse, changes
+            finally:  # also when it fails or is cancelled (the runner closes the job)
+                sys.setswitchinterval(previous)
 
         def done(result: tuple[Comparison, Command | None, Command | None, Changes | None]) -> None:
             comparison, command, inverse, changes = result

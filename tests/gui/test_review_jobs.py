@@ -124,3 +124,34 @@ def test_dashboard_computes_in_a_child_with_progress_and_cancel(qtbot, project) 
     qtbot.waitUntil(lambda: not dashboard.computing, timeout=120000)
     assert dashboard.report is not None
     assert dashboard.report is shown or dashboard.report["annotators"] == PAIR  # finished before the cancel arrived
+
+
+def test_the_job_hands_the_gil_over_often_and_restores_the_interval(qtbot, project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """While the worker compares, the window's thread gets the GIL every JOB_SWITCH_INTERVAL
+    (it needs it at every step of showing the window); the interval is Python's again after the
+    job, whether it finished or failed."""
+    import sys
+
+    import gui.review.window as review_window
+
+    store, session, runner, windows = project
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    real = review_window.Comparison
+
+    def comparison(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(sys.getswitchinterval())
+        if len(seen) == 1:
+            raise RuntimeError("broken comparison")  # the first job fails: the window compares here
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(review_window, "Comparison", comparison)
+    window = _review(qtbot, session, runner, windows)
+    qtbot.waitUntil(lambda: window._writing is None and bool(window.items), timeout=20000)
+    assert seen[0] == min(before, review_window.JOB_SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == before  # restored after the failed job
+    assert [i.kind for i in window.items] == KINDS_1
+    window.documents.setCurrentRow(1)  # a job that succeeds
+    qtbot.waitUntil(lambda: window._writing is None and window.document_id == 2 and bool(window.items), timeout=20000)
+    assert seen[-1] == min(before, review_window.JOB_SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == before
