@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from annotation.commands import AddRelation, AddSpan, Batch, ClearStance, Command, DeleteSpan, SetStance
 from annotation.errors import GoldspanError
@@ -126,6 +126,19 @@ class _Cluster:
     item: Item | None  # None: gold alone, nothing to review
 
 
+def _split_by_owner(ids: Iterable[int], owners: dict[int, int], known: set[int]) -> list[int]:
+    """Add the owner (annotator index) of each id this comparison has read to ``known``; return
+    the ids it has not seen."""
+    unseen = []
+    for item in ids:
+        owner = owners.get(item)
+        if owner is None:
+            unseen.append(item)
+        else:
+            known.add(owner)
+    return unseen
+
+
 class Comparison:
     """``compare_document`` kept up to date while a review edits gold: ``refresh(changes)``
     reads again the span and relation rows of the annotators a change touched (plain rows, one
@@ -210,20 +223,8 @@ class Comparison:
         from annotation.store.review_rows import relation_annotators, span_annotators
 
         whos: set[int] = set()
-        unknown_spans = []
-        for span_id in changes.spans:
-            owner = self._span_owner.get(span_id)
-            if owner is None:
-                unknown_spans.append(span_id)
-            else:
-                whos.add(owner)
-        unknown_relations = []
-        for relation_id in changes.relations:
-            owner = self._relation_owner.get(relation_id)
-            if owner is None:
-                unknown_relations.append(relation_id)
-            else:
-                whos.add(owner)
+        unknown_spans = _split_by_owner(changes.spans, self._span_owner, whos)
+        unknown_relations = _split_by_owner(changes.relations, self._relation_owner, whos)
         # ids this comparison has not seen: added since (or in another document); ask who owns them now
         index = {n: i for i, n in enumerate(self._who)}
         for name in span_annotators(self.store, unknown_spans) | relation_annotators(self.store, unknown_relations):

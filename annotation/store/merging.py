@@ -25,10 +25,7 @@ class MergingMixin:
     conn: sqlite3.Connection
 
     def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        """Plain tuples: sqlite3.Row objects cost more than the query itself on 100,000s of rows."""
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
-        return cursor.execute(sql, params).fetchall()
+        return rows.tuples(self.conn, sql, params)
 
     # -- bulk reads ------------------------------------------------------------------
 

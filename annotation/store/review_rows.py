@@ -17,11 +17,9 @@ def document_span_rows(store, document_id: int, annotators: Sequence[str]) -> li
     span_of_row), in Store.spans' order (unit, start, end, id). Tuples, not sqlite3.Row: half the
     time, and a tuple is its own key when telling what changed."""
     marks = ", ".join("?" * len(annotators))
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(
-        f"SELECT {SPAN_COLUMNS} FROM spans WHERE document_id = ? AND annotator IN ({marks}) "
-        "ORDER BY comment_id IS NOT NULL, comment_id, start, end, id", [document_id, *annotators]).fetchall()
+    return rows.tuples(
+        store.conn, f"SELECT {SPAN_COLUMNS} FROM spans WHERE document_id = ? AND annotator IN ({marks}) "
+        "ORDER BY comment_id IS NOT NULL, comment_id, start, end, id", [document_id, *annotators])
 
 
 def span_of_row(row: tuple) -> Span:
@@ -34,24 +32,20 @@ def workers_per_document(store, annotators: Sequence[str]) -> list[tuple[int, st
     or stance labels there, or a status other than new. (Grouped in SQLite: a project's spans
     are never read one by one for this.)"""
     marks = ", ".join("?" * len(annotators))
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(
-        f"SELECT DISTINCT document_id, annotator FROM spans WHERE annotator IN ({marks}) "
+    return rows.tuples(  # type: ignore[return-value]
+        store.conn, f"SELECT DISTINCT document_id, annotator FROM spans WHERE annotator IN ({marks}) "
         f"UNION SELECT c.document_id, s.annotator FROM stances s JOIN comments c ON c.id = s.comment_id "
         f"WHERE s.annotator IN ({marks}) "
         f"UNION SELECT document_id, annotator FROM doc_status WHERE status != 'new' AND annotator IN ({marks})",
-        [*annotators, *annotators, *annotators]).fetchall()
+        [*annotators, *annotators, *annotators])
 
 
 def document_relation_rows(store, document_id: int, annotators: Sequence[str]) -> list[tuple[int, int, int, str, str]]:  # type: ignore[no-untyped-def]
     """(id, head_id, child_id, label, annotator) of every relation of ``annotators`` in the document, by id."""
     marks = ", ".join("?" * len(annotators))
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(
-        f"SELECT id, head_id, child_id, label, annotator FROM relations WHERE document_id = ? AND annotator IN ({marks}) "
-        "ORDER BY id", [document_id, *annotators]).fetchall()
+    return rows.tuples(  # type: ignore[return-value]
+        store.conn, f"SELECT id, head_id, child_id, label, annotator FROM relations WHERE document_id = ? "
+        f"AND annotator IN ({marks}) ORDER BY id", [document_id, *annotators])
 
 
 def span_annotators(store, span_ids: Sequence[int]) -> set[str]:  # type: ignore[no-untyped-def]
@@ -85,8 +79,6 @@ def done_annotators(store, document_id: int, annotators: Sequence[str]) -> set[s
 def gold_places(store, document_id: int) -> dict[tuple[int | None, int, int, str], int]:  # type: ignore[no-untyped-def]
     """The document's gold spans: (comment_id, start, end, label) -> span id (plain rows: a
     decision asks this of a document with hundreds of gold spans)."""
-    cursor = store.conn.cursor()
-    cursor.row_factory = None
-    return {(c, s, e, label): i for i, c, s, e, label in cursor.execute(
-        "SELECT id, comment_id, start, end, label FROM spans WHERE document_id = ? AND annotator = ? ORDER BY id",
+    return {(c, s, e, label): i for i, c, s, e, label in rows.tuples(
+        store.conn, "SELECT id, comment_id, start, end, label FROM spans WHERE document_id = ? AND annotator = ? ORDER BY id",
         (document_id, GOLD))}

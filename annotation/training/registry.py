@@ -59,15 +59,13 @@ def save_atomically(out_dir: Path, name: str, write: Callable[[Path], None]) -> 
         write(tmp)
         os.replace(tmp, final)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        _remove_empty(made)
+        _discard(tmp, made)
         if exc.errno == errno.ENOSPC:
             raise TrainingError(f"{out_dir}: the disk is full while saving the model; nothing was saved or "
                                 "registered, the previous model is untouched") from None
         raise TrainingError(f"{out_dir}: cannot save the model: {exc.strerror or exc}") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        _remove_empty(made)
+        _discard(tmp, made)
         raise
     return final
 
@@ -80,6 +78,12 @@ def _missing_parents(folder: Path) -> list[Path]:
             break
         missing.append(path)
     return missing
+
+
+def _discard(folder: Path, made: list[Path]) -> None:
+    """Remove a model folder written (or half-written) here, and the parents made for it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    _remove_empty(made)
 
 
 def _remove_empty(folders: list[Path]) -> None:
@@ -102,12 +106,10 @@ def save_and_register(out_dir: Path, name: str, write: Callable[[Path], None],
     try:
         register(path)
     except GoldspanError as exc:
-        shutil.rmtree(path, ignore_errors=True)
-        _remove_empty(made)
+        _discard(path, made)
         raise TrainingError(f"{exc}; the new model was not kept, the previous model is untouched") from None
     except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        _remove_empty(made)
+        _discard(path, made)
         raise
     return path
 
