@@ -111,14 +111,14 @@ class ReviewWindow(QWidget):
         self.compare_button.clicked.connect(self.compare_checked)
         self.auto_gold = QCheckBox("Agreed items go to gold automatically")
         self.auto_gold.setChecked(auto_gold_enabled())
-        self.auto_gold.toggled.connect(set_auto_gold)
+        self.auto_gold.toggled.connect(self._auto_gold_toggled)
         self.documents = QListWidget()
         # long names are elided with their marks whole (the full name in the tooltip): no sideways scrolling
         self.documents.setItemDelegate(DocumentEntryDelegate(self.documents))
         self.documents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.documents.currentRowChanged.connect(self._document_row_changed)
         self.differences = QListWidget()
-        self.differences.currentRowChanged.connect(lambda _row: self._show_current())
+        self.differences.currentRowChanged.connect(self._difference_row_changed)
         self.side = SideBySide()  # one pane per annotator, scrolled in step
         self.side.clicked.connect(self._clicked_at)
         self._open_counts: dict[int, int] = {}  # document -> differences still open, once it was opened
@@ -164,12 +164,29 @@ class ReviewWindow(QWidget):
 
     # -- set-up --------------------------------------------------------------------------
 
+    # Signals go to bound methods of this window, never to lambdas or module functions: twice a
+    # test process aborted inside ReviewWindow.__init__ while connecting one of those (PySide's
+    # shared receiver for plain callables); a bound slot lives and dies with the window.
+    def _auto_gold_toggled(self, on: bool) -> None:
+        set_auto_gold(on)
+
+    def _difference_row_changed(self, _row: int) -> None:
+        self._show_current()
+
+    def _action_triggered(self) -> None:
+        slot = self._action_slots.get(self.sender())  # type: ignore[call-overload]
+        if slot is not None:
+            slot()
+
     def _create_actions(self) -> None:
+        self._action_slots: dict[QAction, Callable[[], None]] = {}
+
         def add(keys: Sequence[str], slot: Callable[[], None], text: str) -> QAction:
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(lambda _=False: slot())
+            self._action_slots[action] = slot
+            action.triggered.connect(self._action_triggered)
             self.addAction(action)
             return action
 
