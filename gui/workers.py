@@ -113,7 +113,10 @@ class JobRunner(QObject):
             self.failed.emit(title, "Another job is still running; wait for it or cancel it first.")
             return False
         token = CancelToken()
-        signals = _Signals()
+        # Parented to the runner (this thread): the C++ object is never owned by a Python
+        # reference that the worker thread may drop last (the runnable's, as the pool deletes it),
+        # which destroyed a QObject of this thread from the worker (a segfault with no Python frame).
+        signals = _Signals(self)
         dialog: QProgressDialog | None = None
         if show_dialog:
             dialog = QProgressDialog(title, "Cancel", 0, _SCALE, self._parent_widget)
@@ -162,9 +165,10 @@ class JobRunner(QObject):
     def _finish(self) -> None:
         if self._running is None:
             return
-        _, dialog, _ = self._running
+        _, dialog, signals = self._running
         self._running = None
         self.dialog = None
+        signals.deleteLater()  # here, after the worker's last queued emission has been delivered
         if dialog is not None:
             dialog.reset()
             dialog.close()
