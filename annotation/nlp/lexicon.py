@@ -54,6 +54,11 @@ congress service website site paper magazine channel broadcaster
 """.split())
 
 # Plural or generic descriptions are not one identifiable speaker: no coref for them.
+# the last word of a company's or a body's own name: "Liebert Corp", "Salomon Brothers Inc"
+ORG_ENDINGS = frozenset("""
+inc corp corporation co company ltd limited plc llc lp ag sa nv bv gmbh spa group holdings partners
+bank trust fund association institute authority agency
+""".split())
 GENERIC_NOUNS = frozenset("""
 people officials experts critics residents witnesses analysts observers sources reports
 scientists researchers studies others many some users fans students parents

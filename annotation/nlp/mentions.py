@@ -79,7 +79,27 @@ def canonical_names(ents: list["SpacySpan"], cleaned: list[str]) -> dict[str, tu
             if full is not None:
                 longest[key] = full
     names = {text: own.get(text) or longest[key] for text, key in zip(cleaned, keys)}
-    return _surname_particles(names)
+    return _first_word_of_company(_surname_particles(names))
+
+
+def _first_word_of_company(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """ "Esselte said" after "Esselte Business Systems Inc said": one word that begins a company's
+    full name ("Inc", "Corp" ...) is that company, whatever label the tagger gave it; not when a
+    person of the text has it for a surname ("Ford" beside "Harold Ford")."""
+    from annotation.nlp.lexicon import ORG_ENDINGS
+
+    companies = [canonical for canonical, label in set(names.values())
+                 if label == "ORG" and len(canonical.split()) >= 2 and canonical.split()[-1].lower().rstrip(".") in ORG_ENDINGS]
+    if not companies:
+        return names
+    surnames = {c.split()[-1] for c, label in names.values() if label == "PERSON" and len(c.split()) >= 2}
+    for text, (canonical, label) in list(names.items()):
+        if len(text.split()) != 1 or text in surnames or label == "ORG" and canonical != text:
+            continue
+        full = [c for c in companies if c.split()[0] == text]
+        if len(full) == 1:
+            names[text] = (full[0], "ORG")
+    return names
 
 
 def _surname_particles(names: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -101,8 +121,15 @@ def expand_acronym(name: str, mentions: list[Mention]) -> str:
 
 
 def initials(name: str) -> str:
-    name = name.split("(")[0]
-    return "".join(w[0] for w in name.split() if w[:1].isupper())
+    """ "World Health Organisation" -> "WHO"; "Diagnostic Retrieval Systems Inc" -> "DRS" (the
+    company's legal ending is no part of its acronym)."""
+    words = name.split("(")[0].split()
+    if len(words) > 2 and words[-1].lower().rstrip(".") in _LEGAL_ENDINGS:
+        words = words[:-1]
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+_LEGAL_ENDINGS = frozenset("inc corp co ltd plc llc ag sa nv bv gmbh spa".split())
 
 
 def clean_name(text: str) -> str:

@@ -55,15 +55,26 @@ class DocIndex:
         self.starts: list[int] = doc.to_array(IDX).tolist()
         # Doc.ents builds new Span objects on every access: read it once.
         self.ents = list(doc.ents) if ents is None else ents
-        self.ent_at = [-1] * len(doc)
-        for n, ent in enumerate(self.ents):
-            for i in range(ent.start, ent.end):
-                self.ent_at[i] = n
+        self._index_ents()
         self.region_of = [-1] * len(doc)
         for n, r in enumerate(regions):
             first, last = self.token_range(r.open, r.outer_end)
             for i in range(first, last):
                 self.region_of[i] = n
+
+    def _index_ents(self) -> None:
+        self.ent_at = [-1] * len(self.doc)
+        for n, ent in enumerate(self.ents):
+            for i in range(ent.start, ent.end):
+                self.ent_at[i] = n
+
+    def add_ents(self, extra: list[Any]) -> None:
+        """Entities the rules found where the tagger saw none (a company after a dateline);
+        one that overlaps a tagged entity is left out."""
+        new = [e for e in extra if all(self.ent_at[i] == -1 for i in range(e.start, e.end))]
+        if new:
+            self.ents = sorted(self.ents + new, key=lambda e: e.start)
+            self._index_ents()
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Tokens whose start lies in [start, end)."""

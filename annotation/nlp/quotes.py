@@ -31,6 +31,7 @@ from annotation.nlp.cue_patterns import (
     apposed_name, cue_inside_marks, furniture, goes_on, has_verb, hypothetical, is_naming, naming_quotations, negated, set_off,
     speaker_of, speaks, text_reads, trailing_attribution, words_cue,
 )
+from annotation.nlp.datelines import capitals_lines, dateline_spans, move_sources, outside_datelines
 from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS, WORDS_NOUNS
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
 from annotation.nlp.quote_filters import drop_nested, one_per_paragraph, without_orphans
@@ -53,6 +54,10 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
         return []
     text = doc.text  # Doc.text joins every token on each access: read it once
     regions = find_quotes(text)
+    datelines = dateline_spans(text)
+    headlines = capitals_lines(text) if datelines else []
+    if datelines:  # "WASHINGTON, March 2 - ": a place and a date, never a speaker
+        ents = outside_datelines(list(doc.ents) if ents is None else ents, datelines + headlines)
     index = DocIndex(doc, regions, text, ents)
     found: list[Quotation] = []
     consumed: set[int] = set()
@@ -95,6 +100,8 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
     found = [q for q in found if q.end > q.start]  # an empty content span is no quotation
     found.sort(key=lambda q: q.start)
     found = drop_nested(found, text)
+    if datelines:
+        index.add_ents(move_sources(doc, found, datelines, index))
     resolve_speakers(doc, found, index)
     return without_orphans(one_per_paragraph(found, text), text)
 

@@ -22,7 +22,7 @@ from annotation.nlp.descriptions import (
     described_age, described_subject, description_phrase, person_echoed, person_of_age, proper_subject_nearby, same_description_before,
 )
 from annotation.nlp.lexicon import (
-    DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
+    DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, ORG_ENDINGS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
     PERSON_PRONOUNS, ROLE_NOUNS, STATEMENT_NOUNS, TEXT_NOUNS, THING_PRONOUNS,
 )
 from annotation.nlp.mentions import (
@@ -259,6 +259,9 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return again  # "the club said ..." earlier, then "the club's statement"
         # "the central bank" says which body it is: not whichever organisation spoke last
         specific = any(c.dep_ in ("amod", "compound") for c in head.children)
+        body = None if specific else _body_that_spoke(history, mentions)
+        if body is not None:
+            return body  # "Union said ... , the company said": Union Oil Co, the body speaking
         if prev_mention is not None and prev_mention.label == "ORG" and not specific:
             return prev_mention
         # "City United have signed X, the club said": the one organisation named in this
@@ -287,9 +290,31 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         return echoed  # "Agnes Blair was one of the school's pupils. The former pupil said ..."
     if noun not in ROLE_NOUNS:
         return None
+    if any(c.dep_ in ("prep", "relcl", "acl") and c.i > head.i for c in head.children):
+        # "the regional manager for one of the major oil companies who spoke on condition ...":
+        # a description that says whose it is introduces someone, not the last person named
+        return None
     if prev_mention is not None and prev_mention.label == "PERSON":
         return prev_mention
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
+
+
+def _body_that_spoke(history: "list[Quotation]", mentions: list[Mention]) -> Mention | None:
+    """The organisation among the last few speakers ("Union said ...", then "the company said"),
+    as its fullest name ("Union Oil Co"): people quoted in between do not change who "the
+    company" is, a name the tagger left untagged counts when the text also names it in full."""
+    orgs = [m for m in mentions if m.label == "ORG"]
+    for q in reversed(history[-4:]):
+        if not q.speaker or q.speaker_label in ("PERSON", "GPE", "NORP") or not q.speaker[:1].isupper():
+            continue
+        words = q.speaker.split()
+        fuller = next((m for m in reversed(orgs) if m.canonical.split()[:len(words)] == words), None)
+        if fuller is not None:
+            return fuller
+        if q.speaker_label == "ORG" or words[-1].lower().rstrip(".") in ORG_ENDINGS:
+            start, end = q.coref or q.source or (0, 0)
+            return Mention(start, end, "ORG", q.speaker)
+    return None
 
 
 def _person_description(head) -> bool:  # type: ignore[no-untyped-def]
