@@ -104,6 +104,9 @@ def unattached_name(verb: "Token") -> "Token | None":
             return tok
         if steps == 1 and tok.pos_ in ("NOUN", "ADJ") and _described_after_quote(tok):
             return tok  # '"…," the 54-year-old said': the parser left "said" without a subject
+        apposed = _apposed_to_opening_phrase(tok, verb)
+        if apposed is not None:
+            return apposed
         break
     # '"…,'' said engineer Ruth Ndlovu': the quote marks threw the parser; the name follows
     for tok in doc[verb.i + 1:min(len(doc), verb.i + 4)]:
@@ -111,6 +114,21 @@ def unattached_name(verb: "Token") -> "Token | None":
             return tok  # any token of the name: the SOURCE span is the whole entity
         if tok.is_punct:
             break
+    return None
+
+
+def _apposed_to_opening_phrase(tok: "Token", verb: "Token") -> "Token | None":
+    """ "In a filing with the Commission, the group, led by X Corp, said ...": the parser made
+    "the group" an apposition of the opening phrase's object, and "said" lost its subject. The
+    apposition whose words run up to the verb is who speaks."""
+    for node in [tok, *tok.ancestors]:
+        if node.i >= verb.i or node.sent != verb.sent:
+            return None
+        if node.dep_ == "appos" and node.head.dep_ == "pobj" and node.pos_ in ("NOUN", "PROPN") and \
+                all(t.is_punct for t in verb.doc[node.right_edge.i + 1:verb.i]):
+            opener = next((a for a in node.head.ancestors if a.dep_ == "prep" and a.head.i == verb.i), None)
+            if opener is not None and opener.i < node.i:
+                return node
     return None
 
 

@@ -5,7 +5,8 @@ subclasses) and "complain" (37.8) classes, plus the "tell"/"advise"/"inquire" ve
 for speech, manner-of-speaking verbs, and the cognition-free "statement" verbs of the Gender
 Gap Tracker lexicon; the last row adds what news uses beside them (underline, highlight,
 reassure, swear; "snapped", "scoffed", "sighed" after a direct quote). Belief verbs (think, believe) are left out: they report a stance, not
-speech. Naming verbs (VerbNet's dub-29.3 and characterize-29.2: call, dub, describe as) are a
+speech; so are estimate and forecast, which report a figure ("traders estimate OPEC is
+producing ..."), not what someone said. Naming verbs (VerbNet's dub-29.3 and characterize-29.2: call, dub, describe as) are a
 list of their own: they report speech only with quoted words or an "as" phrase, and only for
 one identifiable speaker, so `call them ‘useful idiots’` stays a scare quote.
 """
@@ -18,12 +19,13 @@ suggest write complain boast brag grumble grouse moan protest object lament
 ask answer reply respond retort warn insist argue admit acknowledge concede confirm deny
 predict promise urge recall testify tweet post comment conclude emphasize emphasise stress
 assert contend maintain allege describe point caution reiterate affirm vow pledge
-estimate forecast advise inform assure remind question wonder demand recommend
+advise inform assure remind question wonder demand recommend
 continue quip joke exclaim shout yell scream whisper mutter murmur cry sing
 express voice indicate outline elaborate clarify counter rebut dispute
 insinuate intimate promulgate utter blab relate crab gripe grouch kvetch charge echo reason
 plead beg
 underline underscore highlight reassure inquire enquire swear snap scoff sigh gush enthuse muse
+speculate theorize theorise disagree
 """.split())
 
 # VerbNet dub-29.3 / characterize-29.2 verbs: "called the plan "daylight robbery"",

@@ -192,6 +192,10 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         ):
             that = next(c for c in verb.children if c.lower_ == "that")
             ranges.append((that.i + 1, child.right_edge.i))  # "states that ..." parsed loosely
+        elif child.dep_ == "advcl" and child.i > verb.i and _that_clause(child):
+            # "has said before that Kuwait had the ability": the clause hung on "before"
+            that = next(m for m in child.children if m.dep_ == "mark" and m.lower_ == "that")
+            ranges.append((that.i + 1, child.right_edge.i))
         elif (child.dep_ == "xcomp" or child.dep_ == "advcl" and any(a.lower_ == "to" for a in child.children)) \
                 and (verb.lemma_.lower() in DIRECTIVE_VERBS or verb.lemma_.lower() == "call") and any(
             c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("with", "on")) for c in verb.children
@@ -226,13 +230,22 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
     return ranges
 
 
+def _that_clause(clause: "Token") -> bool:
+    """A clause marked "that" (not "so that", "such that", "now that"): a reported one."""
+    marks = {m.lower_ for m in clause.children if m.dep_ == "mark"}
+    return "that" in marks and not marks & {"so", "such", "now", "except", "given", "provided"}
+
+
 def _from_content(lo: int, hi: int, verb: "Token", subject: "Token", cue: Offsets, index: DocIndex,
                   consumed: set[int], cue_inside: bool = False) -> Quotation | None:
     doc = index.doc
     if not 0 <= lo <= hi < len(doc):
         return None  # "according to X" at the very end: nothing on either side
-    if doc[lo].lower_ in ("whether", "if") or doc[lo].tag_ == "WDT" and doc[lo].lower_ != "that":
-        return None  # a yes/no question ("clarify whether ...") reports no statement; "explained how ..." does
+    if doc[lo].lower_ == "whether" or doc[lo].lower_ == "if" and doc[lo].head.dep_ != "advcl" \
+            or doc[lo].tag_ == "WDT" and doc[lo].lower_ != "that":
+        # a yes/no question ("clarify whether ...") reports no statement; "explained how ..." does,
+        # and so does a condition inside the reported clause ("said if X sold, its stock might ...")
+        return None
     while lo <= hi and (doc[lo].pos_ in _TRIM or (doc[lo].dep_ == "mark" and doc[lo].lower_ == "that")):
         if index.region_of[lo] != -1 and doc[lo].text not in ",;":
             break  # an opening quote mark starts the content
