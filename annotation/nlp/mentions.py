@@ -167,11 +167,29 @@ def _who_is_a_person(ent: "SpacySpan") -> "SpacySpan":
     from spacy.tokens import Span as SpacySpan
 
     doc = ent.doc
+    if ent.label_ == "ORG" and _name_of_someone_at(ent):
+        return SpacySpan(doc, ent.start, ent.end, label="PERSON")
     if ent.label_ == "PERSON" or ent.end + 1 >= len(doc) or doc[ent.end].text != "," or doc[ent.end + 1].lower_ != "who":
         return ent
     if len(ent) < 2 or not all(t.pos_ in ("PROPN", "PUNCT") for t in ent):
         return ent
     return SpacySpan(doc, ent.start, ent.end, label="PERSON")
+
+
+def _name_of_someone_at(ent: "SpacySpan") -> bool:
+    """ "Perrin Long of Lipper Analytical said": two or three capitalised words the tagger called
+    an ORG, followed by "of" and another organisation, are a person and their employer (a
+    company's own name takes its "of ..." inside: "Bank of New York Co")."""
+    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS
+
+    doc = ent.doc
+    if not 2 <= len(ent) <= 3 or ent.end + 1 >= len(doc) or doc[ent.end].lower_ != "of":
+        return False
+    if not all(t.pos_ == "PROPN" and t.is_title and t.lower_.rstrip(".") not in ORG_ENDINGS
+               and t.lower_ not in ORG_NOUNS for t in ent):
+        return False
+    employer = doc[ent.end + 1]
+    return employer.ent_type_ == "ORG" and employer.ent_iob_ == "B"
 
 
 def named_mentions(doc: "Doc", all_ents: list["SpacySpan"], doc_text: str | None = None) -> list[Mention]:

@@ -193,6 +193,9 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return introduced  # never across a paragraph that brought in another person as its subject
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
+        described_before = _unnamed_person_before(head, prev, text, other)
+        if described_before is not None:
+            return described_before  # '"...," said the regional manager ... "...," he added'
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \
                 prev.speaker_label in ("", "PERSON") and prev.speaker[:1].isupper() and (
                     prev.source_token < 0 or word_gender(head.doc[prev.source_token].lower_) != other):
@@ -203,6 +206,9 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return Mention(start, end, "PERSON", prev.speaker)
         return next((m for m in reversed(before) if ok(m)), None) or _untagged_subject(head)
     if word in GROUP_PRONOUNS or word in THING_PRONOUNS:
+        people = _people_subject(head, prev.end if prev is not None else -1) if word in GROUP_PRONOUNS else None
+        if people is not None:
+            return people  # "Traders estimate ... They named Kuwait ... Kuwait, they said, ..."
         group = _group_speaker(head.doc, history) if word in GROUP_PRONOUNS else None
         if group is not None:
             # "The report's authors say ... They say ...": the same group keeps speaking (a
@@ -235,6 +241,10 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         if prev_mention is not None and prev_mention.label == "PERSON":
             return prev_mention
         return next((m for m in reversed(before) if m.label == "PERSON"), None)
+    if head.tag_ == "NNS" and head.lemma_.lower() in ORG_NOUNS and prev is not None:
+        several = _several_speakers(history)
+        if several is not None:
+            return several  # "X Inc and Y Partners said ... The companies said ..."
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
     if head.lemma_.lower() in TEXT_NOUNS and prev_mention is not None and prev_mention.label in _ORG_LABELS and \
@@ -297,6 +307,57 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
     if prev_mention is not None and prev_mention.label == "PERSON":
         return prev_mention
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
+
+
+def _unnamed_person_before(head, prev: "Quotation | None", text: str, other: str) -> Mention | None:  # type: ignore[no-untyped-def]
+    """The previous quotation's unnamed person ("the regional manager for one of the oil
+    companies"), for a he/she in the same paragraph: the description is who keeps talking."""
+    if prev is None or prev.source is None or prev.source_token < 0 or not prev.speaker:
+        return None
+    source = head.doc[prev.source_token]
+    noun = source.lemma_.lower()
+    if noun not in ROLE_NOUNS and noun not in PERSON_NOUNS or source.tag_ != "NN" or word_gender(source.lower_) == other:
+        return None
+    if _paragraph_gap(text, prev.end, head.idx) > 0:
+        return None
+    start, end = prev.coref or prev.source
+    return Mention(start, end, "PERSON", prev.speaker)
+
+
+def _people_subject(head, since: int) -> Mention | None:  # type: ignore[no-untyped-def]
+    """ "Traders and analysts estimate ... They named Kuwait ... Kuwait, they said, ...": a plural
+    of people that is the subject of a sentence since the last quotation (through sentences whose
+    subject is "they" itself), as the group "they" stands for."""
+    doc = head.doc
+    if head.sent.start == 0:
+        return None
+    sent = doc[head.sent.start - 1].sent  # the pronoun's own sentence is the report itself
+    for _ in range(3):
+        subject = next((t for t in sent if t.dep_ == "nsubj" and t.head.dep_ == "ROOT"), None)
+        if subject is not None and subject.idx >= since and subject.tag_ in ("NNS", "NNPS") and _people_noun(subject):
+            last = max([subject.i] + [c.i for c in subject.children if c.dep_ == "conj"])
+            phrase = doc[subject.left_edge.i:last + 1]
+            return Mention(phrase.start_char, phrase.end_char, "", clean_name(phrase.text))
+        if sent.start == 0 or sent.start_char <= since or subject is None or subject.lower_ not in GROUP_PRONOUNS:
+            return None
+        sent = doc[sent.start - 1].sent
+    return None
+
+
+def _people_noun(tok) -> bool:  # type: ignore[no-untyped-def]
+    lemma = tok.lemma_.lower()
+    if lemma in DOCUMENT_SUBJECTS or lemma in NON_SPEAKERS or lemma in ("report", "study", "many", "some", "other"):
+        return False
+    return lemma in GENERIC_NOUNS or lemma in PERSON_NOUNS or lemma in ROLE_NOUNS or lemma.endswith(("er", "ist", "ian"))
+
+
+def _several_speakers(history: "list[Quotation]") -> Mention | None:
+    """The latest of the last three speakers that was several ("X Inc and Y Partners")."""
+    for q in reversed(history[-3:]):
+        if q.source is not None and " and " in q.speaker:
+            start, end = q.coref or q.source
+            return Mention(start, end, "ORG", q.speaker)
+    return None
 
 
 def _body_that_spoke(history: "list[Quotation]", mentions: list[Mention]) -> Mention | None:
