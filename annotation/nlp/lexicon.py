@@ -25,7 +25,7 @@ express voice indicate outline elaborate clarify counter rebut dispute
 insinuate intimate promulgate utter blab relate crab gripe grouch kvetch charge echo reason
 plead beg
 underline underscore highlight reassure inquire enquire swear snap scoff sigh gush enthuse muse
-speculate theorize theorise disagree
+speculate theorize theorise disagree reaffirm restate
 """.split())
 
 # VerbNet dub-29.3 / characterize-29.2 verbs: "called the plan "daylight robbery"",

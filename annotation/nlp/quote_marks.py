@@ -98,7 +98,8 @@ def _double_regions(text: str) -> list[QuoteRegion]:
                 open_at, n_pars = i + 1, 1  # "''Don't ask me,'' he said": two apostrophes open
                 i += 2
                 continue
-            if ch not in OPEN_DOUBLE and ch not in CLOSE_DOUBLE and ch != STRAIGHT_DOUBLE or i == skip_mark:
+            if ch not in OPEN_DOUBLE and ch not in CLOSE_DOUBLE and ch != STRAIGHT_DOUBLE or i == skip_mark \
+                    or ch == STRAIGHT_DOUBLE and _apostrophe(text, i):
                 i += 1
                 continue
             role = _double_role(text, i, open_at is not None)
@@ -121,6 +122,21 @@ def _double_regions(text: str) -> list[QuoteRegion]:
             _emit_unclosed(text, regions, open_at, p_end, n_pars)
             open_at, n_pars = None, 1
     return regions
+
+
+_CONTRACTIONS = ("s", "t", "d", "m", "ll", "ve", "re")
+
+
+def _apostrophe(text: str, i: int) -> bool:
+    """ 'Kuwait"s oil minister', 'don"t': a straight double mark typed (or converted) for an
+    apostrophe, between a word and its ending; no quote opens or closes there."""
+    if i == 0 or not text[i - 1].isalpha():
+        return False
+    for ending in _CONTRACTIONS:
+        if text.startswith(ending, i + 1):
+            after = text[i + 1 + len(ending):i + 2 + len(ending)]
+            return not after.isalpha()
+    return False
 
 
 def _closes_first(text: str, start: int, end: int) -> bool:

@@ -94,7 +94,7 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
         if q is not None:
             found.append(q)
     found.extend(unmarked_quotations(index, cues))
-    skip = furniture(text)
+    skip = furniture(text) + headlines  # a wire headline in capitals is a slug, not a report
     if skip:  # captions with a credit, "READ MORE:" lines
         found = [q for q in found if not any(a <= q.start < b for a, b in skip)]
     found = [q for q in found if q.end > q.start]  # an empty content span is no quotation
