@@ -284,7 +284,8 @@ def evaluate(gold_path: Path, split: str, verbose: bool, model: str | None, with
                     tally = tallies[(sys_name, sub)]
                     tally.gave_up += gave_up
                     score(tally, doc_id, text, gold.get(doc_id, []), predicted)
-    print(f"== {split}: {len(docs)} documents, gold {gold_path.relative_to(REPO)}")
+    shown = gold_path.relative_to(REPO) if gold_path.is_relative_to(REPO) else gold_path
+    print(f"== {split}: {len(docs)} documents, gold {shown}")
     for sub in subsets:
         if not any(keep for d in docs if (keep := subsets[sub](d))):
             continue
