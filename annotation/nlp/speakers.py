@@ -242,7 +242,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return prev_mention
         return next((m for m in reversed(before) if m.label == "PERSON"), None)
     if head.tag_ == "NNS" and head.lemma_.lower() in ORG_NOUNS and prev is not None:
-        several = _several_speakers(history)
+        several = _several_speakers(head.doc, history)
         if several is not None:
             return several  # "X Inc and Y Partners said ... The companies said ..."
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
@@ -280,7 +280,11 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return None  # an unnamed "central bank" is not the ministry in the sentence before
         sent = head.sent
         lo = head.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
-        near = {m.canonical for m in before if m.start >= lo and (m.label == "ORG" or m.label == "GPE" and m.subject)}
+        # "In a filing with the Commission, the group, led by ..., said": the parser hung the group
+        # on the Commission as an apposition; the opening phrase's object is not who "the group" is
+        hung_on = head.head.idx if head.dep_ == "appos" and head.head.dep_ == "pobj" else -1
+        near = {m.canonical for m in before if m.start >= lo and not m.start <= hung_on < m.end
+                and (m.label == "ORG" or m.label == "GPE" and m.subject)}
         if len(near) == 1:
             return next(m for m in reversed(before) if m.canonical in near)
         return proper_subject_nearby(head, quoted) if not near else None
@@ -351,12 +355,20 @@ def _people_noun(tok) -> bool:  # type: ignore[no-untyped-def]
     return lemma in GENERIC_NOUNS or lemma in PERSON_NOUNS or lemma in ROLE_NOUNS or lemma.endswith(("er", "ist", "ian"))
 
 
-def _several_speakers(history: "list[Quotation]") -> Mention | None:
-    """The latest of the last three speakers that was several ("X Inc and Y Partners")."""
+def _several_speakers(doc: "Doc", history: "list[Quotation]") -> Mention | None:
+    """The latest of the last three speakers that was several ("X Inc and Y Partners", tagged as
+    one name or as two joined by "and")."""
     for q in reversed(history[-3:]):
-        if q.source is not None and " and " in q.speaker:
+        if q.source is None:
+            continue
+        if " and " in q.speaker:
             start, end = q.coref or q.source
             return Mention(start, end, "ORG", q.speaker)
+        head = doc[q.source_token] if q.source_token >= 0 else None
+        if head is not None and head.pos_ == "PROPN" and any(c.dep_ == "conj" for c in head.children):
+            last = max(c.right_edge.i for c in head.children if c.dep_ == "conj")
+            phrase = doc[head.left_edge.i:last + 1]
+            return Mention(phrase.start_char, phrase.end_char, "ORG", clean_name(phrase.text))
     return None
 
 

@@ -177,3 +177,23 @@ def test_a_quotation_in_a_capitals_wire_headline_is_left_out(nlp):
     quotes = _quotes(nlp, text)
     assert [q["text"] for q in quotes] == ["output policy would not change this year"]
     assert quotes[0]["source"] == "Merovia's oil minister"
+
+
+def test_the_filing_group_is_not_the_regulator_in_a_first_sentence(nlp):
+    # with no sentence before it, "the group" used to be resolved to the one organisation of its
+    # sentence, the regulator that only received the filing
+    text = ("In a filing with the Securities and Exchange Commission, the group, led by Tallis Capital Corp, "
+            "said it sold 200,000 shares of Brenmoor Inc.")
+    q = _find(_quotes(nlp, text), "sold 200,000 shares")
+    assert q["source"] == "the group"
+    assert "Commission" not in q["speaker"]
+
+
+def test_the_companies_are_two_names_the_tagger_kept_apart(nlp):
+    text = ("Halbrook Inc and Drayton Partners said they had agreed to form a joint venture to build a gas "
+            "pipeline in western Carrow.\n\n"
+            "Analyst Ivy Renner said the project made sense. The companies said the venture would cost "
+            "about 300 mln dlrs.")
+    q = _find(_quotes(nlp, text), "about 300 mln dlrs")
+    assert q["source"] == "The companies"
+    assert q["speaker"] == "Halbrook Inc and Drayton Partners"
