@@ -30,8 +30,10 @@ def drop_nested(found: list[Quotation], text: str) -> list[Quotation]:
             # "According to the Herald, X said ...": X's report is the quotation, not the Herald's.
             # Only an "according to" passes the floor: in "Y had asked him to review it, X said"
             # the report is X's, whatever Y asked inside it
+            # (an interview answer, "McKelvey: ... I said, 'I don't know.'", is the speaker's own)
             chain = inner.source is not None and outer.start <= inner.source[0] < outer.end and (
-                outer.cue is None or text[outer.cue[0]:outer.cue[1]].lower().startswith(("according", "in ")))
+                outer.cue is None and outer.layout != "block"
+                or outer.cue is not None and text[outer.cue[0]:outer.cue[1]].lower().startswith(("according", "in ")))
             out[-1] = inner if chain else outer
             continue
         out.append(q)

@@ -1,6 +1,8 @@
-"""Quotations without quote marks: block quotes after "X said:" and pull-quote lines."""
+"""Quotations without quote marks: block quotes after "X said:", pull-quote lines, and the
+answers of an interview printed as a transcript ("McKelvey: ...")."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
@@ -33,10 +35,31 @@ def unmarked_quotations(index: DocIndex, cues: list["Token"]) -> list[Quotation]
             if q is not None:
                 out.append(q)
                 continue
-        q = _pull(index, p_start, p_end)
+        q = _pull(index, p_start, p_end) or _transcript(index, p_start, p_end)
         if q is not None:
             out.append(q)
     return out
+
+
+_TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):[ \t]*(?=\S)")
+
+
+def _transcript(index: DocIndex, p_start: int, p_end: int) -> Quotation | None:
+    """ "McKelvey: Jack and I got back together. ...": an interview printed as a transcript, an
+    answer after the name of a person the article names (the interviewer's "Mashable:" or "Q:"
+    lines name no person, and stay unmarked)."""
+    text = index.text
+    found = _TRANSCRIPT.match(text, p_start, p_end)
+    if found is None or p_end - found.end() < 20:
+        return None
+    name = found.group(1)
+    people = {index.ents[n].text.strip() for n in set(index.ent_at) - {-1} if index.ents[n].label_ == "PERSON"}
+    if not any(person == name or person.split()[-1] == name.split()[-1] for person in people):
+        return None
+    start, end = _strip(text, found.end(), p_end)
+    head = index.token_at(found.start(1) + len(name) - 1)
+    return Quotation(start, end, True, source=(found.start(1), found.start(1) + len(name)), layout="block",
+                     source_token=head)
 
 
 def _block(index: DocIndex, cues: list["Token"], previous: tuple[int, int], para: tuple[int, int]) -> Quotation | None:
