@@ -89,6 +89,13 @@ spokeswoman spokesperson office communique press
 # what follows (an opinion so attributed is as much the speaker's as their words).
 WORDS_NOUNS = ("words", "view", "opinion")
 
+# "Russia's announcement that it will help Iran ...": a speech act named by a noun, with its
+# speaker as the possessor and its content as a that-clause (beliefs and hopes are not speech).
+SPEECH_NOUNS = frozenset("""
+announcement statement claim assertion warning promise pledge admission allegation insistence
+assurance denial declaration prediction remark comment suggestion vow
+""".split())
+
 # Directive verbs whose infinitive complement is reported speech: "asked them not to ...".
 DIRECTIVE_VERBS = frozenset("ask urge tell warn advise instruct order request encourage implore plead beg".split())
 

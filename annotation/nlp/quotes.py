@@ -32,7 +32,9 @@ from annotation.nlp.cue_patterns import (
     speaker_of, speaks, text_reads, trailing_attribution, words_cue,
 )
 from annotation.nlp.datelines import capitals_lines, dateline_spans, move_sources, outside_datelines
-from annotation.nlp.lexicon import CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS, WORDS_NOUNS
+from annotation.nlp.lexicon import (
+    CLAUSE_NOUNS, DIRECTIVE_VERBS, NAMING_VERBS, NEEDS_CLAUSE, SAY_VERBS, SPEECH_NOUNS, WORDS_NOUNS,
+)
 from annotation.nlp.quotation import DocIndex, Offsets, Quotation
 from annotation.nlp.quote_filters import drop_nested, one_per_paragraph, without_orphans
 from annotation.nlp.quote_marks import QuoteRegion, find_quotes
@@ -80,6 +82,11 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
                 found.append(q)
         elif negated(tok) or hypothetical(tok):
             continue  # "has not said whether ...", "should explain how ...": nothing was reported
+        elif tok.lemma_.lower() in SPEECH_NOUNS and tok.pos_ == "NOUN":
+            q = _speech_noun(tok, index, consumed)  # "Russia's announcement that it will ..."
+            if q is not None:
+                cues.append(tok)
+                found.append(q)
         elif is_naming(tok) and (named := naming_quotations(tok, index, consumed)):
             found.extend(named)  # "called the plan "daylight robbery"", "described it as ..."
         elif tok.lemma_.lower() in SAY_VERBS and (tok.pos_ in ("VERB", "AUX") or _acts_as_verb(tok)) or (
@@ -122,7 +129,7 @@ _hashes: list[frozenset[int]] = []
 def _cue_hashes(strings: Any) -> frozenset[int]:
     """Hashes of the cue words (a string's hash is the same in every StringStore)."""
     if not _hashes:
-        words = set(SAY_VERBS) | set(NAMING_VERBS) | {"according", "call", "read", "go", *WORDS_NOUNS}
+        words = set(SAY_VERBS) | set(NAMING_VERBS) | set(SPEECH_NOUNS) | {"according", "call", "read", "go", *WORDS_NOUNS}
         _hashes.append(frozenset(strings.add(w) for w in words | {w.capitalize() for w in words}))
     return _hashes[0]
 
@@ -228,6 +235,17 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # when the verb reports a clause after it
         ranges = [r for r in ranges if r[1] > verb.i]
     return ranges
+
+
+def _speech_noun(noun: "Token", index: DocIndex, consumed: set[int]) -> Quotation | None:
+    """ "Russia's announcement that it will help Iran get nuclear fuel", "his claim that ...": the
+    possessor said the that-clause (with no possessor, "the announcement that ...", nobody does)."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i and _that_clause(c)), None)
+    if owner is None or clause is None or owner.lower_ in ("my", "our", "your"):
+        return None
+    that = next(m for m in clause.children if m.dep_ == "mark" and m.lower_ == "that")
+    return _from_content(that.i + 1, clause.right_edge.i, noun, owner, (noun.idx, noun.idx + len(noun.text)), index, consumed)
 
 
 def _that_clause(clause: "Token") -> bool:
