@@ -20,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import logging
+import os
+import signal
 import sys
 import time
 import uuid
@@ -112,6 +114,7 @@ def connect(spec: str) -> Iterator[tuple[Any, str]]:
             import dask
 
             method = "fork" if sys.platform.startswith("linux") else "spawn"
+            _workers_die_with_this_process()
             with dask.config.set({"distributed.worker.multiprocessing-method": method}):
                 cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                        dashboard_address=":0", silence_logs=logging.ERROR)
@@ -138,6 +141,44 @@ def connect(spec: str) -> Iterator[tuple[Any, str]]:
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close(timeout=10)
+            _forking_parent["pid"] = None
+
+
+# The coordinator whose forked local:N workers must not outlive it. Dask notices a dead parent
+# through a pipe, but forked workers inherit each other's end of it and could keep each other
+# alive for good after a SIGKILL (seen: two workers still busy 16 minutes later). The kernel's
+# parent-death signal does not depend on that.
+_forking_parent: dict[str, int | None] = {"pid": None, "forked_by": None}
+_hooked: list[bool] = []
+
+
+def _workers_die_with_this_process() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    _forking_parent["pid"] = os.getpid()
+    if not _hooked:
+        os.register_at_fork(before=_note_forker, after_in_child=_die_with_parent)
+        _hooked.append(True)
+
+
+def _note_forker() -> None:
+    _forking_parent["forked_by"] = os.getpid()  # in the parent, copied into the child
+
+
+def _die_with_parent() -> None:
+    """In a child forked while a local cluster starts or runs: SIGKILL when the coordinator dies."""
+    parent = _forking_parent["pid"]
+    if parent is None or _forking_parent["forked_by"] != parent:
+        return  # a fork of some other time or process (a worker's own child): none of this
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:
+        os._exit(1)  # the coordinator died between the fork and the prctl
 
 
 def _first_line(exc: BaseException) -> str:
