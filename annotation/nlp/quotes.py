@@ -75,6 +75,10 @@ def detect_quotations(doc: "Doc", ents: list[Any] | None = None) -> list[Quotati
                 found.append(q)
         elif tok.dep_ == "xcomp" and tok.head.lemma_ in ("decline", "refuse"):
             continue  # "declined to comment": nothing was said
+        elif _asked_of_the_speaker(tok):
+            continue  # "when asked what was next, the founder said ...": a question put to them
+        elif _inside_a_word(tok, text):
+            continue  # "the high fives and told-you-sos": a cue word inside a coined compound
         elif words_cue(tok):  # "in the words of the prosecutor, ...", "in her words, ..."
             cues.append(tok)
             q = _according_to(tok, index, consumed)
@@ -234,7 +238,39 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # "With X complete, Microsoft announced that ...": a clause before the verb is a misparse
         # when the verb reports a clause after it
         ranges = [r for r in ranges if r[1] > verb.i]
-    return ranges
+    return _joined(sorted(ranges), verb)
+
+
+def _joined(ranges: list[tuple[int, int]], verb: "Token") -> list[tuple[int, int]]:
+    """ "added that the bill Obama signed into law last month may not have ended ...": the parser
+    split one reported clause in two at a relative clause; back to back after the verb, with no
+    "and"/"but" between, they are one report."""
+    out: list[tuple[int, int]] = []
+    doc = verb.doc
+    for lo, hi in ranges:
+        if out and out[-1][0] > verb.i and lo == out[-1][1] + 1 and doc[lo].pos_ not in ("CCONJ", "PUNCT") \
+                and not any(t.dep_ == "mark" for t in doc[lo:lo + 1]) \
+                and not any(t.lemma_.lower() in SAY_VERBS and t.pos_ == "VERB" for t in doc[lo:hi + 1]):
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _asked_of_the_speaker(tok: "Token") -> bool:
+    """ "when asked", "if asked", "asked about it," with no subject: the passive question that
+    leads into someone's answer, not a report by anyone."""
+    if tok.lemma_.lower() != "ask" or tok.tag_ not in ("VBN", "VBD") or tok.dep_ not in ("advcl", "ccomp", "conj"):
+        return False
+    children = list(tok.children)
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") for c in children) and (
+        tok.tag_ == "VBN" or any(c.lower_ in ("when", "if", "once") and c.i < tok.i for c in children))
+
+
+def _inside_a_word(tok: "Token", text: str) -> bool:
+    before = text[tok.idx - 1:tok.idx] if tok.idx else ""
+    after = text[tok.idx + len(tok.text):tok.idx + len(tok.text) + 1]
+    return (before == "-" and tok.idx >= 2 and text[tok.idx - 2].isalpha()) or (after == "-" and text[tok.idx + len(tok.text) + 1:][:1].isalpha())
 
 
 def _speech_noun(noun: "Token", index: DocIndex, consumed: set[int]) -> Quotation | None:
