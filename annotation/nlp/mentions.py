@@ -167,7 +167,7 @@ def _who_is_a_person(ent: "SpacySpan") -> "SpacySpan":
     from spacy.tokens import Span as SpacySpan
 
     doc = ent.doc
-    if ent.label_ == "ORG" and _name_of_someone_at(ent):
+    if ent.label_ == "ORG" and (_name_of_someone_at(ent) or _titled_name(ent)):
         return SpacySpan(doc, ent.start, ent.end, label="PERSON")
     if ent.label_ == "PERSON" or ent.end + 1 >= len(doc) or doc[ent.end].text != "," or doc[ent.end + 1].lower_ != "who":
         return ent
@@ -190,6 +190,21 @@ def _name_of_someone_at(ent: "SpacySpan") -> bool:
         return False
     employer = doc[ent.end + 1]
     return employer.ent_type_ == "ORG" and employer.ent_iob_ == "B"
+
+
+def _titled_name(ent: "SpacySpan") -> bool:
+    """ "tomato farmer Lana Boatwright", tagged ORG: a person noun right before a two- or
+    three-word name that it titles is a person's title, so the name is a person's."""
+    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS
+
+    doc = ent.doc
+    if not 2 <= len(ent) <= 3 or ent.start == 0:
+        return False
+    title = doc[ent.start - 1]
+    if title.pos_ != "NOUN" or title.lemma_.lower() not in PERSON_NOUNS | ROLE_NOUNS or not ent.start <= title.head.i < ent.end:
+        return False
+    return all(t.pos_ == "PROPN" and t.is_title and t.lower_.rstrip(".") not in ORG_ENDINGS and t.lower_ not in ORG_NOUNS
+               for t in ent)
 
 
 def named_mentions(doc: "Doc", all_ents: list["SpacySpan"], doc_text: str | None = None) -> list[Mention]:

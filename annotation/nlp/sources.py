@@ -64,6 +64,10 @@ def find_subject(verb: "Token") -> "Token | None":
 def source_span(tok: "Token", index: DocIndex) -> Offsets:
     """Character span of the SOURCE headed by ``tok``: its named entity, else its noun phrase."""
     doc = tok.doc
+    if tok.lower_ == "one":
+        named = _one_of_them_named(tok, index)  # "One of the bill's authors, Sen. Scott Beason, said"
+        if named is not None:
+            return named.start_char, named.end_char
     if index.ent_at[tok.i] != -1:
         ent = index.ents[index.ent_at[tok.i]]
         return ent.start_char, ent.end_char
@@ -81,6 +85,20 @@ def source_span(tok: "Token", index: DocIndex) -> Offsets:
             hi = max(hi, child.i)
     start = doc[lo].idx
     return start, doc[hi].idx + len(doc[hi].text)
+
+
+def _one_of_them_named(tok: "Token", index: DocIndex) -> "Any":
+    """ "One of the bill's authors, Republican Sen. Scott Beason, said": the person set off after
+    "one of ..." (hung on "one" or on its "of" object) is the SOURCE."""
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    holders = [tok] + ([p for p in of.children if p.dep_ == "pobj"] if of is not None else [])
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "appos" and index.ent_at[child.i] != -1:
+                ent = index.ents[index.ent_at[child.i]]
+                if ent.label_ == "PERSON":
+                    return ent
+    return None
 
 
 def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":

@@ -247,6 +247,14 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return several  # "X Inc and Y Partners said ... The companies said ..."
     if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
+    if word_gender(word) and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) and prev is not None \
+            and prev.source_token >= 0 and any(c.dep_ == "det" and c.lower_ in ("a", "an")
+                                               for c in head.doc[prev.source_token].children):
+        # '"A resident who did not want to be named said ..." / "...," the woman said': the
+        # unnamed person just quoted, not the last person named
+        same = _unnamed_person_before(head, prev, text, "he" if word_gender(word) == "she" else "she", max_gap=1)
+        if same is not None:
+            return same
     if head.lemma_.lower() in TEXT_NOUNS and prev_mention is not None and prev_mention.label in _ORG_LABELS and \
             not any(c.dep_ in ("poss", "prep") for c in head.children) and prev is not None and \
             _paragraph_gap(text, prev.end, head.idx) <= 1:
@@ -313,16 +321,19 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
 
 
-def _unnamed_person_before(head, prev: "Quotation | None", text: str, other: str) -> Mention | None:  # type: ignore[no-untyped-def]
+def _unnamed_person_before(head, prev: "Quotation | None", text: str, other: str,  # type: ignore[no-untyped-def]
+                           max_gap: int = 0) -> Mention | None:
     """The previous quotation's unnamed person ("the regional manager for one of the oil
-    companies"), for a he/she in the same paragraph: the description is who keeps talking."""
+    companies", "a resident who did not want to be named"), for a he/she in the same paragraph
+    or "the woman" in the next: the description is who keeps talking."""
     if prev is None or prev.source is None or prev.source_token < 0 or not prev.speaker:
         return None
     source = head.doc[prev.source_token]
     noun = source.lemma_.lower()
-    if noun not in ROLE_NOUNS and noun not in PERSON_NOUNS or source.tag_ != "NN" or word_gender(source.lower_) == other:
+    if noun not in ROLE_NOUNS and noun not in PERSON_NOUNS and not word_gender(noun) or source.tag_ != "NN" \
+            or word_gender(source.lower_) == other:
         return None
-    if _paragraph_gap(text, prev.end, head.idx) > 0:
+    if _paragraph_gap(text, prev.end, head.idx) > max_gap:
         return None
     start, end = prev.coref or prev.source
     return Mention(start, end, "PERSON", prev.speaker)
