@@ -150,6 +150,25 @@ def _possessor(head, mentions: list[Mention]) -> tuple[Mention | None, object]: 
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if obj is not None:
                 return named_at(mentions, obj.idx) or named_in(mentions, (obj.left_edge.idx, obj.right_edge.idx + 1)), None
+    for child in head.children:
+        if child.dep_ == "acl" and lemma in DOCUMENT_SUBJECTS:
+            # "a study released late last month by Election Data Services reported ..."
+            agent = next((c for c in child.children if c.dep_ in ("agent", "prep") and c.lower_ == "by"), None)
+            obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            if obj is not None:
+                named = named_at(mentions, obj.idx) or named_in(mentions, (obj.left_edge.idx, obj.right_edge.idx + 1))
+                if named is not None:
+                    return named, None
+        if child.dep_ == "compound" and child.pos_ == "PROPN" and child.i == head.i - 1 and (
+                lemma in DOCUMENT_SUBJECTS or lemma in NON_SPEAKERS):  # not "a CFTC spokeswoman"
+            # "the EDS estimates", "the Gallup poll": the name before the document is its author
+            named = named_at(mentions, child.idx)
+            if named is None and child.is_upper and 2 <= len(child.text) <= 6:
+                full = expand_acronym(child.text, mentions)
+                if full != child.text:
+                    named = Mention(child.idx, child.idx + len(child.text), "ORG", full)
+            if named is not None:
+                return named, None
     return None, None
 
 
