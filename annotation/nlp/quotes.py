@@ -190,6 +190,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
                     m.dep_ == "mark" and m.lower_ == "that" for m in sibling.children
                 ):
                     hi = sibling.right_edge.i
+                elif child.i > verb.i and _but_clause_goes_on(verb, sibling, hi):
+                    hi = sibling.right_edge.i
             for conj in child.children:
                 # "claimed X and claim Y": the second report is its own quotation; so is
                 # "warned that X, saying Y"
@@ -239,6 +241,19 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # when the verb reports a clause after it
         ranges = [r for r in ranges if r[1] > verb.i]
     return _joined(sorted(ranges), verb)
+
+
+def _but_clause_goes_on(verb: "Token", sibling: "Token", hi: int) -> bool:
+    """ "said the app is ready to go, but the company must wait until ...": a "but" clause the
+    parser hung on the reporting verb is the rest of the report (unless it reports something
+    itself: "X said A, but Y said B" is two quotations)."""
+    doc = verb.doc
+    if sibling.dep_ != "conj" or sibling.pos_ not in ("VERB", "AUX") or sibling.i <= hi:
+        return False
+    if sibling.lemma_.lower() in SAY_VERBS or not any(c.dep_ in ("nsubj", "nsubjpass") for c in sibling.children):
+        return False
+    between = [t for t in doc[hi + 1:sibling.left_edge.i]]
+    return any(t.lower_ == "but" for t in between) and all(t.is_punct or t.lower_ == "but" for t in between)
 
 
 def _joined(ranges: list[tuple[int, int]], verb: "Token") -> list[tuple[int, int]]:
