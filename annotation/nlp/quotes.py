@@ -250,7 +250,7 @@ def _but_clause_goes_on(verb: "Token", sibling: "Token", hi: int) -> bool:
     doc = verb.doc
     if sibling.dep_ != "conj" or sibling.pos_ not in ("VERB", "AUX") or sibling.i <= hi:
         return False
-    if sibling.lemma_.lower() in SAY_VERBS or not any(c.dep_ in ("nsubj", "nsubjpass") for c in sibling.children):
+    if sibling.lemma_.lower() in SAY_VERBS or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in sibling.children):
         return False
     between = [t for t in doc[hi + 1:sibling.left_edge.i]]
     return any(t.lower_ == "but" for t in between) and all(t.is_punct or t.lower_ == "but" for t in between)
@@ -450,6 +450,8 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: DocIndex, cues: 
         nxt = doc[after].sent
         if len(nxt) <= 12:
             hi = nxt.end - 1
+        else:  # '"…,” said Tom Bonier of the liberal National Committee for ..., which ...': the cue opens it
+            hi = min(nxt.end - 1, nxt.start + 2)
     before = doc[first].sent.start - 1
     if before >= 0 and doc[before].text in (":", "“", '"') or (
         before >= 1 and doc[before].is_space and doc[before - 1].text == ":"
