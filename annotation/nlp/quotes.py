@@ -450,8 +450,10 @@ def _cue_for(region: QuoteRegion, first: int, last: int, index: DocIndex, cues: 
         nxt = doc[after].sent
         if len(nxt) <= 12:
             hi = nxt.end - 1
-        else:  # '"…,” said Tom Bonier of the liberal National Committee for ..., which ...': the cue opens it
-            hi = min(nxt.end - 1, nxt.start + 2)
+        else:  # '"…,” said Tom Bonier of the liberal National Committee ..., which ...': the cue opens it
+            opener = next((t for t in nxt if not t.is_punct and not t.is_space), None)
+            if opener is not None and opener.i <= nxt.start + 2 and opener.lemma_.lower() in SAY_VERBS:
+                hi = opener.i
     before = doc[first].sent.start - 1
     if before >= 0 and doc[before].text in (":", "“", '"') or (
         before >= 1 and doc[before].is_space and doc[before - 1].text == ":"
