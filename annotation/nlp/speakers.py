@@ -314,6 +314,11 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
                 and (m.label == "ORG" or m.label == "GPE" and m.subject)}
         if len(near) == 1:
             return next(m for m in reversed(before) if m.canonical in near)
+        # "Verizon is nearing the end of its project ... for Fios TV, according to the company's
+        # results": of several organisations, the one that was the subject
+        subjects = [m for m in before if m.start >= lo and m.canonical in near and m.subject and not passive_subject(m)]
+        if near and len({m.canonical for m in subjects}) == 1:
+            return subjects[-1]
         return proper_subject_nearby(head, quoted) if not near else None
     described = next((m for m in reversed(before) if (m.label == "PERSON" or noun in ROLE_NOUNS and m.label == "ORG")
                       and noun in m.descriptors), None)
