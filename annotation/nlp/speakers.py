@@ -190,8 +190,12 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         # A person made the subject since the last quotation ("Kane won the award. He said")
         # outranks the previous speaker; otherwise the previous speaker keeps the floor.
         since = prev.end if prev is not None else -1
-        topic = next((m for m in reversed(before) if m.subject and m.start >= since and ok(m)
-                      and m.sentence >= _sentence_before(head)), None)
+        topics = [m for m in reversed(before) if m.subject and m.start >= since and ok(m)
+                  and m.sentence >= _sentence_before(head)]
+        # "Hollis Fernley lost a third of her flock, while her neighbour Alan Whitcombe lost
+        # none. “…,” she said": a subject the text already calls "she" before one it has not
+        mine = "he" if word in ("he", "him", "his") else "she"
+        topic = next((m for m in topics if gender.get(m.canonical) == mine), None) or (topics[0] if topics else None)
         if topic is not None:
             return topic
         described = described_subject(head, before, since)

@@ -38,7 +38,18 @@ def unmarked_quotations(index: DocIndex, cues: list["Token"]) -> list[Quotation]
         q = _pull(index, p_start, p_end) or _transcript(index, p_start, p_end)
         if q is not None:
             out.append(q)
-    return out
+    return _without_interviewer(out, text)
+
+
+def _without_interviewer(found: list[Quotation], text: str) -> list[Quotation]:
+    """A transcript label all of whose lines are questions is the interviewer's ("Ledgerline:
+    What happened next?"), whatever the tagger made of the outlet's name."""
+    labels: dict[str, list[Quotation]] = {}
+    for q in found:
+        if q.layout == "block" and q.cue is None and q.source is not None:
+            labels.setdefault(text[q.source[0]:q.source[1]], []).append(q)
+    asking = {label for label, qs in labels.items() if all(text[q.start:q.end].rstrip().endswith("?") for q in qs)}
+    return [q for q in found if not (q in sum((labels[a] for a in asking), []))] if asking else found
 
 
 _TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):[ \t]*(?=\S)")
@@ -53,7 +64,9 @@ def _transcript(index: DocIndex, p_start: int, p_end: int) -> Quotation | None:
     if found is None or p_end - found.end() < 20:
         return None
     name = found.group(1)
-    people = {index.ents[n].text.strip() for n in set(index.ent_at) - {-1} if index.ents[n].label_ == "PERSON"}
+    # a person, not "the Ledgerline Review" the tagger took for one
+    people = {index.ents[n].text.strip() for n in set(index.ent_at) - {-1} if index.ents[n].label_ == "PERSON"
+              and not (index.ents[n].start > 0 and index.doc[index.ents[n].start - 1].lower_ == "the")}
     if not any(person == name or person.split()[-1] == name.split()[-1] for person in people):
         return None
     start, end = _strip(text, found.end(), p_end)

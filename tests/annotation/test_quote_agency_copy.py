@@ -8,26 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-
-@pytest.fixture(scope="module")
-def nlp():
-    from annotation.nlp.models import load_model
-
-    return load_model().nlp
-
-
-def _quotes(nlp, text):
-    from annotation.nlp.quotes import detect_quotations
-
-    cut = lambda span: text[span[0]:span[1]] if span else None  # noqa: E731
-    return [{"text": text[q.start:q.end], "source": cut(q.source), "cue": cut(q.cue), "speaker": q.speaker,
-             "label": q.speaker_label, "direct": q.direct} for q in detect_quotations(nlp(text))]
-
-
-def _find(quotes, fragment):
-    hits = [q for q in quotes if fragment in q["text"]]
-    assert hits, f"no quotation containing {fragment!r} in {[q['text'] for q in quotes]}"
-    return hits[0]
+from tests.annotation.quote_cases import find as _find, nlp, quotes_in as _quotes  # noqa: F401
 
 
 # --- which lines are datelines and headlines -------------------------------------------------

@@ -19,26 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-
-@pytest.fixture(scope="module")
-def nlp():
-    from annotation.nlp.models import load_model
-
-    return load_model().nlp
-
-
-def _quotes(nlp, text):
-    from annotation.nlp.quotes import detect_quotations
-
-    cut = lambda span: text[span[0]:span[1]] if span else None  # noqa: E731
-    return [{"text": text[q.start:q.end], "source": cut(q.source), "cue": cut(q.cue), "speaker": q.speaker,
-             "label": q.speaker_label, "direct": q.direct, "layout": q.layout} for q in detect_quotations(nlp(text))]
-
-
-def _find(quotes, fragment):
-    hits = [q for q in quotes if fragment in q["text"]]
-    assert hits, f"no quotation containing {fragment!r} in {[q['text'] for q in quotes]}"
-    return hits[0]
+from tests.annotation.quote_cases import find as _find, nlp, quotes_in as _quotes  # noqa: F401
 
 
 # --- an interview printed as a transcript (c1f7aa6) --------------------------------------------
@@ -237,3 +218,21 @@ def test_guard_a_long_next_sentence_not_opened_by_the_cue_leaves_the_cue_before_
     other = _find(quotes, "the council should pay for the repairs")
     assert other["source"] == "Another resident" and other["cue"] == "saying"
     assert len(quotes) == 2
+
+
+def test_an_interviewer_named_like_a_person_asks_and_is_not_quoted(nlp):
+    # the tagger may take the outlet for a person; its lines, all questions, are the interviewer's
+    text = ("Dana Kirsh spoke to the Ledgerline Review about her new book.\n\n"
+            "Ledgerline: Why did you write it?\n\n"
+            "Kirsh: I had no choice. The story had to be told by someone who was there.\n\n"
+            "Ledgerline: What comes next?\n\n"
+            "Kirsh: Another year of work, and then a long rest by the sea.")
+    quotes = _quotes(nlp, text)
+    assert [q["speaker"] for q in quotes] == ["Dana Kirsh", "Dana Kirsh"]
+    assert not any("?" in q["text"] for q in quotes)
+
+
+def test_she_prefers_the_subject_the_text_already_calls_she(nlp):
+    text = ("Sheep farmer Hollis Fernley lost a third of her flock in the storm, while her neighbour Alan "
+            "Whitcombe lost none. \"We have never seen snow like this,\" she said.")
+    assert _find(_quotes(nlp, text), "never seen snow")["speaker"] == "Hollis Fernley"
