@@ -403,26 +403,35 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
     # a clause, not a participle inside a noun phrase ("approved security cabinets")
     has_verb = any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "npadvmod") for t in tokens)
     capitals = sum(1 for w in words if w.text[:1].isupper())
+    verb = _cue_for(region, first, last - 1, index, cues)
+    # '“So,” Alito declared, “I take it …”', '“Done,” Trump said': a quote set off by a comma with
+    # its cue right after is dialogue, however short (and not a title, however capitalised)
+    close = region.close if region.close is not None else region.end
+    dialogue = verb is not None and verb.i > last - 1 and verb.i - (last - 1) <= 5 and \
+        "," in index.text[region.end:close + 2]
     # Title Case: most words capitalised ("Better Idea of Afghan Girls"), not "We have nowhere to go"
     if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and capitals and (
         2 * capitals >= len(words)
     ) and not index.text[max(0, region.open - 4):region.open].rstrip().endswith(":") and not (
         tokens[0].is_sent_start and has_verb and len(words) > 3) and not (
         has_verb and len(words) > 3 and index.text[region.end - 1:region.end] in ".!?"
-    ):  # ("Thank you for everything, Leo." ends like a sentence: speech, not a title)
+    ) and not dialogue:  # ("Thank you for everything, Leo." ends like a sentence: speech, not a title)
         return None  # a title: "Insurgency Wiki", "Cowboys and Indians"
     after = index.text[region.outer_end:region.outer_end + 4].lstrip(" ,")
     if after[:1] in ("—", "–"):
         return None  # '"Headline" — The Canadian Press, 2008': a cited title
-    verb = _cue_for(region, first, last - 1, index, cues)
-    if verb is not None and verb.lemma_.lower() not in NEEDS_CLAUSE:
+    introduced = verb is not None and index.text[verb.idx + len(verb.text):region.open].strip() == ":"  # 'replied: "No."'
+    if verb is not None and (verb.lemma_.lower() not in NEEDS_CLAUSE or introduced):  # "Alito continued: “…”"
         subject = speaker_of(verb)
-        introduced = index.text[verb.idx + len(verb.text):region.open].strip() == ":"  # 'replied: "No."'
-        short_ok = has_verb or len(words) >= 4 or introduced or (
+        short_ok = has_verb or len(words) >= 4 or introduced or dialogue or (
             _governs(verb, first, last - 1) and verb.lemma_.lower() != "ask")
         if subject is not None and short_ok and not (first <= subject.i < last) and speaks(subject, verb):
             cue = (verb.idx, verb.idx + len(verb.text))
             return Quotation(region.start, region.end, True, source=source_span(subject, index), cue=cue, source_token=subject.i)
+    named = _name_and_colon(region, index)
+    if named is not None:  # 'Prelogar: “I can’t think of anything else …”', a transcript line in marks
+        return Quotation(region.start, region.end, True, source=(named.start_char, named.end_char),
+                         layout="block", source_token=named.end - 1)
     inner = cue_inside_marks(tokens) if len(words) >= 6 else None
     if inner is not None:  # '"We are ready, he said, for anything."': the writer never closed the quote
         verb, subject = inner
@@ -436,6 +445,21 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
     if not has_verb and len(words) < 8:
         return None
     return Quotation(region.start, region.end, True, floating=True)
+
+
+def _name_and_colon(region: QuoteRegion, index: DocIndex) -> Any:
+    """The person named alone before a colon that opens the quote's paragraph ("Prelogar: “…”")."""
+    text = index.text
+    line_start = text.rfind("\n", 0, region.open) + 1
+    head = text[line_start:region.open].rstrip()
+    if not head.endswith(":") or not 0 < len(head) <= 40:
+        return None
+    span = index.doc.char_span(line_start, line_start + len(head) - 1, alignment_mode="contract")
+    if span is None or not 1 <= len(span) <= 3 or not all(t.pos_ == "PROPN" and t.is_title for t in span):
+        return None
+    last = span[-1].lower_
+    people = [e for e in index.ents if e.label_ == "PERSON" and e.end_char <= line_start]
+    return span if any(e[-1].lower_ == last for e in people) else None
 
 
 def _cue_for(region: QuoteRegion, first: int, last: int, index: DocIndex, cues: list["Token"]) -> "Token | None":
