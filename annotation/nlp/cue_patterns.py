@@ -263,9 +263,22 @@ def furniture(text: str) -> list[tuple[int, int]]:
     out = []
     for start, end in paragraph_spans(text):
         para = text[start:end]
-        if _NAVIGATION.match(para) or (len(para) < 400 and _CREDIT.search(para)):
+        if _NAVIGATION.match(para) or (len(para) < 400 and _CREDIT.search(para)) or _heading(para):
             out.append((start, end))
     return out
+
+
+_QUOTE_MARKS = "\"'“”‘’«»"
+
+
+def _heading(para: str) -> bool:
+    """A headline or subheading ("Affirmative action and ‘the nation that we aspire to be’"): a
+    short line that does not open with a quote mark and ends without a sentence's punctuation.
+    Words in quote marks there are a title's, nobody's report."""
+    line = para.strip()
+    if not line or "\n" in line or line[0] in _QUOTE_MARKS or len(line.split()) > 15:
+        return False
+    return line.rstrip(_QUOTE_MARKS + " ")[-1:] not in ".!?…:;,"
 
 
 _PERSONAL = {"i", "we", "me", "us", "my", "our", "you", "your"}

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
     from annotation.nlp.quotation import Quotation
 
-_AGENCY = r"\((?:Reuters|REUTERS|AP|AFP|UPI|Bloomberg|dpa|DPA|PTI|IANS|CNN|ANSA|Xinhua|Kyodo|CP|PA)\)"
+# "(Reuters)", "(AP)", "(Yonhap)": a news agency's name in brackets, one capitalised word
+_AGENCY = r"\([A-Z][A-Za-z]{1,14}\)"
+# after a place in title case only the agencies themselves: "The UN (UNHCR) - ..." is no dateline
+_KNOWN_AGENCY = r"\((?:Reuters|REUTERS|AP|AFP|UPI|Bloomberg|dpa|DPA|PTI|IANS|CNN|ANSA|Xinhua|Kyodo|Yonhap|CP|PA)\)"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)[a-zA-Z]*\.?"
 _CAPS_PLACE = r"[A-Z][A-Z.'’&]*[A-Z.](?:[ -][A-Z][A-Z.'’&]*[A-Z.])*"  # NEW YORK, ST. LOUIS, WINSTON-SALEM
 _REGION = r"(?:[ ]?,[ ][A-Z][A-Za-z.]*(?:[ ][A-Z][A-Za-z.]*)?)"  # , Ohio / , N.Y. / , British Columbia
@@ -28,10 +31,10 @@ _DASH = r"[ ]?(?:--|-|–|—)[ ]+"
 _DATELINE = re.compile(
     rf"(?:^|(?<=\n))(?:"
     # an upper-case place with a region, a date or an agency ("NASA - the agency - said." is none)
-    rf"{_CAPS_PLACE}(?:{_REGION}(?:[ ]{_AGENCY})?{_DATE}?|(?:[ ]{_AGENCY})?{_DATE}|[ ]{_AGENCY})(?:[ ]{_AGENCY})?{_DASH}"
+    rf"{_CAPS_PLACE}(?:{_REGION}(?:[ ]+{_AGENCY})?{_DATE}?|(?:[ ]+{_AGENCY})?{_DATE}|[ ]+{_AGENCY})(?:[ ]+{_AGENCY})?{_DASH}"
     rf"|{_CAPS_PLACE}[ ]?(?:—|--)[ ]+"  # "WASHINGTON — " (newspaper style, a long dash only)
     # any place with a date or an agency: "New York, Feb 26 - ", "Kabul (AP) - "
-    rf"|[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*)*{_REGION}?(?:{_DATE}(?:[ ]{_AGENCY})?|{_DATE}?[ ]{_AGENCY}){_DASH}"
+    rf"|[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*)*{_REGION}?(?:{_DATE}(?:[ ]+{_KNOWN_AGENCY})?|{_DATE}?[ ]+{_KNOWN_AGENCY}){_DASH}"
     rf")(?=\S)"
 )
 

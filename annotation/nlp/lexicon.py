@@ -25,7 +25,7 @@ express voice indicate outline elaborate clarify counter rebut dispute
 insinuate intimate promulgate utter blab relate crab gripe grouch kvetch charge echo reason
 plead beg
 underline underscore highlight reassure inquire enquire swear snap scoff sigh gush enthuse muse
-speculate theorize theorise disagree reaffirm restate
+speculate theorize theorise disagree reaffirm restate rejoin
 """.split())
 
 # VerbNet dub-29.3 / characterize-29.2 verbs: "called the plan "daylight robbery"",
@@ -59,6 +59,7 @@ congress service website site paper magazine channel broadcaster
 # the last word of a company's or a body's own name: "Liebert Corp", "Salomon Brothers Inc"
 ORG_ENDINGS = frozenset("""
 inc corp corporation co company ltd limited plc llc lp ag sa nv bv gmbh spa group holdings partners
+partnership bancorp bancshares industries enterprises holding
 bank trust fund association institute authority agency
 """.split())
 GENERIC_NOUNS = frozenset("""

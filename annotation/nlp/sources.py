@@ -50,6 +50,11 @@ def find_subject(verb: "Token") -> "Token | None":
                 return agent
         if agent is not None:
             return agent
+        if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in ("have", "make", "let", "get"):
+            # "Wallace had Trump confirm that he signed ...": the one made to speak speaks
+            made = next((c for c in node.head.children if c.dep_ == "dobj" and c.i < node.i), None)
+            if made is not None:
+                return made
         if node.dep_ not in _SUBJECT_CLIMB or node.head is node:
             return None
         if node.dep_ == "ccomp" and node.head.i > node.i:
