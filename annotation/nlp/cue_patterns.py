@@ -278,6 +278,8 @@ def _heading(para: str) -> bool:
     line = para.strip()
     if not line or "\n" in line or line[0] in _QUOTE_MARKS or len(line.split()) > 15:
         return False
+    if re.search(r"[.!?][\"”’']?\s+\S", line):
+        return False  # a sentence and a name after it: a pull quote ("... or lose my job. Marta Lisbon")
     return line.rstrip(_QUOTE_MARKS + " ")[-1:] not in ".!?…:;,"
 
 
