@@ -407,8 +407,10 @@ def _direct(region: QuoteRegion, index: DocIndex, cues: list["Token"]) -> Quotat
     # '“So,” Alito declared, “I take it …”', '“Done,” Trump said': a quote set off by a comma with
     # its cue right after is dialogue, however short (and not a title, however capitalised)
     close = region.close if region.close is not None else region.end
-    dialogue = verb is not None and verb.i > last - 1 and verb.i - (last - 1) <= 5 and \
-        "," in index.text[region.end:close + 2]
+    dialogue = verb is not None and verb.i > last - 1 and "," in index.text[region.end:close + 2] and (
+        verb.i - (last - 1) <= 5
+        # '“Agreed,” Mayor Selma Ostby said': a longer name, but no other verb in between
+        or verb.i - (last - 1) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in doc[last:verb.i]))
     # Title Case: most words capitalised ("Better Idea of Afghan Girls"), not "We have nowhere to go"
     if len(words) <= 6 and words and all(w.text[:1].isupper() or w.is_stop for w in words) and capitals and (
         2 * capitals >= len(words)

@@ -164,3 +164,10 @@ def test_guard_a_pull_quote_with_the_name_after_it_is_no_heading(nlp):
     pulls = [q for q in _quotes(nlp, text) if q["layout"] == "pull"]
     assert [q["text"] for q in pulls] == ["I would rather close the shop than raise my prices again."]
     assert pulls[0]["speaker"] == "Delia Fontaine"
+
+
+def test_a_one_word_answer_before_a_title_and_a_full_name_is_speech(nlp):
+    # the cue is six tokens after the quote's last word: a title and a full name in between
+    text = "The council voted at midnight. “Agreed,” Mayor Selma Ostby said."
+    q = _find(_quotes(nlp, text), "Agreed")
+    assert q["speaker"] == "Selma Ostby" and q["cue"] == "said"
