@@ -38,6 +38,11 @@ def find_subject(verb: "Token") -> "Token | None":
             if child.dep_ == "nsubj":
                 if child.lower_ in _RELATIVE and node.dep_ == "relcl":
                     return node.head
+                if child.lower_ == "who":
+                    # "It was a wine merchant in Berlin who first informed me that ...": the cleft's X
+                    cleft = next((c for c in node.head.children if c.dep_ == "attr" and c.i < child.i), None)
+                    if cleft is not None:
+                        return cleft
                 return None if child.lower_ == "there" else child
             if child.dep_ == "expl":
                 return None  # "it is said that": no speaker

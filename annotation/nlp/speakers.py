@@ -216,7 +216,10 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return introduced  # never across a paragraph that brought in another person as its subject
         if prev_mention is not None and ok(prev_mention):
             return prev_mention
-        described_before = _unnamed_person_before(head, prev, text, other)
+        # (the next paragraph too when that person came in with "a": "a spokesperson for X said ...")
+        indefinite = prev is not None and prev.source_token >= 0 and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.doc[prev.source_token].children)
+        described_before = _unnamed_person_before(head, prev, text, other, max_gap=1 if indefinite else 0)
         if described_before is not None:
             return described_before  # '"...," said the regional manager ... "...," he added'
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \

@@ -171,3 +171,17 @@ def test_a_one_word_answer_before_a_title_and_a_full_name_is_speech(nlp):
     text = "The council voted at midnight. “Agreed,” Mayor Selma Ostby said."
     q = _find(_quotes(nlp, text), "Agreed")
     assert q["speaker"] == "Selma Ostby" and q["cue"] == "said"
+
+
+def test_the_x_of_a_cleft_sentence_is_who_spoke(nlp):
+    text = "It was a baker in Orrin who first told me that the mill was alive and well and working in the hills, under a new owner."
+    q = _find(_quotes(nlp, text), "the mill was alive")
+    assert q["speaker"] == "a baker"  # not the relative pronoun "who"
+
+
+def test_he_in_the_next_paragraph_is_the_spokesperson_just_quoted(nlp):
+    text = ("“We are tired of waiting,” union leader Jo Brannick said.\n\n"
+            "But a spokesperson for the Harbour Employers’ Association said its members had raised pay twice.\n\n"
+            "“We have worked with the unions for years to settle this,” he said.")
+    q = _find(_quotes(nlp, text), "worked with the unions")
+    assert "spokesperson" in q["speaker"]  # not Jo Brannick, named before
