@@ -207,9 +207,21 @@ def _titled_name(ent: "SpacySpan") -> bool:
                for t in ent)
 
 
+def _company_by_its_ending(ent: "SpacySpan") -> "SpacySpan":
+    """ "Quarry Hill Bancorp", tagged PERSON: a name ending in a company's legal or trade word
+    ("Inc", "Corp", "Bancorp", "Partnership" ...) is an organisation, whatever the tagger said."""
+    from spacy.tokens import Span as SpacySpan
+
+    from annotation.nlp.lexicon import ORG_ENDINGS
+
+    if ent.label_ != "PERSON" or len(ent) < 2 or ent[-1].lower_.rstrip(".") not in ORG_ENDINGS:
+        return ent
+    return SpacySpan(ent.doc, ent.start, ent.end, label="ORG")
+
+
 def named_mentions(doc: "Doc", all_ents: list["SpacySpan"], doc_text: str | None = None) -> list[Mention]:
     ents = [person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
-    ents = [_who_is_a_person(e) for e in ents]
+    ents = [_company_by_its_ending(_who_is_a_person(e)) for e in ents]
     people = {e.start for e in ents if e.label_ == "PERSON" and len(e) > 1}
     ents = [e for e in ents if not (len(e) == 1 and e.label_ != "PERSON" and e.start in people)]
     cleaned = [clean_name(e.text) for e in ents]

@@ -181,3 +181,13 @@ def test_a_role_described_by_its_affiliation_is_someone_new(nlp, text, fragment,
     assert q["speaker"] and q["speaker"] in q["source"]  # the description itself: "regional manager"
     if "The mayor said" in text:  # a bare role is still the person named before
         assert _find(quotes, "union leaders")["speaker"] == person
+
+
+def test_a_company_name_the_tagger_called_a_person_is_still_the_company(nlp):
+    # the small model tags "Quarry Hill Bancorp" PERSON; its last word says it is a company
+    text = ("LANSFORD, Pa., March 4 - Quarry Hill Bancorp said it agreed to buy the Elm Street branch of a rival "
+            "bank for 4 mln dlrs.\n\nThe company said the purchase would close in June.")
+    quotes = _quotes(nlp, text)
+    first = _find(quotes, "agreed to buy")
+    assert (first["speaker"], first["label"]) == ("Quarry Hill Bancorp", "ORG")
+    assert _find(quotes, "close in June")["speaker"] == "Quarry Hill Bancorp"
