@@ -87,8 +87,6 @@ def subject_after(subject: "Token", cue_char: int, spans: list[tuple[int, int]])
 def org_after_dateline(head: "Token", spans: list[tuple[int, int]]) -> "Any":
     """ "Liebert Corp" right after a dateline, which the tagger swallowed or missed: an ORG
     entity for it, so that "the company said" later can find it (None if not such a name)."""
-    from spacy.tokens import Span as SpacySpan
-
     doc = head.doc
     if head.pos_ != "PROPN":
         return None

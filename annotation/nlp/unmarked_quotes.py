@@ -48,8 +48,8 @@ def _without_interviewer(found: list[Quotation], text: str) -> list[Quotation]:
     for q in found:
         if q.layout == "block" and q.cue is None and q.source is not None:
             labels.setdefault(text[q.source[0]:q.source[1]], []).append(q)
-    asking = {label for label, qs in labels.items() if all(text[q.start:q.end].rstrip().endswith("?") for q in qs)}
-    return [q for q in found if not (q in sum((labels[a] for a in asking), []))] if asking else found
+    asking = {id(q) for qs in labels.values() if all(text[q.start:q.end].rstrip().endswith("?") for q in qs) for q in qs}
+    return [q for q in found if id(q) not in asking] if asking else found
 
 
 _TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}):[ \t]*(?=\S)")

@@ -1,17 +1,8 @@
-"""What the quotation tests share: the pipeline once per module, the quotations of a text as
-plain dicts (the text of each span, not offsets), and one quotation found by a fragment."""
+"""What the quotation tests share: the quotations of a text as plain dicts (the text of each
+span, not offsets) and one quotation found by a fragment. The pipeline is conftest's ``nlp``."""
 from __future__ import annotations
 
 from typing import Any
-
-import pytest
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    from annotation.nlp.models import load_model
-
-    return load_model().nlp
 
 
 def quotes_in(nlp: Any, text: str) -> list[dict[str, Any]]:

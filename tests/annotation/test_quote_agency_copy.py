@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotation.quote_cases import find as _find, nlp, quotes_in as _quotes  # noqa: F401
+from tests.annotation.quote_cases import find as _find, quotes_in as _quotes
 
 
 # --- which lines are datelines and headlines -------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotation.quote_cases import find as _find, nlp, quotes_in as _quotes  # noqa: F401
+from tests.annotation.quote_cases import find as _find, quotes_in as _quotes
 
 
 def test_an_unclosed_quote_opening_a_sentence_keeps_its_inner_cue(nlp):

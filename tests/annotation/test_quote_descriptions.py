@@ -4,7 +4,7 @@ Every text here is written for this file (fictional people and places); none is 
 """
 from __future__ import annotations
 
-from tests.annotation.quote_cases import find as _find, nlp, quotes_in as _quotes  # noqa: F401
+from tests.annotation.quote_cases import find as _find, quotes_in as _quotes
 
 
 def test_an_age_description_is_the_person_given_that_age(nlp):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.annotation.quote_cases import find as _find, nlp, quotes_in as _quotes  # noqa: F401
+from tests.annotation.quote_cases import find as _find, quotes_in as _quotes
 
 
 # --- dialogue: a short quote set off by a comma, its cue right after (666e172) ------------------
