@@ -11,7 +11,7 @@ import time
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotation.errors import GoldspanError
@@ -29,14 +29,9 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
-class _JobRunnable:
-    """The job's loop, started on the pool as a plain callable (``pool.start(runnable.run)``),
-    not a QRunnable subclass: the pool deletes a finished QRunnable on its own thread, and with a
-    Python subclass its wrapper goes there too. That is the suspected cause of a rare segfault
-    with no Python frame on a pool thread while a training job ended (not reproduced at will);
-    a callable leaves the C++ runnable to PySide. The other pool jobs are started the same way."""
-
+class _JobRunnable(QRunnable):
     def __init__(self, store: Store, factory: JobFactory, token: CancelToken, signals: _Signals) -> None:
+        super().__init__()
         self._store = store
         self._factory = factory
         self._token = token
@@ -160,7 +155,7 @@ class JobRunner(QObject):
         signals.finished.connect(done)
         signals.failed.connect(lambda message: (self._finish(), self.failed.emit(title, message)))
         signals.cancelled.connect(lambda: (self._finish(), self.failed.emit(title, "Cancelled; nothing from the unfinished batch was kept.")))
-        self._pool.start(_JobRunnable(store, factory, token, signals).run)
+        self._pool.start(_JobRunnable(store, factory, token, signals))
         return True
 
     def cancel(self) -> None:

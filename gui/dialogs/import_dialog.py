@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QListWidget,
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -128,8 +128,9 @@ class _PreviewSignals(QObject):
     done = Signal(int, object, object)  # generation, preview, preview without the mapping
 
 
-class _PreviewRunnable:
+class _PreviewRunnable(QRunnable):
     def __init__(self, generation: int, signals: _PreviewSignals, run: "object") -> None:
+        super().__init__()
         self._generation = generation
         self._signals = signals
         self._run = run
@@ -272,7 +273,7 @@ class ImportDialog(QDialog):
         self.previewing = True
         self.summary.setPlainText(f"Reading {len(paths)} file(s) for the preview…")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
-        QThreadPool.globalInstance().start(_PreviewRunnable(self._generation, self._preview_signals, run_in_child).run)
+        QThreadPool.globalInstance().start(_PreviewRunnable(self._generation, self._preview_signals, run_in_child))
 
     def _preview_ready(self, generation: int, result: Preview, raw: Preview) -> None:
         if generation != self._generation:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, Signal,
+    QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRunnable, Qt, QThreadPool, Signal,
 )
 from PySide6.QtGui import QColor
 
@@ -66,10 +66,11 @@ class _ReadSignals(QObject):
     ended = Signal(int)  # generation: the read is over, whatever came of it
 
 
-class _IdsRead:
+class _IdsRead(QRunnable):
     """A filter's ids in its order, read on a pool thread on a connection of its own."""
 
     def __init__(self, store: Store, flt: DocFilter, annotator: str, generation: int) -> None:
+        super().__init__()
         self._store, self._filter, self._annotator = store, flt, annotator
         self.generation = generation
         self.signals = _ReadSignals()
@@ -284,7 +285,7 @@ class DocumentListModel(QAbstractTableModel):
             read.signals.failed.connect(self._read_failed)
             read.signals.ended.connect(self._read_ended)
             self._reads[self._generation] = read
-            _reader_pool().start(read.run)
+            _reader_pool().start(read)
 
     def _on_the_spot(self) -> bool:
         return self._store.path is None or self._store.document_count(None) <= self.sync_limit

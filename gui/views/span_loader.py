@@ -12,7 +12,7 @@ import sys
 import weakref
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from annotation.model import Unit
 from annotation.offsets import OffsetMap
@@ -51,8 +51,9 @@ class _Signals(QObject):
     ended = Signal()  # every load, delivered or not
 
 
-class _Load:
+class _Load(QRunnable):
     def __init__(self, store: Store, unit: Unit, annotator: str, text: str, generation: int, signals: _Signals) -> None:
+        super().__init__()
         self._store, self._unit, self._annotator, self._text = store, unit, annotator, text
         self._generation = generation
         self.signals = signals
@@ -98,7 +99,7 @@ class SpanLoader:
         self.generation += 1
         self.pending = True
         _loading(True)
-        QThreadPool.globalInstance().start(_Load(store, unit, annotator, text, self.generation, self._signals).run)
+        QThreadPool.globalInstance().start(_Load(store, unit, annotator, text, self.generation, self._signals))
 
     def forget(self) -> None:
         """A newer text was shown synchronously: drop whatever is still on its way."""
