@@ -77,7 +77,9 @@ def articles(draw):  # type: ignore[no-untyped-def]
         if c.parent_ext_id and draw(st.booleans()):
             stances.append(ImportedStance(c.ext_id, "@parent", draw(st.sampled_from(REPLIES))))
     if not spans and not stances:
-        spans.append(ImportedSpan("x", 0, len(body), "QUOTE", "quote"))
+        # the body up to its last word: a span ending in a line break is one brat cannot hold (the
+        # exporter trims it and says so), which made this fallback fail the brat round trip by chance
+        spans.append(ImportedSpan("x", 0, len(body.rstrip()), "QUOTE", "quote"))
     return ImportedArticle(Document(None, "art-1", "A title", body), comments, tuple(spans), tuple(relations), tuple(stances))
 
 
