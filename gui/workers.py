@@ -126,7 +126,11 @@ class JobRunner(QObject):
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
             dialog.setValue(0)
-            dialog.canceled.connect(token.cancel)
+            # Not token.cancel: PySide watches a plain object's bound method through a weakref
+            # whose callback disconnects, and the pool thread drops the token last (as it deletes
+            # the finished runnable) while this thread may be destroying the dialog: a segfault
+            # with no Python frame. A lambda holds the token without a weakref.
+            dialog.canceled.connect(lambda: token.cancel())
             if self._next_at_once:
                 dialog.setLabelText(f"{title}: starting…")
                 dialog.show()

@@ -76,3 +76,39 @@ def test_cancel_between_batches_and_errors_reach_one_handler(qtbot, demo):
     assert "a bug in a job" in window.last_notice.text()  # told in a (non-blocking) box
     window.last_notice.close()
     _close(window)
+
+
+def test_cancel_button_cancels_and_the_token_dies_without_qt(qtbot, demo):
+    """The progress dialog's Cancel stops the job; and nothing in Qt watches the job's token.
+    The pool thread drops the token last (as it deletes the finished runnable): a token watched
+    through PySide's weakref ran a disconnect on that thread while the window destroyed the
+    dialog, a segfault seen in CI. The token must die without running any Qt code."""
+    import weakref
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    window = _window(qtbot, demo)
+    failures: list[tuple[str, str]] = []
+    window.jobs.failed.connect(lambda title, message: failures.append((title, message)))
+
+    def endless(store, token):  # type: ignore[no-untyped-def]
+        n = 0
+        while True:
+            token.check()
+            n += 1
+            time.sleep(0.01)
+            yield Progress(n, 0, f"batch {n}")
+
+    window.jobs.show_next_at_once()
+    window.jobs.start("Endless", window.store, endless)
+    token = window.jobs._running[0]  # noqa: SLF001 - the invariant is about this object
+    assert weakref.getweakrefcount(token) == 0
+    dialog = window.jobs.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10000)
+    assert token.cancelled
+    assert failures and failures[-1][0] == "Endless" and "Cancelled" in failures[-1][1]
+    _close(window)
