@@ -7,7 +7,9 @@ Rules (they never raise, and a stray mark never swallows the rest of the text):
   open and closes when one is; curly marks say which they are, and a curly mark used the
   wrong way round is read from its surroundings.
 - News style across paragraphs: a paragraph that ends inside a quote with no closing mark
-  continues when the next paragraph opens with a quote mark; the quote then runs on.
+  continues when the next paragraph opens with a quote mark; the quote then runs on. Where
+  the paragraph breaks were lost ('… important. "If people …," he said'), a straight mark
+  after a sentence's end and a space, before a word, opens the next quote instead of closing.
   Otherwise an unclosed quote ends at its paragraph's end, but only when it began like speech
   (at the paragraph start, after ``:`` or ``,``, or opening a sentence); else the stray mark is
   ignored.
@@ -164,10 +166,22 @@ def _double_role(text: str, i: int, is_open: bool) -> str:
         return "close"
     # straight "
     if is_open:
+        if before.isspace() and (after.isalnum() or after in "'‘") and _after_sentence_end(text, i):
+            # '… important. "If people …," he said': a quote left open at a paragraph's end
+            # (news style) in text whose paragraph breaks were lost; this mark opens the next one
+            return "open"
         return "close"
     if after.isspace() and not before.isspace() and before not in ",:(":
         return "stray"  # looks like a closing mark with nothing open ('said," Next' still opens)
     return "open"
+
+
+def _after_sentence_end(text: str, i: int) -> bool:
+    """The mark at ``i`` follows a sentence's end ('stopped. "But'), across spaces only."""
+    j = i - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    return j >= 0 and text[j] in ".!?"
 
 
 def _emit_unclosed(text: str, regions: list[QuoteRegion], open_at: int, end: int, n_pars: int) -> None:
