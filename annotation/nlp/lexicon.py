@@ -123,7 +123,7 @@ chairwoman chair leader governor mayor senator congressman congresswoman represe
 manager prosecutor lawyer attorney judge professor doctor researcher scientist author chef owner
 founder executive officer commissioner ambassador adviser advisor councillor councilor premier
 chancellor king queen prince princess pope captain general commander curator editor skipper
-actor actress singer player striker goalkeeper star candidate lawmaker head deputy envoy
+actor actress singer player striker goalkeeper star candidate lawmaker head deputy envoy member
 man woman boy girl father mother husband wife son daughter
 """.split())
 

@@ -198,13 +198,41 @@ def _titled_name(ent: "SpacySpan") -> bool:
     from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS
 
     doc = ent.doc
-    if not 2 <= len(ent) <= 3 or ent.start == 0:
+    # "envoy Terje Roed-Larsen": a hyphen inside a surname joins two of its words
+    words = [t for t in ent if t.text != "-"]
+    if not 2 <= len(words) <= 3 or ent.start == 0 or ent[0].text == "-" or ent[-1].text == "-":
         return False
     title = doc[ent.start - 1]
     if title.pos_ != "NOUN" or title.lemma_.lower() not in PERSON_NOUNS | ROLE_NOUNS or not ent.start <= title.head.i < ent.end:
         return False
     return all(t.pos_ == "PROPN" and t.is_title and t.lower_.rstrip(".") not in ORG_ENDINGS and t.lower_ not in ORG_NOUNS
-               for t in ent)
+               for t in words)
+
+
+# short titles written before a name, besides the role and person nouns
+_SHORT_TITLES = frozenset("mp mla mep mhr sen rep dr mr mrs ms prof gen col sgt capt lt insp supt det".split())
+
+
+def _name_after_a_title(ent: "SpacySpan") -> "SpacySpan":
+    """ "Federal Labor MP Carmen Lawrence", tagged as one ORG: the tagger ran a title (or an
+    organisation's possessive: "The Harbour Authority's Dominic Vesey") into the name after it.
+    The two or three capitalised words after the title are the person."""
+    from spacy.tokens import Span as SpacySpan
+
+    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS
+
+    if ent.label_ not in ("ORG", "NORP", "GPE") or len(ent) < 3:
+        return ent
+    titles = ROLE_NOUNS | PERSON_NOUNS | _SHORT_TITLES
+    for k in range(len(ent) - 3, -1, -1):
+        if ent[k].lower_.rstrip(".") not in titles and ent[k].text not in ("'s", "\u2019s"):
+            continue
+        name = ent[k + 1:]
+        if 2 <= len(name) <= 3 and all(t.pos_ == "PROPN" and t.is_title and t.lower_.rstrip(".") not in ORG_ENDINGS
+                                       and t.lower_ not in ORG_NOUNS for t in name):
+            return SpacySpan(ent.doc, name.start, name.end, label="PERSON")
+        return ent
+    return ent
 
 
 def _company_by_its_ending(ent: "SpacySpan") -> "SpacySpan":
@@ -221,7 +249,7 @@ def _company_by_its_ending(ent: "SpacySpan") -> "SpacySpan":
 
 def named_mentions(doc: "Doc", all_ents: list["SpacySpan"], doc_text: str | None = None) -> list[Mention]:
     ents = [person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
-    ents = [_company_by_its_ending(_who_is_a_person(e)) for e in ents]
+    ents = [_company_by_its_ending(_who_is_a_person(_name_after_a_title(e))) for e in ents]
     people = {e.start for e in ents if e.label_ == "PERSON" and len(e) > 1}
     ents = [e for e in ents if not (len(e) == 1 and e.label_ != "PERSON" and e.start in people)]
     cleaned = [clean_name(e.text) for e in ents]

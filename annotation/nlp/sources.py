@@ -43,7 +43,7 @@ def find_subject(verb: "Token") -> "Token | None":
                     cleft = next((c for c in node.head.children if c.dep_ == "attr" and c.i < child.i), None)
                     if cleft is not None:
                         return cleft
-                return None if child.lower_ == "there" else child
+                return None if child.lower_ == "there" else _possessed_person(child)
             if child.dep_ == "expl":
                 return None  # "it is said that": no speaker
             if child.dep_ == "agent":
@@ -71,6 +71,35 @@ def find_subject(verb: "Token") -> "Token | None":
     return None
 
 
+_POSSESSIVE = ("'s", "’s")
+
+
+def _possessed_person(tok: "Token") -> "Token":
+    """ "the Bureau of Meteorology's Claire Richards says": the parser made the bureau the
+    subject and hung the person on its "of". A person named right after an organisation's (or a
+    place's) possessive, ending the subject before the cue, is who speaks."""
+    doc = tok.doc
+    if tok.ent_type_ not in ("ORG", "GPE", "NORP", "FAC"):
+        return tok
+    end = tok.i
+    while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+        end += 1
+    nxt = end + 1
+    if doc[end].text not in _POSSESSIVE:
+        if nxt >= len(doc) or doc[nxt].text not in _POSSESSIVE:
+            return tok
+        nxt += 1
+    if nxt >= len(doc) or doc[nxt].ent_type_ != "PERSON" or doc[nxt].ent_iob_ != "B":
+        return tok
+    last = nxt
+    while last + 1 < len(doc) and doc[last + 1].ent_iob_ == "I":
+        last += 1
+    after = doc[last + 1] if last + 1 < len(doc) else None
+    if after is not None and (after.pos_ in ("VERB", "AUX") or after.text == ","):
+        return doc[last]
+    return tok
+
+
 def source_span(tok: "Token", index: DocIndex) -> Offsets:
     """Character span of the SOURCE headed by ``tok``: its named entity, else its noun phrase."""
     doc = tok.doc
@@ -88,7 +117,11 @@ def source_span(tok: "Token", index: DocIndex) -> Offsets:
         return named.start_char, named.end_char
     lo = tok.i
     hi = tok.i
+    # an untagged name ("The Harbour Authority's Dominic Vesey says") is the name alone, not its possessor
+    name = tok.pos_ == "PROPN" and tok.is_title
     for child in tok.children:
+        if name and child.dep_ == "poss":
+            continue
         if child.i < tok.i and child.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod", "quantmod", "predet"):
             lo = min(lo, child.left_edge.i)
         elif child.i > tok.i and child.dep_ in ("conj",):
@@ -126,9 +159,12 @@ def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
             if ent.label_ in ("PERSON", "ORG"):
                 return ent
     hi = min(tok.right_edge.i, tok.i + 12)
+    # "A spokesman for Immigration Minister Philip Ruddock": whom someone new works for, not them
+    served = {t.i for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "to") for t in c.subtree} \
+        if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) else set()
     for n in sorted({index.ent_at[i] for i in range(tok.i + 1, hi + 1)} - {-1}):
         ent = index.ents[n]
-        if ent.label_ == "PERSON" and tok.i < ent.start and ent.end - 1 <= hi:
+        if ent.label_ == "PERSON" and tok.i < ent.start and ent.end - 1 <= hi and ent.start not in served:
             if all(t.dep_ not in ("relcl", "acl") for t in doc[tok.i:ent.start]):
                 return ent
     return _name_at_the_end(tok, index)

@@ -271,7 +271,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         several = _several_speakers(head.doc, history)
         if several is not None:
             return several  # "X Inc and Y Partners said ... The companies said ..."
-    if head.pos_ not in ("NOUN",) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
+    if (head.pos_ not in ("NOUN",) and not _capitalised_title(head)) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
     if word_gender(word) and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) and prev is not None \
             and prev.source_token >= 0 and any(c.dep_ == "det" and c.lower_ in ("a", "an")
@@ -343,13 +343,28 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         return echoed  # "Agnes Blair was one of the school's pupils. The former pupil said ..."
     if noun not in ROLE_NOUNS:
         return None
-    if any(c.dep_ in ("prep", "relcl", "acl") and c.i > head.i for c in head.children):
+    if any(c.dep_ in ("prep", "relcl", "acl") and c.i > head.i and not _for_a_named_seat(c) for c in head.children):
         # "the regional manager for one of the major oil companies who spoke on condition ...":
         # a description that says whose it is introduces someone, not the last person named
+        # (but "The Member for Fremantle" is a title of the person just speaking)
         return None
     if prev_mention is not None and prev_mention.label == "PERSON":
         return prev_mention
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
+
+
+def _capitalised_title(head) -> bool:  # type: ignore[no-untyped-def]
+    """ "The Member for Fremantle says": a title the tagger read as a proper noun, with "the",
+    outside any entity, is a role description like "the member"."""
+    return head.pos_ == "PROPN" and head.is_title and not head.ent_type_ and head.lemma_.lower() in ROLE_NOUNS \
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+
+
+def _for_a_named_seat(prep) -> bool:  # type: ignore[no-untyped-def]
+    """ "for Fremantle", "for Health": a title's seat or portfolio, a proper noun, not whose
+    employee someone is ("for one of the major oil companies")."""
+    return prep.lower_ == "for" and any(c.dep_ == "pobj" and c.pos_ == "PROPN" and not any(
+        g.dep_ == "det" for g in c.children) for c in prep.children)
 
 
 def _unnamed_person_before(head, prev: "Quotation | None", text: str, other: str,  # type: ignore[no-untyped-def]
