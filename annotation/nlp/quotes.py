@@ -221,6 +221,10 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             for clause in noun.children:
                 if clause.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
                     ranges.append((clause.left_edge.i, clause.right_edge.i))
+    if not ranges and verb.lemma_.lower() == "say":
+        clause = _clause_read_as_adverbial(verb)
+        if clause is not None:
+            ranges.append((clause.left_edge.i, clause.right_edge.i))
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
         # "As Heald told the Post, ozone has dropped": the reported clause is the verb's head.
         head = verb.head
@@ -241,6 +245,23 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # when the verb reports a clause after it
         ranges = [r for r in ranges if r[1] > verb.i]
     return _joined(sorted(ranges), verb)
+
+
+def _clause_read_as_adverbial(verb: "Token") -> "Token | None":
+    """ "says if fire activity increases, celebrations will be cancelled", "says for nearly 24 hours
+    he did not know ...": the small model hung the reported clause on "says" as an adverbial
+    one. Right after the verb, with a subject of its own and no marker but "if" or "unless" (not
+    "because", "as", "after" ...: those tell about the saying), it is what was said."""
+    for child in verb.children:
+        if child.dep_ != "advcl" or child.i <= verb.i or child.left_edge.i != verb.i + 1:
+            continue
+        marks = {m.lower_ for m in child.children if m.dep_ == "mark"}
+        if marks - {"if", "unless"} or not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children):
+            continue
+        if child.tag_ in ("VBG", "VBN", "TO") or any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            continue  # "said, adding ...", "said to be ...": not a clause of its own
+        return child
+    return None
 
 
 def _but_clause_goes_on(verb: "Token", sibling: "Token", hi: int) -> bool:

@@ -71,3 +71,27 @@ def test_a_spokesman_for_someone_is_not_that_someone(nlp):
             "at $2 million.")
     quote = _find(_quotes(nlp, text), "damage from the fires")
     assert quote["speaker"] != "Philip Ruddock"
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    ("The Rural Fire Service Commissioner Ewan Maddock says if fire danger increases hundreds of Australia "
+     "Day events in Victoria will be cancelled.",
+     "if fire danger increases hundreds of Australia Day events in Victoria will be cancelled", "Ewan Maddock"),
+    ("A hiker who raised the alarm after his group was caught in the blizzard says for nearly two days he did "
+     "not know whether his three friends were alive.",
+     "for nearly two days he did not know whether his three friends were alive", "A hiker"),
+])
+def test_a_reported_clause_read_as_an_adverbial_one_is_still_reported(nlp, text, content, speaker):
+    """ "says if X, Y" and "says for two days she did not know ...": the small model hangs the
+    reported clause on "says" as an adverbial clause; it is what was said all the same."""
+    quote = _find(_quotes(nlp, text), content[:30])
+    assert quote["text"] == content and quote["cue"] == "says" and quote["speaker"] == speaker
+
+
+@pytest.mark.parametrize("text", [
+    "The ferry captain said nothing as he left the wharf after the inquiry.",
+    "Councillor Hana Brisk said goodbye because her term had ended.",
+])
+def test_guard_an_adverbial_clause_about_the_saying_is_no_report(nlp, text):
+    """Guard: "said ... as he left", "because ...": clauses about the saying report nothing."""
+    assert _quotes(nlp, text) == []
