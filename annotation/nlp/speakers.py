@@ -101,6 +101,36 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
                 q.speaker = expand_acronym(clean_name(text[q.source[0]:q.source[1]]), mentions)
         last = (n, q)
         history.append(q)
+    _documents_named_next(doc, quotations)
+
+
+# what a story's unnamed document may be called ("A new economic report claims ...")
+_DOCUMENT_NOUNS = DOCUMENT_SUBJECTS | TEXT_NOUNS | frozenset(("bulletin", "paper", "publication"))
+
+
+def _documents_named_next(doc: "Doc", quotations: list["Quotation"]) -> None:
+    """ "A new report suggests X. The report issued by the Australia Institute says Y": an unnamed
+    document ("a", a document noun) that the next sentence's quotation names ("the" report, its
+    issuer or its title resolved) is that one; its speaker is the same."""
+    for n, q in enumerate(quotations):
+        if q.floating or q.coref is not None or q.source_token < 0:
+            continue
+        head = doc[q.source_token]
+        if head.lemma_.lower() not in _DOCUMENT_NOUNS or not any(
+                c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+            continue
+        following = head.sent.end
+        for later in quotations[n + 1:]:
+            if later.source_token < 0 or later.floating:
+                continue
+            other = doc[later.source_token]
+            if other.sent.start != following:
+                break  # only the very next sentence names what the lede left unnamed
+            if other.lemma_.lower() in _DOCUMENT_NOUNS and any(c.dep_ == "det" and c.lower_ == "the" for c in other.children) \
+                    and later.speaker and (later.coref is not None or later.speaker_label in _ORG_LABELS
+                                           or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in other.children)):
+                q.speaker, q.speaker_label, q.coref = later.speaker, later.speaker_label, later.coref
+            break
 
 
 def _floating(doc: "Doc", q: "Quotation", mentions: list[Mention], last: "tuple[int, Quotation] | None", text: str,
@@ -245,6 +275,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return prev_mention
         if prev is not None and prev.source is not None and prev.source_token >= 0 and prev.speaker and (
             head.doc[prev.source_token].lemma_.lower() in ORG_NOUNS
+            or word in THING_PRONOUNS and head.doc[prev.source_token].lemma_.lower() in _DOCUMENT_NOUNS
         ) and _sentence_before(head) <= prev.start:
             # "The state news agency said ... “…,” it added": the unnamed body that just spoke
             start, end = prev.coref or prev.source

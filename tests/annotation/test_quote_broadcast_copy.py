@@ -95,3 +95,34 @@ def test_a_reported_clause_read_as_an_adverbial_one_is_still_reported(nlp, text,
 def test_guard_an_adverbial_clause_about_the_saying_is_no_report(nlp, text):
     """Guard: "said ... as he left", "because ...": clauses about the saying report nothing."""
     assert _quotes(nlp, text) == []
+
+
+def test_an_unnamed_report_in_the_lede_is_the_one_the_next_sentence_names(nlp):
+    """ "A new report suggests X. The report issued by the Murray Policy Centre says Y": the lede's
+    unnamed report is the Centre's; "It also says" after a named document is that document."""
+    text = ("A new report suggests the cost of running regional hospitals has been overstated. The report "
+            "issued by the Murray Policy Centre says most small hospitals run within their budgets. "
+            "It also says staff shortages are easing in the north of the state.")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "the cost of running")["speaker"] == "Murray Policy Centre"
+    assert _find(quotes, "most small hospitals")["speaker"] == "Murray Policy Centre"
+    assert _find(quotes, "staff shortages are easing")["speaker"] == "Murray Policy Centre"
+
+
+def test_a_named_bulletin_names_the_ledes_report_and_it_is_the_bulletin(nlp):
+    text = ("A new economic report claims the state's economy is strong enough to ride out a downturn. "
+            "The Harbourside Trends bulletin says the economy has been boosted by strong wool exports. "
+            "It also says the share market has been more stable over recent months.")
+    quotes = _quotes(nlp, text)
+    named = _find(quotes, "the economy has been boosted")["speaker"]
+    assert "Harbourside Trends" in named
+    assert _find(quotes, "strong enough to ride out")["speaker"] == named
+    assert _find(quotes, "the share market has been")["speaker"] == named
+
+
+def test_guard_an_unnamed_report_stays_unnamed_when_the_next_sentence_is_someone_else(nlp):
+    """Guard: a lede's "A new study says" followed by a person speaking is not that person's."""
+    text = ("A new study says most commuters would pay more for a faster train. Transport minister Elsa "
+            "Norquist says the government will consider the findings.")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "most commuters would pay")["speaker"] != "Elsa Norquist"
