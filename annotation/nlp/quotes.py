@@ -152,6 +152,9 @@ def _acts_as_verb(tok: "Token") -> bool:
 def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotation]:
     """Quotations whose content is a clause governed by a reporting verb."""
     out: list[Quotation] = []
+    hearsay = _hearsay(verb, index)
+    if hearsay is not None:
+        return [hearsay]
     trailing = trailing_attribution(verb)
     if trailing is not None:  # "X will close in July, the county board announced"
         subject, lo, hi = trailing
@@ -245,6 +248,31 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         # when the verb reports a clause after it
         ranges = [r for r in ranges if r[1] > verb.i]
     return _joined(sorted(ranges), verb)
+
+
+_HEARSAY_VERBS = frozenset(("say", "report", "allege", "rumour", "rumor"))
+
+
+def _hearsay(verb: "Token", index: DocIndex) -> Quotation | None:
+    """ "A 31-year-old woman is said to be responding well", "The opposition parties are reported
+    to have rejected the call": hearsay that names nobody. The clause, its subject included, is
+    what was said; there is no source (not "believed" or "thought": those are no speech)."""
+    if verb.tag_ != "VBN" or verb.lemma_.lower() not in _HEARSAY_VERBS:
+        return None
+    children = list(verb.children)
+    aux = next((c for c in children if c.dep_ == "auxpass"), None)
+    if aux is None or not any(c.dep_ == "nsubjpass" for c in children) or any(c.dep_ == "agent" for c in children):
+        return None
+    if not any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in children):
+        return None
+    doc = verb.doc
+    lo, hi = verb.left_edge.i, verb.right_edge.i
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    if any(index.region_of[i] != -1 for i in range(lo, hi + 1)) or hi - lo < 3:
+        return None  # quote marks inside: the direct-quote rules take it
+    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    return Quotation(start, end, False, cue=(aux.idx, verb.idx + len(verb.text)))
 
 
 def _clause_read_as_adverbial(verb: "Token") -> "Token | None":

@@ -126,3 +126,28 @@ def test_guard_an_unnamed_report_stays_unnamed_when_the_next_sentence_is_someone
             "Norquist says the government will consider the findings.")
     quotes = _quotes(nlp, text)
     assert _find(quotes, "most commuters would pay")["speaker"] != "Elsa Norquist"
+
+
+@pytest.mark.parametrize("text, content, cue", [
+    ("Health authorities have moved a patient to an isolation ward. A 40-year-old woman is said to be "
+     "responding well to treatment.", "A 40-year-old woman is said to be responding well to treatment", "is said"),
+    ("The islands' opposition parties are reported to have rejected the call for a unity cabinet.",
+     "The islands' opposition parties are reported to have rejected the call for a unity cabinet", "are reported"),
+])
+def test_hearsay_that_names_nobody_is_a_quotation_without_a_speaker(nlp, text, content, cue):
+    """ "X is said to be ...", "Y are reported to have ...": reported speech with nobody named;
+    the researcher gets the quotation, with no source and no speaker to correct."""
+    quote = _find(_quotes(nlp, text), content[:25])
+    assert quote["text"] == content and quote["cue"] == cue
+    assert quote["source"] is None and quote["speaker"] == ""
+
+
+@pytest.mark.parametrize("text", [
+    "The ferry's skipper is believed to be in Hobart.",
+    "The missing walker is thought to have taken the northern track.",
+    "The mayor was said by aides to be furious about the vote.",
+])
+def test_guard_beliefs_and_named_hearsay_are_not_unsourced_quotations(nlp, text):
+    """Guard: "is believed to", "is thought to" report no speech; "said by aides" names its source."""
+    assert not any(q["source"] is None and q["cue"] in ("is believed", "is thought", "was said")
+                   for q in _quotes(nlp, text))
