@@ -102,6 +102,67 @@ def resolve_speakers(doc: "Doc", quotations: list["Quotation"], index: "DocIndex
         last = (n, q)
         history.append(q)
     _documents_named_next(doc, quotations)
+    _described_then_named(doc, quotations, speaking)
+
+
+def _described_then_named(doc: "Doc", quotations: list["Quotation"], mentions: list[Mention]) -> None:
+    """ "The Queensland Premier says ... Premier Peter Beattie says ...", "..., his agent said.
+    Hawthorne had been battling cancer ..., said Ken McReddie": news describes a speaker first and
+    names them in the next sentences. An unresolved person description is the person named next
+    with that title ("Premier", "coroner", "spokesman"); or, when the description says nothing
+    of whom it serves ("a spokeswoman for X" stays unnamed), the speaker of the very next
+    quotation, if that name carries no other title and nobody else became the subject between."""
+    for n, q in enumerate(quotations):
+        if q.floating or q.coref is not None or q.source_token < 0 or q.speaker_label in ("PERSON",) + _ORG_LABELS:
+            continue
+        head = doc[q.source_token]
+        lemma = head.lemma_.lower()
+        if head.pos_ not in ("NOUN", "PROPN") or lemma in ORG_NOUNS or lemma in _DOCUMENT_NOUNS or head.tag_ in ("NNS", "NNPS") \
+                or not (lemma in ROLE_NOUNS or lemma in PERSON_NOUNS or _person_description(head)
+                        or lemma.endswith(_PERSON_ENDINGS)):
+            continue
+        sent = head.sent
+        if sent.end >= len(doc):
+            continue
+        after = doc[sent.end].sent
+        window = after  # the title names its holder within the next few sentences
+        for _ in range(3):
+            if window.end >= len(doc):
+                break
+            window = doc[window.end].sent
+        window_end = window.end_char
+        titled = next((m for m in mentions if m.label == "PERSON" and after.start_char <= m.start < window_end
+                       and m.subject and (lemma in m.descriptors or lemma in doc.text[m.start:m.end].lower().split())), None)
+        if titled is not None:
+            q.speaker, q.speaker_label, q.coref = titled.canonical, "PERSON", (titled.start, titled.end)
+            continue
+        if any(c.dep_ == "prep" for c in head.children):
+            continue  # "a spokesman for the ministry": whom they serve is said; someone else may speak next
+        nxt = next((later for later in quotations[n + 1:] if not later.floating and later.source_token >= 0), None)
+        if nxt is None or not (doc[nxt.source_token].sent.start == after.start or after.start_char <= nxt.start < after.end_char) \
+                or nxt.speaker_label != "PERSON" \
+                or nxt.source is None or doc[nxt.source_token].pos_ != "PROPN":
+            continue
+        named = next((m for m in mentions if m.start <= nxt.source[0] < m.end or nxt.source[0] <= m.start < nxt.source[1]), None)
+        if named is None or named.label != "PERSON":
+            continue
+        own_titles = {d for d in named.descriptors if d in ROLE_NOUNS or d in PERSON_NOUNS or d in _TITLE_WORDS}
+        described = {t.lower_ for t in head.subtree if t.is_alpha and not t.is_stop}
+        before_name = {t.lower_ for t in doc[max(0, named.ent.start - 6):named.ent.start] if t.is_alpha and not t.is_stop} \
+            if named.ent is not None else set()
+        if own_titles and not (own_titles | before_name) & described:
+            continue  # "A witness said ... Police Inspector Jo Doe said ...": two people
+        # someone new who became the subject in between is who the next quotation may be about
+        known = {m.canonical for m in mentions if m.start < sent.end_char}
+        others = [m for m in mentions if m.label == "PERSON" and m.subject and sent.end_char <= m.start < nxt.source[0]
+                  and m.canonical != nxt.speaker and m.canonical not in known]
+        if others:
+            continue
+        q.speaker, q.speaker_label, q.coref = nxt.speaker, "PERSON", nxt.coref or nxt.source
+
+
+_PERSON_ENDINGS = ("man", "woman", "person", "er", "ist", "ian", "or", "ant", "ent")
+_TITLE_WORDS = frozenset("mp senator inspector sergeant constable detective superintendent officer minister".split())
 
 
 # what a story's unnamed document may be called ("A new economic report claims ...")

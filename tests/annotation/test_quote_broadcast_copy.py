@@ -151,3 +151,36 @@ def test_guard_beliefs_and_named_hearsay_are_not_unsourced_quotations(nlp, text)
     """Guard: "is believed to", "is thought to" report no speech; "said by aides" names its source."""
     assert not any(q["source"] is None and q["cue"] in ("is believed", "is thought", "was said")
                    for q in _quotes(nlp, text))
+
+
+def test_a_described_speaker_is_the_one_named_later_with_that_title(nlp):
+    """ "The coroner ... has indicated he will not ... Coroner Graeme Johnston said ...": the title
+    names its holder a few sentences on."""
+    text = ("The coroner investigating the death of a marshal at the Lakeside rally has indicated he will not "
+            "stand in the way of next year's event. On the last day of hearings, the organisers' lawyers "
+            "sought an assurance that the event could go ahead. Coroner Hollis Brandvold said his findings were "
+            "unlikely to alter the organisers' plans.")
+    quotes = _quotes(nlp, text)
+    first = _find(quotes, "he will not stand in the way")
+    assert first["source"] == "The coroner" and "Hollis Brandvold" in first["speaker"]
+
+
+def test_a_described_speaker_is_the_speaker_named_in_the_next_sentence(nlp):
+    """ "..., his agent said. X had been ill for months, said Ken Ardley.": the lede describes, the
+    next sentence names."""
+    text = ("Sir Rupert Vail, the actor best known for his role in the comedy Back Benches, died on Wednesday "
+            "aged 74, his agent said. Vail had been ill for the past year and had just come out of hospital, "
+            "said Ken Ardley. He said the death was unexpected.")
+    quotes = _quotes(nlp, text)
+    assert _find(quotes, "Sir Rupert Vail, the actor")["speaker"] == "Ken Ardley"
+
+
+@pytest.mark.parametrize("text, fragment, not_speaker", [
+    ("A witness said the van was travelling far too fast. Police Inspector Dana Hult said the driver fled on foot.",
+     "the van was travelling", "Dana Hult"),
+    ("A spokeswoman for the shire council said the road would reopen on Monday. Mayor Petra Lind said the "
+     "repairs had cost $2 million.", "the road would reopen", "Petra Lind"),
+])
+def test_guard_someone_else_named_next_is_not_the_described_speaker(nlp, text, fragment, not_speaker):
+    """Guard: a person with a title of their own, or after "a spokeswoman for X", is someone new."""
+    assert _find(_quotes(nlp, text), fragment)["speaker"] != not_speaker
