@@ -146,10 +146,13 @@ def connect(spec: str) -> Iterator[tuple[Any, str]]:
 
 # The coordinator whose forked local:N workers must not outlive it. Dask notices a dead parent
 # through a pipe, but forked workers inherit each other's end of it and could keep each other
-# alive for good after a SIGKILL (seen: two workers still busy 16 minutes later). The kernel's
-# parent-death signal does not depend on that.
+# alive for good after a SIGKILL (seen: two workers still busy 16 minutes later). Each such child
+# watches its parent itself. (Not the kernel's parent-death signal: prctl(2) documents it firing
+# when the *thread* that forked the child ends, and Dask forks from threads that end while the
+# cluster runs.)
 _forking_parent: dict[str, int | None] = {"pid": None, "forked_by": None}
 _hooked: list[bool] = []
+_WATCH_SECONDS = 0.25
 
 
 def _workers_die_with_this_process() -> None:
@@ -166,19 +169,64 @@ def _note_forker() -> None:
 
 
 def _die_with_parent() -> None:
-    """In a child forked while a local cluster starts or runs: SIGKILL when the coordinator dies."""
+    """In a child forked while a local cluster starts or runs: exit when the coordinator dies."""
     parent = _forking_parent["pid"]
     if parent is None or _forking_parent["forked_by"] != parent:
         return  # a fork of some other time or process (a worker's own child): none of this
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
+    _forking_parent["pid"] = None  # the child's own forks are not the coordinator's
     if os.getppid() != parent:
-        os._exit(1)  # the coordinator died between the fork and the prctl
+        os._exit(1)  # the coordinator died already
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:  # a dead parent's children are handed to another process
+            time.sleep(_WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="goldspan-coordinator-watch", daemon=True).start()
+    _fresh_log_streams()
+
+
+def _fresh_log_streams() -> None:
+    """A forked worker's log handlers write through new file objects on the same descriptors.
+    The coordinator's other threads (Dask's IO loop) log while a worker is forked; a stream's
+    lock held by one of them at that moment is held for good in the child, whose first log line
+    then waits forever (seen: a worker stuck in StreamHandler.flush, LocalCluster waiting for it,
+    a CI run hung). The old objects are dropped unflushed: their buffers are the coordinator's."""
+    import logging
+
+    loggers = [logging.root] + [lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    handlers = {id(h): h for lg in loggers for h in lg.handlers}
+    if logging.lastResort is not None:
+        handlers[id(logging.lastResort)] = logging.lastResort
+    fresh: dict[int, object] = {}  # one new object per old stream (sys.stderr shared by several)
+    for name in ("stdout", "stderr"):
+        old = getattr(sys, name)
+        new = _reopened(old)
+        if new is not None:
+            fresh[id(old)] = new
+            setattr(sys, name, new)
+    for handler in handlers.values():
+        stream = getattr(handler, "stream", None)
+        if not isinstance(handler, logging.StreamHandler) or stream is None:
+            continue
+        new = fresh.get(id(stream)) or _reopened(stream)
+        if new is not None:
+            fresh[id(stream)] = new
+            handler.stream = new  # not setStream(): it flushes the old stream first
+
+
+def _reopened(stream: object) -> object | None:
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return None  # not a file (a StringIO): no lock of the coordinator's to inherit
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        return os.fdopen(os.dup(fd), "w", buffering=1, encoding=encoding, errors="backslashreplace")
+    except OSError:
+        return None
 
 
 def _first_line(exc: BaseException) -> str:
