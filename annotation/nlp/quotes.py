@@ -257,6 +257,8 @@ def _hearsay(verb: "Token", index: DocIndex) -> Quotation | None:
     """ "A 31-year-old woman is said to be responding well", "The opposition parties are reported
     to have rejected the call": hearsay that names nobody. The clause, its subject included, is
     what was said; there is no source (not "believed" or "thought": those are no speech)."""
+    if verb.tag_ == "VBN" and verb.lemma_.lower() == "tell":
+        return _told_by_nobody(verb, index)
     if verb.tag_ != "VBN" or verb.lemma_.lower() not in _HEARSAY_VERBS:
         return None
     children = list(verb.children)
@@ -273,6 +275,30 @@ def _hearsay(verb: "Token", index: DocIndex) -> Quotation | None:
         return None  # quote marks inside: the direct-quote rules take it
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
     return Quotation(start, end, False, cue=(aux.idx, verb.idx + len(verb.text)))
+
+
+def _told_by_nobody(verb: "Token", index: DocIndex) -> Quotation | None:
+    """ "The Royal Commission has been told directors made a bid for huge payouts", "A court has
+    been told the wall of water was unpredictable": what a hearing was told, by nobody named. The
+    clause after the verb is what was said; there is no source."""
+    children = list(verb.children)
+    aux = next((c for c in children if c.dep_ == "auxpass"), None)
+    if aux is None or not any(c.dep_ == "nsubjpass" for c in children) or any(c.dep_ in ("agent", "dative") for c in children):
+        return None
+    clause = [c for c in children if c.i > verb.i and c.dep_ in ("ccomp", "xcomp")]
+    if not clause or any(a.dep_ == "aux" and a.lower_ == "to" for a in clause[0].children):
+        return None  # "was told to leave": an order, not a report
+    doc = verb.doc
+    lo = min([clause[0].left_edge.i] + [c.left_edge.i for c in children if c.dep_ == "dobj" and verb.i < c.i < clause[0].i])
+    hi = verb.right_edge.i
+    while lo <= hi and doc[lo].lower_ == "that":
+        lo += 1
+    while hi > lo and doc[hi].is_punct:
+        hi -= 1
+    if hi - lo < 2 or any(index.region_of[i] != -1 for i in range(lo, hi + 1)):
+        return None
+    first = min([aux] + [c for c in children if c.dep_ == "aux" and c.i < verb.i], key=lambda t: t.i)
+    return Quotation(doc[lo].idx, doc[hi].idx + len(doc[hi].text), False, cue=(first.idx, verb.idx + len(verb.text)))
 
 
 def _clause_read_as_adverbial(verb: "Token") -> "Token | None":

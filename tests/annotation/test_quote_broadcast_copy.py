@@ -184,3 +184,22 @@ def test_a_described_speaker_is_the_speaker_named_in_the_next_sentence(nlp):
 def test_guard_someone_else_named_next_is_not_the_described_speaker(nlp, text, fragment, not_speaker):
     """Guard: a person with a title of their own, or after "a spokeswoman for X", is someone new."""
     assert _find(_quotes(nlp, text), fragment)["speaker"] != not_speaker
+
+
+@pytest.mark.parametrize("text, content, cue", [
+    ("The inquiry into the collapsed insurer Castlegate has been told directors made a bid for large "
+     "termination payouts.", "directors made a bid for large termination payouts", "has been told"),
+    ("A court in Tirol has been told the sudden wall of water was an unpredictable event.",
+     "the sudden wall of water was an unpredictable event", "has been told"),
+])
+def test_what_a_hearing_was_told_by_nobody_named_is_a_quotation_without_a_speaker(nlp, text, content, cue):
+    quote = _find(_quotes(nlp, text), content[:25])
+    assert quote["text"] == content and quote["cue"] == cue
+    assert quote["source"] is None and quote["speaker"] == ""
+
+
+def test_guard_an_order_or_a_named_teller_is_not_unsourced(nlp):
+    """Guard: "was told to leave" is an order; "was told by police that ..." names who told."""
+    assert _quotes(nlp, "The protester was told to leave the building.") == []
+    told = _find(_quotes(nlp, "She was told by police that her son had been found."), "her son had been found")
+    assert told["speaker"] == "police"
