@@ -263,8 +263,9 @@ def _hearsay(verb: "Token", index: DocIndex) -> Quotation | None:
         return None
     children = list(verb.children)
     aux = next((c for c in children if c.dep_ == "auxpass"), None)
-    if aux is None or not any(c.dep_ == "nsubjpass" for c in children) or any(c.dep_ == "agent" for c in children):
-        return None
+    subject = next((c for c in children if c.dep_ == "nsubjpass"), None)
+    if aux is None or subject is None or any(c.dep_ == "agent" for c in children) or subject.tag_ in ("WP", "WDT"):
+        return None  # "what is reported to be a fake passport": a description, not a report
     if not any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in children):
         return None
     doc = verb.doc

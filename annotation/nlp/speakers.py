@@ -136,8 +136,10 @@ def _described_then_named(doc: "Doc", quotations: list["Quotation"], mentions: l
         if titled is not None:
             q.speaker, q.speaker_label, q.coref = titled.canonical, "PERSON", (titled.start, titled.end)
             continue
-        if any(c.dep_ == "prep" for c in head.children):
-            continue  # "a spokesman for the ministry": whom they serve is said; someone else may speak next
+        if any(c.dep_ == "prep" for c in head.children) or lemma in _UNNAMED_BY_CUSTOM:
+            # "a spokesman for the ministry": whom they serve is said; "A spokesman says ...
+            # Shane Bradford of Ballidu says ...": news leaves spokesmen and officials unnamed
+            continue
         nxt = next((later for later in quotations[n + 1:] if not later.floating and later.source_token >= 0), None)
         if nxt is None or not (doc[nxt.source_token].sent.start == after.start or after.start_char <= nxt.start < after.end_char) \
                 or nxt.speaker_label != "PERSON" \
@@ -161,6 +163,7 @@ def _described_then_named(doc: "Doc", quotations: list["Quotation"], mentions: l
         q.speaker, q.speaker_label, q.coref = nxt.speaker, "PERSON", nxt.coref or nxt.source
 
 
+_UNNAMED_BY_CUSTOM = frozenset("spokesman spokeswoman spokesperson official source witness resident".split())
 _PERSON_ENDINGS = ("man", "woman", "person", "er", "ist", "ian", "or", "ant", "ent")
 _TITLE_WORDS = frozenset("mp senator inspector sergeant constable detective superintendent officer minister".split())
 

@@ -203,3 +203,16 @@ def test_guard_an_order_or_a_named_teller_is_not_unsourced(nlp):
     assert _quotes(nlp, "The protester was told to leave the building.") == []
     told = _find(_quotes(nlp, "She was told by police that her son had been found."), "her son had been found")
     assert told["speaker"] == "police"
+
+
+def test_guard_a_spokesman_is_not_the_resident_named_next(nlp):
+    """Guard: "A spokesman says ... Shane Bradley of Ballina says ...": two people."""
+    text = ("Geoscience Australia says the epicentre was near Burrin. A spokesman says the quake follows a larger "
+            "one in September. Shane Bradley of Ballina, just west of Burrin, says the quake shook his house.")
+    assert _find(_quotes(nlp, text), "the quake follows")["speaker"] != "Shane Bradley"
+
+
+def test_guard_what_is_reported_to_be_is_a_description(nlp):
+    """Guard: "travelling on what is reported to be a fake passport" reports nothing."""
+    text = "The man was travelling on what is reported to be a fake British passport."
+    assert _quotes(nlp, text) == []
