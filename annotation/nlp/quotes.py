@@ -222,7 +222,11 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         ):  # "said in a statement that ...", parsed as a clause on "statement"
             noun = child if child.dep_ == "dobj" else next(p for p in child.children if p.dep_ == "pobj")
             for clause in noun.children:
-                if clause.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children):
+                if clause.dep_ in ("acl", "ccomp") and (any(m.dep_ == "mark" and m.lower_ == "that" for m in clause.children) or (
+                    # "expressed concern the disease could spread": the "that" left out
+                    clause.left_edge.i == noun.i + 1 and clause.tag_ != "VBG" and not any(m.dep_ == "mark" for m in clause.children)
+                    and any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children)
+                )):
                     ranges.append((clause.left_edge.i, clause.right_edge.i))
     if not ranges and verb.lemma_.lower() == "say":
         clause = _clause_read_as_adverbial(verb)

@@ -216,3 +216,11 @@ def test_guard_what_is_reported_to_be_is_a_description(nlp):
     """Guard: "travelling on what is reported to be a fake passport" reports nothing."""
     text = "The man was travelling on what is reported to be a fake British passport."
     assert _quotes(nlp, text) == []
+
+
+def test_a_clause_noun_without_that_still_carries_the_report(nlp):
+    """ "locals have expressed concern the disease could spread": the "that" left out."""
+    text = ("The health department is briefing staff but locals have expressed concern the fever could spread "
+            "to the wider community.")
+    quote = _find(_quotes(nlp, text), "the fever could spread")
+    assert quote["text"] == "the fever could spread to the wider community" and quote["source"] == "locals"
