@@ -32,6 +32,12 @@ def find_subject(verb: "Token") -> "Token | None":
         agent = None
         subjects = [c for c in node.children if c.dep_ == "nsubj"]
         if len(subjects) > 1:  # "Malaysia's Prime Minister, Najib Razak said": take the name
+            # ... unless the later one ends a relative clause of the earlier one that the writer
+            # never closed ("Stuart MacGill, who is in the squad in place of Andy Bichel says")
+            relative = [c for c in subjects if any(r.dep_ == "relcl" and r.i > c.i and any(
+                w.lower_ in _RELATIVE for w in r.children) for r in c.children)]
+            if relative and all(c.i > relative[0].i for c in subjects if c is not relative[0]):
+                return _possessed_person(relative[0])
             subjects.sort(key=lambda c: (c.ent_type_ == "", -c.i))
             return subjects[0]
         for child in node.children:

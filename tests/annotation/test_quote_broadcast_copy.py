@@ -224,3 +224,17 @@ def test_a_clause_noun_without_that_still_carries_the_report(nlp):
             "to the wider community.")
     quote = _find(_quotes(nlp, text), "the fever could spread")
     assert quote["text"] == "the fever could spread to the wider community" and quote["source"] == "locals"
+
+
+def test_an_unclosed_relative_clause_does_not_lend_its_last_name_the_cue(nlp):
+    """ "Leg spinner Stuart Maclean, who is in the squad in place of pace bowler Andy Birch says":
+    the relative clause was never closed with a comma; Maclean says it."""
+    text = ("Leg spinner Stuart Maclean, who is in the squad in place of pace bowler Andy Birch says he is not "
+            "worried by reports of a clash with the captain.")
+    assert _find(_quotes(nlp, text), "he is not worried")["speaker"] == "Stuart Maclean"
+
+
+def test_guard_a_title_then_the_name_is_the_name(nlp):
+    """Guard: "Malaysia's Prime Minister, Najib Razak said": the name after the title."""
+    text = "Malaysia's Prime Minister, Najib Razak said the aircraft had been lost over the sea."
+    assert _find(_quotes(nlp, text), "the aircraft had been lost")["speaker"] == "Najib Razak"
