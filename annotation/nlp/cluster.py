@@ -21,7 +21,6 @@ import contextlib
 import importlib.util
 import logging
 import os
-import signal
 import sys
 import time
 import uuid

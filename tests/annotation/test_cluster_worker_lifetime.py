@@ -39,13 +39,7 @@ def test_a_forked_worker_dies_with_its_sigkilled_coordinator():
     finally:
         coordinator.send_signal(signal.SIGKILL)
         coordinator.wait()
-    end = time.monotonic() + 30  # only keeps a broken run from hanging the suite
-    while _alive(worker) and time.monotonic() < end:
-        time.sleep(0.05)
-    alive = _alive(worker)
-    if alive:
-        os.kill(worker, signal.SIGKILL)
-    assert not alive, "the worker outlived its coordinator"
+    _assert_gone(worker)
 
 
 def test_a_fork_outside_a_local_cluster_is_left_alone():
@@ -69,6 +63,17 @@ print(child, flush=True)
     finally:
         if _alive(child):
             os.kill(child, signal.SIGKILL)
+
+
+def _assert_gone(worker: int) -> None:
+    """The worker ends soon after its coordinator (30 s only keeps a broken run from hanging)."""
+    end = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < end:
+        time.sleep(0.05)
+    alive = _alive(worker)
+    if alive:
+        os.kill(worker, signal.SIGKILL)
+    assert not alive, "the worker outlived its coordinator"
 
 
 def _alive(pid: int) -> bool:
@@ -109,13 +114,7 @@ time.sleep(120)
     finally:
         coordinator.send_signal(signal.SIGKILL)
         coordinator.wait()
-    end = time.monotonic() + 30
-    while _alive(worker) and time.monotonic() < end:
-        time.sleep(0.05)
-    alive = _alive(worker)
-    if alive:
-        os.kill(worker, signal.SIGKILL)
-    assert not alive, "the worker outlived its coordinator"
+    _assert_gone(worker)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork hooks are tested on Linux")

@@ -13,6 +13,16 @@ from tests.gui.gui_helpers import ARTICLE, make_project
 from tests.gui.test_main_window import _close, _window
 
 
+def _endless(store, token):  # type: ignore[no-untyped-def]
+    """A job that runs until cancelled, checking between batches as jobs do."""
+    n = 0
+    while True:
+        token.check()
+        n += 1
+        time.sleep(0.01)
+        yield Progress(n, 0, f"batch {n}")
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
     return make_project(tmp_path / "demo.db")
@@ -52,15 +62,7 @@ def test_cancel_between_batches_and_errors_reach_one_handler(qtbot, demo):
     failures: list[tuple[str, str]] = []
     window.jobs.failed.connect(lambda title, message: failures.append((title, message)))
 
-    def endless(store, token):  # type: ignore[no-untyped-def]
-        n = 0
-        while True:
-            token.check()  # a job checks between batches
-            n += 1
-            time.sleep(0.01)
-            yield Progress(n, 0, f"batch {n}")
-
-    window.jobs.start("Endless", window.store, endless, show_dialog=False)
+    window.jobs.start("Endless", window.store, _endless, show_dialog=False)
     qtbot.wait(50)
     window.jobs.cancel()
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=10000)
@@ -92,16 +94,8 @@ def test_cancel_button_cancels_and_the_token_dies_without_qt(qtbot, demo):
     failures: list[tuple[str, str]] = []
     window.jobs.failed.connect(lambda title, message: failures.append((title, message)))
 
-    def endless(store, token):  # type: ignore[no-untyped-def]
-        n = 0
-        while True:
-            token.check()
-            n += 1
-            time.sleep(0.01)
-            yield Progress(n, 0, f"batch {n}")
-
     window.jobs.show_next_at_once()
-    window.jobs.start("Endless", window.store, endless)
+    window.jobs.start("Endless", window.store, _endless)
     token = window.jobs._running[0]  # noqa: SLF001 - the invariant is about this object
     assert weakref.getweakrefcount(token) == 0
     dialog = window.jobs.dialog
