@@ -132,7 +132,7 @@ def _described_then_named(doc: "Doc", quotations: list["Quotation"], mentions: l
             window = doc[window.end].sent
         window_end = window.end_char
         titled = next((m for m in mentions if m.label == "PERSON" and after.start_char <= m.start < window_end
-                       and m.subject and (lemma in m.descriptors or lemma in doc.text[m.start:m.end].lower().split())), None)
+                       and m.subject and (lemma in m.descriptors or m.ent is not None and lemma in m.ent.text.lower().split())), None)
         if titled is not None:
             q.speaker, q.speaker_label, q.coref = titled.canonical, "PERSON", (titled.start, titled.end)
             continue
