@@ -164,6 +164,9 @@ def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
             ent = person_fix(index.ents[index.ent_at[child.i]])
             if ent.label_ in ("PERSON", "ORG"):
                 return ent
+    known = _known_as(tok)
+    if known is not None:
+        return known
     hi = min(tok.right_edge.i, tok.i + 12)
     # "A spokesman for Immigration Minister Philip Ruddock": whom someone new works for, not them
     served = {t.i for c in tok.children if c.dep_ == "prep" and c.lower_ in ("for", "to") for t in c.subtree} \
@@ -174,6 +177,28 @@ def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
             if all(t.dep_ not in ("relcl", "acl") for t in doc[tok.i:ent.start]):
                 return ent
     return _name_at_the_end(tok, index)
+
+
+_NAMING_PARTICIPLES = frozenset(("know", "name", "call", "identify", "dub"))
+
+
+def _known_as(tok: "Token") -> "Any":
+    """ "a man known as Nick", "a teenager named Josh Kerr": the description carries the name
+    the person goes by; that name is the SOURCE."""
+    from spacy.tokens import Span as SpacySpan
+
+    for child in tok.children:
+        if child.dep_ != "acl" or child.i <= tok.i or child.lemma_.lower() not in _NAMING_PARTICIPLES or child.tag_ != "VBN":
+            continue
+        names = [t for t in child.subtree if t.pos_ == "PROPN" and t.is_title and t.dep_ != "compound"]
+        if not names:
+            continue
+        last = names[0]
+        first = last.i
+        while first > child.i + 1 and tok.doc[first - 1].pos_ == "PROPN" and tok.doc[first - 1].dep_ == "compound":
+            first -= 1
+        return SpacySpan(tok.doc, first, last.i + 1, label="PERSON")
+    return None
 
 
 def _name_at_the_end(tok: "Token", index: DocIndex) -> "Any":

@@ -238,3 +238,13 @@ def test_guard_a_title_then_the_name_is_the_name(nlp):
     """Guard: "Malaysia's Prime Minister, Najib Razak said": the name after the title."""
     text = "Malaysia's Prime Minister, Najib Razak said the aircraft had been lost over the sea."
     assert _find(_quotes(nlp, text), "the aircraft had been lost")["speaker"] == "Najib Razak"
+
+
+@pytest.mark.parametrize("text, fragment, speaker", [
+    ("But a man known as Rory, told Channel Nine he is sure the man detained is his school friend.",
+     "he is sure the man detained", "Rory"),
+    ("A teenager named Josh Kerrigan said the bus never came.", "the bus never came", "Josh Kerrigan"),
+])
+def test_a_description_that_gives_the_name_someone_goes_by_is_that_name(nlp, text, fragment, speaker):
+    """ "a man known as Rory", "a teenager named Josh Kerrigan": the name the description carries."""
+    assert _find(_quotes(nlp, text), fragment)["speaker"] == speaker
