@@ -187,6 +187,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             # "which the chef says she buys": the relative pronoun before the verb is not content
             lo = max(child.left_edge.i, verb.i + 1) if child.i > verb.i else child.left_edge.i
             hi = child.right_edge.i
+            if child.i > verb.i:
+                lo = _after_the_saying(child, lo)
             for sibling in verb.children:
                 # "told reporters that X and that Y": both clauses are the report
                 if sibling.dep_ == "conj" and sibling.i > hi and any(
@@ -304,6 +306,24 @@ def _told_by_nobody(verb: "Token", index: DocIndex) -> Quotation | None:
         return None
     first = min([aux] + [c for c in children if c.dep_ == "aux" and c.i < verb.i], key=lambda t: t.i)
     return Quotation(doc[lo].idx, doc[hi].idx + len(doc[hi].text), False, cue=(first.idx, verb.idx + len(verb.text)))
+
+
+_WHEN_SAID = frozenset(("as", "while", "when", "after", "before"))
+
+
+def _after_the_saying(clause: "Token", lo: int) -> int:
+    """ "Prelogar had said as she concluded her arguments, “diversity is essential ...”": the
+    parser hung the time of the saying on the reported clause. An "as"/"while"/"when" clause that
+    opens it and ends at a comma tells when it was said; the report starts after the comma."""
+    doc = clause.doc
+    for lead in clause.children:
+        if lead.dep_ != "advcl" or lead.i > clause.i or lead.left_edge.i != lo or not any(
+                m.dep_ == "mark" and m.lower_ in _WHEN_SAID for m in lead.children):
+            continue
+        after = lead.right_edge.i + 1
+        if after < clause.i and doc[after].text == ",":
+            return after + 1
+    return lo
 
 
 def _clause_read_as_adverbial(verb: "Token") -> "Token | None":

@@ -185,3 +185,16 @@ def test_he_in_the_next_paragraph_is_the_spokesperson_just_quoted(nlp):
             "“We have worked with the unions for years to settle this,” he said.")
     q = _find(_quotes(nlp, text), "worked with the unions")
     assert "spokesperson" in q["speaker"]  # not Jo Brannick, named before
+
+
+def test_when_it_was_said_is_not_part_of_the_second_half(nlp):
+    """ "“For industry,” Varga had said as she closed her argument, “diversity is essential ...”":
+    the time of the saying opens the parse of the reported clause; the second half is a direct
+    quote of its own, not a mixed one beginning at "as"."""
+    text = ("\u201cFor industry,\u201d Varga had said as she closed her argument in the case, \u201cdiversity is "
+            "essential to good products. For hospitals and researchers, diversity is part of better care.\u201d")
+    quotes = _quotes(nlp, text)
+    second = _find(quotes, "diversity is essential")
+    assert second["text"].startswith("diversity is essential") and second["direct"]
+    assert second["speaker"] == "Varga"
+    assert not any(q["text"].startswith("as she closed") for q in quotes)
