@@ -62,8 +62,8 @@ class _Load(QRunnable):
         try:
             worker = self._store.worker()
         except Exception as exc:  # noqa: BLE001 - reported to the view, which shows it
-            self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")
-            self.signals.ended.emit()
+            self._send(f"cannot load the spans: {exc}")
+            self._end()
             return
         try:
             unit = self._unit
@@ -73,15 +73,27 @@ class _Load(QRunnable):
                          if r.head_id in ids or r.child_id in ids]
             index = SpanIndex(OffsetMap(self._text))
             index.reset(OffsetMap(self._text), spans, relations)
-            self.signals.loaded.emit(self._generation, index)
+            self._send(index)
             # Then the whole document's invalid spans (comments too) for the inspector: on a
             # long text that scan takes a good part of a second, so the spans do not wait for it.
-            self.signals.loaded.emit(self._generation, InvalidSpans(worker.invalid_spans(unit.document_id)))
+            self._send(InvalidSpans(worker.invalid_spans(unit.document_id)))
         except Exception as exc:  # noqa: BLE001
-            self.signals.loaded.emit(self._generation, f"cannot load the spans: {exc}")
+            self._send(f"cannot load the spans: {exc}")
         finally:
             worker.close()
+            self._end()
+
+    def _send(self, result: object) -> None:
+        try:
+            self.signals.loaded.emit(self._generation, result)
+        except RuntimeError:  # the view went away with its signals: nobody is waiting for this
+            pass
+
+    def _end(self) -> None:
+        try:
             self.signals.ended.emit()
+        except RuntimeError:  # the view went away with its signals: nobody will hear "ended"
+            _loading(False)
 
 
 class SpanLoader:
@@ -89,7 +101,11 @@ class SpanLoader:
 
     def __init__(self, deliver: Callable[[SpanIndex | str], None]) -> None:
         self._deliver_ref = weakref.WeakMethod(deliver)  # type: ignore[arg-type]
-        self._signals = _Signals()
+        # Owned by the view (a QObject of this thread), never by a Python reference: the loads
+        # in flight hold one, and the pool thread that drops it last would destroy a QObject of
+        # this thread there (the job runner's segfault had that shape).
+        owner = getattr(deliver, "__self__", None)
+        self._signals = _Signals(owner if isinstance(owner, QObject) else None)
         self._signals.loaded.connect(self._arrived)
         self._signals.ended.connect(lambda: _loading(False))
         self.generation = 0

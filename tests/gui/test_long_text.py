@@ -84,3 +84,34 @@ def test_long_text_spans_come_from_a_worker_and_edits_meanwhile_are_kept(qtbot, 
     store = window.session.store
     window.close()
     store.close()
+
+
+def test_a_view_closed_while_its_spans_load_takes_the_loads_signals_with_it(qtbot, tmp_path, monkeypatch):
+    """The loader's signal object belongs to the view, never to a Python reference that the pool
+    thread may drop last (destroying a QObject of the window's thread there: the shape of the job
+    runner's segfault). A view deleted mid-load ends the load quietly and the window's switch
+    interval comes back."""
+    import sys
+
+    from shiboken6 import Shiboken
+
+    from gui.views import span_loader
+
+    monkeypatch.setattr(span_loader, "ASYNC_CHARS", 1000)
+    text = "Maria Öberg said the bridge would open. " * 100
+    store = Store.create(tmp_path / "closing.db")
+    doc = add_article(store, text, "Long")
+    for i in range(0, 100, 10):
+        add_suggestion(store, doc, i * 40, i * 40 + 11, "ORG", "tester")
+    normal = sys.getswitchinterval()
+    view = AnnotatedTextView(Session(store, "tester"))
+    signals = view._loader._signals  # noqa: SLF001 - the ownership is the point
+    assert signals.parent() is view and not Shiboken.ownedByPython(signals)
+    view.set_unit(Unit(doc))
+    assert view.spans_pending()
+    view.deleteLater()  # the window closes the view while the load is on its way
+    del view
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: span_loader._loads_running == 0, timeout=10000)  # noqa: SLF001
+    assert sys.getswitchinterval() == normal
+    store.close()
