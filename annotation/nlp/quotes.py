@@ -152,7 +152,7 @@ def _acts_as_verb(tok: "Token") -> bool:
 def _clausal(verb: "Token", index: DocIndex, consumed: set[int]) -> list[Quotation]:
     """Quotations whose content is a clause governed by a reporting verb."""
     out: list[Quotation] = []
-    hearsay = _hearsay(verb, index)
+    hearsay = _told_by_nobody(verb, index) if verb.lemma_.lower() == "tell" else _hearsay(verb, index)
     if hearsay is not None:
         return [hearsay]
     trailing = trailing_attribution(verb)
@@ -263,8 +263,6 @@ def _hearsay(verb: "Token", index: DocIndex) -> Quotation | None:
     """ "A 31-year-old woman is said to be responding well", "The opposition parties are reported
     to have rejected the call": hearsay that names nobody. The clause, its subject included, is
     what was said; there is no source (not "believed" or "thought": those are no speech)."""
-    if verb.tag_ == "VBN" and verb.lemma_.lower() == "tell":
-        return _told_by_nobody(verb, index)
     if verb.tag_ != "VBN" or verb.lemma_.lower() not in _HEARSAY_VERBS:
         return None
     children = list(verb.children)
@@ -274,14 +272,7 @@ def _hearsay(verb: "Token", index: DocIndex) -> Quotation | None:
         return None  # "what is reported to be a fake passport": a description, not a report
     if not any(c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in children):
         return None
-    doc = verb.doc
-    lo, hi = verb.left_edge.i, verb.right_edge.i
-    while hi > lo and doc[hi].is_punct:
-        hi -= 1
-    if any(index.region_of[i] != -1 for i in range(lo, hi + 1)) or hi - lo < 3:
-        return None  # quote marks inside: the direct-quote rules take it
-    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
-    return Quotation(start, end, False, cue=(aux.idx, verb.idx + len(verb.text)))
+    return _unsourced(verb, verb.left_edge.i, aux, index, shortest=4)
 
 
 def _told_by_nobody(verb: "Token", index: DocIndex) -> Quotation | None:
@@ -290,22 +281,30 @@ def _told_by_nobody(verb: "Token", index: DocIndex) -> Quotation | None:
     clause after the verb is what was said; there is no source."""
     children = list(verb.children)
     aux = next((c for c in children if c.dep_ == "auxpass"), None)
-    if aux is None or not any(c.dep_ == "nsubjpass" for c in children) or any(c.dep_ in ("agent", "dative") for c in children):
+    if verb.tag_ != "VBN" or aux is None or not any(c.dep_ == "nsubjpass" for c in children) \
+            or any(c.dep_ in ("agent", "dative") for c in children):
         return None
     clause = [c for c in children if c.i > verb.i and c.dep_ in ("ccomp", "xcomp")]
     if not clause or any(a.dep_ == "aux" and a.lower_ == "to" for a in clause[0].children):
         return None  # "was told to leave": an order, not a report
-    doc = verb.doc
     lo = min([clause[0].left_edge.i] + [c.left_edge.i for c in children if c.dep_ == "dobj" and verb.i < c.i < clause[0].i])
-    hi = verb.right_edge.i
-    while lo <= hi and doc[lo].lower_ == "that":
+    while lo <= verb.right_edge.i and verb.doc[lo].lower_ == "that":
         lo += 1
+    first = min([aux] + [c for c in children if c.dep_ == "aux" and c.i < verb.i], key=lambda t: t.i)
+    return _unsourced(verb, lo, first, index, shortest=3)
+
+
+def _unsourced(verb: "Token", lo: int, cue_from: "Token", index: DocIndex, shortest: int) -> Quotation | None:
+    """The quotation from token ``lo`` to the end of ``verb``'s clause (final punctuation left out),
+    cued from ``cue_from`` to the verb, with no source; none when it is shorter than ``shortest``
+    tokens or holds quote marks (the direct-quote rules take those)."""
+    doc = verb.doc
+    hi = verb.right_edge.i
     while hi > lo and doc[hi].is_punct:
         hi -= 1
-    if hi - lo < 2 or any(index.region_of[i] != -1 for i in range(lo, hi + 1)):
+    if hi - lo + 1 < shortest or any(index.region_of[i] != -1 for i in range(lo, hi + 1)):
         return None
-    first = min([aux] + [c for c in children if c.dep_ == "aux" and c.i < verb.i], key=lambda t: t.i)
-    return Quotation(doc[lo].idx, doc[hi].idx + len(doc[hi].text), False, cue=(first.idx, verb.idx + len(verb.text)))
+    return Quotation(doc[lo].idx, doc[hi].idx + len(doc[hi].text), False, cue=(cue_from.idx, verb.idx + len(verb.text)))
 
 
 _WHEN_SAID = frozenset(("as", "while", "when", "after", "before"))
