@@ -189,6 +189,7 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             hi = child.right_edge.i
             if child.i > verb.i:
                 lo = _after_the_saying(child, lo)
+                lo = _subject_hung_on_the_listener(verb, child, lo)
             for sibling in verb.children:
                 # "told reporters that X and that Y": both clauses are the report
                 if sibling.dep_ == "conj" and sibling.i > hi and any(
@@ -234,7 +235,8 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
         clause = _clause_read_as_adverbial(verb)
         if clause is not None:
             ranges.append((clause.left_edge.i, clause.right_edge.i))
-    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+    if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) \
+            and verb.lemma_.lower() != "continue":  # "As negotiations continue, X has ...": no one spoke
         # "As Heald told the Post, ozone has dropped": the reported clause is the verb's head.
         head = verb.head
         left = (head.left_edge.i, verb.left_edge.i - 1)
@@ -322,6 +324,23 @@ def _after_the_saying(clause: "Token", lo: int) -> int:
         after = lead.right_edge.i + 1
         if after < clause.i and doc[after].text == ",":
             return after + 1
+    return lo
+
+
+def _subject_hung_on_the_listener(verb: "Token", clause: "Token", lo: int) -> int:
+    """ "Mr Gibbons has told the commission, HIH chairman Ray Williams and finance director Dominic
+    Federa were at that meeting": the parser made the clause's subject an apposition of whom he
+    told, leaving "were at that meeting" without one. The apposition set off by a comma right
+    before a subjectless clause starts the clause."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+        return lo
+    doc = verb.doc
+    for obj in verb.children:
+        if obj.dep_ not in ("dobj", "dative") or not verb.i < obj.i < clause.i:
+            continue
+        for ap in obj.children:
+            if ap.dep_ == "appos" and ap.right_edge.i == lo - 1 and doc[ap.left_edge.i - 1].text == ",":
+                return ap.left_edge.i
     return lo
 
 

@@ -49,7 +49,7 @@ def find_subject(verb: "Token") -> "Token | None":
                     cleft = next((c for c in node.head.children if c.dep_ == "attr" and c.i < child.i), None)
                     if cleft is not None:
                         return cleft
-                return None if child.lower_ == "there" else _possessed_person(child)
+                return None if child.lower_ == "there" else _named_after_the_role(_possessed_person(child), node)
             if child.dep_ == "expl":
                 return None  # "it is said that": no speaker
             if child.dep_ == "agent":
@@ -61,6 +61,10 @@ def find_subject(verb: "Token") -> "Token | None":
                 return agent
         if agent is not None:
             return agent
+        if node is verb and node.dep_ in ("ROOT", "ccomp"):
+            hung = _subject_hung_before(verb)
+            if hung is not None:
+                return hung
         if node.dep_ in ("xcomp", "ccomp") and node.head.lemma_.lower() in ("have", "make", "let", "get"):
             # "Wallace had Trump confirm that he signed ...": the one made to speak speaks
             made = next((c for c in node.head.children if c.dep_ == "dobj" and c.i < node.i), None)
@@ -78,6 +82,49 @@ def find_subject(verb: "Token") -> "Token | None":
 
 
 _POSSESSIVE = ("'s", "’s")
+_PHRASE_HEADS = ("NOUN", "PROPN")
+
+
+def _subject_hung_before(verb: "Token") -> "Token | None":
+    """ '"The operations will continue as long as the enemy continues its occupation" of
+    Palestinian lands in the Gaza Strip and West Bank, a militant from the group told a crowd':
+    the cue has no subject because the parser hung "a militant" on the last place named, as its
+    apposition. A noun phrase set off by a comma that ends right before a subjectless cue, and
+    that the parser made an apposition, is who speaks."""
+    doc = verb.doc
+    if verb.i == 0 or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children):
+        return None
+    tok = doc[verb.i - 1]
+    while tok.dep_ != "appos" and tok.head.i != tok.i and tok.head.i < verb.i:
+        tok = tok.head
+    if tok.dep_ != "appos" or tok.pos_ not in _PHRASE_HEADS or tok.right_edge.i != verb.i - 1:
+        return None
+    first = tok.left_edge.i
+    return tok if first > 0 and doc[first - 1].text == "," else None
+
+
+def _a_body(tok: "Token") -> bool:
+    """An organisation or a place: tagged so, or called one ("accountancy firm Baker and Lowe")."""
+    from annotation.nlp.lexicon import ORG_NOUNS
+
+    return tok.ent_type_ in ("ORG", "GPE") or any(
+        c.dep_ == "compound" and c.i < tok.i and c.lemma_.lower() in ORG_NOUNS for c in tok.children)
+
+
+def _named_after_the_role(tok: "Token", verb: "Token") -> "Token":
+    """ "A partner for accountancy firm Ernst and Young, John Gibbons, says": the parser hung the
+    name on the firm, but a firm has no person's name in apposition: the name is the partner's.
+    (Not "a spokeswoman for the Immigration Minister, Philip Ruddock, says": the minister is
+    the one named there, and a minister is a person.)"""
+    if tok.pos_ != "NOUN":
+        return tok
+    doc = tok.doc
+    for t in tok.subtree:
+        if t.dep_ == "appos" and t.ent_type_ == "PERSON" and _a_body(t.head) \
+                and t.head.i > tok.i and t.right_edge.i + 1 < verb.i and doc[t.right_edge.i + 1].text == "," \
+                and all(w.is_punct or w.pos_ == "ADV" for w in doc[t.right_edge.i + 1:verb.i]):
+            return t
+    return tok
 
 
 def _possessed_person(tok: "Token") -> "Token":
@@ -188,7 +235,9 @@ def _known_as(tok: "Token") -> "Any":
     from spacy.tokens import Span as SpacySpan
 
     for child in tok.children:
-        if child.dep_ != "acl" or child.i <= tok.i or child.lemma_.lower() not in _NAMING_PARTICIPLES or child.tag_ != "VBN":
+        if child.dep_ == "relcl" and child.i > tok.i and _names_themself(child):
+            pass  # "The man who calls himself Abu Mohammad told ABC Radio", "who gave his name as Ali"
+        elif child.dep_ != "acl" or child.i <= tok.i or child.lemma_.lower() not in _NAMING_PARTICIPLES or child.tag_ != "VBN":
             continue
         names = [t for t in child.subtree if t.pos_ == "PROPN" and t.is_title and t.dep_ != "compound"]
         if not names:
@@ -199,6 +248,21 @@ def _known_as(tok: "Token") -> "Any":
             first -= 1
         return SpacySpan(tok.doc, first, last.i + 1, label="PERSON")
     return None
+
+
+_REFLEXIVES = frozenset(("himself", "herself", "themselves"))
+
+
+def _names_themself(verb: "Token") -> bool:
+    """A relative clause in which someone gives their own name: "who calls himself X", "who
+    identified herself as X", "who gave his name as X", "who goes by X"."""
+    lemma = verb.lemma_.lower()
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "prep")]
+    if lemma in ("call", "identify", "describe", "introduce", "style") and any(c.lower_ in _REFLEXIVES for c in objects):
+        return True
+    if lemma == "give" and any(c.lemma_.lower() == "name" for c in objects):
+        return True
+    return lemma == "go" and any(c.lower_ == "by" for c in objects)
 
 
 def _name_at_the_end(tok: "Token", index: DocIndex) -> "Any":

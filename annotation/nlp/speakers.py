@@ -143,7 +143,7 @@ def _described_then_named(doc: "Doc", quotations: list["Quotation"], mentions: l
         nxt = next((later for later in quotations[n + 1:] if not later.floating and later.source_token >= 0), None)
         if nxt is None or not (doc[nxt.source_token].sent.start == after.start or after.start_char <= nxt.start < after.end_char) \
                 or nxt.speaker_label != "PERSON" \
-                or nxt.source is None or doc[nxt.source_token].pos_ != "PROPN":
+                or nxt.source is None or doc[nxt.source_token].pos_ == "PRON":  # named, not "he said"
             continue
         named = next((m for m in mentions if m.start <= nxt.source[0] < m.end or nxt.source[0] <= m.start < nxt.source[1]), None)
         if named is None or named.label != "PERSON":
@@ -163,6 +163,7 @@ def _described_then_named(doc: "Doc", quotations: list["Quotation"], mentions: l
         q.speaker, q.speaker_label, q.coref = nxt.speaker, "PERSON", nxt.coref or nxt.source
 
 
+_ANYONE = frozenset(("source", "person"))  # words that stand for whoever was just described
 _UNNAMED_BY_CUSTOM = frozenset("spokesman spokeswoman spokesperson official source witness resident".split())
 _PERSON_ENDINGS = ("man", "woman", "person", "er", "ist", "ian", "or", "ant", "ent")
 _TITLE_WORDS = frozenset("mp senator inspector sergeant constable detective superintendent officer minister".split())
@@ -316,8 +317,12 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         described_before = _unnamed_person_before(head, prev, text, other, max_gap=1 if indefinite else 0)
         if described_before is not None:
             return described_before  # '"...," said the regional manager ... "...," he added'
+        # "a militant ... told a crowd. “…,” he said. “…,” he said": "he" after "he" stays the person
+        # the first "he" was, a description too
+        chained = prev is not None and prev.source_token >= 0 and prev.speaker_label == "PERSON" and \
+            word_gender(head.doc[prev.source_token].lower_) == word_gender(word)
         if prev is not None and prev.source is not None and prev.speaker and gender.get(prev.speaker) != other and \
-                prev.speaker_label in ("", "PERSON") and prev.speaker[:1].isupper() and (
+                prev.speaker_label in ("", "PERSON") and (prev.speaker[:1].isupper() or chained) and (
                     prev.source_token < 0 or word_gender(head.doc[prev.source_token].lower_) != other):
             # the previous speaker is a name the tagger missed ("Paris claims ... She also claims"),
             # or a description of the right gender ("A spokeswoman for X said ... she said"; not
@@ -368,11 +373,14 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return several  # "X Inc and Y Partners said ... The companies said ..."
     if (head.pos_ not in ("NOUN",) and not _capitalised_title(head)) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
-    if word_gender(word) and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) and prev is not None \
+    if (word_gender(word) or word in _ANYONE or prev is not None and prev.source_token >= 0
+            and head.doc[prev.source_token].lemma_.lower() == head.lemma_.lower()) \
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) and prev is not None \
             and prev.source_token >= 0 and any(c.dep_ == "det" and c.lower_ in ("a", "an")
                                                for c in head.doc[prev.source_token].children):
         # '"A resident who did not want to be named said ..." / "...," the woman said': the
-        # unnamed person just quoted, not the last person named
+        # unnamed person just quoted, not the last person named; so is "the source" after "a
+        # western diplomat said", and "the official" after "a senior official said"
         same = _unnamed_person_before(head, prev, text, "he" if word_gender(word) == "she" else "she", max_gap=1)
         if same is not None:
             return same
@@ -471,8 +479,13 @@ def _unnamed_person_before(head, prev: "Quotation | None", text: str, other: str
         return None
     source = head.doc[prev.source_token]
     noun = source.lemma_.lower()
-    if noun not in ROLE_NOUNS and noun not in PERSON_NOUNS and not word_gender(noun) or source.tag_ != "NN" \
-            or word_gender(source.lower_) == other:
+    # "a militant from the group told a crowd": someone brought in with "a" is a person unless
+    # the noun names a body or a text, whether or not the word lists know it
+    someone = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in source.children) and not (
+        noun in ORG_NOUNS or noun in DOCUMENT_SUBJECTS or noun in STATEMENT_NOUNS or noun in NON_SPEAKERS
+        or noun in TEXT_NOUNS)
+    if noun not in ROLE_NOUNS and noun not in PERSON_NOUNS and not word_gender(noun) and not someone \
+            or source.tag_ != "NN" or word_gender(source.lower_) == other:
         return None
     if _paragraph_gap(text, prev.end, head.idx) > max_gap:
         return None

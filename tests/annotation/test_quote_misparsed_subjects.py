@@ -1,0 +1,100 @@
+"""Issue 12, seventh round: speakers and contents the small parser hides, found on dev stories.
+
+- a subject the parser hung on the words before it, as an apposition ('"…" of the coast, a
+  fighter from the brigade told a rally'; 'has told the inquiry, board chairman X were at ...');
+- a person's name apposed to the firm in a role's phrase ("A partner for the firm X, Jo Doe,
+  says"), but not the minister named after "a spokeswoman for the minister";
+- someone who gives their own name ("The man who calls himself X told ...");
+- the unnamed person just quoted, as "the source" and as "he ... he";
+- "As negotiations continue, ..." reports nothing.
+
+Every text here is written for this file (invented people, places and bodies in the style of
+broadcast news); none is taken from the bench, its gold sets or its corpora. Tests whose docstring
+starts with "Guard:" pin behaviour that must not change (they pass on the code before too).
+"""
+from __future__ import annotations
+
+from tests.annotation.quote_cases import find, quotes_in
+
+
+MILITANT = ('More than 1,000 supporters gathered at the cemetery. "The raids will continue as long as the enemy '
+            'continues its occupation" of Kurdish lands in the Tarsa Strip and West Marra, a militant from the '
+            'group told a crowd with a loudspeaker.')
+
+
+def test_a_subject_hung_on_the_place_before_the_cue_still_speaks(nlp):
+    q = find(quotes_in(nlp, MILITANT), "The raids will continue")
+    assert not q["floating"] and q["cue"] == "told"
+    assert q["source"].startswith("a militant") and "militant" in q["speaker"]
+
+
+def test_he_after_he_stays_the_unnamed_person_first_quoted(nlp):
+    text = MILITANT + (' "They took our fields and our wells," he said. "We will take them back," he said. '
+                       'Police chief Anders Lyle watched from a hill.')
+    quotes = quotes_in(nlp, text)
+    for fragment in ("They took our fields", "We will take them back"):
+        assert "militant" in find(quotes, fragment)["speaker"]
+
+
+def test_a_name_apposed_to_the_firm_names_the_partner(nlp):
+    text = ('The inquiry has heard evidence about the insurer. A partner for accountancy firm Baker and Lowe, '
+            'Mary Tennant, says she warned the board in March.')
+    q = find(quotes_in(nlp, text), "she warned the board")
+    assert q["speaker"] == "Mary Tennant"
+
+
+def test_guard_the_minister_after_a_spokeswoman_for_him_is_not_the_spokeswoman(nlp):
+    """Guard: the person apposed to a minister is the minister."""
+    text = 'A spokeswoman for the Health Minister, Peter Lund, says the plan is on track.'
+    q = find(quotes_in(nlp, text), "the plan is on track")
+    assert q["speaker"] != "Peter Lund"
+
+
+def test_someone_who_calls_himself_a_name_is_that_name(nlp):
+    text = ('A former engineer who has applied for asylum in Canada claims he has information about secret '
+            'weapons plants. The man who calls himself Karim Hadid told ABC Radio he worked there for almost a '
+            'decade. He says he has the plans.')
+    quotes = quotes_in(nlp, text)
+    assert find(quotes, "he worked there")["speaker"] == "Karim Hadid"
+    assert find(quotes, "he has the plans")["speaker"] == "Karim Hadid"
+    # the description that opened the story is the man who named himself next
+    assert find(quotes, "he has information about secret")["speaker"] == "Karim Hadid"
+
+
+def test_the_source_is_the_diplomat_just_quoted(nlp):
+    text = ('Delegates met again on Tuesday. "The council will sit one week after the signing," said a western '
+            'diplomat among the observers. "This will mean the old cabinet is no longer recognised," the source '
+            'said. Minister Hana Ostrova left early.')
+    q = find(quotes_in(nlp, text), "This will mean the old cabinet")
+    assert "diplomat" in q["speaker"]
+
+
+def test_the_official_is_the_official_just_quoted(nlp):
+    text = ('Talks resumed in the capital. Minister Hana Ostrova arrived late. "There is no deal yet," a senior '
+            'official said. "We need two more days," the official said.')
+    q = find(quotes_in(nlp, text), "We need two more days")
+    assert "official" in q["speaker"] and q["speaker"] != "Hana Ostrova"
+
+
+def test_a_clause_subject_hung_on_whom_he_told_starts_the_content():
+    """The small model parses this only in some contexts (the dev story's) as below: the clause's
+    subject an apposition of "the commission". Built by hand, so the repair is tested whatever
+    the model makes of a short text."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from annotation.nlp.quotes import _content_ranges
+
+    words = "Mr Kerr has told the commission , board chairman Alan Price and director Joanna Bell were at that meeting .".split()
+    heads = [1, 3, 3, 3, 5, 3, 5, 9, 9, 10, 5, 10, 14, 14, 10, 3, 15, 18, 16, 3]
+    deps = ["compound", "nsubj", "aux", "ROOT", "det", "dobj", "punct", "compound", "compound", "compound", "appos",
+            "cc", "compound", "compound", "conj", "ccomp", "prep", "det", "pobj", "punct"]
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps)
+    (lo, hi), = _content_ranges(doc[3])
+    assert doc[lo:hi + 1].text == "board chairman Alan Price and director Joanna Bell were at that meeting"
+
+
+def test_negotiations_that_continue_report_nothing(nlp):
+    text = ('As negotiations over the dispute continue in the commission, chief executive Geoff Marten has '
+            'expressed his disappointment at the workers.')
+    assert not any(q["cue"] == "continue" for q in quotes_in(nlp, text))
