@@ -43,7 +43,7 @@ NEEDS_CLAUSE = frozenset("continue point express voice indicate describe questio
 # "expressed his confidence that ...", "voiced concern that ...": the noun carries the clause.
 CLAUSE_NOUNS = frozenset("""
 confidence hope concern belief fear view opinion claim statement assurance warning worry
-doubt conviction expectation suspicion position argument
+doubt conviction expectation suspicion position argument certainty optimism regret disappointment
 """.split())
 
 # A SOURCE whose head noun is one of these is a description of an organisation.

@@ -205,6 +205,9 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
                     conj.dep_ == "advcl" and conj.tag_ == "VBG" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i
                 ):
                     hi = min(hi, conj.left_edge.i - 1)
+            for later in child.subtree:  # "said it plans to cut jobs even as it reported X": two reports
+                if later.i > child.i and later.dep_ == "advcl" and later.lemma_.lower() in SAY_VERBS and _as_it_reported(later):
+                    hi = min(hi, later.left_edge.i - 1)
             ranges.append((lo, hi))
         elif child.dep_ in ("advcl", "dep") and child.i > verb.i and any(
             c.lower_ == "that" and c.i < child.left_edge.i for c in verb.children
@@ -232,11 +235,13 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
                 )):
                     ranges.append((clause.left_edge.i, clause.right_edge.i))
     if not ranges and verb.lemma_.lower() == "say":
-        clause = _clause_read_as_adverbial(verb)
+        clause = _clause_read_as_adverbial(verb) or _clause_under_an_opening_phrase(verb)
         if clause is not None:
             ranges.append((clause.left_edge.i, clause.right_edge.i))
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) \
-            and verb.lemma_.lower() != "continue":  # "As negotiations continue, X has ...": no one spoke
+            and verb.lemma_.lower() != "continue" and not ranges:
+        # ("As negotiations continue, X has ...": no one spoke; "even as it reported its profit
+        # rose": what it reported is its own clause)
         # "As Heald told the Post, ozone has dropped": the reported clause is the verb's head.
         head = verb.head
         left = (head.left_edge.i, verb.left_edge.i - 1)
@@ -358,6 +363,37 @@ def _clause_read_as_adverbial(verb: "Token") -> "Token | None":
         if child.tag_ in ("VBG", "VBN", "TO") or any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
             continue  # "said, adding ...", "said to be ...": not a clause of its own
         return child
+    return None
+
+
+def _as_it_reported(verb: "Token") -> bool:
+    """ "said it plans to cut 1,000 jobs even as it reported its profit rose": a second report,
+    with a subject and a clause of its own, joined by "as"."""
+    return any(m.dep_ == "mark" and m.lower_ == "as" for m in verb.children) and any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and any(c.dep_ == "ccomp" for c in verb.children)
+
+
+_RELATIVES = frozenset("which who whom whose that where when".split())
+
+
+def _clause_under_an_opening_phrase(verb: "Token") -> "Token | None":
+    """ "He says at the time of the alleged abuse, legal obligations played heavily in his
+    decision": the small model hung the whole reported clause on its opening phrase. A phrase
+    right after "says" that runs to the sentence's end, with a finite verb after its comma
+    (not a relative clause: "said in a statement, which was released on Monday"), is what was
+    said, opening phrase and all."""
+    doc = verb.doc
+    for child in verb.children:
+        if child.dep_ != "prep" or child.left_edge.i != verb.i + 1:
+            continue
+        end = child.right_edge.i
+        if not all(t.is_punct or t.is_space for t in doc[end + 1:verb.sent.end]):
+            continue
+        comma = next((t.i for t in child.subtree if t.text == ","), None)
+        if comma is None or comma + 1 > end or doc[comma + 1].lower_ in _RELATIVES:
+            continue
+        if any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") and t.dep_ != "relcl" for t in doc[comma + 1:end + 1]):
+            return child
     return None
 
 

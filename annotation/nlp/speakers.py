@@ -244,14 +244,21 @@ def _possessor(head, mentions: list[Mention]) -> tuple[Mention | None, object]: 
         if child.dep_ == "prep" and child.lower_ in ("of", "by") and lemma in DOCUMENT_SUBJECTS:
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if obj is not None:
-                return named_at(mentions, obj.idx) or named_in(mentions, (obj.left_edge.idx, obj.right_edge.idx + 1)), None
+                return named_at(mentions, obj.idx) or named_in(mentions, _extent(obj)), None
+        if child.dep_ == "prep" and child.lower_ == "in" and lemma in DOCUMENT_SUBJECTS:
+            # "A report in the Centre for Disease Control Bulletin says": the publication it is
+            # in (not "a report in March", "a survey in Sydney": a time or a place says nothing)
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            named = named_in(mentions, _extent(obj)) if obj is not None else None
+            if named is not None and named.label == "ORG":
+                return named, None
     for child in head.children:
         if child.dep_ == "acl" and lemma in DOCUMENT_SUBJECTS:
             # "a study released late last month by Election Data Services reported ..."
             agent = next((c for c in child.children if c.dep_ in ("agent", "prep") and c.lower_ == "by"), None)
             obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
             if obj is not None:
-                named = named_at(mentions, obj.idx) or named_in(mentions, (obj.left_edge.idx, obj.right_edge.idx + 1))
+                named = named_at(mentions, obj.idx) or named_in(mentions, _extent(obj))
                 if named is not None:
                     return named, None
         if child.dep_ == "compound" and child.pos_ == "PROPN" and child.i == head.i - 1 and (
@@ -265,6 +272,11 @@ def _possessor(head, mentions: list[Mention]) -> tuple[Mention | None, object]: 
             if named is not None:
                 return named, None
     return None, None
+
+
+def _extent(tok) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Character span of a token's whole phrase."""
+    return tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
 
 
 def _paragraph_gap(text: str, end: int, start: int) -> int:

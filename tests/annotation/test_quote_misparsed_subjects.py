@@ -6,7 +6,9 @@
   says"), but not the minister named after "a spokeswoman for the minister";
 - someone who gives their own name ("The man who calls himself X told ...");
 - the unnamed person just quoted, as "the source" and as "he ... he";
-- "As negotiations continue, ..." reports nothing.
+- "As negotiations continue, ..." reports nothing; "even as it reported X" is a report of its own;
+- a reported clause the parser hung on its opening phrase ("says at the time of X, Y played ...");
+- "a report in the X Bulletin says": the publication.
 
 Every text here is written for this file (invented people, places and bodies in the style of
 broadcast news); none is taken from the bench, its gold sets or its corpora. Tests whose docstring
@@ -98,3 +100,36 @@ def test_negotiations_that_continue_report_nothing(nlp):
     text = ('As negotiations over the dispute continue in the commission, chief executive Geoff Marten has '
             'expressed his disappointment at the workers.')
     assert not any(q["cue"] == "continue" for q in quotes_in(nlp, text))
+
+
+def test_a_clause_hung_on_its_opening_phrase_is_what_was_said(nlp):
+    text = ('The archbishop released a three-page statement. He says at the time of the alleged abuse, legal '
+            'obligations played heavily in his decision not to intervene.')
+    q = find(quotes_in(nlp, text), "legal obligations played")
+    assert q["cue"] == "says" and q["text"].startswith("at the time of the alleged abuse")
+
+
+def test_guard_a_relative_clause_after_the_opening_phrase_reports_nothing(nlp):
+    """Guard: "said in a statement, which ..." has no reported clause."""
+    text = 'The company issued a statement on Monday. He said in a statement, which was released on Monday.'
+    assert quotes_in(nlp, text) == []
+
+
+def test_even_as_it_reported_is_a_second_report(nlp):
+    text = 'Westpac Bank on Wednesday said it plans to cut about 900 jobs even as it reported its profit rose 9 percent last year.'
+    quotes = quotes_in(nlp, text)
+    assert find(quotes, "it plans to cut")["text"] == "it plans to cut about 900 jobs"
+    rose = find(quotes, "its profit rose")
+    assert rose["cue"] == "reported" and rose["speaker"] == "Westpac Bank"
+
+
+def test_certainty_carries_the_clause_not_the_sentence_it_hangs_on(nlp):
+    text = ('Troops searched the caves for the rebel leader, as President Marta Ionescu expressed certainty the '
+            'fugitive would be caught.')
+    quotes = quotes_in(nlp, text)
+    assert [q["text"] for q in quotes] == ["the fugitive would be caught"]
+
+
+def test_a_report_in_a_publication_is_the_publication(nlp):
+    text = 'A report in the Northern Health Bulletin says 21 percent of new infections were in women.'
+    assert find(quotes_in(nlp, text), "21 percent")["speaker"] == "Northern Health Bulletin"
