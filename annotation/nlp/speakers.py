@@ -385,7 +385,11 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
             return several  # "X Inc and Y Partners said ... The companies said ..."
     if (head.pos_ not in ("NOUN",) and not _capitalised_title(head)) or head.tag_ in ("NNS",) or word in GENERIC_NOUNS:
         return None
-    if (word_gender(word) or word in _ANYONE or prev is not None and prev.source_token >= 0
+    # ("The security source said" after "a security source said" and "A Hamas official said" is
+    # the security source: a word that stands for anyone goes to the last one it named)
+    anyone = word in _ANYONE and not any(h is not prev and h.source_token >= 0 and head.doc[h.source_token].lower_ == word
+                                        for h in history)
+    if (word_gender(word) or anyone or prev is not None and prev.source_token >= 0
             and head.doc[prev.source_token].lemma_.lower() == head.lemma_.lower()) \
             and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) and prev is not None \
             and prev.source_token >= 0 and any(c.dep_ == "det" and c.lower_ in ("a", "an")

@@ -133,3 +133,11 @@ def test_certainty_carries_the_clause_not_the_sentence_it_hangs_on(nlp):
 def test_a_report_in_a_publication_is_the_publication(nlp):
     text = 'A report in the Northern Health Bulletin says 21 percent of new infections were in women.'
     assert find(quotes_in(nlp, text), "21 percent")["speaker"] == "Northern Health Bulletin"
+
+
+def test_the_source_goes_back_to_the_source_not_to_the_official_between(nlp):
+    text = ('Police arrested three leaders of the group overnight, a security source told the news agency. A party '
+            'official confirmed two of the arrests and said police had issued more warrants. The security source '
+            'said more than 70 members were detained.')
+    q = find(quotes_in(nlp, text), "more than 70 members")
+    assert "source" in q["speaker"] and "official" not in q["speaker"]
