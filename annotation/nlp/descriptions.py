@@ -61,6 +61,37 @@ def same_description_before(head: "Token", history: "list[Quotation]") -> Mentio
     return None
 
 
+_PUBLISHING_VERBS = frozenset("release publish issue produce commission compile prepare table unveil".split())
+_DOCUMENTS = frozenset("""
+report study survey statistics statistic figures figure review document paper assessment analysis audit inquiry findings finding
+""".split())
+
+
+def document_author(head: "Token", before: list[Mention]) -> Mention | None:
+    """ "The Australian Transport Safety Bureau today released its report ... The report has ruled
+    out pilot error, saying ...", "New statistics released by the Cancer Council ... The report
+    reveals ...": an unowned document speaks for whoever the story said published it, the
+    latest such body or person named before it."""
+    if head.lemma_.lower() not in _DOCUMENTS:
+        return None
+    doc = head.doc
+    for tok in reversed(doc[:head.sent.start]):
+        if tok.lemma_.lower() not in _PUBLISHING_VERBS or tok.pos_ != "VERB":
+            continue
+        if tok.dep_ == "acl" and tok.head.lemma_.lower() in _DOCUMENTS:  # "statistics released by X"
+            agent = next((a for c in tok.children if c.dep_ == "agent" for a in c.children if a.dep_ == "pobj"), None)
+        elif any(c.dep_ == "dobj" and c.lemma_.lower() in _DOCUMENTS for c in tok.children):  # "X released its report"
+            agent = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        else:
+            continue
+        if agent is None:
+            continue
+        named = next((m for m in before if m.start <= agent.idx < m.end and m.label in ("ORG", "PERSON", "GPE")), None)
+        if named is not None:
+            return named
+    return None
+
+
 def proper_subject_nearby(head: "Token", quoted: list[int]) -> Mention | None:
     """ "City United have signed X, the club said": a proper-noun subject in this sentence or
     the one before that the tagger left untagged (or called an ORG): what "the club" means."""

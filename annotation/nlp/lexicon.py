@@ -124,6 +124,7 @@ manager prosecutor lawyer attorney judge professor doctor researcher scientist a
 founder executive officer commissioner ambassador adviser advisor councillor councilor premier
 chancellor king queen prince princess pope captain general commander curator editor skipper
 actor actress singer player striker goalkeeper star candidate lawmaker head deputy envoy member
+treasurer administrator inspector superintendent sheriff
 man woman boy girl father mother husband wife son daughter
 """.split())
 

@@ -167,7 +167,7 @@ def _who_is_a_person(ent: "SpacySpan") -> "SpacySpan":
     from spacy.tokens import Span as SpacySpan
 
     doc = ent.doc
-    if ent.label_ == "ORG" and (_name_of_someone_at(ent) or _titled_name(ent)):
+    if ent.label_ == "ORG" and (_name_of_someone_at(ent) or _titled_name(ent) or _apposed_to_a_role(ent)):
         return SpacySpan(doc, ent.start, ent.end, label="PERSON")
     if ent.label_ == "PERSON" or ent.end + 1 >= len(doc) or doc[ent.end].text != "," or doc[ent.end + 1].lower_ != "who":
         return ent
@@ -190,6 +190,40 @@ def _name_of_someone_at(ent: "SpacySpan") -> bool:
         return False
     employer = doc[ent.end + 1]
     return employer.ent_type_ == "ORG" and employer.ent_iob_ == "B"
+
+
+# "The port's owner, Calder Logistics": roles a company can hold too
+_ROLES_A_BODY_HOLDS = frozenset("owner member leader player star representative adviser advisor author founder".split())
+
+
+def _apposed_to_a_role(ent: "SpacySpan") -> bool:
+    """ "the Palestinian head of security, Jabril Rajoub says", tagged ORG: two or three
+    capitalised words in apposition to a person's role are that person's name."""
+    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS
+
+    roles = (PERSON_NOUNS | ROLE_NOUNS) - _ROLES_A_BODY_HOLDS
+    root, doc = ent.root, ent.doc
+    if not 2 <= len(ent) <= 3:
+        return False
+    apposed = root.dep_ == "appos" and root.head.lemma_.lower() in roles
+    if not apposed and ent.start >= 2 and doc[ent.start - 1].text == ",":
+        # the parser's own reading may be loose: "the head of security, Jabril Rajoub says" with
+        # the name as the subject; a role phrase just before the comma titles it all the same
+        phrase = doc[max(0, ent.start - 5):ent.start - 1]
+        apposed = any(t.pos_ == "NOUN" and t.lemma_.lower() in roles and not t.ent_type_ for t in phrase) and not any(
+            t.pos_ in ("VERB", "AUX") or t.text in (",", ".", ";") for t in phrase)
+    if not apposed:
+        return False
+    return all(t.pos_ == "PROPN" and t.is_title and t.lower_.rstrip(".") not in ORG_ENDINGS and t.lower_ not in ORG_NOUNS
+               for t in ent)
+
+
+def title_only(ent: "SpacySpan") -> bool:
+    """ "The Treasurer, Peter Costello, says", with "Treasurer" tagged PERSON: a title alone
+    names nobody."""
+    from annotation.nlp.lexicon import ROLE_NOUNS
+
+    return ent.label_ == "PERSON" and all(t.lemma_.lower() in ROLE_NOUNS or t.lower_ == "the" for t in ent)
 
 
 def _titled_name(ent: "SpacySpan") -> bool:
@@ -248,7 +282,7 @@ def _company_by_its_ending(ent: "SpacySpan") -> "SpacySpan":
 
 
 def named_mentions(doc: "Doc", all_ents: list["SpacySpan"], doc_text: str | None = None) -> list[Mention]:
-    ents = [person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS]
+    ents = [person_fix(e) for e in all_ents if e.label_ in SPEAKER_LABELS and not title_only(e)]
     ents = [_company_by_its_ending(_who_is_a_person(_name_after_a_title(e))) for e in ents]
     people = {e.start for e in ents if e.label_ == "PERSON" and len(e) > 1}
     ents = [e for e in ents if not (len(e) == 1 and e.label_ != "PERSON" and e.start in people)]

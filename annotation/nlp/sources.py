@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from annotation.nlp.mentions import title_only
 from annotation.nlp.quotation import DocIndex, Offsets
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ def source_span(tok: "Token", index: DocIndex) -> Offsets:
         named = _one_of_them_named(tok, index)  # "One of the bill's authors, Sen. Scott Beason, said"
         if named is not None:
             return named.start_char, named.end_char
-    if index.ent_at[tok.i] != -1:
+    if index.ent_at[tok.i] != -1 and not title_only(index.ents[index.ent_at[tok.i]]):
         ent = index.ents[index.ent_at[tok.i]]
         return ent.start_char, ent.end_char
     if tok.pos_ == "PRON":
@@ -201,9 +202,10 @@ def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
     """The person a title phrase names: "Prime Minister, Najib Razak", "Governor of Washington
     Chris Gregoire", "the team's coach, Alireza Mehraban" (an apposition or a name inside)."""
     doc = tok.doc
-    if tok.ent_type_:
+    from annotation.nlp.mentions import person_fix, title_only
+
+    if tok.ent_type_ and not (index.ent_at[tok.i] != -1 and title_only(index.ents[index.ent_at[tok.i]])):
         return None
-    from annotation.nlp.mentions import person_fix
 
     for child in tok.children:  # "the building's landlord, the Harbour Trust"
         if child.dep_ == "appos" and index.ent_at[child.i] != -1:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from annotation.nlp.cue_patterns import furniture
 from annotation.nlp.descriptions import (
-    described_age, described_subject, description_phrase, person_echoed, person_of_age, proper_subject_nearby, same_description_before,
+    described_age, described_subject, description_phrase, document_author, person_echoed, person_of_age, proper_subject_nearby,
+    same_description_before,
 )
 from annotation.nlp.lexicon import (
     DOCUMENT_SUBJECTS, FIRST_PERSON, GENERIC_NOUNS, ORG_ENDINGS, GROUP_PRONOUNS, NON_SPEAKERS, ORG_NOUNS, PERSON_NOUNS,
@@ -411,7 +412,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
         # "the report says": the document speaks for itself, or for whoever an earlier "A report
         # by the Institute ..." said wrote it; "The council says ... A statement read: ...": an
         # unowned statement is the organisation that just spoke
-        return same_description_before(head, history)
+        return same_description_before(head, history) or document_author(head, before)
     if noun in ORG_NOUNS:
         # "the ministry" is the Ministry named before; an unnamed "the government" stays as is
         named = next((m for m in reversed(before) if m.label in _ORG_LABELS and noun in m.canonical.lower()), None)
