@@ -201,7 +201,10 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             for conj in child.children:
                 # "claimed X and claim Y": the second report is its own quotation; so is
                 # "warned that X, saying Y"
-                if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS | NAMING_VERBS and conj.i > child.i or (
+                # ("... and he admits that X" too; but not "waves are common and Mr X could have been
+                # better advised", nor "he meets them and he recalls a discussion": no report there)
+                if conj.dep_ == "conj" and conj.lemma_.lower() in SAY_VERBS | NAMING_VERBS and conj.i > child.i \
+                        and _reports_again(conj) or (
                     conj.dep_ == "advcl" and conj.tag_ == "VBG" and conj.lemma_.lower() in SAY_VERBS and conj.i > child.i
                 ):
                     hi = min(hi, conj.left_edge.i - 1)
@@ -364,6 +367,17 @@ def _clause_read_as_adverbial(verb: "Token") -> "Token | None":
             continue  # "said, adding ...", "said to be ...": not a clause of its own
         return child
     return None
+
+
+def _reports_again(conj: "Token") -> bool:
+    """A reporting verb joined to a reported clause by "and" is a second report when it shares
+    the speaker ("claimed X and claim Y") or has its own speaker and clause ("and he admits that
+    Y"); a passive ("X could have been better advised") or a plain object ("recalls a
+    discussion") continues the content."""
+    deps = {c.dep_ for c in conj.children}
+    if "nsubjpass" in deps or "auxpass" in deps:
+        return False
+    return "nsubj" not in deps or "ccomp" in deps
 
 
 def _as_it_reported(verb: "Token") -> bool:

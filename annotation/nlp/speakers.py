@@ -294,7 +294,7 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
     prev_mention = _latest_of(before, prev.speaker) if prev is not None and prev.speaker else None
     if word in PERSON_PRONOUNS:
         other = "she" if word in ("he", "him", "his") else "he"  # "him" and "his" are a he too
-        ok = lambda m: m.label == "PERSON" and gender.get(m.canonical) != other  # noqa: E731
+        ok = lambda m: m.label == "PERSON" and gender.get(m.canonical) != other and not _a_group(m)  # noqa: E731
         # A person made the subject since the last quotation ("Kane won the award. He said")
         # outranks the previous speaker; otherwise the previous speaker keeps the floor.
         since = prev.end if prev is not None else -1
@@ -471,6 +471,16 @@ def _antecedent(head, q: "Quotation", mentions: list[Mention], prev: "Quotation 
     if prev_mention is not None and prev_mention.label == "PERSON":
         return prev_mention
     return next((m for m in reversed(before) if m.label == "PERSON"), None)
+
+
+def _a_group(m: Mention) -> bool:
+    """ "After the Beatles broke up he ...": a plural name tagged PERSON is a band or a family,
+    never a he or a she."""
+    ent = m.ent
+    if ent is None:
+        return False
+    return ent.root.tag_ == "NNPS" or (ent.start > 0 and ent.doc[ent.start - 1].lower_ == "the" and ent.text.endswith("s")
+                                        and len(ent) == 1)
 
 
 def _capitalised_title(head) -> bool:  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@
 - "As negotiations continue, ..." reports nothing; "even as it reported X" is a report of its own;
 - a reported clause the parser hung on its opening phrase ("says at the time of X, Y played ...");
 - "a report in the X Bulletin says": the publication; "The report" after "X released its report": X;
-- a title the tagger called a person ("The Treasurer, X, says"); a name after "the head of security," is a person.
+- a title the tagger called a person ("The Treasurer, X, says"); a name after "the head of security," is a person;
+- "says A and X could have been better advised": one content; "the Beatles" is never "he".
 
 Every text here is written for this file (invented people, places and bodies in the style of
 broadcast news); none is taken from the bench, its gold sets or its corpora. Tests whose docstring
@@ -188,3 +189,29 @@ def test_guard_a_company_apposed_to_its_role_stays_a_company():
                   ["DET", "NOUN", "PART", "NOUN", "PUNCT", "PROPN", "PROPN", "PUNCT", "VERB"],
                   ["O", "O", "O", "O", "O", "B-ORG", "I-ORG", "O", "O"])
     assert _who_is_a_person(doc.ents[0]).label_ == "ORG"
+
+
+def test_a_passive_report_verb_after_and_continues_the_content(nlp):
+    text = ('While reluctant to blame anyone, Mr Stray says mountain waves are not uncommon and Mr Stacey could '
+            'have been better advised of the weather before the flight. He says the crash is a wake up call to '
+            'trainers.')
+    quotes = quotes_in(nlp, text)
+    assert find(quotes, "mountain waves")["text"].endswith("before the flight")
+    # so the pilot, inside what was said, is not the "he" who says the next thing
+    assert find(quotes, "wake up call")["speaker"] == "Stray"
+
+
+def test_guard_and_he_admits_that_is_a_second_report(nlp):
+    """Guard: a joined reporting verb with its own subject and clause is its own quotation."""
+    text = ('But now, the official says the focus will be on strategic buildings and he admits that stopping the '
+            'group will be next to impossible.')
+    quotes = quotes_in(nlp, text)
+    assert find(quotes, "the focus will be")["text"] == "the focus will be on strategic buildings"
+    assert find(quotes, "next to impossible")["cue"] == "admits"
+
+
+def test_a_band_tagged_as_a_person_is_not_he(nlp):
+    text = ('George Harrison was known as the quiet one. After the Beatles broke up he found solo success. Always '
+            'against a reunion, he famously declared in 1989 that the band would reform when Lennon was no longer '
+            'dead.')
+    assert find(quotes_in(nlp, text), "the band would reform")["speaker"] == "George Harrison"
