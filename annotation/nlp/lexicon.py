@@ -44,6 +44,7 @@ NEEDS_CLAUSE = frozenset("continue point express voice indicate describe questio
 CLAUSE_NOUNS = frozenset("""
 confidence hope concern belief fear view opinion claim statement assurance warning worry
 doubt conviction expectation suspicion position argument certainty optimism regret disappointment
+report rumour rumor allegation suggestion speculation
 """.split())
 
 # A SOURCE whose head noun is one of these is a description of an organisation.

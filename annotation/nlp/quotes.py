@@ -344,6 +344,10 @@ def _subject_hung_on_the_listener(verb: "Token", clause: "Token", lo: int) -> in
         return lo
     doc = verb.doc
     for obj in verb.children:
+        if obj.dep_ == "prep" and obj.i == verb.i + 1 and obj.right_edge.i == lo - 1 and obj.lower_ != "to":
+            # "says for security reasons specific tasks, locations and missions will not be
+            # revealed": the subject swallowed by the phrase before it; the phrase opens the content
+            return obj.left_edge.i
         if obj.dep_ not in ("dobj", "dative") or not verb.i < obj.i < clause.i:
             continue
         for ap in obj.children:

@@ -58,6 +58,8 @@ def find_subject(verb: "Token") -> "Token | None":
             if child.dep_ == "nsubjpass":
                 if node.lemma_.lower() in ("quote", "cite"):
                     return child
+                if node.lemma_.lower() == "report" and verb.tag_ == "VBG" and verb.head.lower_ == "as":
+                    return child  # "Shane Stone is reported as saying ...": Stone said it
                 agent = agent or next((a for c in node.children if c.dep_ == "agent" for a in c.children if a.dep_ == "pobj"), None)
                 return agent
         if agent is not None:
