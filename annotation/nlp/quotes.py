@@ -189,7 +189,7 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             hi = child.right_edge.i
             if child.i > verb.i:
                 lo = _after_the_saying(child, lo)
-                lo = _subject_hung_on_the_listener(verb, child, lo)
+                lo = _clause_subject_hung_elsewhere(verb, child, lo)
             for sibling in verb.children:
                 # "told reporters that X and that Y": both clauses are the report
                 if sibling.dep_ == "conj" and sibling.i > hi and any(
@@ -243,9 +243,9 @@ def _content_ranges(verb: "Token") -> list[tuple[int, int]]:
             ranges.append((clause.left_edge.i, clause.right_edge.i))
     if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) \
             and verb.lemma_.lower() != "continue" and not ranges:
-        # ("As negotiations continue, X has ...": no one spoke; "even as it reported its profit
-        # rose": what it reported is its own clause)
-        # "As Heald told the Post, ozone has dropped": the reported clause is the verb's head.
+        # "As Heald told the Post, ozone has dropped": the reported clause is the verb's head
+        # (not "As negotiations continue, X has ...": no one spoke; nor "even as it reported its
+        # profit rose": what it reported is its own clause)
         head = verb.head
         left = (head.left_edge.i, verb.left_edge.i - 1)
         right = (verb.right_edge.i + 1, head.right_edge.i)
@@ -335,18 +335,17 @@ def _after_the_saying(clause: "Token", lo: int) -> int:
     return lo
 
 
-def _subject_hung_on_the_listener(verb: "Token", clause: "Token", lo: int) -> int:
-    """ "Mr Gibbons has told the commission, HIH chairman Ray Williams and finance director Dominic
-    Federa were at that meeting": the parser made the clause's subject an apposition of whom he
-    told, leaving "were at that meeting" without one. The apposition set off by a comma right
-    before a subjectless clause starts the clause."""
+def _clause_subject_hung_elsewhere(verb: "Token", clause: "Token", lo: int) -> int:
+    """Where a subjectless reported clause really starts, when the parser hung its subject on
+    the words before it: on whom he told ("Mr Gibbons has told the commission, HIH chairman Ray
+    Williams and finance director Dominic Federa were at that meeting": the apposition set off
+    by a comma), or on a phrase right after the verb ("says for security reasons specific tasks,
+    locations and missions will not be revealed": the phrase opens the content)."""
     if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
         return lo
     doc = verb.doc
     for obj in verb.children:
         if obj.dep_ == "prep" and obj.i == verb.i + 1 and obj.right_edge.i == lo - 1 and obj.lower_ != "to":
-            # "says for security reasons specific tasks, locations and missions will not be
-            # revealed": the subject swallowed by the phrase before it; the phrase opens the content
             return obj.left_edge.i
         if obj.dep_ not in ("dobj", "dative") or not verb.i < obj.i < clause.i:
             continue

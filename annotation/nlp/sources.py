@@ -234,14 +234,15 @@ _NAMING_PARTICIPLES = frozenset(("know", "name", "call", "identify", "dub"))
 
 
 def _known_as(tok: "Token") -> "Any":
-    """ "a man known as Nick", "a teenager named Josh Kerr": the description carries the name
-    the person goes by; that name is the SOURCE."""
+    """ "a man known as Nick", "a teenager named Josh Kerr", "The man who calls himself Abu
+    Mohammad": the description carries the name the person goes by; that name is the SOURCE."""
     from spacy.tokens import Span as SpacySpan
 
     for child in tok.children:
-        if child.dep_ == "relcl" and child.i > tok.i and _names_themself(child):
-            pass  # "The man who calls himself Abu Mohammad told ABC Radio", "who gave his name as Ali"
-        elif child.dep_ != "acl" or child.i <= tok.i or child.lemma_.lower() not in _NAMING_PARTICIPLES or child.tag_ != "VBN":
+        if child.i <= tok.i:
+            continue
+        named_by_others = child.dep_ == "acl" and child.lemma_.lower() in _NAMING_PARTICIPLES and child.tag_ == "VBN"
+        if not named_by_others and not (child.dep_ == "relcl" and _names_themself(child)):
             continue
         names = [t for t in child.subtree if t.pos_ == "PROPN" and t.is_title and t.dep_ != "compound"]
         if not names:
