@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from annotation.nlp.lexicon import SPEAKER_LABELS
+from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS, SPEAKER_LABELS
 from annotation.nlp.speaker_hints import name_words, similar_surname
 
 if TYPE_CHECKING:
@@ -86,8 +86,6 @@ def _first_word_of_company(names: dict[str, tuple[str, str]]) -> dict[str, tuple
     """ "Esselte said" after "Esselte Business Systems Inc said": one word that begins a company's
     full name ("Inc", "Corp" ...) is that company, whatever label the tagger gave it; not when a
     person of the text has it for a surname ("Ford" beside "Harold Ford")."""
-    from annotation.nlp.lexicon import ORG_ENDINGS
-
     companies = [canonical for canonical, label in set(names.values())
                  if label == "ORG" and len(canonical.split()) >= 2 and canonical.split()[-1].lower().rstrip(".") in ORG_ENDINGS]
     if not companies:
@@ -180,8 +178,6 @@ def _name_of_someone_at(ent: "SpacySpan") -> bool:
     """ "Perrin Long of Lipper Analytical said": two or three capitalised words the tagger called
     an ORG, followed by "of" and another organisation, are a person and their employer (a
     company's own name takes its "of ..." inside: "Bank of New York Co")."""
-    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS
-
     doc = ent.doc
     if not 2 <= len(ent) <= 3 or ent.end + 1 >= len(doc) or doc[ent.end].lower_ != "of":
         return False
@@ -192,25 +188,23 @@ def _name_of_someone_at(ent: "SpacySpan") -> bool:
     return employer.ent_type_ == "ORG" and employer.ent_iob_ == "B"
 
 
-# "The port's owner, Calder Logistics": roles a company can hold too
+# "The port's owner, Calder Logistics": roles a company can hold too; the rest only people hold
 _ROLES_A_BODY_HOLDS = frozenset("owner member leader player star representative adviser advisor author founder".split())
+_PEOPLES_ROLES = (PERSON_NOUNS | ROLE_NOUNS) - _ROLES_A_BODY_HOLDS
 
 
 def _apposed_to_a_role(ent: "SpacySpan") -> bool:
     """ "the Palestinian head of security, Jabril Rajoub says", tagged ORG: two or three
     capitalised words in apposition to a person's role are that person's name."""
-    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS
-
-    roles = (PERSON_NOUNS | ROLE_NOUNS) - _ROLES_A_BODY_HOLDS
     root, doc = ent.root, ent.doc
     if not 2 <= len(ent) <= 3:
         return False
-    apposed = root.dep_ == "appos" and root.head.lemma_.lower() in roles
+    apposed = root.dep_ == "appos" and root.head.lemma_.lower() in _PEOPLES_ROLES
     if not apposed and ent.start >= 2 and doc[ent.start - 1].text == ",":
         # the parser's own reading may be loose: "the head of security, Jabril Rajoub says" with
         # the name as the subject; a role phrase just before the comma titles it all the same
         phrase = doc[max(0, ent.start - 5):ent.start - 1]
-        apposed = any(t.pos_ == "NOUN" and t.lemma_.lower() in roles and not t.ent_type_ for t in phrase) and not any(
+        apposed = any(t.pos_ == "NOUN" and t.lemma_.lower() in _PEOPLES_ROLES and not t.ent_type_ for t in phrase) and not any(
             t.pos_ in ("VERB", "AUX") or t.text in (",", ".", ";") for t in phrase)
     if not apposed:
         return False
@@ -221,16 +215,12 @@ def _apposed_to_a_role(ent: "SpacySpan") -> bool:
 def title_only(ent: "SpacySpan") -> bool:
     """ "The Treasurer, Peter Costello, says", with "Treasurer" tagged PERSON: a title alone
     names nobody."""
-    from annotation.nlp.lexicon import ROLE_NOUNS
-
     return ent.label_ == "PERSON" and all(t.lemma_.lower() in ROLE_NOUNS or t.lower_ == "the" for t in ent)
 
 
 def _titled_name(ent: "SpacySpan") -> bool:
     """ "tomato farmer Lana Boatwright", tagged ORG: a person noun right before a two- or
     three-word name that it titles is a person's title, so the name is a person's."""
-    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS
-
     doc = ent.doc
     # "envoy Terje Roed-Larsen": a hyphen inside a surname joins two of its words
     words = [t for t in ent if t.text != "-"]
@@ -253,8 +243,6 @@ def _name_after_a_title(ent: "SpacySpan") -> "SpacySpan":
     The two or three capitalised words after the title are the person."""
     from spacy.tokens import Span as SpacySpan
 
-    from annotation.nlp.lexicon import ORG_ENDINGS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS
-
     if ent.label_ not in ("ORG", "NORP", "GPE") or len(ent) < 3:
         return ent
     titles = ROLE_NOUNS | PERSON_NOUNS | _SHORT_TITLES
@@ -273,8 +261,6 @@ def _company_by_its_ending(ent: "SpacySpan") -> "SpacySpan":
     """ "Quarry Hill Bancorp", tagged PERSON: a name ending in a company's legal or trade word
     ("Inc", "Corp", "Bancorp", "Partnership" ...) is an organisation, whatever the tagger said."""
     from spacy.tokens import Span as SpacySpan
-
-    from annotation.nlp.lexicon import ORG_ENDINGS
 
     if ent.label_ != "PERSON" or len(ent) < 2 or ent[-1].lower_.rstrip(".") not in ORG_ENDINGS:
         return ent

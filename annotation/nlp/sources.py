@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from annotation.nlp.mentions import title_only
+from annotation.nlp.mentions import person_fix, title_only
 from annotation.nlp.quotation import DocIndex, Offsets
 
 if TYPE_CHECKING:
@@ -204,8 +204,6 @@ def named_in_phrase(tok: "Token", index: DocIndex) -> "Any":
     """The person a title phrase names: "Prime Minister, Najib Razak", "Governor of Washington
     Chris Gregoire", "the team's coach, Alireza Mehraban" (an apposition or a name inside)."""
     doc = tok.doc
-    from annotation.nlp.mentions import person_fix, title_only
-
     if tok.ent_type_ and not (index.ent_at[tok.i] != -1 and title_only(index.ents[index.ent_at[tok.i]])):
         return None
 
